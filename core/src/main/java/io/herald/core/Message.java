@@ -1,0 +1,97 @@
+package io.herald.core;
+
+import io.vertx.core.buffer.Buffer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * One sequenced message of a channel. {@code data} holds the publisher's JSON exactly as received
+ * (the server never inspects it), so it is never parsed or re-encoded on the way to subscribers.
+ * Immutable; the WebSocket frame is encoded at most once per node and shared by every subscriber.
+ */
+public final class Message {
+
+  private final String channel;
+  private final String epoch;
+  private final long offset;
+  private final long ts;
+  private final Buffer data;
+  /** The {@code message} frame, encoded on first use; a race encodes it twice, harmlessly. */
+  private volatile Buffer frame;
+
+  public Message(String channel, String epoch, long offset, long ts, Buffer data) {
+    this.channel = Objects.requireNonNull(channel);
+    this.epoch = Objects.requireNonNull(epoch);
+    this.offset = offset;
+    this.ts = ts;
+    this.data = Objects.requireNonNull(data);
+  }
+
+  public String channel() {
+    return channel;
+  }
+
+  public String epoch() {
+    return epoch;
+  }
+
+  public long offset() {
+    return offset;
+  }
+
+  /** Publish time, epoch milliseconds. */
+  public long ts() {
+    return ts;
+  }
+
+  /** The raw JSON of {@code data}. */
+  public Buffer data() {
+    return data;
+  }
+
+  /** The {@code {"type":"message",...}} text frame for /ws clients. */
+  public Buffer frame() {
+    Buffer f = frame;
+    if (f == null) {
+      f = Buffer.buffer(data.length() + channel.length() + epoch.length() + 96);
+      f.appendString("{\"type\":\"message\",");
+      appendFields(f);
+      f.appendByte((byte) '}');
+      frame = f;
+    }
+    return f;
+  }
+
+  /** Appends this message as a JSON object ({@code channel, epoch, offset, data, ts}). */
+  public Buffer appendJson(Buffer out) {
+    out.appendByte((byte) '{');
+    appendFields(out);
+    return out.appendByte((byte) '}');
+  }
+
+  // Channel names and epochs use only characters that need no JSON escaping (see ChannelName, RandomIds).
+  private void appendFields(Buffer out) {
+    out.appendString("\"channel\":\"").appendString(channel)
+        .appendString("\",\"epoch\":\"").appendString(epoch)
+        .appendString("\",\"offset\":").appendString(Long.toString(offset))
+        .appendString(",\"data\":").appendBuffer(data)
+        .appendString(",\"ts\":").appendString(Long.toString(ts));
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Message m && offset == m.offset && ts == m.ts && channel.equals(m.channel)
+        && epoch.equals(m.epoch) && data.equals(m.data);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(channel, epoch, offset);
+  }
+
+  @Override
+  public String toString() {
+    return channel + "@" + epoch + ":" + offset + " " + data.toString(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,163 @@
+package io.herald.core.config;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Herald's whole configuration, layered: defaults < config file < environment ({@code HERALD_*})
+ * < command-line overrides. Every limit is a {@link Setting} listed in {@link #SETTINGS}; per-namespace
+ * channel options live under {@code namespaces} (see {@link Namespaces}).
+ */
+public final class HeraldConfig {
+
+  public static final Setting<Integer> PORT = Setting.integer("port", 8080,
+      "Public port: /ws, /graphql, /api/*, /metrics, /health/*.");
+  public static final Setting<String> HOST = Setting.string("host", "0.0.0.0",
+      "Interface the public port binds to.");
+  public static final Setting<String> NODE_ID = Setting.string("node.id", "",
+      "This node's id in presence and /api/info; empty picks a random one at start.");
+  public static final Setting<Integer> GATEWAY_INSTANCES = Setting.integer("gateway.instances", 0,
+      "Gateway verticle instances (one event loop each); 0 means one per CPU core.");
+  public static final Setting<Integer> BROKER_SHARDS = Setting.integer("broker.shards", 1,
+      "Sequencer shards per node; channels are spread over them by name hash.");
+  public static final Setting<Integer> WS_MAX_FRAME_BYTES = Setting.integer("ws.max_frame_bytes", 65_536,
+      "Largest WebSocket frame (and whole message) a client may send; larger ones close with 1009.");
+  public static final Setting<Integer> MAX_DATA_BYTES = Setting.integer("message.max_data_bytes", 32_768,
+      "Largest `data` of one published message (JSON bytes), on /ws and the HTTP API: `message_too_large`.");
+  public static final Setting<Integer> WS_OUTBOUND_QUEUE_BYTES = Setting.integer("ws.outbound_queue_bytes", 1_048_576,
+      "Bytes that may wait to be written to one connection; beyond that it is closed with 4008 (slow consumer).");
+  public static final Setting<Integer> WS_MAX_SUBSCRIPTIONS = Setting.integer("ws.max_subscriptions", 1_024,
+      "Subscriptions one connection may hold: `too_many_subscriptions` beyond.");
+  public static final Setting<Long> WS_PING_INTERVAL_MS = Setting.longValue("ws.ping_interval_ms", 25_000,
+      "The server pings a connection it has heard nothing from for this long (announced in `connected`).");
+  public static final Setting<Long> WS_PONG_TIMEOUT_MS = Setting.longValue("ws.pong_timeout_ms", 10_000,
+      "A connection silent for ping interval + this long is closed with 4011 (heartbeat timeout).");
+  public static final Setting<Integer> HTTP_MAX_BODY_BYTES = Setting.integer("http.max_body_bytes", 1_048_576,
+      "Largest HTTP API request body: 413 `message_too_large` beyond.");
+  public static final Setting<String> API_KEY = Setting.string("api.key", "",
+      "When set, /api/* requires `Authorization: Bearer <key>`. Prefer the environment variable to a file.");
+  public static final Setting<Integer> HISTORY_DEFAULT_LIMIT = Setting.integer("history.default_limit", 100,
+      "Messages returned by a history request that gives no `limit`.");
+  public static final Setting<Long> SHUTDOWN_DRAIN_MS = Setting.longValue("shutdown.drain_ms", 5_000,
+      "On SIGTERM: readiness turns 503, clients get 1001, and the process exits within this time.");
+  public static final Setting<Integer> NAMESPACE_HISTORY_SIZE = Setting.integer("namespace.history_size", 256,
+      "Default messages kept per channel for history and recovery (0 disables history).");
+  public static final Setting<Long> NAMESPACE_HISTORY_TTL_MS = Setting.longValue("namespace.history_ttl_ms", 300_000,
+      "Default time a message stays in history.");
+  public static final Setting<Boolean> NAMESPACE_CLIENT_PUBLISH = Setting.bool("namespace.client_publish", true,
+      "Default: clients may publish over /ws (the HTTP API always may).");
+  public static final Setting<Boolean> NAMESPACE_PRESENCE = Setting.bool("namespace.presence", true,
+      "Default: clients may read a channel's presence.");
+  public static final Setting<Boolean> NAMESPACE_JOIN_LEAVE = Setting.bool("namespace.join_leave", false,
+      "Default: subscribers get `join`/`leave` pushes.");
+
+  public static final List<Setting<?>> SETTINGS = List.of(PORT, HOST, NODE_ID, GATEWAY_INSTANCES, BROKER_SHARDS,
+      WS_MAX_FRAME_BYTES, MAX_DATA_BYTES, WS_OUTBOUND_QUEUE_BYTES, WS_MAX_SUBSCRIPTIONS, WS_PING_INTERVAL_MS,
+      WS_PONG_TIMEOUT_MS, HTTP_MAX_BODY_BYTES, API_KEY, HISTORY_DEFAULT_LIMIT, SHUTDOWN_DRAIN_MS,
+      NAMESPACE_HISTORY_SIZE, NAMESPACE_HISTORY_TTL_MS, NAMESPACE_CLIENT_PUBLISH, NAMESPACE_PRESENCE,
+      NAMESPACE_JOIN_LEAVE);
+
+  /** Key of the per-namespace overrides object: {@code {"chat": {"history_size": 50}}}. */
+  public static final String NAMESPACES_KEY = "namespaces";
+  public static final String NAMESPACES_ENV = "HERALD_NAMESPACES";
+
+  private final Map<Setting<?>, Object> values;
+  private final Namespaces namespaces;
+
+  private HeraldConfig(Map<Setting<?>, Object> values, JsonObject namespaces) {
+    this.values = values;
+    this.namespaces = new Namespaces(this, namespaces);
+  }
+
+  public static HeraldConfig defaults() {
+    return load(new JsonObject(), Map.of(), Map.of());
+  }
+
+  /**
+   * Builds the configuration from its layers.
+   *
+   * @param file      the config file's JSON (dotted keys, plus {@code namespaces}); empty for none
+   * @param env       the environment ({@code HERALD_*} variables are read)
+   * @param overrides command-line values by key, highest precedence
+   * @throws IllegalArgumentException naming the key of an unknown or invalid value
+   */
+  public static HeraldConfig load(JsonObject file, Map<String, String> env, Map<String, String> overrides) {
+    Map<String, Setting<?>> byKey = new HashMap<>();
+    SETTINGS.forEach(s -> byKey.put(s.key(), s));
+    Map<Setting<?>, Object> values = new HashMap<>();
+    SETTINGS.forEach(s -> values.put(s, s.defaultValue()));
+    JsonObject namespaces = new JsonObject();
+
+    for (Map.Entry<String, Object> e : file) {
+      if (NAMESPACES_KEY.equals(e.getKey())) {
+        namespaces = asObject(e.getValue());
+      } else {
+        Setting<?> s = known(byKey, e.getKey());
+        values.put(s, s.convert(e.getValue()));
+      }
+    }
+    for (Setting<?> s : SETTINGS) {
+      String v = env.get(s.envName());
+      if (v != null) {
+        values.put(s, s.convert(v));
+      }
+    }
+    if (env.containsKey(NAMESPACES_ENV)) {
+      namespaces = asObject(env.get(NAMESPACES_ENV));
+    }
+    for (Map.Entry<String, String> e : overrides.entrySet()) {
+      if (NAMESPACES_KEY.equals(e.getKey())) {
+        namespaces = asObject(e.getValue());
+      } else {
+        Setting<?> s = known(byKey, e.getKey());
+        values.put(s, s.convert(e.getValue()));
+      }
+    }
+    return new HeraldConfig(values, namespaces);
+  }
+
+  private static Setting<?> known(Map<String, Setting<?>> byKey, String key) {
+    Setting<?> s = byKey.get(key);
+    if (s == null) {
+      throw new IllegalArgumentException("unknown configuration key: " + key);
+    }
+    return s;
+  }
+
+  private static JsonObject asObject(Object raw) {
+    if (raw instanceof JsonObject o) {
+      return o;
+    }
+    if (raw instanceof String s) {
+      try {
+        return new JsonObject(s);
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(NAMESPACES_KEY + ": not a JSON object");
+      }
+    }
+    throw new IllegalArgumentException(NAMESPACES_KEY + ": not a JSON object");
+  }
+
+  @SuppressWarnings("unchecked")
+  public <T> T get(Setting<T> setting) {
+    return (T) values.get(setting);
+  }
+
+  /** A copy with one value replaced (tests and the launcher use it). */
+  public <T> HeraldConfig with(Setting<T> setting, T value) {
+    Map<Setting<?>, Object> copy = new HashMap<>(values);
+    copy.put(setting, value);
+    return new HeraldConfig(copy, namespaces.overrides());
+  }
+
+  public HeraldConfig withNamespaces(JsonObject overrides) {
+    return new HeraldConfig(values, overrides);
+  }
+
+  public Namespaces namespaces() {
+    return namespaces;
+  }
+}

@@ -1,0 +1,70 @@
+package io.herald.core.config;
+
+import io.herald.core.ChannelName;
+import io.vertx.core.json.JsonObject;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Resolves a channel's {@link NamespaceOptions}: the {@code namespace.*} defaults, overridden per
+ * namespace by the {@code namespaces} object ({@code {"chat": {"history_size": 50, "client_publish": false}}}).
+ */
+public final class Namespaces {
+
+  private static final Set<String> FIELDS = Set.of("history_size", "history_ttl_ms", "client_publish", "presence",
+      "join_leave");
+
+  private final NamespaceOptions defaults;
+  private final Map<String, NamespaceOptions> byName = new HashMap<>();
+  private final JsonObject overrides;
+
+  Namespaces(HeraldConfig config, JsonObject overrides) {
+    this.overrides = overrides.copy();
+    this.defaults = new NamespaceOptions(config.get(HeraldConfig.NAMESPACE_HISTORY_SIZE),
+        config.get(HeraldConfig.NAMESPACE_HISTORY_TTL_MS), config.get(HeraldConfig.NAMESPACE_CLIENT_PUBLISH),
+        config.get(HeraldConfig.NAMESPACE_PRESENCE), config.get(HeraldConfig.NAMESPACE_JOIN_LEAVE));
+    for (String name : overrides.fieldNames()) {
+      Object raw = overrides.getValue(name);
+      if (!(raw instanceof JsonObject o)) {
+        throw new IllegalArgumentException("namespaces." + name + ": not a JSON object");
+      }
+      byName.put(name, resolve(name, o));
+    }
+  }
+
+  private NamespaceOptions resolve(String name, JsonObject o) {
+    for (String field : o.fieldNames()) {
+      if (!FIELDS.contains(field)) {
+        throw new IllegalArgumentException("namespaces." + name + ": unknown option " + field);
+      }
+    }
+    try {
+      return new NamespaceOptions(
+          nonNegative(name, "history_size", o.getInteger("history_size", defaults.historySize())),
+          nonNegative(name, "history_ttl_ms", o.getLong("history_ttl_ms", defaults.historyTtlMs())),
+          o.getBoolean("client_publish", defaults.clientPublish()),
+          o.getBoolean("presence", defaults.presence()),
+          o.getBoolean("join_leave", defaults.joinLeave()));
+    } catch (ClassCastException e) {
+      throw new IllegalArgumentException("namespaces." + name + ": wrong type of option");
+    }
+  }
+
+  private static <N extends Number> N nonNegative(String ns, String field, N value) {
+    if (value.longValue() < 0) {
+      throw new IllegalArgumentException("namespaces." + ns + "." + field + " must not be negative");
+    }
+    return value;
+  }
+
+  /** Options of the namespace of a valid channel name. */
+  public NamespaceOptions forChannel(String channel) {
+    return byName.getOrDefault(ChannelName.namespace(channel), defaults);
+  }
+
+  JsonObject overrides() {
+    return overrides.copy();
+  }
+}

@@ -1,0 +1,89 @@
+package io.herald.core.config;
+
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * One documented configuration key: its name, type, default and meaning. The environment variable
+ * is derived from the key ({@code ws.max_frame_bytes} -> {@code HERALD_WS_MAX_FRAME_BYTES}).
+ */
+public final class Setting<T> {
+
+  private final String key;
+  private final T defaultValue;
+  private final String doc;
+  private final Function<String, T> parser;
+  private final Class<T> type;
+
+  private Setting(String key, Class<T> type, T defaultValue, String doc, Function<String, T> parser) {
+    this.key = key;
+    this.type = type;
+    this.defaultValue = defaultValue;
+    this.doc = doc;
+    this.parser = parser;
+  }
+
+  static Setting<Integer> integer(String key, int defaultValue, String doc) {
+    return new Setting<>(key, Integer.class, defaultValue, doc, s -> nonNegative(key, Long.parseLong(s.trim())).intValue());
+  }
+
+  static Setting<Long> longValue(String key, long defaultValue, String doc) {
+    return new Setting<>(key, Long.class, defaultValue, doc, s -> nonNegative(key, Long.parseLong(s.trim())));
+  }
+
+  static Setting<Boolean> bool(String key, boolean defaultValue, String doc) {
+    return new Setting<>(key, Boolean.class, defaultValue, doc, s -> switch (s.trim().toLowerCase(Locale.ROOT)) {
+      case "true", "1", "yes", "on" -> true;
+      case "false", "0", "no", "off" -> false;
+      default -> throw new IllegalArgumentException(key + ": not a boolean: " + s);
+    });
+  }
+
+  static Setting<String> string(String key, String defaultValue, String doc) {
+    return new Setting<>(key, String.class, defaultValue, doc, s -> s);
+  }
+
+  private static Long nonNegative(String key, long value) {
+    if (value < 0) {
+      throw new IllegalArgumentException(key + " must not be negative: " + value);
+    }
+    return value;
+  }
+
+  public String key() {
+    return key;
+  }
+
+  public String envName() {
+    return "HERALD_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
+  }
+
+  public T defaultValue() {
+    return defaultValue;
+  }
+
+  public String doc() {
+    return doc;
+  }
+
+  /** Converts a value from a config file (JSON) or from text (environment, flags). */
+  T convert(Object raw) {
+    if (raw instanceof String s && type != String.class) {
+      try {
+        return parser.apply(s);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(key + ": not a number: " + s);
+      }
+    }
+    if (type == Integer.class && raw instanceof Number n) {
+      return type.cast(parser.apply(Long.toString(n.longValue())));
+    }
+    if (type == Long.class && raw instanceof Number n) {
+      return type.cast(parser.apply(Long.toString(n.longValue())));
+    }
+    if (type.isInstance(raw)) {
+      return type.cast(raw);
+    }
+    throw new IllegalArgumentException(key + ": expected " + type.getSimpleName() + ", got " + raw);
+  }
+}

@@ -1,0 +1,78 @@
+package io.herald.gateway;
+
+import io.herald.core.ErrorCode;
+import io.herald.core.config.HeraldConfig;
+import io.herald.gateway.impl.ChannelHub;
+import io.herald.gateway.impl.Heartbeats;
+import io.herald.gateway.impl.HttpApi;
+import io.herald.gateway.impl.HttpErrors;
+import io.herald.gateway.impl.WebSocketEndpoint;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+
+/**
+ * The public port of a node: /ws, /api/*, /metrics and /health/*. One instance per event loop;
+ * Vert.x spreads accepted connections over the instances, which all build the same router.
+ */
+public class GatewayVerticle extends VerticleBase {
+
+  private final GatewayServices services;
+  private Heartbeats heartbeats;
+  private HttpServer server;
+
+  public GatewayVerticle(GatewayServices services) {
+    this.services = services;
+  }
+
+  @Override
+  public Future<?> start() {
+    HeraldConfig config = services.config();
+    heartbeats = new Heartbeats(vertx, config.get(HeraldConfig.WS_PING_INTERVAL_MS), config.get(HeraldConfig.WS_PONG_TIMEOUT_MS));
+    heartbeats.start();
+    ChannelHub hub = new ChannelHub(vertx.eventBus(), services.metrics());
+
+    Router router = Router.router(vertx);
+    router.get("/ws").handler(new WebSocketEndpoint(services, hub, heartbeats));
+    new HttpApi(services, config.get(HeraldConfig.HOST) + ":" + config.get(HeraldConfig.PORT)).mount(router);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(services.meterRegistry()));
+    router.get("/health/live").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "UP")));
+    router.get("/health/ready").handler(ctx -> {
+      boolean ready = services.state().ready();
+      ctx.response().setStatusCode(ready ? 200 : 503);
+      ctx.json(new io.vertx.core.json.JsonObject().put("status", ready ? "UP" : "DOWN"));
+    });
+    router.errorHandler(400, ctx -> HttpErrors.send(ctx, ErrorCode.BAD_REQUEST, "bad request"));
+    router.errorHandler(404, ctx -> HttpErrors.send(ctx, ErrorCode.NOT_FOUND, "no such route: " + ctx.request().path()));
+    router.errorHandler(405, ctx -> HttpErrors.send(ctx, ErrorCode.METHOD_NOT_ALLOWED, "method not allowed"));
+    router.errorHandler(413, ctx -> HttpErrors.send(ctx, ErrorCode.MESSAGE_TOO_LARGE, "request body too large"));
+    router.errorHandler(415, ctx -> HttpErrors.send(ctx, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "unsupported media type"));
+    router.errorHandler(500, ctx -> HttpErrors.send(ctx, ErrorCode.INTERNAL, "internal error"));
+
+    int maxFrame = config.get(HeraldConfig.WS_MAX_FRAME_BYTES);
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(config.get(HeraldConfig.HOST))
+        .setPort(config.get(HeraldConfig.PORT))
+        .setMaxWebSocketFrameSize(maxFrame)
+        .setMaxWebSocketMessageSize(maxFrame)
+        // Compression costs CPU per subscriber and opens the door to decompression bombs.
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
+        .setTcpNoDelay(true);
+    return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
+  }
+
+  @Override
+  public Future<?> stop() {
+    heartbeats.stop();
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  /** The port actually bound (useful with port 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+}

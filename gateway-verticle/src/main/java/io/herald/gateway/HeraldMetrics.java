@@ -1,0 +1,100 @@
+package io.herald.gateway;
+
+import io.herald.core.CloseCode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Herald's own meters ({@code herald_*} in Prometheus), shared by every gateway instance of a node. */
+public final class HeraldMetrics {
+
+  private final Timer connectionSetup;
+  private final Counter connectionErrors;
+  private final Counter published;
+  private final Counter delivered;
+  private final Timer deliveryLatency;
+  private final Counter slowConsumerCloses;
+  private final Map<CloseCode, Counter> disconnects = new EnumMap<>(CloseCode.class);
+  private final Counter disconnectsByClient;
+  private final AtomicLong subscriptions = new AtomicLong();
+  private final AtomicLong channels = new AtomicLong();
+
+  public HeraldMetrics(MeterRegistry registry, ConnectionRegistry connections) {
+    Gauge.builder("herald.connections.active", connections, ConnectionRegistry::size)
+        .description("Open /ws connections").register(registry);
+    connectionSetup = Timer.builder("herald.connection.setup")
+        .description("From WebSocket upgrade request to the connected frame")
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(100_000))
+        .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+    connectionErrors = Counter.builder("herald.connection.errors")
+        .description("Failed WebSocket upgrades and connection-level errors").register(registry);
+    published = Counter.builder("herald.messages.published")
+        .description("Messages published through this node (HTTP API and /ws)").register(registry);
+    delivered = Counter.builder("herald.messages.delivered")
+        .description("Message frames written to subscribers").register(registry);
+    deliveryLatency = Timer.builder("herald.delivery.latency")
+        .description("From sequencing a message to writing it to this node's subscribers")
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(10_000))
+        .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+    slowConsumerCloses = Counter.builder("herald.slow_consumer.closes")
+        .description("Connections closed with 4008 because their outbound queue overflowed").register(registry);
+    for (CloseCode code : CloseCode.values()) {
+      disconnects.put(code, Counter.builder("herald.disconnects").tag("code", Integer.toString(code.code()))
+          .description("Connections the server closed, by close code").register(registry));
+    }
+    disconnectsByClient = Counter.builder("herald.disconnects").tag("code", "client")
+        .description("Connections the server closed, by close code").register(registry);
+    Gauge.builder("herald.subscriptions.active", subscriptions, AtomicLong::get)
+        .description("Channel subscriptions of /ws connections on this node").register(registry);
+    Gauge.builder("herald.channels.active", channels, AtomicLong::get)
+        .description("Channels with at least one subscriber on this node (per gateway event loop)").register(registry);
+  }
+
+  public void connectionSetup(long nanos) {
+    connectionSetup.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  public void connectionError() {
+    connectionErrors.increment();
+  }
+
+  public void published() {
+    published.increment();
+  }
+
+  /** One message written to {@code subscribers} local subscribers, {@code latencyMs} after sequencing. */
+  public void delivered(int subscribers, long latencyMs) {
+    delivered.increment(subscribers);
+    deliveryLatency.record(Math.max(0, latencyMs), TimeUnit.MILLISECONDS);
+  }
+
+  public void closed(CloseCode code) {
+    disconnects.get(code).increment();
+    if (code == CloseCode.SLOW_CONSUMER) {
+      slowConsumerCloses.increment();
+    }
+  }
+
+  public void closedByClient() {
+    disconnectsByClient.increment();
+  }
+
+  public void subscriptions(int delta) {
+    subscriptions.addAndGet(delta);
+  }
+
+  public long subscriptionCount() {
+    return subscriptions.get();
+  }
+
+  public void channels(int delta) {
+    channels.addAndGet(delta);
+  }
+}

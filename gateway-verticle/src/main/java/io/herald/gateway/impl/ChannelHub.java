@@ -1,0 +1,101 @@
+package io.herald.gateway.impl;
+
+import io.herald.core.Addresses;
+import io.herald.core.Message;
+import io.herald.gateway.HeraldMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The channels subscribed on one gateway event loop. A channel's address gets one consumer, registered
+ * with its first local subscriber and removed with its last, so this loop receives each message of a
+ * channel once and writes the same encoded frame to every subscriber. Used only on its event loop.
+ */
+public final class ChannelHub {
+
+  private final EventBus bus;
+  private final HeraldMetrics metrics;
+  private final Map<String, LocalChannel> channels = new HashMap<>();
+
+  public ChannelHub(EventBus bus, HeraldMetrics metrics) {
+    this.bus = bus;
+    this.metrics = metrics;
+  }
+
+  /** Adds a subscriber; completes once the channel's consumer is registered (at once if it already was). */
+  Future<Void> join(Subscription subscription) {
+    LocalChannel channel = channels.get(subscription.channel());
+    if (channel == null) {
+      channel = new LocalChannel(subscription.channel());
+      channels.put(subscription.channel(), channel);
+      metrics.channels(1);
+    }
+    channel.add(subscription);
+    return channel.registered;
+  }
+
+  void leave(Subscription subscription) {
+    LocalChannel channel = channels.get(subscription.channel());
+    if (channel != null && channel.remove(subscription) && channel.subscribers.length == 0) {
+      channels.remove(subscription.channel());
+      channel.consumer.unregister();
+      metrics.channels(-1);
+    }
+  }
+
+  private final class LocalChannel {
+    final MessageConsumer<Object> consumer;
+    final Future<Void> registered;
+    /** Copy-on-write: subscribe and unsubscribe are rare next to messages, and a write may unsubscribe. */
+    Subscription[] subscribers = new Subscription[0];
+
+    LocalChannel(String name) {
+      consumer = bus.localConsumer(Addresses.channel(name), message -> dispatch(message.body()));
+      registered = consumer.completion();
+    }
+
+    void add(Subscription s) {
+      Subscription[] grown = Arrays.copyOf(subscribers, subscribers.length + 1);
+      grown[subscribers.length] = s;
+      subscribers = grown;
+    }
+
+    boolean remove(Subscription s) {
+      for (int i = 0; i < subscribers.length; i++) {
+        if (subscribers[i] == s) {
+          Subscription[] shrunk = new Subscription[subscribers.length - 1];
+          System.arraycopy(subscribers, 0, shrunk, 0, i);
+          System.arraycopy(subscribers, i + 1, shrunk, i, subscribers.length - i - 1);
+          subscribers = shrunk;
+          return true;
+        }
+      }
+      return false;
+    }
+
+    void dispatch(Object body) {
+      Subscription[] targets = subscribers;
+      if (body instanceof Message message) {
+        int written = 0;
+        for (Subscription s : targets) {
+          if (s.offer(message)) {
+            written++;
+          }
+        }
+        if (written > 0) {
+          metrics.delivered(written, System.currentTimeMillis() - message.ts());
+        }
+      } else if (body instanceof Buffer frame) {
+        for (Subscription s : targets) {
+          s.push(frame);
+        }
+      }
+    }
+  }
+}

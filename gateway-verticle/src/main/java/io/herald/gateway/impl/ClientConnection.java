@@ -1,0 +1,344 @@
+package io.herald.gateway.impl;
+
+import io.herald.core.Addresses;
+import io.herald.core.ClientInfo;
+import io.herald.core.CloseCode;
+import io.herald.core.ErrorCode;
+import io.herald.core.HeraldException;
+import io.herald.core.HistoryPage;
+import io.herald.core.HistoryQuery;
+import io.herald.core.Json;
+import io.herald.core.RandomIds;
+import io.herald.core.StreamPosition;
+import io.herald.core.config.HeraldConfig;
+import io.herald.core.config.NamespaceOptions;
+import io.herald.gateway.GatewayServices;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One /ws connection: parses client frames, answers them, and owns the connection's subscriptions.
+ * Every method runs on the connection's event loop; other threads go through {@link #runOnLoop}.
+ */
+public final class ClientConnection {
+
+  private static final Buffer EMPTY = Buffer.buffer();
+
+  private final ServerWebSocket ws;
+  private final Context context;
+  private final GatewayServices services;
+  private final ChannelHub hub;
+  private final Heartbeats heartbeats;
+  private final ClientInfo info;
+  private final int outboundLimit;
+  /** Created with the first subscription: most of an idle connection's memory is Netty's, keep ours small. */
+  private Map<String, Subscription> subscriptions;
+  private long lastHeardMs;
+  private long lastPingMs;
+  private boolean closed;
+
+  ClientConnection(ServerWebSocket ws, Context context, GatewayServices services, ChannelHub hub, Heartbeats heartbeats) {
+    this.ws = ws;
+    this.context = context;
+    this.services = services;
+    this.hub = hub;
+    this.heartbeats = heartbeats;
+    this.info = new ClientInfo(RandomIds.next(16), null, services.nodeId());
+    this.outboundLimit = services.config().get(HeraldConfig.WS_OUTBOUND_QUEUE_BYTES);
+  }
+
+  public String id() {
+    return info.client();
+  }
+
+  /** The authenticated user, or null. */
+  public String user() {
+    return info.user();
+  }
+
+  public int subscriptionCount() {
+    return subscriptions == null ? 0 : subscriptions.size();
+  }
+
+  /** Runs {@code action} on this connection's event loop. */
+  public void runOnLoop(Runnable action) {
+    context.runOnContext(v -> action.run());
+  }
+
+  void start(long upgradeStartNanos) {
+    ws.setWriteQueueMaxSize(outboundLimit);
+    ws.textMessageHandler(this::onText);
+    ws.binaryMessageHandler(b -> {
+      heard();
+      sendError(null, ErrorCode.BAD_REQUEST, "binary frames are not supported: send JSON text frames", null);
+    });
+    ws.pongHandler(b -> heard());
+    ws.exceptionHandler(t -> services.metrics().connectionError());
+    ws.closeHandler(v -> onClosed());
+    lastHeardMs = System.currentTimeMillis();
+    services.connections().add(this);
+    heartbeats.add(this);
+    sendConnected();
+    services.metrics().connectionSetup(System.nanoTime() - upgradeStartNanos);
+  }
+
+  private void sendConnected() {
+    send(Frames.connected(id(), services.nodeId(), services.config().get(HeraldConfig.WS_PING_INTERVAL_MS)));
+  }
+
+  private void heard() {
+    lastHeardMs = System.currentTimeMillis();
+  }
+
+  private void onText(String text) {
+    heard();
+    Long id = null;
+    try {
+      JsonObject frame = Json.object(Buffer.buffer(text));
+      id = requestId(frame);
+      Object type = frame.getValue("type");
+      if (!(type instanceof String typeName)) {
+        throw new HeraldException(ErrorCode.BAD_REQUEST, "missing field: type");
+      }
+      FrameType frameType = FrameType.of(typeName);
+      if (frameType == null) {
+        throw new HeraldException(ErrorCode.UNKNOWN_TYPE, "unknown type: " + typeName);
+      }
+      handle(frameType, id, frame);
+    } catch (HeraldException e) {
+      sendError(id, e.code(), e.getMessage(), null);
+    }
+  }
+
+  private static Long requestId(JsonObject frame) {
+    Object id = frame.getValue("id");
+    if (id == null) {
+      return null;
+    }
+    if (id instanceof Integer || id instanceof Long) {
+      return ((Number) id).longValue();
+    }
+    throw new HeraldException(ErrorCode.BAD_REQUEST, "id must be an integer");
+  }
+
+  private void handle(FrameType type, Long id, JsonObject frame) {
+    switch (type) {
+      case CONNECT -> sendConnected(); // authentication arrives with the security issue; without it any token is accepted
+      case SUBSCRIBE -> subscribe(id, Json.channel(frame, "channel"), Json.since(frame));
+      case UNSUBSCRIBE -> unsubscribe(id, Json.channel(frame, "channel"));
+      case PUBLISH -> publish(id, frame);
+      case HISTORY -> history(id, frame);
+      case PRESENCE -> presence(id, Json.channel(frame, "channel"));
+      case PING -> send(Frames.pong(id));
+    }
+  }
+
+  private void subscribe(Long id, String channel, StreamPosition since) {
+    if (subscriptions == null) {
+      subscriptions = new HashMap<>(4);
+    }
+    if (subscriptions.containsKey(channel)) {
+      throw new HeraldException(ErrorCode.ALREADY_SUBSCRIBED, "already subscribed to " + channel);
+    }
+    int max = services.config().get(HeraldConfig.WS_MAX_SUBSCRIPTIONS);
+    if (subscriptions.size() >= max) {
+      throw new HeraldException(ErrorCode.TOO_MANY_SUBSCRIPTIONS, "a connection may hold " + max + " subscriptions");
+    }
+    Subscription subscription = new Subscription(this, channel);
+    subscriptions.put(channel, subscription);
+    services.metrics().subscriptions(1);
+    // The consumer is registered before the position is read: every later message reaches us.
+    hub.join(subscription)
+        .compose(v -> services.presence().add(channel, info))
+        .compose(v -> since == null
+            ? services.broker().position(channel).map(p -> new HistoryPage(p.epoch(), p.offset(), p.offset() + 1, List.of()))
+            : services.broker().history(new HistoryQuery(channel, since.offset(), Integer.MAX_VALUE)))
+        .onComplete(ar -> {
+          if (closed || subscriptions.get(channel) != subscription) {
+            return; // closed or unsubscribed meanwhile; cleanup already happened
+          }
+          if (ar.succeeded()) {
+            subscription.start(id, since, ar.result());
+            joinLeave("join", channel);
+          } else {
+            drop(subscription);
+            sendError(id, errorCode(ar.cause()), "subscribe failed: " + ar.cause().getMessage(), channel);
+          }
+        });
+  }
+
+  private void unsubscribe(Long id, String channel) {
+    Subscription subscription = subscriptions == null ? null : subscriptions.get(channel);
+    if (subscription == null) {
+      throw new HeraldException(ErrorCode.NOT_SUBSCRIBED, "not subscribed to " + channel);
+    }
+    drop(subscription);
+    send(Frames.unsubscribed(id, channel, null));
+  }
+
+  /** Ends a subscription on the server's initiative ({@code POST /api/unsubscribe}); returns whether there was one. */
+  public boolean unsubscribeByServer(String channel) {
+    Subscription subscription = subscriptions == null ? null : subscriptions.get(channel);
+    if (subscription == null || closed) {
+      return false;
+    }
+    drop(subscription);
+    send(Frames.unsubscribed(null, channel, "server"));
+    return true;
+  }
+
+  private void drop(Subscription subscription) {
+    subscriptions.remove(subscription.channel());
+    hub.leave(subscription);
+    services.presence().remove(subscription.channel(), id());
+    services.metrics().subscriptions(-1);
+    if (subscription.active()) {
+      joinLeave("leave", subscription.channel());
+    }
+  }
+
+  private void joinLeave(String type, String channel) {
+    if (services.config().namespaces().forChannel(channel).joinLeave()) {
+      context.owner().eventBus().publish(Addresses.channel(channel), Frames.presenceEvent(type, channel, info));
+    }
+  }
+
+  private void publish(Long id, JsonObject frame) {
+    String channel = Json.channel(frame, "channel");
+    if (!services.config().namespaces().forChannel(channel).clientPublish()) {
+      throw new HeraldException(ErrorCode.PERMISSION_DENIED, "clients may not publish in this namespace");
+    }
+    Buffer data = Json.data(frame, services.config().get(HeraldConfig.MAX_DATA_BYTES));
+    services.metrics().published();
+    services.broker().publish(channel, data).onComplete(ar -> {
+      if (ar.succeeded()) {
+        send(Frames.published(id, channel, ar.result()));
+      } else {
+        sendError(id, errorCode(ar.cause()), ar.cause().getMessage(), channel);
+      }
+    });
+  }
+
+  private void history(Long id, JsonObject frame) {
+    String channel = Json.channel(frame, "channel");
+    StreamPosition since = Json.since(frame);
+    NamespaceOptions options = services.config().namespaces().forChannel(channel);
+    int limit = (int) Math.min(Json.nonNegative(frame, "limit", services.config().get(HeraldConfig.HISTORY_DEFAULT_LIMIT)),
+        Math.max(1, options.historySize()));
+    HistoryQuery query = since == null ? HistoryQuery.latest(channel, limit) : new HistoryQuery(channel, since.offset(), limit);
+    services.broker().history(query).onComplete(ar -> {
+      if (ar.failed()) {
+        sendError(id, errorCode(ar.cause()), ar.cause().getMessage(), channel);
+      } else if (since != null && !ar.result().covers(since.epoch(), since.offset())) {
+        sendError(id, ErrorCode.RECOVERY_FAILED, "history no longer holds the position", channel);
+      } else {
+        send(Frames.history(id, channel, ar.result()));
+      }
+    });
+  }
+
+  private void presence(Long id, String channel) {
+    if (!services.config().namespaces().forChannel(channel).presence()) {
+      throw new HeraldException(ErrorCode.PERMISSION_DENIED, "presence is off in this namespace");
+    }
+    services.presence().clients(channel).onComplete(ar -> {
+      if (ar.succeeded()) {
+        send(Frames.presence(id, channel, ar.result()));
+      } else {
+        sendError(id, ErrorCode.INTERNAL, "presence unavailable", channel);
+      }
+    });
+  }
+
+  /** Reads the history a subscription missed; its answer goes back to the subscription. */
+  void readMissed(Subscription subscription, StreamPosition from) {
+    services.broker().history(new HistoryQuery(subscription.channel(), from.offset(), Integer.MAX_VALUE))
+        .onComplete(ar -> {
+          if (!closed && subscriptions.get(subscription.channel()) == subscription) {
+            subscription.caughtUp(from, ar.succeeded() ? ar.result() : null);
+          }
+        });
+  }
+
+  private static ErrorCode errorCode(Throwable t) {
+    return t instanceof HeraldException he ? he.code() : ErrorCode.INTERNAL;
+  }
+
+  private void sendError(Long id, ErrorCode code, String message, String channel) {
+    send(Frames.error(id, code, message, channel));
+  }
+
+  int outboundLimit() {
+    return outboundLimit;
+  }
+
+  /**
+   * Writes one encoded frame unless the connection's outbound queue is over its bound, in which
+   * case the client is too slow and is closed with 4008. Returns whether the frame was written.
+   */
+  boolean send(Buffer frame) {
+    if (closed) {
+      return false;
+    }
+    if (ws.writeQueueFull()) {
+      slowConsumer();
+      return false;
+    }
+    TextFrames.write(ws, frame);
+    return true;
+  }
+
+  void slowConsumer() {
+    close(CloseCode.SLOW_CONSUMER);
+  }
+
+  /** Called periodically: pings a silent client, closes one that stopped answering. */
+  void heartbeat(long now, long pingIntervalMs, long pongTimeoutMs) {
+    long silent = now - lastHeardMs;
+    if (silent >= pingIntervalMs + pongTimeoutMs) {
+      close(CloseCode.HEARTBEAT_TIMEOUT);
+    } else if (silent >= pingIntervalMs && now - lastPingMs >= pingIntervalMs) {
+      lastPingMs = now;
+      ws.writePing(EMPTY);
+    }
+  }
+
+  /** Closes the connection with {@code code}; its subscriptions end at once. */
+  public void close(CloseCode code) {
+    if (closed) {
+      return;
+    }
+    services.metrics().closed(code);
+    cleanUp();
+    ws.close(code.code(), code.reason());
+  }
+
+  private void onClosed() {
+    if (!closed) {
+      services.metrics().closedByClient();
+      cleanUp();
+    }
+  }
+
+  private void cleanUp() {
+    closed = true;
+    if (subscriptions != null) {
+      for (Subscription s : List.copyOf(subscriptions.values())) {
+        drop(s);
+      }
+    }
+    heartbeats.remove(this);
+    services.connections().remove(this);
+  }
+
+  /** Whether the connection has been closed (by either side). */
+  public boolean closed() {
+    return closed;
+  }
+}

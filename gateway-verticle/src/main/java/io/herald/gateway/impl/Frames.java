@@ -1,0 +1,107 @@
+package io.herald.gateway.impl;
+
+import io.herald.core.ClientInfo;
+import io.herald.core.ErrorCode;
+import io.herald.core.HistoryPage;
+import io.herald.core.Message;
+import io.herald.core.StreamPosition;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+
+/** Server-to-client /ws frames other than {@code message} (which {@link Message#frame()} encodes). */
+final class Frames {
+
+  private Frames() {
+  }
+
+  static Buffer connected(String client, String node, long pingIntervalMs) {
+    return new JsonObject().put("type", "connected").put("client", client).put("node", node)
+        .put("ping_interval_ms", pingIntervalMs).toBuffer();
+  }
+
+  static Buffer subscribed(Long id, String channel, StreamPosition position, Boolean recovered) {
+    JsonObject f = reply("subscribed", id).put("channel", channel).put("epoch", position.epoch())
+        .put("offset", position.offset());
+    if (recovered != null) {
+      f.put("recovered", recovered);
+    }
+    return f.toBuffer();
+  }
+
+  static Buffer unsubscribed(Long id, String channel, String reason) {
+    JsonObject f = reply("unsubscribed", id).put("channel", channel);
+    if (reason != null) {
+      f.put("reason", reason);
+    }
+    return f.toBuffer();
+  }
+
+  static Buffer published(Long id, String channel, StreamPosition position) {
+    return reply("published", id).put("channel", channel).put("epoch", position.epoch())
+        .put("offset", position.offset()).toBuffer();
+  }
+
+  static Buffer history(Long id, String channel, HistoryPage page) {
+    Buffer out = Buffer.buffer(256);
+    out.appendString("{\"type\":\"history\",");
+    if (id != null) {
+      out.appendString("\"id\":").appendString(id.toString()).appendString(",");
+    }
+    out.appendString("\"channel\":\"").appendString(channel).appendString("\",\"epoch\":\"")
+        .appendString(page.epoch()).appendString("\",\"messages\":");
+    return appendMessages(out, page.messages()).appendString("}");
+  }
+
+  /** Appends {@code [message, ...]}; shared with the HTTP API so history looks the same everywhere. */
+  static Buffer appendMessages(Buffer out, List<Message> messages) {
+    out.appendByte((byte) '[');
+    for (int i = 0; i < messages.size(); i++) {
+      if (i > 0) {
+        out.appendByte((byte) ',');
+      }
+      messages.get(i).appendJson(out);
+    }
+    return out.appendByte((byte) ']');
+  }
+
+  static Buffer presence(Long id, String channel, List<ClientInfo> clients) {
+    return reply("presence", id).put("channel", channel).put("clients", clients(clients)).toBuffer();
+  }
+
+  static JsonArray clients(List<ClientInfo> clients) {
+    JsonArray array = new JsonArray();
+    for (ClientInfo c : clients) {
+      array.add(new JsonObject().put("client", c.client()).put("user", c.user()).put("node", c.node()));
+    }
+    return array;
+  }
+
+  /** A {@code join} or {@code leave} push. */
+  static Buffer presenceEvent(String type, String channel, ClientInfo client) {
+    return new JsonObject().put("type", type).put("channel", channel).put("client", client.client())
+        .put("user", client.user()).toBuffer();
+  }
+
+  static Buffer pong(Long id) {
+    return reply("pong", id).toBuffer();
+  }
+
+  static Buffer error(Long id, ErrorCode code, String message, String channel) {
+    JsonObject f = reply("error", id).put("code", code.wire()).put("message", message);
+    if (channel != null) {
+      f.put("channel", channel);
+    }
+    return f.toBuffer();
+  }
+
+  private static JsonObject reply(String type, Long id) {
+    JsonObject f = new JsonObject().put("type", type);
+    if (id != null) {
+      f.put("id", id);
+    }
+    return f;
+  }
+}

@@ -1,0 +1,57 @@
+package io.herald.gateway.impl;
+
+import io.vertx.core.Vertx;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * One timer per gateway event loop that pings silent connections and closes dead ones, instead of
+ * a timer per connection.
+ */
+public final class Heartbeats {
+
+  private final Vertx vertx;
+  private final long pingIntervalMs;
+  private final long pongTimeoutMs;
+  private final Set<ClientConnection> connections = new HashSet<>();
+  private long timer = -1;
+
+  public Heartbeats(Vertx vertx, long pingIntervalMs, long pongTimeoutMs) {
+    this.vertx = vertx;
+    this.pingIntervalMs = pingIntervalMs;
+    this.pongTimeoutMs = pongTimeoutMs;
+  }
+
+  /** Starts the sweep on the calling verticle's event loop. */
+  public void start() {
+    long period = Math.max(10, Math.min(pingIntervalMs, pongTimeoutMs) / 4);
+    timer = vertx.setPeriodic(period, id -> sweep());
+  }
+
+  public void stop() {
+    vertx.cancelTimer(timer);
+  }
+
+  void add(ClientConnection connection) {
+    connections.add(connection);
+  }
+
+  void remove(ClientConnection connection) {
+    connections.remove(connection);
+  }
+
+  /** Connections of this event loop, for the drain. */
+  public int size() {
+    return connections.size();
+  }
+
+  private void sweep() {
+    long now = System.currentTimeMillis();
+    // A sweep may close connections, which removes them from the set.
+    for (ClientConnection c : new ArrayList<>(connections)) {
+      c.heartbeat(now, pingIntervalMs, pongTimeoutMs);
+    }
+  }
+}

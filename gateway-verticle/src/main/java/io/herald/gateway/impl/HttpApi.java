@@ -1,0 +1,248 @@
+package io.herald.gateway.impl;
+
+import io.herald.core.ChannelInfo;
+import io.herald.core.ErrorCode;
+import io.herald.core.HeraldException;
+import io.herald.core.HistoryPage;
+import io.herald.core.HistoryQuery;
+import io.herald.core.Json;
+import io.herald.core.StreamPosition;
+import io.herald.core.CloseCode;
+import io.herald.core.config.HeraldConfig;
+import io.herald.gateway.GatewayServices;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/** The backend HTTP API of PROTOCOL.md under {@code /api}. */
+public final class HttpApi {
+
+  private final GatewayServices services;
+  private final String address;
+  private final int maxData;
+
+  public HttpApi(GatewayServices services, String address) {
+    this.services = services;
+    this.address = address;
+    this.maxData = services.config().get(HeraldConfig.MAX_DATA_BYTES);
+  }
+
+  public void mount(Router router) {
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(services.config().get(HeraldConfig.HTTP_MAX_BODY_BYTES));
+    router.post("/api/publish").handler(this::authenticate).handler(body).handler(json(this::publish));
+    router.post("/api/broadcast").handler(this::authenticate).handler(body).handler(json(this::broadcast));
+    router.get("/api/channels").handler(this::authenticate).handler(json(this::channels));
+    router.get("/api/channels/:channel/history").handler(this::authenticate).handler(this::history);
+    router.get("/api/channels/:channel/presence").handler(this::authenticate).handler(json(this::presence));
+    router.post("/api/disconnect").handler(this::authenticate).handler(body).handler(json(this::disconnect));
+    router.post("/api/unsubscribe").handler(this::authenticate).handler(body).handler(json(this::unsubscribe));
+    router.get("/api/info").handler(this::authenticate).handler(json(this::info));
+  }
+
+  private void authenticate(RoutingContext ctx) {
+    String key = services.config().get(HeraldConfig.API_KEY);
+    if (key.isEmpty()) {
+      ctx.next();
+      return;
+    }
+    String header = ctx.request().getHeader("Authorization");
+    String presented = header != null && header.startsWith("Bearer ") ? header.substring(7).trim() : "";
+    // Constant-time comparison: the key must not leak through response timing.
+    if (MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), key.getBytes(StandardCharsets.UTF_8))) {
+      ctx.next();
+    } else {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+      HttpErrors.send(ctx, ErrorCode.UNAUTHORIZED, "a valid API key is required: Authorization: Bearer <key>");
+    }
+  }
+
+  /** Adapts a handler that returns its JSON reply; errors become {@code {"error": ...}} replies. */
+  private static io.vertx.core.Handler<RoutingContext> json(Function<RoutingContext, Future<JsonObject>> handler) {
+    return ctx -> {
+      Future<JsonObject> reply;
+      try {
+        reply = handler.apply(ctx);
+      } catch (HeraldException e) {
+        reply = Future.failedFuture(e);
+      }
+      reply.onComplete(ar -> {
+        if (ar.succeeded()) {
+          ctx.response().putHeader("Content-Type", "application/json").end(ar.result().toBuffer());
+        } else {
+          HttpErrors.send(ctx, ar.cause());
+        }
+      });
+    };
+  }
+
+  private static JsonObject body(RoutingContext ctx) {
+    Buffer raw = ctx.body().buffer();
+    if (raw == null || raw.length() == 0) {
+      throw new HeraldException(ErrorCode.BAD_REQUEST, "a JSON body is required");
+    }
+    return Json.object(raw);
+  }
+
+  private Future<JsonObject> publish(RoutingContext ctx) {
+    JsonObject body = body(ctx);
+    String channel = Json.channel(body, "channel");
+    Buffer data = Json.data(body, maxData);
+    services.metrics().published();
+    return services.broker().publish(channel, data).map(p -> position(channel, p));
+  }
+
+  private Future<JsonObject> broadcast(RoutingContext ctx) {
+    JsonObject body = body(ctx);
+    JsonArray channels = Json.array(body, "channels");
+    Buffer data = Json.data(body, maxData);
+    List<Future<JsonObject>> results = new ArrayList<>(channels.size());
+    for (Object c : channels) {
+      if (!(c instanceof String name)) {
+        throw new HeraldException(ErrorCode.BAD_REQUEST, "channels must be strings");
+      }
+      Future<JsonObject> one;
+      try {
+        Json.validChannel(name);
+        services.metrics().published();
+        one = services.broker().publish(name, data).map(p -> position(name, p));
+      } catch (HeraldException e) {
+        one = Future.failedFuture(e);
+      }
+      results.add(one.recover(t -> Future.succeededFuture(new JsonObject().put("channel", name)
+          .put("error", HttpErrors.body(t).getJsonObject("error")))));
+    }
+    return Future.all(results).map(all -> {
+      JsonArray out = new JsonArray();
+      results.forEach(f -> out.add(f.result()));
+      return new JsonObject().put("results", out);
+    });
+  }
+
+  private static JsonObject position(String channel, StreamPosition p) {
+    return new JsonObject().put("channel", channel).put("epoch", p.epoch()).put("offset", p.offset());
+  }
+
+  private Future<JsonObject> channels(RoutingContext ctx) {
+    String prefix = ctx.request().getParam("prefix", "");
+    return services.presence().channels(prefix).map(list -> {
+      JsonArray out = new JsonArray();
+      for (ChannelInfo c : list) {
+        out.add(new JsonObject().put("name", c.name()).put("subscribers", c.subscribers()));
+      }
+      return new JsonObject().put("channels", out);
+    });
+  }
+
+  /** History is written as raw bytes: each message's data goes out exactly as it was published. */
+  private void history(RoutingContext ctx) {
+    try {
+      String channel = Json.validChannel(ctx.pathParam("channel"));
+      long sinceOffset = queryLong(ctx, "since_offset", HistoryQuery.LATEST);
+      String epoch = ctx.request().getParam("epoch");
+      int historySize = Math.max(1, services.config().namespaces().forChannel(channel).historySize());
+      int limit = (int) Math.min(queryLong(ctx, "limit", services.config().get(HeraldConfig.HISTORY_DEFAULT_LIMIT)), historySize);
+      services.broker().history(new HistoryQuery(channel, sinceOffset, limit)).onComplete(ar -> {
+        if (ar.failed()) {
+          HttpErrors.send(ctx, ar.cause());
+          return;
+        }
+        HistoryPage page = ar.result();
+        if (epoch != null && sinceOffset != HistoryQuery.LATEST && !page.covers(epoch, sinceOffset)) {
+          HttpErrors.send(ctx, ErrorCode.RECOVERY_FAILED, "history no longer holds the position");
+          return;
+        }
+        Buffer out = Buffer.buffer(256).appendString("{\"channel\":\"").appendString(channel)
+            .appendString("\",\"epoch\":\"").appendString(page.epoch())
+            .appendString("\",\"offset\":").appendString(Long.toString(page.latest()))
+            .appendString(",\"messages\":");
+        Frames.appendMessages(out, page.messages()).appendString("}");
+        ctx.response().putHeader("Content-Type", "application/json").end(out);
+      });
+    } catch (HeraldException e) {
+      HttpErrors.send(ctx, e);
+    }
+  }
+
+  private static long queryLong(RoutingContext ctx, String name, long fallback) {
+    String raw = ctx.request().getParam(name);
+    if (raw == null || raw.isEmpty()) {
+      return fallback;
+    }
+    try {
+      long value = Long.parseLong(raw);
+      if (value >= 0) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new HeraldException(ErrorCode.BAD_REQUEST, name + " must be a non-negative integer");
+  }
+
+  private Future<JsonObject> presence(RoutingContext ctx) {
+    String channel = Json.validChannel(ctx.pathParam("channel"));
+    return services.presence().clients(channel)
+        .map(clients -> new JsonObject().put("channel", channel).put("clients", Frames.clients(clients)));
+  }
+
+  private Future<JsonObject> disconnect(RoutingContext ctx) {
+    List<ClientConnection> targets = targets(body(ctx));
+    for (ClientConnection c : targets) {
+      c.runOnLoop(() -> c.close(CloseCode.DISCONNECTED));
+    }
+    return Future.succeededFuture(new JsonObject().put("disconnected", targets.size()));
+  }
+
+  private Future<JsonObject> unsubscribe(RoutingContext ctx) {
+    JsonObject body = body(ctx);
+    String channel = Json.channel(body, "channel");
+    List<Future<Boolean>> done = new ArrayList<>();
+    for (ClientConnection c : targets(body)) {
+      Promise<Boolean> unsubscribed = Promise.promise();
+      c.runOnLoop(() -> unsubscribed.complete(c.unsubscribeByServer(channel)));
+      done.add(unsubscribed.future());
+    }
+    return Future.all(done).map(all -> new JsonObject()
+        .put("unsubscribed", done.stream().filter(Future::result).count()));
+  }
+
+  /** The connections a disconnect/unsubscribe body names: {@code {"client": id}} or {@code {"user": id}}. */
+  private List<ClientConnection> targets(JsonObject body) {
+    List<ClientConnection> targets = new ArrayList<>();
+    if (body.containsKey("client")) {
+      ClientConnection c = services.connections().get(Json.string(body, "client"));
+      if (c != null) {
+        targets.add(c);
+      }
+    } else if (body.containsKey("user")) {
+      String user = Json.string(body, "user");
+      for (ClientConnection c : services.connections().all()) {
+        if (user.equals(c.user())) {
+          targets.add(c);
+        }
+      }
+    } else {
+      throw new HeraldException(ErrorCode.BAD_REQUEST, "give client or user");
+    }
+    return targets;
+  }
+
+  private Future<JsonObject> info(RoutingContext ctx) {
+    JsonObject node = new JsonObject().put("id", services.nodeId()).put("address", address)
+        .put("connections", services.connections().size())
+        .put("subscriptions", services.metrics().subscriptionCount())
+        .put("uptime_s", services.state().uptimeSeconds());
+    return Future.succeededFuture(new JsonObject().put("nodes", new JsonArray().add(node)));
+  }
+}
