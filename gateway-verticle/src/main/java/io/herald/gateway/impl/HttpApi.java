@@ -39,15 +39,17 @@ public final class HttpApi {
   }
 
   public void mount(Router router) {
+    // Authentication first, for every method, so an unauthenticated body is never buffered.
+    router.route("/api/*").handler(this::authenticate);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(services.config().get(HeraldConfig.HTTP_MAX_BODY_BYTES));
-    router.post("/api/publish").handler(this::authenticate).handler(body).handler(json(this::publish));
-    router.post("/api/broadcast").handler(this::authenticate).handler(body).handler(json(this::broadcast));
-    router.get("/api/channels").handler(this::authenticate).handler(json(this::channels));
-    router.get("/api/channels/:channel/history").handler(this::authenticate).handler(this::history);
-    router.get("/api/channels/:channel/presence").handler(this::authenticate).handler(json(this::presence));
-    router.post("/api/disconnect").handler(this::authenticate).handler(body).handler(json(this::disconnect));
-    router.post("/api/unsubscribe").handler(this::authenticate).handler(body).handler(json(this::unsubscribe));
-    router.get("/api/info").handler(this::authenticate).handler(json(this::info));
+    router.post("/api/publish").handler(body).handler(json(this::publish));
+    router.post("/api/broadcast").handler(body).handler(json(this::broadcast));
+    router.get("/api/channels").handler(json(this::channels));
+    router.get("/api/channels/:channel/history").handler(this::history);
+    router.get("/api/channels/:channel/presence").handler(json(this::presence));
+    router.post("/api/disconnect").handler(body).handler(json(this::disconnect));
+    router.post("/api/unsubscribe").handler(body).handler(json(this::unsubscribe));
+    router.get("/api/info").handler(json(this::info));
   }
 
   private void authenticate(RoutingContext ctx) {

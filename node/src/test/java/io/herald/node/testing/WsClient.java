@@ -1,0 +1,127 @@
+package io.herald.node.testing;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real WebSocket client speaking the /ws protocol: {@link #send} a frame, {@link #next} awaits
+ * the next frame the server pushes, {@link #awaitClose} the close code. Waits are bounded.
+ */
+public final class WsClient implements AutoCloseable {
+
+  public static final long TIMEOUT_MS = 10_000;
+
+  private final WebSocket ws;
+  private final WebSocketClient client;
+  private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+  private final CompletableFuture<Short> closed = new CompletableFuture<>();
+  private final JsonObject connected;
+
+  private WsClient(WebSocketClient client, WebSocket ws) {
+    this.client = client;
+    this.ws = ws;
+    ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
+    ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
+    this.connected = next();
+    if (!"connected".equals(connected.getString("type"))) {
+      throw new AssertionError("expected connected, got " + connected);
+    }
+  }
+
+  public static WsClient connect(Vertx vertx, int port) {
+    return connect(vertx, port, new WebSocketClientOptions().setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 24));
+  }
+
+  public static WsClient connect(Vertx vertx, int port, WebSocketClientOptions options) {
+    WebSocketClient client = vertx.createWebSocketClient(options);
+    WebSocket ws = TestNode.await(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws"))
+        .toCompletionStage().toCompletableFuture());
+    return new WsClient(client, ws);
+  }
+
+  /** The {@code connected} frame the server sent on open. */
+  public JsonObject connected() {
+    return connected;
+  }
+
+  public WebSocket socket() {
+    return ws;
+  }
+
+  public WsClient send(JsonObject frame) {
+    return sendText(frame.encode());
+  }
+
+  public WsClient sendText(String text) {
+    TestNode.await(ws.writeTextMessage(text).toCompletionStage().toCompletableFuture());
+    return this;
+  }
+
+  /** The next frame, waiting up to {@link #TIMEOUT_MS}. */
+  public JsonObject next() {
+    try {
+      JsonObject frame = frames.poll(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      if (frame == null) {
+        throw new AssertionError("no frame within " + TIMEOUT_MS + " ms");
+      }
+      return frame;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** The next frame, which must have this {@code type}. */
+  public JsonObject next(String type) {
+    JsonObject frame = next();
+    if (!type.equals(frame.getString("type"))) {
+      throw new AssertionError("expected a " + type + " frame, got " + frame);
+    }
+    return frame;
+  }
+
+  /** Sends a request with {@code id} and returns the reply, which must carry the same id. */
+  public JsonObject request(JsonObject frame) {
+    send(frame);
+    JsonObject reply = next();
+    if (!frame.getValue("id").equals(reply.getValue("id"))) {
+      throw new AssertionError("expected the reply to " + frame + ", got " + reply);
+    }
+    return reply;
+  }
+
+  public JsonObject subscribe(int id, String channel) {
+    return request(new JsonObject().put("type", "subscribe").put("id", id).put("channel", channel));
+  }
+
+  /** Frames received and not yet read. */
+  public int pending() {
+    return frames.size();
+  }
+
+  /** The close code the server sent, waiting up to {@link #TIMEOUT_MS}. */
+  public short awaitClose() {
+    return TestNode.await(closed);
+  }
+
+  public boolean isClosed() {
+    return closed.isDone();
+  }
+
+  @Override
+  public void close() {
+    if (!ws.isClosed()) {
+      ws.close();
+    }
+    client.close();
+  }
+}
