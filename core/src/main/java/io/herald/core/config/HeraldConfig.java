@@ -14,7 +14,7 @@ import java.util.Map;
 public final class HeraldConfig {
 
   public static final Setting<Integer> PORT = Setting.integer("port", 8080,
-      "Public port: /ws, /graphql, /api/*, /metrics, /health/*.");
+      "Public port: /ws, /api/*, /metrics, /health/*.");
   public static final Setting<String> HOST = Setting.string("host", "0.0.0.0",
       "Interface the public port binds to.");
   public static final Setting<String> NODE_ID = Setting.string("node.id", "",
