@@ -84,12 +84,12 @@ public final class ClientConnection {
     lastHeardMs = System.currentTimeMillis();
     services.connections().add(this);
     heartbeats.add(this);
-    sendConnected();
+    sendConnected(null);
     services.metrics().connectionSetup(System.nanoTime() - upgradeStartNanos);
   }
 
-  private void sendConnected() {
-    send(Frames.connected(id(), services.nodeId(), services.config().get(HeraldConfig.WS_PING_INTERVAL_MS)));
+  private void sendConnected(Long requestId) {
+    send(Frames.connected(requestId, id(), services.nodeId(), services.config().get(HeraldConfig.WS_PING_INTERVAL_MS)));
   }
 
   private void heard() {
@@ -129,7 +129,7 @@ public final class ClientConnection {
 
   private void handle(FrameType type, Long id, JsonObject frame) {
     switch (type) {
-      case CONNECT -> sendConnected(); // authentication arrives with the security issue; without it any token is accepted
+      case CONNECT -> sendConnected(id); // authentication arrives with the security issue; without it any token is accepted
       case SUBSCRIBE -> subscribe(id, Json.channel(frame, "channel"), Json.since(frame));
       case UNSUBSCRIBE -> unsubscribe(id, Json.channel(frame, "channel"));
       case PUBLISH -> publish(id, frame);
