@@ -13,12 +13,13 @@ import io.herald.core.StreamPosition;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.config.NamespaceOptions;
 import io.herald.gateway.GatewayServices;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonObject;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 
 import java.util.HashMap;
 import java.util.List;
@@ -103,7 +104,7 @@ public final class ClientConnection {
    * Closes with 1009 a message whose fragments together exceed ws.max_frame_bytes: Vert.x only drops
    * such a message (reporting it to the exception handler) and keeps the connection open.
    */
-  private void checkMessageSize(io.vertx.core.http.WebSocketFrame frame) {
+  private void checkMessageSize(WebSocketFrame frame) {
     if (frame.isText() || frame.isBinary() || frame.isContinuation()) {
       inboundMessageBytes = (frame.isContinuation() ? inboundMessageBytes : 0) + frame.binaryData().length();
       if (inboundMessageBytes > maxMessageBytes) {

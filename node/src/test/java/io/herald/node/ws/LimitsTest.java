@@ -37,7 +37,7 @@ class LimitsTest {
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
-    node = TestNode.start(java.util.Map.of());
+    node = TestNode.start();
   }
 
   @AfterAll
