@@ -13,9 +13,12 @@ import io.herald.core.StreamPosition;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.config.NamespaceOptions;
 import io.herald.gateway.GatewayServices;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonObject;
 
 import java.util.HashMap;
@@ -37,6 +40,9 @@ public final class ClientConnection {
   private final Heartbeats heartbeats;
   private final ClientInfo info;
   private final int outboundLimit;
+  private final int maxMessageBytes;
+  /** Bytes of the inbound data message being received so far (its fragments up to now). */
+  private long inboundMessageBytes;
   /** Created with the first subscription: most of an idle connection's memory is Netty's, keep ours small. */
   private Map<String, Subscription> subscriptions;
   private long lastHeardMs;
@@ -51,6 +57,7 @@ public final class ClientConnection {
     this.heartbeats = heartbeats;
     this.info = new ClientInfo(RandomIds.next(16), null, services.nodeId());
     this.outboundLimit = services.config().get(HeraldConfig.WS_OUTBOUND_QUEUE_BYTES);
+    this.maxMessageBytes = services.config().get(HeraldConfig.WS_MAX_FRAME_BYTES);
   }
 
   public String id() {
@@ -78,18 +85,46 @@ public final class ClientConnection {
       heard();
       sendError(null, ErrorCode.BAD_REQUEST, "binary frames are not supported: send JSON text frames", null);
     });
+    ws.frameHandler(this::checkMessageSize);
     ws.pongHandler(b -> heard());
-    ws.exceptionHandler(t -> services.metrics().connectionError());
+    ws.exceptionHandler(this::onException);
     ws.closeHandler(v -> onClosed());
     lastHeardMs = System.currentTimeMillis();
     services.connections().add(this);
     heartbeats.add(this);
-    sendConnected();
+    sendConnected(null);
     services.metrics().connectionSetup(System.nanoTime() - upgradeStartNanos);
   }
 
-  private void sendConnected() {
-    send(Frames.connected(id(), services.nodeId(), services.config().get(HeraldConfig.WS_PING_INTERVAL_MS)));
+  private void sendConnected(Long requestId) {
+    send(Frames.connected(requestId, id(), services.nodeId(), services.config().get(HeraldConfig.WS_PING_INTERVAL_MS)));
+  }
+
+  /**
+   * Closes with 1009 a message whose fragments together exceed ws.max_frame_bytes: Vert.x only drops
+   * such a message (reporting it to the exception handler) and keeps the connection open.
+   */
+  private void checkMessageSize(WebSocketFrame frame) {
+    if (frame.isText() || frame.isBinary() || frame.isContinuation()) {
+      inboundMessageBytes = (frame.isContinuation() ? inboundMessageBytes : 0) + frame.binaryData().length();
+      if (inboundMessageBytes > maxMessageBytes) {
+        close(CloseCode.TOO_LARGE);
+      } else if (frame.isFinal()) {
+        inboundMessageBytes = 0;
+      }
+    }
+  }
+
+  /**
+   * A single frame over ws.max_frame_bytes fails in Netty's decoder, which Vert.x configures not to answer
+   * protocol violations: Vert.x then drops the TCP connection without a close frame (the client would
+   * see 1006). Send the close frame with 1009 first.
+   */
+  private void onException(Throwable t) {
+    services.metrics().connectionError();
+    if (t instanceof CorruptedWebSocketFrameException e && e.closeStatus() == WebSocketCloseStatus.MESSAGE_TOO_BIG) {
+      close(CloseCode.TOO_LARGE);
+    }
   }
 
   private void heard() {
@@ -129,7 +164,7 @@ public final class ClientConnection {
 
   private void handle(FrameType type, Long id, JsonObject frame) {
     switch (type) {
-      case CONNECT -> sendConnected(); // authentication arrives with the security issue; without it any token is accepted
+      case CONNECT -> sendConnected(id); // authentication arrives with the security issue; without it any token is accepted
       case SUBSCRIBE -> subscribe(id, Json.channel(frame, "channel"), Json.since(frame));
       case UNSUBSCRIBE -> unsubscribe(id, Json.channel(frame, "channel"));
       case PUBLISH -> publish(id, frame);

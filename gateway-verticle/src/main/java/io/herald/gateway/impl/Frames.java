@@ -17,8 +17,8 @@ final class Frames {
   private Frames() {
   }
 
-  static Buffer connected(String client, String node, long pingIntervalMs) {
-    return new JsonObject().put("type", "connected").put("client", client).put("node", node)
+  static Buffer connected(Long id, String client, String node, long pingIntervalMs) {
+    return reply("connected", id).put("client", client).put("node", node)
         .put("ping_interval_ms", pingIntervalMs).toBuffer();
   }
 

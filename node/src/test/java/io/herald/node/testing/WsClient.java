@@ -7,6 +7,8 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -22,15 +24,15 @@ public final class WsClient implements AutoCloseable {
 
   private final WebSocket ws;
   private final WebSocketClient client;
-  private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
-  private final CompletableFuture<Short> closed = new CompletableFuture<>();
+  private final BlockingQueue<JsonObject> frames;
+  private final CompletableFuture<Short> closed;
   private final JsonObject connected;
 
-  private WsClient(WebSocketClient client, WebSocket ws) {
+  private WsClient(WebSocketClient client, WebSocket ws, BlockingQueue<JsonObject> frames, CompletableFuture<Short> closed) {
     this.client = client;
     this.ws = ws;
-    ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
-    ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
+    this.frames = frames;
+    this.closed = closed;
     this.connected = next();
     if (!"connected".equals(connected.getString("type"))) {
       throw new AssertionError("expected connected, got " + connected);
@@ -43,9 +45,19 @@ public final class WsClient implements AutoCloseable {
 
   public static WsClient connect(Vertx vertx, int port, WebSocketClientOptions options) {
     WebSocketClient client = vertx.createWebSocketClient(options);
+    BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+    CompletableFuture<Short> closed = new CompletableFuture<>();
+    // The handlers are set in the connect callback, on the client's event loop, before Vert.x resumes
+    // delivery: set afterwards from the test thread, a frame arriving in between (often the server's
+    // `connected`) would be dropped.
     WebSocket ws = TestNode.await(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws"))
+        .map(socket -> {
+          socket.textMessageHandler(text -> frames.add(new JsonObject(text)));
+          socket.closeHandler(v -> closed.complete(socket.closeStatusCode()));
+          return socket;
+        })
         .toCompletionStage().toCompletableFuture());
-    return new WsClient(client, ws);
+    return new WsClient(client, ws, frames, closed);
   }
 
   /** The {@code connected} frame the server sent on open. */
@@ -55,6 +67,33 @@ public final class WsClient implements AutoCloseable {
 
   public WebSocket socket() {
     return ws;
+  }
+
+  /** This connection's client id, from its {@code connected} frame. */
+  public String clientId() {
+    return connected.getString("client");
+  }
+
+  /**
+   * Sends {@code {"type":"ping","id":id}} and returns, in order, every frame that arrived before the
+   * matching {@code pong}. The server answers in order, so an empty list proves it pushed nothing to
+   * this connection before it handled the ping; this asserts "no frame" without waiting for one.
+   */
+  public List<JsonObject> framesUntilPong(int id) {
+    send(new JsonObject().put("type", "ping").put("id", id));
+    List<JsonObject> before = new ArrayList<>();
+    while (true) {
+      JsonObject frame = next();
+      if ("pong".equals(frame.getString("type")) && Integer.valueOf(id).equals(frame.getValue("id"))) {
+        return before;
+      }
+      before.add(frame);
+    }
+  }
+
+  /** The close code the server sent, or null if the connection ended without one; waits up to {@link #TIMEOUT_MS}. */
+  public Short awaitCloseStatus() {
+    return TestNode.await(closed);
   }
 
   public WsClient send(JsonObject frame) {

@@ -1,0 +1,165 @@
+package io.herald.node.ws;
+
+import io.herald.node.testing.HttpApiClient;
+import io.herald.node.testing.TestNode;
+import io.herald.node.testing.WsClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code join}/{@code leave} pushes: sent to a channel's subscribers in a namespace with join_leave on,
+ * never in one without. Absence is asserted by ordering (no frame before the reply to a later ping).
+ */
+class PresenceEventsTest {
+
+  /** Namespace with join_leave on; every other namespace has the default (off). */
+  private static final String EVENTS = "room";
+  private static final String QUIET = "quiet";
+
+  static Vertx vertx;
+  static TestNode node;
+  static HttpApiClient http;
+  private static final AtomicInteger channels = new AtomicInteger();
+  private final AtomicInteger pings = new AtomicInteger(1000);
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+    node = TestNode.start(Map.of(), new JsonObject().put(EVENTS, new JsonObject().put("join_leave", true)));
+    http = node.http(vertx);
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+    vertx.close();
+  }
+
+  private static String channelIn(String namespace) {
+    return namespace + ":c" + channels.incrementAndGet();
+  }
+
+  /** Frames {@code client} received before the reply to a new ping: the server sent them before handling it. */
+  private List<JsonObject> framesSoFar(WsClient client) {
+    return client.framesUntilPong(pings.incrementAndGet());
+  }
+
+  /** {@code client}'s frames so far, ignoring presence events about {@code self} (being told of one's own join is not in question here). */
+  private List<JsonObject> framesSoFarExceptAbout(WsClient client, WsClient self) {
+    return framesSoFar(client).stream().filter(f -> !self.clientId().equals(f.getString("client"))).toList();
+  }
+
+  private static void unsubscribe(WsClient client, int id, String channel) {
+    JsonObject reply = client.request(new JsonObject().put("type", "unsubscribe").put("id", id).put("channel", channel));
+    assertThat(reply.getString("type")).isEqualTo("unsubscribed");
+  }
+
+  /** Disconnects {@code client} and waits until the node has let it go (it left the channel's presence). */
+  private static void disconnectAndAwaitGone(WsClient client, String channel) {
+    String id = client.clientId();
+    client.close();
+    await().atMost(Duration.ofMillis(WsClient.TIMEOUT_MS)).until(() -> http.get("/api/channels/" + channel + "/presence")
+        .json().getJsonArray("clients").stream().noneMatch(c -> id.equals(((JsonObject) c).getString("client"))));
+  }
+
+  private static void assertEvent(JsonObject frame, String type, String channel, WsClient about) {
+    assertThat(frame.getString("type")).as("frame %s", frame).isEqualTo(type);
+    assertThat(frame.getString("channel")).isEqualTo(channel);
+    assertThat(frame.getString("client")).isEqualTo(about.clientId());
+    assertThat(frame.containsKey("user")).as("user is present, null without authentication").isTrue();
+    assertThat(frame.getValue("user")).isNull();
+    assertThat(frame.containsKey("id")).as("a push carries no id").isFalse();
+  }
+
+  @Test
+  void joinWhenAnotherClientSubscribes() {
+    String channel = channelIn(EVENTS);
+    try (WsClient a = node.connect(vertx); WsClient b = node.connect(vertx)) {
+      a.subscribe(1, channel);
+      assertThat(framesSoFarExceptAbout(a, a)).isEmpty();
+
+      b.subscribe(2, channel);
+      List<JsonObject> seen = framesSoFarExceptAbout(a, a);
+      assertThat(seen).hasSize(1);
+      assertEvent(seen.get(0), "join", channel, b);
+    }
+  }
+
+  @Test
+  void leaveWhenAnotherClientUnsubscribes() {
+    String channel = channelIn(EVENTS);
+    try (WsClient a = node.connect(vertx); WsClient b = node.connect(vertx)) {
+      a.subscribe(1, channel);
+      b.subscribe(2, channel);
+      assertEvent(framesSoFarExceptAbout(a, a).get(0), "join", channel, b);
+      assertThat(framesSoFarExceptAbout(b, b)).as("a joined before b subscribed").isEmpty();
+
+      unsubscribe(b, 3, channel);
+      List<JsonObject> seen = framesSoFarExceptAbout(a, a);
+      assertThat(seen).hasSize(1);
+      assertEvent(seen.get(0), "leave", channel, b);
+    }
+  }
+
+  @Test
+  void leaveWhenAnotherClientDisconnects() {
+    String channel = channelIn(EVENTS);
+    try (WsClient a = node.connect(vertx); WsClient b = node.connect(vertx)) {
+      a.subscribe(1, channel);
+      b.subscribe(2, channel);
+      assertEvent(framesSoFarExceptAbout(a, a).get(0), "join", channel, b);
+
+      disconnectAndAwaitGone(b, channel);
+      List<JsonObject> seen = framesSoFarExceptAbout(a, a);
+      assertThat(seen).hasSize(1);
+      assertEvent(seen.get(0), "leave", channel, b);
+    }
+  }
+
+  @Test
+  void noEventsWithoutJoinLeave() {
+    String channel = channelIn(QUIET);
+    try (WsClient a = node.connect(vertx); WsClient b = node.connect(vertx)) {
+      a.subscribe(1, channel);
+      assertThat(framesSoFar(a)).as("after its own subscribe").isEmpty();
+
+      b.subscribe(2, channel);
+      assertThat(framesSoFar(a)).as("after another client subscribed").isEmpty();
+
+      unsubscribe(b, 3, channel);
+      assertThat(framesSoFar(a)).as("after another client unsubscribed").isEmpty();
+
+      try (WsClient c = node.connect(vertx)) {
+        c.subscribe(4, channel);
+        disconnectAndAwaitGone(c, channel);
+      }
+      assertThat(framesSoFar(a)).as("after another client disconnected").isEmpty();
+
+      // The subscription itself still works: a message is the next frame.
+      http.publish(channel, "hello");
+      assertThat(a.next("message").getString("data")).isEqualTo("hello");
+    }
+  }
+
+  @Test
+  void noEventsForChannelsOfTheDefaultNamespace() {
+    String channel = "plain-" + channels.incrementAndGet();
+    try (WsClient a = node.connect(vertx); WsClient b = node.connect(vertx)) {
+      a.subscribe(1, channel);
+      b.subscribe(2, channel);
+      unsubscribe(b, 3, channel);
+      assertThat(framesSoFar(a)).isEmpty();
+    }
+  }
+}
