@@ -24,17 +24,22 @@ public final class WsClient implements AutoCloseable {
   private final WebSocketClient client;
   private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
   private final CompletableFuture<Short> closed = new CompletableFuture<>();
-  private final JsonObject connected;
+  private JsonObject connected;
 
+  /** Runs on the connection's event loop as the upgrade completes, so no frame arrives before the handlers. */
   private WsClient(WebSocketClient client, WebSocket ws) {
     this.client = client;
     this.ws = ws;
     ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
     ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
+  }
+
+  private WsClient awaitConnected() {
     this.connected = next();
     if (!"connected".equals(connected.getString("type"))) {
       throw new AssertionError("expected connected, got " + connected);
     }
+    return this;
   }
 
   public static WsClient connect(Vertx vertx, int port) {
@@ -43,9 +48,10 @@ public final class WsClient implements AutoCloseable {
 
   public static WsClient connect(Vertx vertx, int port, WebSocketClientOptions options) {
     WebSocketClient client = vertx.createWebSocketClient(options);
-    WebSocket ws = TestNode.await(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws"))
+    WsClient ws = TestNode.await(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws"))
+        .map(socket -> new WsClient(client, socket))
         .toCompletionStage().toCompletableFuture());
-    return new WsClient(client, ws);
+    return ws.awaitConnected();
   }
 
   /** The {@code connected} frame the server sent on open. */
