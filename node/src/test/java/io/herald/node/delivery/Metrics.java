@@ -1,0 +1,30 @@
+package io.herald.node.delivery;
+
+import io.herald.node.testing.HttpApiClient;
+
+/** Reads one meter from a node's {@code GET /metrics} (Prometheus text format). */
+final class Metrics {
+
+  private Metrics() {
+  }
+
+  /** The sum of every series named {@code name}; fails if the node exposes none. */
+  static double value(HttpApiClient http, String name) {
+    HttpApiClient.Response response = http.get("/metrics");
+    if (response.status() != 200) {
+      throw new AssertionError("GET /metrics answered " + response.status());
+    }
+    double sum = 0;
+    boolean found = false;
+    for (String line : response.body().toString().split("\n")) {
+      if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        found = true;
+      }
+    }
+    if (!found) {
+      throw new AssertionError("no metric " + name + " in /metrics");
+    }
+    return sum;
+  }
+}
