@@ -14,6 +14,8 @@ import io.herald.core.config.HeraldConfig;
 import io.herald.core.config.NamespaceOptions;
 import io.herald.gateway.GatewayServices;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
@@ -37,6 +39,8 @@ public final class ClientConnection {
   private final Heartbeats heartbeats;
   private final ClientInfo info;
   private final int outboundLimit;
+  /** Completes when the WebSocket itself is closed: close handshake done, or the TCP connection gone. */
+  private final Promise<Void> socketClosed = Promise.promise();
   /** Created with the first subscription: most of an idle connection's memory is Netty's, keep ours small. */
   private Map<String, Subscription> subscriptions;
   private long lastHeardMs;
@@ -320,6 +324,7 @@ public final class ClientConnection {
   }
 
   private void onClosed() {
+    socketClosed.tryComplete();
     if (!closed) {
       services.metrics().closedByClient();
       cleanUp();
@@ -335,6 +340,14 @@ public final class ClientConnection {
     }
     heartbeats.remove(this);
     services.connections().remove(this);
+  }
+
+  /**
+   * Completes once the socket is closed, which may be well after {@link #close}: the client has to
+   * answer the close frame (or the server's closing timeout to expire). The shutdown drain waits for it.
+   */
+  public Future<Void> socketClosed() {
+    return socketClosed.future();
   }
 
   /** Whether the connection has been closed (by either side). */
