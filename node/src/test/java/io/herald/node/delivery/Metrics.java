@@ -8,7 +8,10 @@ final class Metrics {
   private Metrics() {
   }
 
-  /** The sum of every series named {@code name}; fails if the node exposes none. */
+  /**
+   * The sum of every series named {@code name}, or the one series {@code name} names with its labels
+   * ({@code herald_disconnects_total{code="4011"}}); fails if the node exposes none.
+   */
   static double value(HttpApiClient http, String name) {
     HttpApiClient.Response response = http.get("/metrics");
     if (response.status() != 200) {
@@ -17,7 +20,7 @@ final class Metrics {
     double sum = 0;
     boolean found = false;
     for (String line : response.body().toString().split("\n")) {
-      if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+      if (line.startsWith(name + " ") || (!name.contains("{") && line.startsWith(name + "{"))) {
         sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
         found = true;
       }

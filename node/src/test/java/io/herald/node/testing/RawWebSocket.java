@@ -2,10 +2,10 @@ package io.herald.node.testing;
 
 import io.vertx.core.json.JsonObject;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -52,7 +52,7 @@ public final class RawWebSocket implements AutoCloseable {
 
   private RawWebSocket(Socket socket) throws IOException {
     this.socket = socket;
-    this.in = new DataInputStream(socket.getInputStream());
+    this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
     this.out = socket.getOutputStream();
   }
 
@@ -111,7 +111,7 @@ public final class RawWebSocket implements AutoCloseable {
     return Integer.parseInt(statusLine.split(" ")[1]);
   }
 
-  /** Reads the response head up to the blank line, byte by byte so no frame byte is consumed. */
+  /** Reads the response head up to the blank line; frames that follow stay in {@code in}. */
   private String readHeaders() throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     int matched = 0;
@@ -212,21 +212,6 @@ public final class RawWebSocket implements AutoCloseable {
       frame = readFrame();
     }
     return frame;
-  }
-
-  /** Whether the server has closed the TCP connection: the next read hits end of stream. */
-  public boolean atEndOfStream() {
-    try {
-      return in.read() < 0;
-    } catch (SocketTimeoutException e) {
-      return false;
-    } catch (IOException e) {
-      return true; // reset by the peer
-    }
-  }
-
-  public InputStream input() {
-    return in;
   }
 
   @Override
