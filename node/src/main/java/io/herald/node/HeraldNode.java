@@ -26,6 +26,7 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -102,8 +103,8 @@ public final class HeraldNode {
 
   /**
    * Drains and stops the node: readiness turns 503, new WebSockets are refused, open ones are closed
-   * with 1001 so clients reconnect elsewhere; once they are gone, or after {@code shutdown.drain_ms},
-   * Vert.x is closed.
+   * with 1001 so clients reconnect elsewhere; once their sockets are closed (the clients answered the
+   * close), or after {@code shutdown.drain_ms}, Vert.x is closed.
    */
   public Future<Void> shutdown() {
     if (!services.state().startDraining()) {
@@ -111,20 +112,23 @@ public final class HeraldNode {
     }
     int open = services.connections().size();
     LOG.info("draining: closing {} connections with 1001", open);
+    List<Future<Void>> socketsClosed = new ArrayList<>(open);
     for (ClientConnection c : services.connections().all()) {
+      socketsClosed.add(c.socketClosed());
       c.runOnLoop(() -> c.close(CloseCode.GOING_AWAY));
     }
     long deadline = System.currentTimeMillis() + services.config().get(HeraldConfig.SHUTDOWN_DRAIN_MS);
     Promise<Void> drained = Promise.promise();
-    awaitDrained(deadline, drained);
+    awaitDrained(Future.join(socketsClosed), deadline, drained);
     return drained.future().eventually(() -> vertx.close());
   }
 
-  private void awaitDrained(long deadline, Promise<Void> drained) {
-    if (services.connections().size() == 0 || System.currentTimeMillis() >= deadline) {
+  /** A connection leaves the registry as soon as the server closes it, but its socket may still be open. */
+  private void awaitDrained(Future<?> socketsClosed, long deadline, Promise<Void> drained) {
+    if ((socketsClosed.isComplete() && services.connections().size() == 0) || System.currentTimeMillis() >= deadline) {
       drained.complete();
     } else {
-      vertx.setTimer(DRAIN_POLL_MS, id -> awaitDrained(deadline, drained));
+      vertx.setTimer(DRAIN_POLL_MS, id -> awaitDrained(socketsClosed, deadline, drained));
     }
   }
 }

@@ -16,6 +16,8 @@ import io.herald.gateway.GatewayServices;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
@@ -43,6 +45,8 @@ public final class ClientConnection {
   private final int maxMessageBytes;
   /** Bytes of the inbound data message being received so far (its fragments up to now). */
   private long inboundMessageBytes;
+  /** Completes when the WebSocket itself is closed: close handshake done, or the TCP connection gone. */
+  private final Promise<Void> socketClosed = Promise.promise();
   /** Created with the first subscription: most of an idle connection's memory is Netty's, keep ours small. */
   private Map<String, Subscription> subscriptions;
   private long lastHeardMs;
@@ -355,6 +359,7 @@ public final class ClientConnection {
   }
 
   private void onClosed() {
+    socketClosed.tryComplete();
     if (!closed) {
       services.metrics().closedByClient();
       cleanUp();
@@ -370,6 +375,14 @@ public final class ClientConnection {
     }
     heartbeats.remove(this);
     services.connections().remove(this);
+  }
+
+  /**
+   * Completes once the socket is closed, which may be well after {@link #close}: the client has to
+   * answer the close frame (or the server's closing timeout to expire). The shutdown drain waits for it.
+   */
+  public Future<Void> socketClosed() {
+    return socketClosed.future();
   }
 
   /** Whether the connection has been closed (by either side). */

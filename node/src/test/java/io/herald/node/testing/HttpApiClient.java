@@ -1,5 +1,6 @@
 package io.herald.node.testing;
 
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -22,10 +23,12 @@ public final class HttpApiClient {
     }
   }
 
+  private final Vertx vertx;
   private final HttpClient client;
   private final int port;
 
   HttpApiClient(Vertx vertx, int port) {
+    this.vertx = vertx;
     this.client = vertx.createHttpClient();
     this.port = port;
   }
@@ -47,10 +50,14 @@ public final class HttpApiClient {
     if (apiKey != null) {
       options.putHeader("Authorization", "Bearer " + apiKey);
     }
-    return TestNode.await(client.request(options)
+    // The whole exchange runs on one event-loop context: chained from the calling thread, the
+    // response (and its body) could arrive before resp.body() is asked for, and the call would hang.
+    Promise<Response> response = Promise.promise();
+    vertx.getOrCreateContext().runOnContext(v -> client.request(options)
         .compose(req -> body == null ? req.send() : req.putHeader("Content-Type", "application/json").send(body))
         .compose(resp -> resp.body().map(b -> new Response(statusOf(resp), b)))
-        .toCompletionStage().toCompletableFuture());
+        .onComplete(response));
+    return TestNode.await(response.future().toCompletionStage().toCompletableFuture());
   }
 
   private static int statusOf(HttpClientResponse resp) {

@@ -24,19 +24,24 @@ public final class WsClient implements AutoCloseable {
 
   private final WebSocket ws;
   private final WebSocketClient client;
-  private final BlockingQueue<JsonObject> frames;
-  private final CompletableFuture<Short> closed;
-  private final JsonObject connected;
+  private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+  private final CompletableFuture<Short> closed = new CompletableFuture<>();
+  private JsonObject connected;
 
-  private WsClient(WebSocketClient client, WebSocket ws, BlockingQueue<JsonObject> frames, CompletableFuture<Short> closed) {
+  /** Runs on the connection's event loop as the upgrade completes, so no frame arrives before the handlers. */
+  private WsClient(WebSocketClient client, WebSocket ws) {
     this.client = client;
     this.ws = ws;
-    this.frames = frames;
-    this.closed = closed;
+    ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
+    ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
+  }
+
+  private WsClient awaitConnected() {
     this.connected = next();
     if (!"connected".equals(connected.getString("type"))) {
       throw new AssertionError("expected connected, got " + connected);
     }
+    return this;
   }
 
   public static WsClient connect(Vertx vertx, int port) {
@@ -45,19 +50,10 @@ public final class WsClient implements AutoCloseable {
 
   public static WsClient connect(Vertx vertx, int port, WebSocketClientOptions options) {
     WebSocketClient client = vertx.createWebSocketClient(options);
-    BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
-    CompletableFuture<Short> closed = new CompletableFuture<>();
-    // The handlers are set in the connect callback, on the client's event loop, before Vert.x resumes
-    // delivery: set afterwards from the test thread, a frame arriving in between (often the server's
-    // `connected`) would be dropped.
-    WebSocket ws = TestNode.await(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws"))
-        .map(socket -> {
-          socket.textMessageHandler(text -> frames.add(new JsonObject(text)));
-          socket.closeHandler(v -> closed.complete(socket.closeStatusCode()));
-          return socket;
-        })
+    WsClient ws = TestNode.await(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws"))
+        .map(socket -> new WsClient(client, socket))
         .toCompletionStage().toCompletableFuture());
-    return new WsClient(client, ws, frames, closed);
+    return ws.awaitConnected();
   }
 
   /** The {@code connected} frame the server sent on open. */
