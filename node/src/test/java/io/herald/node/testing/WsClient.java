@@ -1,6 +1,7 @@
 package io.herald.node.testing;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -26,11 +27,14 @@ public final class WsClient implements AutoCloseable {
   private final CompletableFuture<Short> closed = new CompletableFuture<>();
   private final JsonObject connected;
 
-  private WsClient(WebSocketClient client, WebSocket ws) {
+  private WsClient(WebSocketClient client, ClientWebSocket ws, WebSocketConnectOptions connect) {
     this.client = client;
     this.ws = ws;
+    // Handlers go on before connecting: the server sends `connected` right after the upgrade, and a
+    // frame that arrives before its handler is set is dropped.
     ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
     ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
+    TestNode.await(ws.connect(connect).toCompletionStage().toCompletableFuture());
     this.connected = next();
     if (!"connected".equals(connected.getString("type"))) {
       throw new AssertionError("expected connected, got " + connected);
@@ -43,9 +47,7 @@ public final class WsClient implements AutoCloseable {
 
   public static WsClient connect(Vertx vertx, int port, WebSocketClientOptions options) {
     WebSocketClient client = vertx.createWebSocketClient(options);
-    WebSocket ws = TestNode.await(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws"))
-        .toCompletionStage().toCompletableFuture());
-    return new WsClient(client, ws);
+    return new WsClient(client, client.webSocket(), new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws"));
   }
 
   /** The {@code connected} frame the server sent on open. */
