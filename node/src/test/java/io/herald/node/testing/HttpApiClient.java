@@ -47,9 +47,11 @@ public final class HttpApiClient {
     if (apiKey != null) {
       options.putHeader("Authorization", "Bearer " + apiKey);
     }
+    // The body is read inside the send callback: chained after it instead, from a non-Vert.x thread, the
+    // response can end before body() is called and the request never completes.
     return TestNode.await(client.request(options)
-        .compose(req -> body == null ? req.send() : req.putHeader("Content-Type", "application/json").send(body))
-        .compose(resp -> resp.body().map(b -> new Response(statusOf(resp), b)))
+        .compose(req -> (body == null ? req.send() : req.putHeader("Content-Type", "application/json").send(body))
+            .compose(resp -> resp.body().map(b -> new Response(statusOf(resp), b))))
         .toCompletionStage().toCompletableFuture());
   }
 
