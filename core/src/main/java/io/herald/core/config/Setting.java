@@ -24,7 +24,13 @@ public final class Setting<T> {
   }
 
   static Setting<Integer> integer(String key, int defaultValue, String doc) {
-    return new Setting<>(key, Integer.class, defaultValue, doc, s -> nonNegative(key, Long.parseLong(s.trim())).intValue());
+    return new Setting<>(key, Integer.class, defaultValue, doc, s -> {
+      long value = nonNegative(key, Long.parseLong(s.trim()));
+      if (value > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException(key + " is too large: " + value);
+      }
+      return (int) value;
+    });
   }
 
   static Setting<Long> longValue(String key, long defaultValue, String doc) {
@@ -75,11 +81,13 @@ public final class Setting<T> {
         throw new IllegalArgumentException(key + ": not a number: " + s);
       }
     }
-    if (type == Integer.class && raw instanceof Number n) {
-      return type.cast(parser.apply(Long.toString(n.longValue())));
-    }
-    if (type == Long.class && raw instanceof Number n) {
-      return type.cast(parser.apply(Long.toString(n.longValue())));
+    // Parsed from the number's text, never narrowed: 1.5 or a value beyond the type's range is rejected.
+    if ((type == Integer.class || type == Long.class) && raw instanceof Number n) {
+      try {
+        return parser.apply(n.toString());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(key + ": not an integer: " + n);
+      }
     }
     if (type.isInstance(raw)) {
       return type.cast(raw);

@@ -108,11 +108,15 @@ public final class HttpApi {
     JsonObject body = body(ctx);
     JsonArray channels = Json.array(body, "channels");
     Buffer data = Json.data(body, maxData);
-    List<Future<JsonObject>> results = new ArrayList<>(channels.size());
+    // Checked before anything is published: a request answered 400 must have had no effect.
     for (Object c : channels) {
-      if (!(c instanceof String name)) {
+      if (!(c instanceof String)) {
         throw new HeraldException(ErrorCode.BAD_REQUEST, "channels must be strings");
       }
+    }
+    List<Future<JsonObject>> results = new ArrayList<>(channels.size());
+    for (Object c : channels) {
+      String name = (String) c;
       Future<JsonObject> one;
       try {
         Json.validChannel(name);

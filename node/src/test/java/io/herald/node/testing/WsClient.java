@@ -1,6 +1,7 @@
 package io.herald.node.testing;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -28,12 +29,14 @@ public final class WsClient implements AutoCloseable {
   private final CompletableFuture<Short> closed = new CompletableFuture<>();
   private JsonObject connected;
 
-  /** Runs on the connection's event loop as the upgrade completes, so no frame arrives before the handlers. */
-  private WsClient(WebSocketClient client, WebSocket ws) {
+  private WsClient(WebSocketClient client, ClientWebSocket ws, WebSocketConnectOptions connect) {
     this.client = client;
     this.ws = ws;
+    // Handlers go on before connecting: the server sends `connected` right after the upgrade, and a
+    // frame that arrives before its handler is set is dropped.
     ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
     ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
+    TestNode.await(ws.connect(connect).toCompletionStage().toCompletableFuture());
   }
 
   private WsClient awaitConnected() {
@@ -50,10 +53,8 @@ public final class WsClient implements AutoCloseable {
 
   public static WsClient connect(Vertx vertx, int port, WebSocketClientOptions options) {
     WebSocketClient client = vertx.createWebSocketClient(options);
-    WsClient ws = TestNode.await(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws"))
-        .map(socket -> new WsClient(client, socket))
-        .toCompletionStage().toCompletableFuture());
-    return ws.awaitConnected();
+    return new WsClient(client, client.webSocket(), new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws"))
+        .awaitConnected();
   }
 
   /** The {@code connected} frame the server sent on open. */

@@ -1,0 +1,109 @@
+package io.herald.core.codec;
+
+import io.herald.core.HistoryPage;
+import io.herald.core.HistoryQuery;
+import io.herald.core.Message;
+import io.herald.core.PublishRequest;
+import io.herald.core.StreamPosition;
+import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+/**
+ * Every event-bus codec: a value encoded into a buffer that already holds other bytes decodes, at its
+ * position, to an equal value; the length prefix lets a reader skip to the next value.
+ */
+class CodecRoundTripTest {
+
+  private static final String UNICODE = "épöch-日本語-😀-\u2028";
+  private static final Buffer UNICODE_DATA = Buffer.buffer("{\"text\":\"héllo 世界 🎉\",\"esc\":\"a\\\"b\\\\c\\u0000\"}");
+  private static final Buffer EMPTY = Buffer.buffer();
+
+  static Stream<Arguments> values() {
+    Message plain = new Message("chat:room-1", "e1", 1, 1_700_000_000_000L, Buffer.buffer("{\"a\":1}"));
+    Message unicode = new Message("x", UNICODE, Long.MAX_VALUE, 0, UNICODE_DATA);
+    Message empty = new Message("c", "e", 0, -1, EMPTY);
+    return Stream.of(
+        arguments("Message", new MessageCodec(), plain),
+        arguments("Message with unicode epoch and data", new MessageCodec(), unicode),
+        arguments("Message with empty data", new MessageCodec(), empty),
+        arguments("PublishRequest", new PublishRequestCodec(), new PublishRequest("chat:room-1", Buffer.buffer("[1,2,3]"))),
+        arguments("PublishRequest with unicode", new PublishRequestCodec(), new PublishRequest(UNICODE, UNICODE_DATA)),
+        arguments("PublishRequest with empty data", new PublishRequestCodec(), new PublishRequest("c", EMPTY)),
+        arguments("StreamPosition", new StreamPositionCodec(), new StreamPosition("abc123", 42)),
+        arguments("StreamPosition at offset 0", new StreamPositionCodec(), new StreamPosition("e", 0)),
+        arguments("StreamPosition with unicode epoch", new StreamPositionCodec(), new StreamPosition(UNICODE, Long.MAX_VALUE)),
+        arguments("StreamPosition with empty epoch", new StreamPositionCodec(), new StreamPosition("", 7)),
+        arguments("StreamPosition with null epoch", new StreamPositionCodec(), new StreamPosition(null, 7)),
+        arguments("HistoryQuery", new HistoryQueryCodec(), new HistoryQuery("chat:room-1", 17, 100)),
+        arguments("HistoryQuery LATEST", new HistoryQueryCodec(), HistoryQuery.latest(UNICODE, Integer.MAX_VALUE)),
+        arguments("HistoryPage empty", new HistoryPageCodec(), new HistoryPage("e", 0, 1, List.of())),
+        arguments("HistoryPage with messages", new HistoryPageCodec(), new HistoryPage(UNICODE, Long.MAX_VALUE, 1,
+            List.of(plain, unicode, empty))));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("values")
+  <T> void decodesWhatItEncodedAtANonZeroPosition(String name, WireCodec<T> codec, T value) {
+    Buffer buffer = Buffer.buffer().appendString("bytes of an earlier value").appendByte((byte) 0xff);
+    int pos = buffer.length();
+    codec.encodeToWire(buffer, value);
+    buffer.appendString("bytes of a later value");
+
+    T decoded = codec.decodeFromWire(pos, buffer);
+
+    assertThat(decoded).isEqualTo(value);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("values")
+  <T> void lengthPrefixCoversTheValueSoTheNextOneCanBeRead(String name, WireCodec<T> codec, T value) {
+    Buffer buffer = Buffer.buffer().appendString("prefix");
+    int first = buffer.length();
+    codec.encodeToWire(buffer, value);
+    int second = buffer.length();
+    codec.encodeToWire(buffer, value);
+
+    assertThat(buffer.getInt(first)).isEqualTo(second - first - 4);
+    assertThat(codec.decodeFromWire(first + 4 + buffer.getInt(first), buffer)).isEqualTo(value);
+    assertThat(buffer.length()).isEqualTo(second + (second - first));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("values")
+  <T> void localDeliveryPassesTheSameInstance(String name, WireCodec<T> codec, T value) {
+    assertThat(codec.transform(value)).isSameAs(value);
+    assertThat(codec.systemCodecID()).isEqualTo((byte) -1);
+  }
+
+  @Test
+  void messageDataSurvivesByteForByte() {
+    Message m = new Message("c", "e", 3, 5, UNICODE_DATA);
+    Buffer buffer = Buffer.buffer("xyz");
+    new MessageCodec().encodeToWire(buffer, m);
+
+    Message decoded = new MessageCodec().decodeFromWire(3, buffer);
+
+    assertThat(decoded.data().getBytes()).isEqualTo(UNICODE_DATA.getBytes());
+    assertThat(decoded.frame().toString()).isEqualTo(m.frame().toString());
+  }
+
+  @Test
+  void codecNamesAreDistinct() {
+    List<WireCodec<?>> codecs = List.of(new MessageCodec(), new PublishRequestCodec(), new StreamPositionCodec(),
+        new HistoryQueryCodec(), new HistoryPageCodec());
+    Set<String> names = new HashSet<>();
+    codecs.forEach(c -> names.add(c.name()));
+    assertThat(names).hasSize(codecs.size());
+  }
+}
