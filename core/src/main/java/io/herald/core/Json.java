@@ -1,14 +1,21 @@
 package io.herald.core;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
 
 /**
  * Reads the fields of client requests (/ws frames and HTTP bodies alike) and turns every
  * malformed value into a {@link HeraldException} with the protocol's error code.
  */
 public final class Json {
+
+  private static final JsonFactory FACTORY = new JsonFactory();
 
   private Json() {
   }
@@ -78,16 +85,44 @@ public final class Json {
     return a;
   }
 
-  /** The {@code data} field as raw JSON, required (it may be null) and at most {@code maxBytes} long. */
-  public static Buffer data(JsonObject o, int maxBytes) {
+  /**
+   * The {@code data} field, required (it may be null) and at most {@code maxBytes} long, as the exact
+   * bytes the publisher sent: cut out of {@code raw}, the request {@code o} was parsed from, so the
+   * value is never re-encoded (numbers keep their form, strings their escapes).
+   */
+  public static Buffer data(JsonObject o, Buffer raw, int maxBytes) {
     if (!o.containsKey("data")) {
       throw new HeraldException(ErrorCode.BAD_REQUEST, "missing field: data");
     }
-    Buffer data = io.vertx.core.json.Json.encodeToBuffer(o.getValue("data"));
+    Buffer data = rawField(raw, "data");
     if (data.length() > maxBytes) {
       throw new HeraldException(ErrorCode.MESSAGE_TOO_LARGE, "data is " + data.length() + " bytes, the limit is " + maxBytes);
     }
     return data;
+  }
+
+  /** The bytes of a top-level field's value in a valid JSON object (the last one, as JsonObject keeps). */
+  private static Buffer rawField(Buffer raw, String field) {
+    Buffer found = null;
+    try (JsonParser parser = FACTORY.createParser(raw.getBytes())) {
+      parser.nextToken();
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        parser.nextToken();
+        long start = parser.currentTokenLocation().getByteOffset();
+        parser.skipChildren();
+        parser.finishToken();
+        if (field.equals(name)) {
+          found = raw.getBuffer((int) start, (int) parser.currentLocation().getByteOffset());
+        }
+      }
+    } catch (IOException e) {
+      throw new HeraldException(ErrorCode.BAD_REQUEST, "not valid JSON");
+    }
+    if (found == null) {
+      throw new HeraldException(ErrorCode.BAD_REQUEST, "missing field: " + field);
+    }
+    return found;
   }
 
   /** The optional {@code since} position: {@code {"epoch": e, "offset": n}}; null when absent. */

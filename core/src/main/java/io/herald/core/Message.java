@@ -45,7 +45,7 @@ public final class Message {
     return ts;
   }
 
-  /** The raw JSON of {@code data}. */
+  /** The raw JSON of {@code data}, byte for byte as the publisher sent it. */
   public Buffer data() {
     return data;
   }

@@ -20,6 +20,11 @@ class JsonTest {
 
   private static final int MAX_DATA = 16;
 
+  /** {@link Json#data} on a request given as text, the way both callers have it: parsed and raw. */
+  private static Buffer data(String request, int maxBytes) {
+    return Json.data(obj(request), Buffer.buffer(request), maxBytes);
+  }
+
   static Stream<Arguments> failures() {
     return Stream.of(
         failure("not JSON", ErrorCode.BAD_REQUEST, () -> Json.object(Buffer.buffer("{\"a\":"))),
@@ -45,9 +50,9 @@ class JsonTest {
         failure("array missing", ErrorCode.BAD_REQUEST, () -> Json.array(obj("{}"), "channels")),
         failure("array a string", ErrorCode.BAD_REQUEST, () -> Json.array(obj("{\"channels\":\"a\"}"), "channels")),
         failure("array an object", ErrorCode.BAD_REQUEST, () -> Json.array(obj("{\"channels\":{}}"), "channels")),
-        failure("data missing", ErrorCode.BAD_REQUEST, () -> Json.data(obj("{\"channel\":\"c\"}"), MAX_DATA)),
+        failure("data missing", ErrorCode.BAD_REQUEST, () -> data("{\"channel\":\"c\"}", MAX_DATA)),
         failure("data too large", ErrorCode.MESSAGE_TOO_LARGE,
-            () -> Json.data(obj("{\"data\":\"" + "x".repeat(MAX_DATA - 1) + "\"}"), MAX_DATA)),
+            () -> data("{\"data\":\"" + "x".repeat(MAX_DATA - 1) + "\"}", MAX_DATA)),
         failure("since not an object", ErrorCode.BAD_REQUEST, () -> Json.since(obj("{\"since\":5}"))),
         failure("since without offset", ErrorCode.BAD_REQUEST, () -> Json.since(obj("{\"since\":{\"epoch\":\"e\"}}"))),
         failure("since offset negative", ErrorCode.BAD_REQUEST,
@@ -92,18 +97,38 @@ class JsonTest {
 
   @Test
   void dataIsTheJsonOfTheValueAndMayBeNullOrExactlyTheLimit() {
-    assertThat(Json.data(obj("{\"data\":null}"), MAX_DATA).toString()).isEqualTo("null");
-    assertThat(Json.data(obj("{\"data\":{\"k\":[1,\"é\"]}}"), MAX_DATA).toString()).isEqualTo("{\"k\":[1,\"é\"]}");
+    assertThat(data("{\"data\":null}", MAX_DATA).toString()).isEqualTo("null");
+    assertThat(data("{\"data\":{\"k\":[1,\"é\"]}}", MAX_DATA).toString()).isEqualTo("{\"k\":[1,\"é\"]}");
     String atLimit = "\"" + "x".repeat(MAX_DATA - 2) + "\"";
-    assertThat(Json.data(obj("{\"data\":" + atLimit + "}"), MAX_DATA).length()).isEqualTo(MAX_DATA);
+    assertThat(data("{\"data\":" + atLimit + "}", MAX_DATA).length()).isEqualTo(MAX_DATA);
+  }
+
+  @ParameterizedTest
+  @MethodSource("exactData")
+  void dataIsTheBytesThePublisherSent(String request, String expected) {
+    assertThat(data(request, 1024).toString()).isEqualTo(expected);
+  }
+
+  static Stream<Arguments> exactData() {
+    return Stream.of(
+        arguments("{\"data\":1.10}", "1.10"),
+        arguments("{\"data\":1e400}", "1e400"),
+        arguments("{\"data\":-0}", "-0"),
+        arguments("{ \"channel\" : \"c\" , \"data\" :  { \"a\" : [ 1 , 2 ] }  }", "{ \"a\" : [ 1 , 2 ] }"),
+        arguments("{\"data\":\"\\ud83c\\udf89 \\\"q\\\"\"}", "\"\\ud83c\\udf89 \\\"q\\\"\""),
+        arguments("{\"data\":\"é\",\"channel\":\"c\"}", "\"é\""),
+        arguments("{\"data\":true}", "true"),
+        arguments("{\"data\":null}", "null"),
+        arguments("{\"x\":{\"data\":1},\"data\":[{\"data\":2}]}", "[{\"data\":2}]"),
+        arguments("{\"data\":1,\"data\":\"last wins\"}", "\"last wins\""));
   }
 
   @Test
   void dataLimitCountsUtf8Bytes() {
     // 6 two-byte characters plus quotes: 14 bytes but 8 chars.
     String data = "\"" + "é".repeat(6) + "\"";
-    assertThat(Json.data(obj("{\"data\":" + data + "}"), 14).length()).isEqualTo(14);
-    HeraldException e = catchThrowableOfType(HeraldException.class, () -> Json.data(obj("{\"data\":" + data + "}"), 13));
+    assertThat(data("{\"data\":" + data + "}", 14).length()).isEqualTo(14);
+    HeraldException e = catchThrowableOfType(HeraldException.class, () -> data("{\"data\":" + data + "}", 13));
     assertThat(e.code()).isEqualTo(ErrorCode.MESSAGE_TOO_LARGE);
   }
 }

@@ -37,7 +37,7 @@ public class GatewayVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     router.get("/ws").handler(new WebSocketEndpoint(services, hub, heartbeats));
-    new HttpApi(services, config.get(HeraldConfig.HOST) + ":" + config.get(HeraldConfig.PORT)).mount(router);
+    new HttpApi(services).mount(router);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(services.meterRegistry()));
     router.get("/health/live").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(ctx -> {

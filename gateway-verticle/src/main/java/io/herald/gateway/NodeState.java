@@ -8,13 +8,20 @@ public final class NodeState {
   private final AtomicBoolean ready = new AtomicBoolean();
   private final AtomicBoolean draining = new AtomicBoolean();
   private final long startedAtMs = System.currentTimeMillis();
+  private volatile String address = "";
 
   public boolean ready() {
     return ready.get() && !draining.get();
   }
 
-  public void markReady() {
+  /** The node is serving on {@code address} (host:port actually bound). */
+  public void markReady(String address) {
+    this.address = address;
     ready.set(true);
+  }
+
+  public String address() {
+    return address;
   }
 
   /** Starts draining; returns false if it had already started. */

@@ -82,8 +82,9 @@ public final class HeraldNode {
           return g;
         }, new DeploymentOptions().setInstances(instances)))
         .map(id -> {
-          services.state().markReady();
-          return new HeraldNode(vertx, services, gateways.get(0).actualPort());
+          int port = gateways.get(0).actualPort();
+          services.state().markReady(config.get(HeraldConfig.HOST) + ":" + port);
+          return new HeraldNode(vertx, services, port);
         })
         .onFailure(t -> vertx.close());
   }

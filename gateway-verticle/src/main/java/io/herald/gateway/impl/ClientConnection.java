@@ -139,7 +139,8 @@ public final class ClientConnection {
     heard();
     Long id = null;
     try {
-      JsonObject frame = Json.object(Buffer.buffer(text));
+      Buffer raw = Buffer.buffer(text);
+      JsonObject frame = Json.object(raw);
       id = requestId(frame);
       Object type = frame.getValue("type");
       if (!(type instanceof String typeName)) {
@@ -149,7 +150,7 @@ public final class ClientConnection {
       if (frameType == null) {
         throw new HeraldException(ErrorCode.UNKNOWN_TYPE, "unknown type: " + typeName);
       }
-      handle(frameType, id, frame);
+      handle(frameType, id, frame, raw);
     } catch (HeraldException e) {
       sendError(id, e.code(), e.getMessage(), null);
     }
@@ -166,12 +167,12 @@ public final class ClientConnection {
     throw new HeraldException(ErrorCode.BAD_REQUEST, "id must be an integer");
   }
 
-  private void handle(FrameType type, Long id, JsonObject frame) {
+  private void handle(FrameType type, Long id, JsonObject frame, Buffer raw) {
     switch (type) {
       case CONNECT -> sendConnected(id); // authentication arrives with the security issue; without it any token is accepted
       case SUBSCRIBE -> subscribe(id, Json.channel(frame, "channel"), Json.since(frame));
       case UNSUBSCRIBE -> unsubscribe(id, Json.channel(frame, "channel"));
-      case PUBLISH -> publish(id, frame);
+      case PUBLISH -> publish(id, frame, raw);
       case HISTORY -> history(id, frame);
       case PRESENCE -> presence(id, Json.channel(frame, "channel"));
       case PING -> send(Frames.pong(id));
@@ -248,12 +249,12 @@ public final class ClientConnection {
     }
   }
 
-  private void publish(Long id, JsonObject frame) {
+  private void publish(Long id, JsonObject frame, Buffer raw) {
     String channel = Json.channel(frame, "channel");
     if (!services.config().namespaces().forChannel(channel).clientPublish()) {
       throw new HeraldException(ErrorCode.PERMISSION_DENIED, "clients may not publish in this namespace");
     }
-    Buffer data = Json.data(frame, services.config().get(HeraldConfig.MAX_DATA_BYTES));
+    Buffer data = Json.data(frame, raw, services.config().get(HeraldConfig.MAX_DATA_BYTES));
     services.metrics().published();
     services.broker().publish(channel, data).onComplete(ar -> {
       if (ar.succeeded()) {

@@ -29,12 +29,10 @@ import java.util.function.Function;
 public final class HttpApi {
 
   private final GatewayServices services;
-  private final String address;
   private final int maxData;
 
-  public HttpApi(GatewayServices services, String address) {
+  public HttpApi(GatewayServices services) {
     this.services = services;
-    this.address = address;
     this.maxData = services.config().get(HeraldConfig.MAX_DATA_BYTES);
   }
 
@@ -99,7 +97,7 @@ public final class HttpApi {
   private Future<JsonObject> publish(RoutingContext ctx) {
     JsonObject body = body(ctx);
     String channel = Json.channel(body, "channel");
-    Buffer data = Json.data(body, maxData);
+    Buffer data = Json.data(body, ctx.body().buffer(), maxData);
     services.metrics().published();
     return services.broker().publish(channel, data).map(p -> position(channel, p));
   }
@@ -107,7 +105,7 @@ public final class HttpApi {
   private Future<JsonObject> broadcast(RoutingContext ctx) {
     JsonObject body = body(ctx);
     JsonArray channels = Json.array(body, "channels");
-    Buffer data = Json.data(body, maxData);
+    Buffer data = Json.data(body, ctx.body().buffer(), maxData);
     // Checked before anything is published: a request answered 400 must have had no effect.
     for (Object c : channels) {
       if (!(c instanceof String)) {
@@ -245,7 +243,7 @@ public final class HttpApi {
   }
 
   private Future<JsonObject> info(RoutingContext ctx) {
-    JsonObject node = new JsonObject().put("id", services.nodeId()).put("address", address)
+    JsonObject node = new JsonObject().put("id", services.nodeId()).put("address", services.state().address())
         .put("connections", services.connections().size())
         .put("subscriptions", services.metrics().subscriptionCount())
         .put("uptime_s", services.state().uptimeSeconds());
