@@ -36,7 +36,9 @@ public class GatewayVerticle extends VerticleBase {
     ChannelHub hub = new ChannelHub(vertx.eventBus(), services.metrics());
 
     Router router = Router.router(vertx);
-    router.get("/ws").handler(new WebSocketEndpoint(services, hub, heartbeats));
+    WebSocketEndpoint webSockets = new WebSocketEndpoint(services, hub, heartbeats);
+    router.get(WebSocketEndpoint.PATH).handler(ctx ->
+        HttpErrors.send(ctx, ErrorCode.BAD_REQUEST, WebSocketEndpoint.PATH + " expects a WebSocket upgrade request"));
     new HttpApi(services).mount(router);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(services.meterRegistry()));
     router.get("/health/live").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "UP")));
@@ -62,7 +64,11 @@ public class GatewayVerticle extends VerticleBase {
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false)
         .setTcpNoDelay(true);
-    return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
+    return vertx.createHttpServer(options)
+        .webSocketHandshakeHandler(webSockets::handshake)
+        .webSocketHandler(ws -> { }) // connections are taken from the accepted handshake
+        .requestHandler(router)
+        .listen().onSuccess(s -> server = s);
   }
 
   @Override

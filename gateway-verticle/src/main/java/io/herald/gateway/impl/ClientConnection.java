@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
@@ -53,9 +54,9 @@ public final class ClientConnection {
   private long lastPingMs;
   private boolean closed;
 
-  ClientConnection(ServerWebSocket ws, Context context, GatewayServices services, ChannelHub hub, Heartbeats heartbeats) {
+  ClientConnection(ServerWebSocket ws, GatewayServices services, ChannelHub hub, Heartbeats heartbeats) {
     this.ws = ws;
-    this.context = context;
+    this.context = Vertx.currentContext();
     this.services = services;
     this.hub = hub;
     this.heartbeats = heartbeats;
@@ -84,6 +85,7 @@ public final class ClientConnection {
 
   void start(long upgradeStartNanos) {
     ws.setWriteQueueMaxSize(outboundLimit);
+    WebSocketWrites.consolidateFlushes(ws);
     ws.textMessageHandler(this::onText);
     ws.binaryMessageHandler(b -> {
       heard();
@@ -330,7 +332,7 @@ public final class ClientConnection {
       slowConsumer();
       return false;
     }
-    TextFrames.write(ws, frame);
+    WebSocketWrites.writeText(ws, frame);
     return true;
   }
 

@@ -1,12 +1,16 @@
 package io.herald.gateway.impl;
 
-import io.herald.core.ErrorCode;
 import io.herald.gateway.GatewayServices;
-import io.vertx.core.Handler;
-import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.http.ServerWebSocketHandshake;
 
-/** {@code GET /ws}: upgrades to a WebSocket and hands it to a {@link ClientConnection}. */
-public final class WebSocketEndpoint implements Handler<RoutingContext> {
+/**
+ * WebSocket upgrades on the public port. They are taken at the HTTP server, before the router, so the
+ * connection gets Vert.x's own WebSocket (the router would wrap it) and the handshake can be refused
+ * cheaply: 404 for a path that serves no WebSocket, 503 while the node drains.
+ */
+public final class WebSocketEndpoint {
+
+  public static final String PATH = "/ws";
 
   private final GatewayServices services;
   private final ChannelHub hub;
@@ -18,20 +22,19 @@ public final class WebSocketEndpoint implements Handler<RoutingContext> {
     this.heartbeats = heartbeats;
   }
 
-  @Override
-  public void handle(RoutingContext ctx) {
+  public void handshake(ServerWebSocketHandshake handshake) {
     long start = System.nanoTime();
-    if (!ctx.request().canUpgradeToWebSocket()) {
-      HttpErrors.send(ctx, ErrorCode.BAD_REQUEST, "/ws expects a WebSocket upgrade request");
+    if (!PATH.equals(handshake.path())) {
+      handshake.reject(404);
       return;
     }
     if (services.state().draining()) {
-      HttpErrors.send(ctx, ErrorCode.UNAVAILABLE, "node is shutting down");
+      handshake.reject(503);
       return;
     }
-    ctx.request().toWebSocket().onComplete(ar -> {
+    handshake.accept().onComplete(ar -> {
       if (ar.succeeded()) {
-        new ClientConnection(ar.result(), ctx.vertx().getOrCreateContext(), services, hub, heartbeats).start(start);
+        new ClientConnection(ar.result(), services, hub, heartbeats).start(start);
       } else {
         services.metrics().connectionError();
       }

@@ -74,7 +74,7 @@ public final class RawWebSocket implements AutoCloseable {
       socket.connect(new InetSocketAddress("127.0.0.1", port), (int) WsClient.TIMEOUT_MS);
       socket.setSoTimeout((int) WsClient.TIMEOUT_MS);
       RawWebSocket ws = new RawWebSocket(socket);
-      int status = ws.handshake(port);
+      int status = ws.handshake(port, "/ws");
       if (status != 101) {
         socket.close();
         throw new AssertionError("WebSocket upgrade answered " + status + " instead of 101");
@@ -87,19 +87,24 @@ public final class RawWebSocket implements AutoCloseable {
 
   /** Sends an upgrade request to {@code /ws} and returns the HTTP status of the answer, then closes. */
   public static int upgradeStatus(int port) {
+    return upgradeStatus(port, "/ws");
+  }
+
+  /** Sends an upgrade request to {@code path} and returns the HTTP status of the answer, then closes. */
+  public static int upgradeStatus(int port, String path) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), (int) WsClient.TIMEOUT_MS);
       socket.setSoTimeout((int) WsClient.TIMEOUT_MS);
-      return new RawWebSocket(socket).handshake(port);
+      return new RawWebSocket(socket).handshake(port, path);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  private int handshake(int port) throws IOException {
+  private int handshake(int port, String path) throws IOException {
     byte[] nonce = new byte[16];
     ThreadLocalRandom.current().nextBytes(nonce);
-    String request = "GET /ws HTTP/1.1\r\n"
+    String request = "GET " + path + " HTTP/1.1\r\n"
         + "Host: 127.0.0.1:" + port + "\r\n"
         + "Upgrade: websocket\r\n"
         + "Connection: Upgrade\r\n"
