@@ -2,8 +2,6 @@ package io.herald.gateway;
 
 import io.herald.core.ErrorCode;
 import io.herald.core.config.HeraldConfig;
-import io.herald.gateway.impl.ChannelHub;
-import io.herald.gateway.impl.Heartbeats;
 import io.herald.gateway.impl.HttpApi;
 import io.herald.gateway.impl.HttpErrors;
 import io.herald.gateway.impl.WebSocketEndpoint;
@@ -14,6 +12,8 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
+import java.util.List;
+
 /**
  * The public port of a node: /ws, /api/*, /metrics and /health/*. One instance per event loop;
  * Vert.x spreads accepted connections over the instances, which all build the same router.
@@ -21,11 +21,13 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 public class GatewayVerticle extends VerticleBase {
 
   private final GatewayServices services;
+  private final List<GatewayExtension> extensions;
   private Heartbeats heartbeats;
   private HttpServer server;
 
-  public GatewayVerticle(GatewayServices services) {
+  public GatewayVerticle(GatewayServices services, List<GatewayExtension> extensions) {
     this.services = services;
+    this.extensions = List.copyOf(extensions);
   }
 
   @Override
@@ -33,13 +35,14 @@ public class GatewayVerticle extends VerticleBase {
     HeraldConfig config = services.config();
     heartbeats = new Heartbeats(vertx, config.get(HeraldConfig.WS_PING_INTERVAL_MS), config.get(HeraldConfig.WS_PONG_TIMEOUT_MS));
     heartbeats.start();
-    ChannelHub hub = new ChannelHub(vertx.eventBus(), services.metrics());
+    GatewayLoop loop = new GatewayLoop(services, new ChannelHub(vertx.eventBus(), services.metrics()), heartbeats);
 
     Router router = Router.router(vertx);
-    WebSocketEndpoint webSockets = new WebSocketEndpoint(services, hub, heartbeats);
+    WebSocketEndpoint webSockets = new WebSocketEndpoint(loop, extensions);
     router.get(WebSocketEndpoint.PATH).handler(ctx ->
         HttpErrors.send(ctx, ErrorCode.BAD_REQUEST, WebSocketEndpoint.PATH + " expects a WebSocket upgrade request"));
     new HttpApi(services).mount(router);
+    extensions.forEach(e -> e.mount(router, loop));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(services.meterRegistry()));
     router.get("/health/live").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(ctx -> {
@@ -63,6 +66,7 @@ public class GatewayVerticle extends VerticleBase {
         // Compression costs CPU per subscriber and opens the door to decompression bombs.
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false)
+        .setWebSocketSubProtocols(extensions.stream().flatMap(e -> e.webSocketSubProtocols().stream()).toList())
         .setTcpNoDelay(true);
     return vertx.createHttpServer(options)
         .webSocketHandshakeHandler(webSockets::handshake)

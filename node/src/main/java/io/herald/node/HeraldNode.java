@@ -77,7 +77,7 @@ public final class HeraldNode {
     List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
     return brokers
         .compose(v -> vertx.deployVerticle(() -> {
-          GatewayVerticle g = new GatewayVerticle(services);
+          GatewayVerticle g = new GatewayVerticle(services, List.of());
           gateways.add(g);
           return g;
         }, new DeploymentOptions().setInstances(instances)))

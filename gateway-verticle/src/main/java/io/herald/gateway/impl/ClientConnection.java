@@ -12,7 +12,13 @@ import io.herald.core.RandomIds;
 import io.herald.core.StreamPosition;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.config.NamespaceOptions;
+import io.herald.core.Message;
+import io.herald.gateway.ChannelHub;
+import io.herald.gateway.GatewayLoop;
 import io.herald.gateway.GatewayServices;
+import io.herald.gateway.Heartbeats;
+import io.herald.gateway.Subscription;
+import io.herald.gateway.SubscriptionSink;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.vertx.core.Context;
@@ -32,7 +38,7 @@ import java.util.Map;
  * One /ws connection: parses client frames, answers them, and owns the connection's subscriptions.
  * Every method runs on the connection's event loop; other threads go through {@link #runOnLoop}.
  */
-public final class ClientConnection {
+public final class ClientConnection implements SubscriptionSink, Heartbeats.Target {
 
   private static final Buffer EMPTY = Buffer.buffer();
 
@@ -54,12 +60,12 @@ public final class ClientConnection {
   private long lastPingMs;
   private boolean closed;
 
-  ClientConnection(ServerWebSocket ws, GatewayServices services, ChannelHub hub, Heartbeats heartbeats) {
+  ClientConnection(ServerWebSocket ws, GatewayLoop loop) {
     this.ws = ws;
     this.context = Vertx.currentContext();
-    this.services = services;
-    this.hub = hub;
-    this.heartbeats = heartbeats;
+    this.services = loop.services();
+    this.hub = loop.hub();
+    this.heartbeats = loop.heartbeats();
     this.info = new ClientInfo(RandomIds.next(16), null, services.nodeId());
     this.outboundLimit = services.config().get(HeraldConfig.WS_OUTBOUND_QUEUE_BYTES);
     this.maxMessageBytes = services.config().get(HeraldConfig.WS_MAX_FRAME_BYTES);
@@ -192,15 +198,11 @@ public final class ClientConnection {
     if (subscriptions.size() >= max) {
       throw new HeraldException(ErrorCode.TOO_MANY_SUBSCRIPTIONS, "a connection may hold " + max + " subscriptions");
     }
-    Subscription subscription = new Subscription(this, channel);
+    Subscription subscription = new Subscription(channel, this, services.broker());
     subscriptions.put(channel, subscription);
     services.metrics().subscriptions(1);
-    // The consumer is registered before the position is read: every later message reaches us.
-    hub.join(subscription)
-        .compose(v -> services.presence().add(channel, info))
-        .compose(v -> since == null
-            ? services.broker().position(channel).map(p -> new HistoryPage(p.epoch(), p.offset(), p.offset() + 1, List.of()))
-            : services.broker().history(new HistoryQuery(channel, since.offset(), Integer.MAX_VALUE)))
+    services.presence().add(channel, info)
+        .compose(v -> subscription.open(hub, since))
         .onComplete(ar -> {
           if (closed || subscriptions.get(channel) != subscription) {
             return; // closed or unsubscribed meanwhile; cleanup already happened
@@ -236,11 +238,13 @@ public final class ClientConnection {
   }
 
   private void drop(Subscription subscription) {
+    boolean announced = subscription.active();
+    subscription.end();
     subscriptions.remove(subscription.channel());
     hub.leave(subscription);
     services.presence().remove(subscription.channel(), id());
     services.metrics().subscriptions(-1);
-    if (subscription.active()) {
+    if (announced) {
       joinLeave("leave", subscription.channel());
     }
   }
@@ -298,14 +302,34 @@ public final class ClientConnection {
     });
   }
 
-  /** Reads the history a subscription missed; its answer goes back to the subscription. */
-  void readMissed(Subscription subscription, StreamPosition from) {
-    services.broker().history(new HistoryQuery(subscription.channel(), from.offset(), Integer.MAX_VALUE))
-        .onComplete(ar -> {
-          if (!closed && subscriptions.get(subscription.channel()) == subscription) {
-            subscription.caughtUp(from, ar.succeeded() ? ar.result() : null);
-          }
-        });
+  @Override
+  public void started(Subscription subscription, Long requestId, StreamPosition latest, Start how) {
+    String channel = subscription.channel();
+    switch (how) {
+      case LIVE -> send(Frames.subscribed(requestId, channel, latest, null));
+      case RECOVERED -> send(Frames.subscribed(requestId, channel, latest, true));
+      case RECOVERY_FAILED -> {
+        sendError(requestId, ErrorCode.RECOVERY_FAILED,
+            "history no longer holds the position; subscribed from the latest offset", channel);
+        send(Frames.subscribed(requestId, channel, latest, false));
+      }
+    }
+  }
+
+  @Override
+  public boolean deliver(Subscription subscription, Message message) {
+    return send(message.frame());
+  }
+
+  @Override
+  public void lost(Subscription subscription, StreamPosition latest) {
+    sendError(null, ErrorCode.RECOVERY_FAILED, "messages were lost on the server side; reload the channel's state",
+        subscription.channel());
+  }
+
+  @Override
+  public void push(Subscription subscription, Buffer frame) {
+    send(frame);
   }
 
   private static ErrorCode errorCode(Throwable t) {
@@ -316,7 +340,8 @@ public final class ClientConnection {
     send(Frames.error(id, code, message, channel));
   }
 
-  int outboundLimit() {
+  @Override
+  public int outboundLimit() {
     return outboundLimit;
   }
 
@@ -329,19 +354,20 @@ public final class ClientConnection {
       return false;
     }
     if (ws.writeQueueFull()) {
-      slowConsumer();
+      overflow();
       return false;
     }
     WebSocketWrites.writeText(ws, frame);
     return true;
   }
 
-  void slowConsumer() {
+  @Override
+  public void overflow() {
     close(CloseCode.SLOW_CONSUMER);
   }
 
-  /** Called periodically: pings a silent client, closes one that stopped answering. */
-  void heartbeat(long now, long pingIntervalMs, long pongTimeoutMs) {
+  @Override
+  public void heartbeat(long now, long pingIntervalMs, long pongTimeoutMs) {
     long silent = now - lastHeardMs;
     if (silent >= pingIntervalMs + pongTimeoutMs) {
       close(CloseCode.HEARTBEAT_TIMEOUT);

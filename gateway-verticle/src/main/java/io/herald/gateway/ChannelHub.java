@@ -1,8 +1,7 @@
-package io.herald.gateway.impl;
+package io.herald.gateway;
 
 import io.herald.core.Addresses;
 import io.herald.core.Message;
-import io.herald.gateway.HeraldMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
@@ -29,7 +28,7 @@ public final class ChannelHub {
   }
 
   /** Adds a subscriber; completes once the channel's consumer is registered (at once if it already was). */
-  Future<Void> join(Subscription subscription) {
+  public Future<Void> join(Subscription subscription) {
     LocalChannel channel = channels.get(subscription.channel());
     if (channel == null) {
       channel = new LocalChannel(subscription.channel());
@@ -40,7 +39,7 @@ public final class ChannelHub {
     return channel.registered;
   }
 
-  void leave(Subscription subscription) {
+  public void leave(Subscription subscription) {
     LocalChannel channel = channels.get(subscription.channel());
     if (channel != null && channel.remove(subscription) && channel.subscribers.length == 0) {
       channels.remove(subscription.channel());

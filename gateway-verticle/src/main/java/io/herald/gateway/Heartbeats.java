@@ -1,4 +1,4 @@
-package io.herald.gateway.impl;
+package io.herald.gateway;
 
 import io.vertx.core.Vertx;
 
@@ -12,10 +12,16 @@ import java.util.Set;
  */
 public final class Heartbeats {
 
+  /** A connection the sweep looks after. */
+  public interface Target {
+    /** Pings the peer if it has been silent for {@code pingIntervalMs}, closes it after the timeout too. */
+    void heartbeat(long now, long pingIntervalMs, long pongTimeoutMs);
+  }
+
   private final Vertx vertx;
   private final long pingIntervalMs;
   private final long pongTimeoutMs;
-  private final Set<ClientConnection> connections = new HashSet<>();
+  private final Set<Target> connections = new HashSet<>();
   private long timer = -1;
 
   public Heartbeats(Vertx vertx, long pingIntervalMs, long pongTimeoutMs) {
@@ -34,11 +40,11 @@ public final class Heartbeats {
     vertx.cancelTimer(timer);
   }
 
-  void add(ClientConnection connection) {
+  public void add(Target connection) {
     connections.add(connection);
   }
 
-  void remove(ClientConnection connection) {
+  public void remove(Target connection) {
     connections.remove(connection);
   }
 
@@ -50,7 +56,7 @@ public final class Heartbeats {
   private void sweep() {
     long now = System.currentTimeMillis();
     // A sweep may close connections, which removes them from the set.
-    for (ClientConnection c : new ArrayList<>(connections)) {
+    for (Target c : new ArrayList<>(connections)) {
       c.heartbeat(now, pingIntervalMs, pongTimeoutMs);
     }
   }

@@ -1,0 +1,151 @@
+package io.herald.gateway;
+
+import io.herald.core.Broker;
+import io.herald.core.HistoryPage;
+import io.herald.core.HistoryQuery;
+import io.herald.core.Message;
+import io.herald.core.StreamPosition;
+import io.herald.gateway.SubscriptionSink.Start;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One subscriber's subscription to one channel, for /ws and GraphQL alike: it delivers each offset
+ * of the channel exactly once and in order. While it catches up (at subscribe, or to fill a gap)
+ * live messages wait in {@code pending}; then history is replayed and the pending messages follow,
+ * skipping what was already delivered. Used only on its subscriber's event loop.
+ */
+public final class Subscription {
+
+  private final String channel;
+  private final SubscriptionSink sink;
+  private final Broker broker;
+  private String epoch;
+  private long lastOffset;
+  /** Non-null while catching up: live messages that arrived meanwhile. */
+  private List<Message> pending = new ArrayList<>();
+  private long pendingBytes;
+  private boolean ended;
+
+  public Subscription(String channel, SubscriptionSink sink, Broker broker) {
+    this.channel = channel;
+    this.sink = sink;
+    this.broker = broker;
+  }
+
+  public String channel() {
+    return channel;
+  }
+
+  public boolean active() {
+    return pending == null && !ended;
+  }
+
+  /**
+   * Joins the loop's hub and reads where to start: the channel's position, or with {@code since}
+   * the history after it. The hub registration completes first, so together with what arrives
+   * meanwhile the answer covers every message. Complete the start with {@link #start}.
+   */
+  public Future<HistoryPage> open(ChannelHub hub, StreamPosition since) {
+    return hub.join(this).compose(v -> since == null
+        ? broker.position(channel).map(p -> new HistoryPage(p.epoch(), p.offset(), p.offset() + 1, List.of()))
+        : broker.history(new HistoryQuery(channel, since.offset(), Integer.MAX_VALUE)));
+  }
+
+  /** Completes {@link #open}: reports the start to the sink, replays what was missed, then goes live. */
+  public void start(Long requestId, StreamPosition since, HistoryPage page) {
+    StreamPosition latest = new StreamPosition(page.epoch(), page.latest());
+    if (since == null) {
+      sink.started(this, requestId, latest, Start.LIVE);
+      resume(latest, List.of());
+    } else if (page.covers(since.epoch(), since.offset())) {
+      sink.started(this, requestId, latest, Start.RECOVERED);
+      resume(since, page.messages());
+    } else {
+      sink.started(this, requestId, latest, Start.RECOVERY_FAILED);
+      resume(latest, List.of());
+    }
+  }
+
+  /** Stops delivery; the owner removes it from the hub. */
+  public void end() {
+    ended = true;
+  }
+
+  /** A live message from the channel's address; returns whether it was written to the subscriber. */
+  boolean offer(Message message) {
+    if (ended) {
+      return false;
+    }
+    if (pending != null) {
+      pending.add(message);
+      pendingBytes += message.data().length();
+      if (pendingBytes > sink.outboundLimit()) {
+        sink.overflow();
+      }
+      return false;
+    }
+    if (!message.epoch().equals(epoch)) {
+      if (message.offset() != 1) {
+        // History was reset elsewhere and we joined the new epoch late: fetch what we missed.
+        catchUp(message, new StreamPosition(message.epoch(), 0));
+        return false;
+      }
+      epoch = message.epoch();
+      lastOffset = 0;
+    }
+    if (message.offset() <= lastOffset) {
+      return false;
+    }
+    if (message.offset() > lastOffset + 1) {
+      catchUp(message, new StreamPosition(epoch, lastOffset));
+      return false;
+    }
+    lastOffset = message.offset();
+    return sink.deliver(this, message);
+  }
+
+  /** A presence event or other unsequenced push for this channel. */
+  void push(Buffer frame) {
+    if (active()) {
+      sink.push(this, frame);
+    }
+  }
+
+  private void catchUp(Message trigger, StreamPosition from) {
+    pending = new ArrayList<>();
+    pending.add(trigger);
+    pendingBytes = trigger.data().length();
+    broker.history(new HistoryQuery(channel, from.offset(), Integer.MAX_VALUE)).onComplete(ar -> {
+      if (ended) {
+        return;
+      }
+      HistoryPage page = ar.succeeded() ? ar.result() : null;
+      if (page != null && page.covers(from.epoch(), from.offset())) {
+        resume(from, page.messages());
+      } else {
+        StreamPosition latest = page != null ? new StreamPosition(page.epoch(), page.latest()) : from;
+        sink.lost(this, latest);
+        resume(latest, List.of());
+      }
+    });
+  }
+
+  /** Delivers {@code replay} (history after {@code from}), then the messages that waited. */
+  private void resume(StreamPosition from, List<Message> replay) {
+    epoch = from.epoch();
+    lastOffset = from.offset();
+    List<Message> waiting = pending;
+    pending = null;
+    pendingBytes = 0;
+    for (Message m : replay) {
+      offer(m);
+    }
+    for (Message m : waiting) {
+      offer(m);
+    }
+  }
+}

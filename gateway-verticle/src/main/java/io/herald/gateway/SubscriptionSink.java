@@ -1,0 +1,33 @@
+package io.herald.gateway;
+
+import io.herald.core.Message;
+import io.herald.core.StreamPosition;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * Where a {@link Subscription} sends what it delivers: a /ws connection, or a GraphQL subscription
+ * over graphql-transport-ws. Called only on the subscriber's event loop.
+ */
+public interface SubscriptionSink {
+
+  /** How a subscribe with or without {@code since} started. */
+  enum Start { LIVE, RECOVERED, RECOVERY_FAILED }
+
+  /** The subscription is live from {@code latest}; with RECOVERED the missed messages follow. */
+  void started(Subscription subscription, Long requestId, StreamPosition latest, Start how);
+
+  /** Writes one message; returns false if it was not written (the subscriber is closing). */
+  boolean deliver(Subscription subscription, Message message);
+
+  /** Messages were lost on the server side and history cannot fill the gap; delivery continues from {@code latest}. */
+  void lost(Subscription subscription, StreamPosition latest);
+
+  /** An unsequenced push for the channel (presence join/leave); sinks that have no such frame ignore it. */
+  void push(Subscription subscription, Buffer frame);
+
+  /** The subscriber fell too far behind: close it as a slow consumer. */
+  void overflow();
+
+  /** Bytes that may wait for this subscriber. */
+  int outboundLimit();
+}

@@ -1,0 +1,1 @@
+package io.herald.graphql; final class Placeholder {}
