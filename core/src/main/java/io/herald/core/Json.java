@@ -94,7 +94,11 @@ public final class Json {
     if (!o.containsKey("data")) {
       throw new HeraldException(ErrorCode.BAD_REQUEST, "missing field: data");
     }
-    Buffer data = rawField(raw, "data");
+    return checkDataSize(rawField(raw, "data"), maxBytes);
+  }
+
+  /** {@code data} itself, or {@code message_too_large} when it is over {@code maxBytes}. */
+  public static Buffer checkDataSize(Buffer data, int maxBytes) {
     if (data.length() > maxBytes) {
       throw new HeraldException(ErrorCode.MESSAGE_TOO_LARGE, "data is " + data.length() + " bytes, the limit is " + maxBytes);
     }

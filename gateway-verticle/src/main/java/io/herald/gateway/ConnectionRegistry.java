@@ -1,24 +1,22 @@
 package io.herald.gateway;
 
-import io.herald.gateway.impl.ClientConnection;
-
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Every open /ws connection of the node, across gateway event loops: for the HTTP API's disconnect
+ * Every open WebSocket of the node (/ws and GraphQL), across gateway event loops: for the HTTP API's disconnect
  * and unsubscribe, /api/info and the shutdown drain. Actions on a connection run on its own loop.
  */
 public final class ConnectionRegistry {
 
-  private final Map<String, ClientConnection> byId = new ConcurrentHashMap<>();
+  private final Map<String, WebSocketSession> byId = new ConcurrentHashMap<>();
 
-  public void add(ClientConnection connection) {
+  public void add(WebSocketSession connection) {
     byId.put(connection.id(), connection);
   }
 
-  public void remove(ClientConnection connection) {
+  public void remove(WebSocketSession connection) {
     byId.remove(connection.id(), connection);
   }
 
@@ -26,11 +24,11 @@ public final class ConnectionRegistry {
     return byId.size();
   }
 
-  public Collection<ClientConnection> all() {
+  public Collection<WebSocketSession> all() {
     return byId.values();
   }
 
-  public ClientConnection get(String clientId) {
+  public WebSocketSession get(String clientId) {
     return byId.get(clientId);
   }
 }

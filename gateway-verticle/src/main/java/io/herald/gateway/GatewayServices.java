@@ -1,9 +1,13 @@
 package io.herald.gateway;
 
 import io.herald.core.Broker;
+import io.herald.core.Json;
+import io.herald.core.StreamPosition;
 import io.herald.core.Presence;
 import io.herald.core.config.HeraldConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 
 /**
  * What every gateway instance of a node shares: configuration, the broker and presence it talks to,
@@ -12,4 +16,15 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 public record GatewayServices(String nodeId, HeraldConfig config, Broker broker, Presence presence,
                               ConnectionRegistry connections, HeraldMetrics metrics,
                               PrometheusMeterRegistry meterRegistry, NodeState state) {
+
+  /**
+   * The one publish path of every protocol (HTTP API, /ws, GraphQL): checks the channel name and the
+   * size of {@code data} (raw JSON), counts it, and hands it to the channel's sequencer.
+   */
+  public Future<StreamPosition> publish(String channel, Buffer data) {
+    Json.validChannel(channel);
+    Json.checkDataSize(data, config.get(HeraldConfig.MAX_DATA_BYTES));
+    metrics.published();
+    return broker.publish(channel, data);
+  }
 }

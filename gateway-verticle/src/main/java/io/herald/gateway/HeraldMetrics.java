@@ -7,8 +7,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -21,12 +21,14 @@ public final class HeraldMetrics {
   private final Counter delivered;
   private final Timer deliveryLatency;
   private final Counter slowConsumerCloses;
-  private final Map<CloseCode, Counter> disconnects = new EnumMap<>(CloseCode.class);
+  private final MeterRegistry registry;
+  private final Map<Short, Counter> disconnects = new ConcurrentHashMap<>();
   private final Counter disconnectsByClient;
   private final AtomicLong subscriptions = new AtomicLong();
   private final AtomicLong channels = new AtomicLong();
 
   public HeraldMetrics(MeterRegistry registry, ConnectionRegistry connections) {
+    this.registry = registry;
     Gauge.builder("herald.connections.active", connections, ConnectionRegistry::size)
         .description("Open /ws connections").register(registry);
     connectionSetup = Timer.builder("herald.connection.setup")
@@ -46,8 +48,7 @@ public final class HeraldMetrics {
     slowConsumerCloses = Counter.builder("herald.slow_consumer.closes")
         .description("Connections closed with 4008 because their outbound queue overflowed").register(registry);
     for (CloseCode code : CloseCode.values()) {
-      disconnects.put(code, Counter.builder("herald.disconnects").tag("code", Integer.toString(code.code()))
-          .description("Connections the server closed, by close code").register(registry));
+      closeCounter(code.code());
     }
     disconnectsByClient = Counter.builder("herald.disconnects").tag("code", "client")
         .description("Connections the server closed, by close code").register(registry);
@@ -75,11 +76,17 @@ public final class HeraldMetrics {
     deliveryLatency.record(Math.max(0, latencyMs), TimeUnit.MILLISECONDS);
   }
 
-  public void closed(CloseCode code) {
-    disconnects.get(code).increment();
-    if (code == CloseCode.SLOW_CONSUMER) {
+  /** A connection the server closed with {@code code} (a {@link CloseCode} or a GraphQL protocol code). */
+  public void closed(short code) {
+    closeCounter(code).increment();
+    if (code == CloseCode.SLOW_CONSUMER.code()) {
       slowConsumerCloses.increment();
     }
+  }
+
+  private Counter closeCounter(short code) {
+    return disconnects.computeIfAbsent(code, c -> Counter.builder("herald.disconnects").tag("code", Short.toString(c))
+        .description("Connections the server closed, by close code").register(registry));
   }
 
   public void closedByClient() {

@@ -13,7 +13,8 @@ import io.herald.gateway.GatewayServices;
 import io.herald.gateway.GatewayVerticle;
 import io.herald.gateway.HeraldMetrics;
 import io.herald.gateway.NodeState;
-import io.herald.gateway.impl.ClientConnection;
+import io.herald.gateway.WebSocketSession;
+import io.herald.graphql.GraphQLExtension;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -75,9 +76,10 @@ public final class HeraldNode {
     int instances = config.get(HeraldConfig.GATEWAY_INSTANCES) > 0
         ? config.get(HeraldConfig.GATEWAY_INSTANCES) : Runtime.getRuntime().availableProcessors();
     List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
+    GraphQLExtension graphQL = new GraphQLExtension(services);
     return brokers
         .compose(v -> vertx.deployVerticle(() -> {
-          GatewayVerticle g = new GatewayVerticle(services, List.of());
+          GatewayVerticle g = new GatewayVerticle(services, List.of(graphQL));
           gateways.add(g);
           return g;
         }, new DeploymentOptions().setInstances(instances)))
@@ -114,7 +116,7 @@ public final class HeraldNode {
     int open = services.connections().size();
     LOG.info("draining: closing {} connections with 1001", open);
     List<Future<Void>> socketsClosed = new ArrayList<>(open);
-    for (ClientConnection c : services.connections().all()) {
+    for (WebSocketSession c : services.connections().all()) {
       socketsClosed.add(c.socketClosed());
       c.runOnLoop(() -> c.close(CloseCode.GOING_AWAY));
     }

@@ -14,7 +14,7 @@ import java.util.Map;
 public final class HeraldConfig {
 
   public static final Setting<Integer> PORT = Setting.integer("port", 8080,
-      "Public port: /ws, /api/*, /metrics, /health/*.");
+      "Public port: /ws, /graphql, /api/*, /metrics, /health/*.");
   public static final Setting<String> HOST = Setting.string("host", "0.0.0.0",
       "Interface the public port binds to.");
   public static final Setting<String> NODE_ID = Setting.string("node.id", "",
@@ -54,11 +54,27 @@ public final class HeraldConfig {
   public static final Setting<Boolean> NAMESPACE_JOIN_LEAVE = Setting.bool("namespace.join_leave", false,
       "Default: subscribers get `join`/`leave` pushes.");
 
+  public static final Setting<Integer> GRAPHQL_MAX_DEPTH = Setting.integer("graphql.max_depth", 7,
+      "Deepest field nesting a GraphQL operation may have.");
+  public static final Setting<Integer> GRAPHQL_MAX_COMPLEXITY = Setting.integer("graphql.max_complexity", 1_000,
+      "Largest GraphQL operation complexity: 1 per field, a list field's children count `limit` times (10 without one).");
+  public static final Setting<Integer> GRAPHQL_MAX_FIELDS = Setting.integer("graphql.max_fields", 100,
+      "Most fields (after expanding fragments) one GraphQL operation may select.");
+  public static final Setting<Integer> GRAPHQL_MAX_ALIASES = Setting.integer("graphql.max_aliases", 15,
+      "Most aliased fields in one GraphQL operation.");
+  public static final Setting<Integer> GRAPHQL_MAX_SUBSCRIPTIONS = Setting.integer("graphql.max_subscriptions", 100,
+      "Subscriptions one graphql-transport-ws connection may run at once.");
+  public static final Setting<Boolean> GRAPHQL_INTROSPECTION = Setting.bool("graphql.introspection", true,
+      "Whether GraphQL introspection (__schema, __type) is answered.");
+  public static final Setting<Long> GRAPHQL_INIT_TIMEOUT_MS = Setting.longValue("graphql.init_timeout_ms", 3_000,
+      "A graphql-transport-ws connection must send connection_init within this time, or is closed with 4408.");
+
   public static final List<Setting<?>> SETTINGS = List.of(PORT, HOST, NODE_ID, GATEWAY_INSTANCES, BROKER_SHARDS,
       WS_MAX_FRAME_BYTES, MAX_DATA_BYTES, WS_OUTBOUND_QUEUE_BYTES, WS_MAX_SUBSCRIPTIONS, WS_PING_INTERVAL_MS,
       WS_PONG_TIMEOUT_MS, HTTP_MAX_BODY_BYTES, API_KEY, HISTORY_DEFAULT_LIMIT, SHUTDOWN_DRAIN_MS,
       NAMESPACE_HISTORY_SIZE, NAMESPACE_HISTORY_TTL_MS, NAMESPACE_CLIENT_PUBLISH, NAMESPACE_PRESENCE,
-      NAMESPACE_JOIN_LEAVE);
+      NAMESPACE_JOIN_LEAVE, GRAPHQL_MAX_DEPTH, GRAPHQL_MAX_COMPLEXITY, GRAPHQL_MAX_FIELDS, GRAPHQL_MAX_ALIASES,
+      GRAPHQL_MAX_SUBSCRIPTIONS, GRAPHQL_INTROSPECTION, GRAPHQL_INIT_TIMEOUT_MS);
 
   /** Key of the per-namespace overrides object: {@code {"chat": {"history_size": 50}}}. */
   public static final String NAMESPACES_KEY = "namespaces";

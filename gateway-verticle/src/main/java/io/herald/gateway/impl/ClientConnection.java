@@ -5,7 +5,6 @@ import io.herald.core.ClientInfo;
 import io.herald.core.CloseCode;
 import io.herald.core.ErrorCode;
 import io.herald.core.HeraldException;
-import io.herald.core.HistoryPage;
 import io.herald.core.HistoryQuery;
 import io.herald.core.Json;
 import io.herald.core.RandomIds;
@@ -16,15 +15,11 @@ import io.herald.core.Message;
 import io.herald.gateway.ChannelHub;
 import io.herald.gateway.GatewayLoop;
 import io.herald.gateway.GatewayServices;
-import io.herald.gateway.Heartbeats;
+import io.herald.gateway.WebSocketSession;
 import io.herald.gateway.Subscription;
 import io.herald.gateway.SubscriptionSink;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import io.vertx.core.Context;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
@@ -38,72 +33,44 @@ import java.util.Map;
  * One /ws connection: parses client frames, answers them, and owns the connection's subscriptions.
  * Every method runs on the connection's event loop; other threads go through {@link #runOnLoop}.
  */
-public final class ClientConnection implements SubscriptionSink, Heartbeats.Target {
+public final class ClientConnection extends WebSocketSession implements SubscriptionSink {
 
-  private static final Buffer EMPTY = Buffer.buffer();
-
-  private final ServerWebSocket ws;
-  private final Context context;
   private final GatewayServices services;
   private final ChannelHub hub;
-  private final Heartbeats heartbeats;
   private final ClientInfo info;
-  private final int outboundLimit;
   private final int maxMessageBytes;
   /** Bytes of the inbound data message being received so far (its fragments up to now). */
   private long inboundMessageBytes;
-  /** Completes when the WebSocket itself is closed: close handshake done, or the TCP connection gone. */
-  private final Promise<Void> socketClosed = Promise.promise();
   /** Created with the first subscription: most of an idle connection's memory is Netty's, keep ours small. */
   private Map<String, Subscription> subscriptions;
-  private long lastHeardMs;
-  private long lastPingMs;
-  private boolean closed;
 
   ClientConnection(ServerWebSocket ws, GatewayLoop loop) {
-    this.ws = ws;
-    this.context = Vertx.currentContext();
+    super(ws, loop);
     this.services = loop.services();
     this.hub = loop.hub();
-    this.heartbeats = loop.heartbeats();
     this.info = new ClientInfo(RandomIds.next(16), null, services.nodeId());
-    this.outboundLimit = services.config().get(HeraldConfig.WS_OUTBOUND_QUEUE_BYTES);
     this.maxMessageBytes = services.config().get(HeraldConfig.WS_MAX_FRAME_BYTES);
   }
 
+  @Override
   public String id() {
     return info.client();
   }
 
-  /** The authenticated user, or null. */
+  @Override
   public String user() {
     return info.user();
   }
 
-  public int subscriptionCount() {
-    return subscriptions == null ? 0 : subscriptions.size();
-  }
-
-  /** Runs {@code action} on this connection's event loop. */
-  public void runOnLoop(Runnable action) {
-    context.runOnContext(v -> action.run());
-  }
-
   void start(long upgradeStartNanos) {
-    ws.setWriteQueueMaxSize(outboundLimit);
-    WebSocketWrites.consolidateFlushes(ws);
+    open();
     ws.textMessageHandler(this::onText);
     ws.binaryMessageHandler(b -> {
       heard();
       sendError(null, ErrorCode.BAD_REQUEST, "binary frames are not supported: send JSON text frames", null);
     });
     ws.frameHandler(this::checkMessageSize);
-    ws.pongHandler(b -> heard());
     ws.exceptionHandler(this::onException);
-    ws.closeHandler(v -> onClosed());
-    lastHeardMs = System.currentTimeMillis();
-    services.connections().add(this);
-    heartbeats.add(this);
     sendConnected(null);
     services.metrics().connectionSetup(System.nanoTime() - upgradeStartNanos);
   }
@@ -137,10 +104,6 @@ public final class ClientConnection implements SubscriptionSink, Heartbeats.Targ
     if (t instanceof CorruptedWebSocketFrameException e && e.closeStatus() == WebSocketCloseStatus.MESSAGE_TOO_BIG) {
       close(CloseCode.TOO_LARGE);
     }
-  }
-
-  private void heard() {
-    lastHeardMs = System.currentTimeMillis();
   }
 
   private void onText(String text) {
@@ -204,7 +167,7 @@ public final class ClientConnection implements SubscriptionSink, Heartbeats.Targ
     services.presence().add(channel, info)
         .compose(v -> subscription.open(hub, since))
         .onComplete(ar -> {
-          if (closed || subscriptions.get(channel) != subscription) {
+          if (closed() || subscriptions.get(channel) != subscription) {
             return; // closed or unsubscribed meanwhile; cleanup already happened
           }
           if (ar.succeeded()) {
@@ -226,10 +189,10 @@ public final class ClientConnection implements SubscriptionSink, Heartbeats.Targ
     send(Frames.unsubscribed(id, channel, null));
   }
 
-  /** Ends a subscription on the server's initiative ({@code POST /api/unsubscribe}); returns whether there was one. */
+  @Override
   public boolean unsubscribeByServer(String channel) {
     Subscription subscription = subscriptions == null ? null : subscriptions.get(channel);
-    if (subscription == null || closed) {
+    if (subscription == null || closed()) {
       return false;
     }
     drop(subscription);
@@ -261,8 +224,7 @@ public final class ClientConnection implements SubscriptionSink, Heartbeats.Targ
       throw new HeraldException(ErrorCode.PERMISSION_DENIED, "clients may not publish in this namespace");
     }
     Buffer data = Json.data(frame, raw, services.config().get(HeraldConfig.MAX_DATA_BYTES));
-    services.metrics().published();
-    services.broker().publish(channel, data).onComplete(ar -> {
+    services.publish(channel, data).onComplete(ar -> {
       if (ar.succeeded()) {
         send(Frames.published(id, channel, ar.result()));
       } else {
@@ -341,81 +303,12 @@ public final class ClientConnection implements SubscriptionSink, Heartbeats.Targ
   }
 
   @Override
-  public int outboundLimit() {
-    return outboundLimit;
-  }
-
-  /**
-   * Writes one encoded frame unless the connection's outbound queue is over its bound, in which
-   * case the client is too slow and is closed with 4008. Returns whether the frame was written.
-   */
-  boolean send(Buffer frame) {
-    if (closed) {
-      return false;
-    }
-    if (ws.writeQueueFull()) {
-      overflow();
-      return false;
-    }
-    WebSocketWrites.writeText(ws, frame);
-    return true;
-  }
-
-  @Override
-  public void overflow() {
-    close(CloseCode.SLOW_CONSUMER);
-  }
-
-  @Override
-  public void heartbeat(long now, long pingIntervalMs, long pongTimeoutMs) {
-    long silent = now - lastHeardMs;
-    if (silent >= pingIntervalMs + pongTimeoutMs) {
-      close(CloseCode.HEARTBEAT_TIMEOUT);
-    } else if (silent >= pingIntervalMs && now - lastPingMs >= pingIntervalMs) {
-      lastPingMs = now;
-      ws.writePing(EMPTY);
-    }
-  }
-
-  /** Closes the connection with {@code code}; its subscriptions end at once. */
-  public void close(CloseCode code) {
-    if (closed) {
-      return;
-    }
-    services.metrics().closed(code);
-    cleanUp();
-    ws.close(code.code(), code.reason());
-  }
-
-  private void onClosed() {
-    socketClosed.tryComplete();
-    if (!closed) {
-      services.metrics().closedByClient();
-      cleanUp();
-    }
-  }
-
-  private void cleanUp() {
-    closed = true;
+  protected void ended() {
     if (subscriptions != null) {
       for (Subscription s : List.copyOf(subscriptions.values())) {
         drop(s);
       }
     }
-    heartbeats.remove(this);
-    services.connections().remove(this);
   }
 
-  /**
-   * Completes once the socket is closed, which may be well after {@link #close}: the client has to
-   * answer the close frame (or the server's closing timeout to expire). The shutdown drain waits for it.
-   */
-  public Future<Void> socketClosed() {
-    return socketClosed.future();
-  }
-
-  /** Whether the connection has been closed (by either side). */
-  public boolean closed() {
-    return closed;
-  }
 }

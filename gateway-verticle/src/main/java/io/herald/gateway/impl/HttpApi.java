@@ -10,6 +10,7 @@ import io.herald.core.StreamPosition;
 import io.herald.core.CloseCode;
 import io.herald.core.config.HeraldConfig;
 import io.herald.gateway.GatewayServices;
+import io.herald.gateway.WebSocketSession;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -98,8 +99,7 @@ public final class HttpApi {
     JsonObject body = body(ctx);
     String channel = Json.channel(body, "channel");
     Buffer data = Json.data(body, ctx.body().buffer(), maxData);
-    services.metrics().published();
-    return services.broker().publish(channel, data).map(p -> position(channel, p));
+    return services.publish(channel, data).map(p -> position(channel, p));
   }
 
   private Future<JsonObject> broadcast(RoutingContext ctx) {
@@ -117,9 +117,7 @@ public final class HttpApi {
       String name = (String) c;
       Future<JsonObject> one;
       try {
-        Json.validChannel(name);
-        services.metrics().published();
-        one = services.broker().publish(name, data).map(p -> position(name, p));
+        one = services.publish(name, data).map(p -> position(name, p));
       } catch (HeraldException e) {
         one = Future.failedFuture(e);
       }
@@ -201,8 +199,8 @@ public final class HttpApi {
   }
 
   private Future<JsonObject> disconnect(RoutingContext ctx) {
-    List<ClientConnection> targets = targets(body(ctx));
-    for (ClientConnection c : targets) {
+    List<WebSocketSession> targets = targets(body(ctx));
+    for (WebSocketSession c : targets) {
       c.runOnLoop(() -> c.close(CloseCode.DISCONNECTED));
     }
     return Future.succeededFuture(new JsonObject().put("disconnected", targets.size()));
@@ -212,7 +210,7 @@ public final class HttpApi {
     JsonObject body = body(ctx);
     String channel = Json.channel(body, "channel");
     List<Future<Boolean>> done = new ArrayList<>();
-    for (ClientConnection c : targets(body)) {
+    for (WebSocketSession c : targets(body)) {
       Promise<Boolean> unsubscribed = Promise.promise();
       c.runOnLoop(() -> unsubscribed.complete(c.unsubscribeByServer(channel)));
       done.add(unsubscribed.future());
@@ -222,16 +220,16 @@ public final class HttpApi {
   }
 
   /** The connections a disconnect/unsubscribe body names: {@code {"client": id}} or {@code {"user": id}}. */
-  private List<ClientConnection> targets(JsonObject body) {
-    List<ClientConnection> targets = new ArrayList<>();
+  private List<WebSocketSession> targets(JsonObject body) {
+    List<WebSocketSession> targets = new ArrayList<>();
     if (body.containsKey("client")) {
-      ClientConnection c = services.connections().get(Json.string(body, "client"));
+      WebSocketSession c = services.connections().get(Json.string(body, "client"));
       if (c != null) {
         targets.add(c);
       }
     } else if (body.containsKey("user")) {
       String user = Json.string(body, "user");
-      for (ClientConnection c : services.connections().all()) {
+      for (WebSocketSession c : services.connections().all()) {
         if (user.equals(c.user())) {
           targets.add(c);
         }

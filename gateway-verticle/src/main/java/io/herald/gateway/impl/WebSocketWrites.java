@@ -21,17 +21,17 @@ import io.vertx.core.internal.buffer.BufferInternal;
  *   flushed as soon as the current task ends.</li>
  * </ul>
  */
-final class WebSocketWrites {
+public final class WebSocketWrites {
 
   private WebSocketWrites() {
   }
 
-  static void consolidateFlushes(ServerWebSocket ws) {
+  public static void consolidateFlushes(ServerWebSocket ws) {
     ((WebSocketImplBase<?>) ws).channelHandlerContext().pipeline()
         .addFirst(new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
   }
 
-  static void writeText(WebSocketBase ws, Buffer utf8Json) {
+  public static void writeText(WebSocketBase ws, Buffer utf8Json) {
     ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, ((BufferInternal) utf8Json).getByteBuf(), true));
   }
 }

@@ -1,0 +1,147 @@
+package io.herald.gateway;
+
+import io.herald.core.CloseCode;
+import io.herald.gateway.impl.WebSocketWrites;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+
+/**
+ * What every server-side WebSocket of the gateway shares, whatever its protocol (/ws, GraphQL): the
+ * bounded outbound queue with its slow-consumer close (4008), consolidated flushes, the heartbeat
+ * (ping when silent, 4011 when dead) and closing exactly once. Runs on the socket's event loop.
+ */
+public abstract class WebSocketSession implements Heartbeats.Target {
+
+  private static final Buffer EMPTY = Buffer.buffer();
+
+  protected final ServerWebSocket ws;
+  protected final GatewayLoop loop;
+  protected final Context context;
+  private final int outboundLimit;
+  /** Completes when the socket itself is closed: close handshake done, or the TCP connection gone. */
+  private final Promise<Void> socketClosed = Promise.promise();
+  private long lastHeardMs;
+  private long lastPingMs;
+  private boolean closed;
+
+  protected WebSocketSession(ServerWebSocket ws, GatewayLoop loop) {
+    this.ws = ws;
+    this.loop = loop;
+    this.context = Vertx.currentContext();
+    this.outboundLimit = loop.services().config().get(io.herald.core.config.HeraldConfig.WS_OUTBOUND_QUEUE_BYTES);
+  }
+
+  /** Installs the shared handlers; subclasses add their message handlers. */
+  protected void open() {
+    ws.setWriteQueueMaxSize(outboundLimit);
+    WebSocketWrites.consolidateFlushes(ws);
+    ws.pongHandler(b -> heard());
+    ws.closeHandler(v -> onSocketClosed());
+    lastHeardMs = System.currentTimeMillis();
+    loop.heartbeats().add(this);
+    loop.services().connections().add(this);
+  }
+
+  /** This connection's client id (in presence, {@code POST /api/disconnect}). */
+  public abstract String id();
+
+  /** The authenticated user, or null. */
+  public abstract String user();
+
+  /** Ends this connection's subscriptions to {@code channel} ({@code POST /api/unsubscribe}); returns whether it had any. */
+  public abstract boolean unsubscribeByServer(String channel);
+
+  /** The peer sent something: it is alive. */
+  protected final void heard() {
+    lastHeardMs = System.currentTimeMillis();
+  }
+
+  /**
+   * Writes one encoded text frame unless the outbound queue is over its bound, in which case the
+   * client is too slow and is closed with 4008. Returns whether the frame was written.
+   */
+  public final boolean send(Buffer frame) {
+    if (closed) {
+      return false;
+    }
+    if (ws.writeQueueFull()) {
+      overflow();
+      return false;
+    }
+    WebSocketWrites.writeText(ws, frame);
+    return true;
+  }
+
+  public int outboundLimit() {
+    return outboundLimit;
+  }
+
+  public void overflow() {
+    close(CloseCode.SLOW_CONSUMER);
+  }
+
+  @Override
+  public void heartbeat(long now, long pingIntervalMs, long pongTimeoutMs) {
+    long silent = now - lastHeardMs;
+    if (silent >= pingIntervalMs + pongTimeoutMs) {
+      close(CloseCode.HEARTBEAT_TIMEOUT);
+    } else if (silent >= pingIntervalMs && now - lastPingMs >= pingIntervalMs) {
+      lastPingMs = now;
+      ws.writePing(EMPTY);
+    }
+  }
+
+  public final void close(CloseCode code) {
+    close(code.code(), code.reason());
+  }
+
+  /** Closes with {@code code}; the session's subscriptions end at once. */
+  public final void close(short code, String reason) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    loop.services().metrics().closed(code);
+    release();
+    ws.close(code, reason);
+  }
+
+  private void onSocketClosed() {
+    socketClosed.tryComplete();
+    if (!closed) {
+      closed = true;
+      loop.services().metrics().closedByClient();
+      release();
+    }
+  }
+
+  private void release() {
+    loop.heartbeats().remove(this);
+    loop.services().connections().remove(this);
+    ended();
+  }
+
+  /** The session is over (closed by either side): release its subscriptions. */
+  protected abstract void ended();
+
+  public final boolean closed() {
+    return closed;
+  }
+
+  /** Runs {@code action} on this session's event loop. */
+  public final void runOnLoop(Runnable action) {
+    context.runOnContext(v -> action.run());
+  }
+
+  /**
+   * Completes once the socket is closed, which may be well after {@link #close}: the client has to
+   * answer the close frame (or the server's closing timeout to expire). The shutdown drain waits for it.
+   */
+  public final Future<Void> socketClosed() {
+    return socketClosed.future();
+  }
+}

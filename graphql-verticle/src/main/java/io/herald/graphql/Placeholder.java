@@ -1,1 +1,0 @@
-package io.herald.graphql; final class Placeholder {}

@@ -1,0 +1,174 @@
+package io.herald.graphql.impl;
+
+import graphql.ExecutionInput;
+import graphql.ExecutionResult;
+import graphql.GraphQL;
+import graphql.GraphQLError;
+import graphql.GraphqlErrorBuilder;
+import graphql.ParseAndValidate;
+import graphql.ParseAndValidateResult;
+import graphql.execution.DataFetcherExceptionHandler;
+import graphql.execution.DataFetcherExceptionHandlerResult;
+import graphql.language.Document;
+import graphql.language.OperationDefinition;
+import graphql.schema.DataFetcher;
+import graphql.schema.GraphQLSchema;
+import graphql.schema.idl.RuntimeWiring;
+import graphql.schema.idl.SchemaGenerator;
+import graphql.schema.idl.SchemaParser;
+import io.herald.core.ErrorCode;
+import io.herald.core.HeraldException;
+import io.herald.core.HistoryPage;
+import io.herald.core.HistoryQuery;
+import io.herald.core.Json;
+import io.herald.core.Message;
+import io.herald.core.config.HeraldConfig;
+import io.herald.gateway.GatewayServices;
+import io.vertx.core.Future;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Herald's GraphQL schema ({@code herald.graphqls}) wired to the same Broker, Presence and publish path
+ * as the HTTP API, with the operation limits. Thread-safe; one per node.
+ */
+public final class GraphQLEngine {
+
+  /** GraphQL error {@code extensions.code} for an operation over a limit. */
+  static final String LIMIT_EXCEEDED = "limit_exceeded";
+
+  private final GatewayServices services;
+  private final GraphQLSchema schema;
+  private final GraphQL graphQL;
+  private final OperationLimits limits;
+
+  public GraphQLEngine(GatewayServices services) {
+    this.services = services;
+    this.schema = new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(schemaText()), wiring());
+    this.graphQL = GraphQL.newGraphQL(schema).defaultDataFetcherExceptionHandler(new ErrorCodes()).build();
+    this.limits = new OperationLimits(services.config());
+  }
+
+  /**
+   * A parsed, validated and measured operation; {@code errors} is non-empty when it must not run.
+   */
+  record Prepared(ExecutionInput input, Document document, OperationDefinition operation,
+                  OperationLimits.Measures measures, List<GraphQLError> errors) {
+    boolean failed() {
+      return !errors.isEmpty();
+    }
+
+    OperationDefinition.Operation type() {
+      return operation.getOperation();
+    }
+  }
+
+  Prepared prepare(String query, String operationName, Map<String, Object> variables) {
+    ExecutionInput input = ExecutionInput.newExecutionInput(query).operationName(operationName)
+        .variables(variables == null ? Map.of() : variables).build();
+    ParseAndValidateResult parsed = ParseAndValidate.parseAndValidate(schema, input);
+    if (parsed.isFailure()) {
+      return new Prepared(input, null, null, null, List.copyOf(parsed.getErrors()));
+    }
+    OperationDefinition operation = operation(parsed.getDocument(), operationName);
+    if (operation == null) {
+      return new Prepared(input, null, null, null, List.of(error("no operation named " + operationName, "bad_request")));
+    }
+    try {
+      OperationLimits.Measures measures = limits.check(parsed.getDocument(), operation, input.getVariables());
+      return new Prepared(input, parsed.getDocument(), operation, measures, List.of());
+    } catch (OperationLimits.LimitExceeded e) {
+      return new Prepared(input, parsed.getDocument(), operation, null, List.of(error(e.getMessage(), LIMIT_EXCEEDED)));
+    }
+  }
+
+  private static OperationDefinition operation(Document document, String name) {
+    List<OperationDefinition> operations = document.getDefinitionsOfType(OperationDefinition.class);
+    if (name == null || name.isEmpty()) {
+      return operations.size() == 1 ? operations.get(0) : null;
+    }
+    return operations.stream().filter(o -> name.equals(o.getName())).findFirst().orElse(null);
+  }
+
+  /** Runs a prepared query or mutation. */
+  CompletableFuture<ExecutionResult> execute(Prepared prepared) {
+    return graphQL.executeAsync(prepared.input());
+  }
+
+  static GraphQLError error(String message, String code) {
+    return GraphqlErrorBuilder.newError().message(message).extensions(Map.of("code", code)).build();
+  }
+
+  private static String schemaText() {
+    try (InputStream in = GraphQLEngine.class.getResourceAsStream("/herald.graphqls")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException | NullPointerException e) {
+      throw new IllegalStateException("herald.graphqls is missing from the classpath", e);
+    }
+  }
+
+  private RuntimeWiring wiring() {
+    return RuntimeWiring.newRuntimeWiring()
+        .scalar(Scalars.JSON)
+        .scalar(Scalars.LONG)
+        .type("Query", t -> t
+            .dataFetcher("channels", env -> async(services.presence().channels(orEmpty(env.getArgument("prefix")))))
+            .dataFetcher("history", this::history)
+            .dataFetcher("presence", env -> async(services.presence().clients(Json.validChannel(env.getArgument("channel"))))))
+        .type("Mutation", t -> t.dataFetcher("publish", env -> {
+          String channel = env.getArgument("channel");
+          return async(services.publish(channel, io.vertx.core.json.Json.encodeToBuffer(env.getArgument("data")))
+              .map(p -> Map.of("channel", channel, "epoch", p.epoch(), "offset", p.offset())));
+        }))
+        .type("Message", t -> t.dataFetcher("data", (DataFetcher<Object>) env ->
+            io.vertx.core.json.Json.decodeValue(((Message) env.getSource()).data())))
+        .build();
+  }
+
+  private CompletableFuture<List<Message>> history(graphql.schema.DataFetchingEnvironment env) {
+    String channel = Json.validChannel(env.getArgument("channel"));
+    Long sinceOffset = env.getArgument("sinceOffset");
+    String epoch = env.getArgument("epoch");
+    Integer requested = env.getArgument("limit");
+    int historySize = Math.max(1, services.config().namespaces().forChannel(channel).historySize());
+    int limit = Math.min(requested == null ? services.config().get(HeraldConfig.HISTORY_DEFAULT_LIMIT) : Math.max(0, requested),
+        historySize);
+    HistoryQuery query = sinceOffset == null ? HistoryQuery.latest(channel, limit) : new HistoryQuery(channel, sinceOffset, limit);
+    return async(services.broker().history(query).map(page -> {
+      if (sinceOffset != null && epoch != null && !page.covers(epoch, sinceOffset)) {
+        throw new HeraldException(ErrorCode.RECOVERY_FAILED, "history no longer holds the position");
+      }
+      return page.messages();
+    }));
+  }
+
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
+  }
+
+  private static <T> CompletableFuture<T> async(Future<T> future) {
+    return future.toCompletionStage().toCompletableFuture();
+  }
+
+  /** A failed fetcher becomes a GraphQL error carrying the protocol's error code. */
+  private static final class ErrorCodes implements DataFetcherExceptionHandler {
+    @Override
+    public CompletableFuture<DataFetcherExceptionHandlerResult> handleException(
+        graphql.execution.DataFetcherExceptionHandlerParameters params) {
+      Throwable t = params.getException();
+      while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+        t = t.getCause();
+      }
+      ErrorCode code = t instanceof HeraldException he ? he.code() : ErrorCode.INTERNAL;
+      String message = t instanceof HeraldException ? t.getMessage() : "internal error";
+      GraphQLError error = GraphqlErrorBuilder.newError().message(message).path(params.getPath())
+          .location(params.getSourceLocation()).extensions(Map.of("code", code.wire())).build();
+      return CompletableFuture.completedFuture(DataFetcherExceptionHandlerResult.newResult(error).build());
+    }
+  }
+}

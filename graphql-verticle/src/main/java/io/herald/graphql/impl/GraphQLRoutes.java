@@ -1,0 +1,38 @@
+package io.herald.graphql.impl;
+
+import io.herald.gateway.GatewayLoop;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.graphql.GraphiQLHandler;
+import io.vertx.ext.web.handler.graphql.GraphiQLHandlerOptions;
+
+/** GraphQL's routes and WebSockets on one gateway event loop. */
+public final class GraphQLRoutes {
+
+  public static final String SUBPROTOCOL = TransportWsConnection.SUBPROTOCOL;
+
+  private final GraphQLEngine engine;
+  private final GraphQLMetrics metrics;
+  private final GatewayLoop loop;
+  private final ShapeCache shapes = new ShapeCache();
+
+  public GraphQLRoutes(GraphQLEngine engine, GraphQLMetrics metrics, GatewayLoop loop) {
+    this.engine = engine;
+    this.metrics = metrics;
+    this.loop = loop;
+  }
+
+  public void mount(Router router, String path, long maxBodyBytes) {
+    GraphQLHttp http = new GraphQLHttp(engine, metrics);
+    router.post(path).handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(http);
+    router.get(path).handler(http);
+    // GraphiQL's page and assets ship inside vertx-web-graphql: no CDN needed.
+    router.route("/graphiql/*").subRouter(GraphiQLHandler.create(loop.vertx(),
+        new GraphiQLHandlerOptions().setEnabled(true).setGraphQLUri(path).setGraphQLWSEnabled(true).setGraphWSQLUri(path)).router());
+  }
+
+  public void accept(ServerWebSocket ws, long upgradeStartNanos) {
+    new TransportWsConnection(ws, loop, engine, metrics, shapes).start(upgradeStartNanos);
+  }
+}

@@ -1,0 +1,392 @@
+package io.herald.graphql.impl;
+
+import graphql.ExecutionResult;
+import graphql.GraphQLError;
+import graphql.language.Argument;
+import graphql.language.Field;
+import graphql.language.FragmentDefinition;
+import graphql.language.IntValue;
+import graphql.language.OperationDefinition;
+import graphql.language.StringValue;
+import graphql.language.Value;
+import graphql.language.VariableReference;
+import io.herald.core.ClientInfo;
+import io.herald.core.ErrorCode;
+import io.herald.core.HeraldException;
+import io.herald.core.Json;
+import io.herald.core.Message;
+import io.herald.core.RandomIds;
+import io.herald.core.StreamPosition;
+import io.herald.core.config.HeraldConfig;
+import io.herald.gateway.GatewayLoop;
+import io.herald.gateway.Subscription;
+import io.herald.gateway.SubscriptionSink;
+import io.herald.gateway.WebSocketSession;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One WebSocket speaking graphql-transport-ws (the protocol of the {@code graphql-ws} client): a
+ * small state machine, waiting for {@code connection_init}, then acknowledged. Protocol violations
+ * close the socket with the protocol's codes; {@code messages} subscriptions run as {@link Subscription}s
+ * on the loop's hub, exactly like /ws ones. Runs on its event loop.
+ */
+final class TransportWsConnection extends WebSocketSession {
+
+  static final String SUBPROTOCOL = "graphql-transport-ws";
+
+  private final GraphQLEngine engine;
+  private final GraphQLMetrics metrics;
+  private final ShapeCache shapes;
+  private final ClientInfo info;
+  private final int maxSubscriptions;
+  /** Operations by id: running subscriptions, and queries/mutations until they complete. */
+  private final Map<String, Operation> operations = new HashMap<>();
+  /** How many of this connection's subscriptions are on each channel (presence lists the connection once). */
+  private final Map<String, Integer> channelCount = new HashMap<>();
+  private boolean initReceived;
+  private boolean acknowledged;
+  private long initTimer = -1;
+
+  TransportWsConnection(ServerWebSocket ws, GatewayLoop loop, GraphQLEngine engine, GraphQLMetrics metrics, ShapeCache shapes) {
+    super(ws, loop);
+    this.engine = engine;
+    this.metrics = metrics;
+    this.shapes = shapes;
+    this.info = new ClientInfo(RandomIds.next(16), null, loop.services().nodeId());
+    this.maxSubscriptions = loop.services().config().get(HeraldConfig.GRAPHQL_MAX_SUBSCRIPTIONS);
+  }
+
+  void start(long upgradeStartNanos) {
+    if (!SUBPROTOCOL.equals(ws.subProtocol())) {
+      // graphql-ws's own servers answer 4406; the client asked for a protocol we do not speak.
+      ws.close((short) 4406, "Subprotocol not acceptable");
+      return;
+    }
+    open();
+    ws.textMessageHandler(this::onText);
+    ws.binaryMessageHandler(b -> close((short) 4400, "Binary messages are not supported"));
+    long timeout = loop.services().config().get(HeraldConfig.GRAPHQL_INIT_TIMEOUT_MS);
+    initTimer = context.owner().setTimer(timeout, id -> {
+      if (!initReceived) {
+        close((short) 4408, "Connection initialisation timeout");
+      }
+    });
+    loop.services().metrics().connectionSetup(System.nanoTime() - upgradeStartNanos);
+  }
+
+  @Override
+  public String id() {
+    return info.client();
+  }
+
+  @Override
+  public String user() {
+    return info.user();
+  }
+
+  private void onText(String text) {
+    heard();
+    JsonObject message;
+    try {
+      message = Json.object(Buffer.buffer(text));
+    } catch (HeraldException e) {
+      close((short) 4400, "Invalid message received");
+      return;
+    }
+    Object type = message.getValue("type");
+    switch (type instanceof String s ? s : "") {
+      case "connection_init" -> init();
+      case "ping" -> send(new JsonObject().put("type", "pong").toBuffer());
+      case "pong" -> { }
+      case "subscribe" -> subscribe(message);
+      case "complete" -> complete(message.getValue("id"));
+      default -> close((short) 4400, "Invalid message received");
+    }
+  }
+
+  private void init() {
+    if (initReceived) {
+      close((short) 4429, "Too many initialisation requests");
+      return;
+    }
+    initReceived = true;
+    context.owner().cancelTimer(initTimer);
+    // The payload may carry an auth token; checking it comes with the security work.
+    acknowledged = true;
+    send(new JsonObject().put("type", "connection_ack").toBuffer());
+  }
+
+  private void subscribe(JsonObject message) {
+    if (!acknowledged) {
+      close((short) 4401, "Unauthorized");
+      return;
+    }
+    Object rawId = message.getValue("id");
+    Object rawPayload = message.getValue("payload");
+    if (!(rawId instanceof String id) || id.isEmpty() || !(rawPayload instanceof JsonObject payload)
+        || !(payload.getValue("query") instanceof String query)
+        || !(payload.getValue("variables") == null || payload.getValue("variables") instanceof JsonObject)
+        || !(payload.getValue("operationName") == null || payload.getValue("operationName") instanceof String)) {
+      close((short) 4400, "Invalid message received");
+      return;
+    }
+    if (operations.containsKey(id)) {
+      close((short) 4409, "Subscriber for " + id + " already exists");
+      return;
+    }
+    long start = System.nanoTime();
+    JsonObject variables = payload.getJsonObject("variables");
+    GraphQLEngine.Prepared prepared = engine.prepare(query, payload.getString("operationName"),
+        variables == null ? Map.of() : variables.getMap());
+    String type = prepared.operation() == null ? "unknown" : prepared.type().name().toLowerCase(java.util.Locale.ROOT);
+    if (prepared.failed()) {
+      metrics.operation(type, "error");
+      sendErrors(id, prepared.errors());
+      return;
+    }
+    metrics.measured(prepared.measures());
+    if (prepared.type() == OperationDefinition.Operation.SUBSCRIPTION) {
+      startSubscription(id, prepared, start);
+    } else {
+      execute(id, prepared, type);
+    }
+  }
+
+  /** A query or mutation sent over the socket: one {@code next}, then {@code complete}. */
+  private void execute(String id, GraphQLEngine.Prepared prepared, String type) {
+    Operation operation = new Operation(id, null);
+    operations.put(id, operation);
+    engine.execute(prepared).whenComplete((result, failure) -> runOnLoop(() -> {
+      if (operations.get(id) != operation) {
+        return; // completed by the client meanwhile
+      }
+      operations.remove(id);
+      if (failure != null) {
+        metrics.operation(type, "error");
+        sendErrors(id, List.of(GraphQLEngine.error("internal error", ErrorCode.INTERNAL.wire())));
+        return;
+      }
+      metrics.operation(type, result.getErrors().isEmpty() ? "ok" : "error");
+      sendNext(id, new JsonObject(result.toSpecification()).toBuffer());
+      send(new JsonObject().put("id", id).put("type", "complete").toBuffer());
+    }));
+  }
+
+  private void startSubscription(String id, GraphQLEngine.Prepared prepared, long start) {
+    if (subscriptionCount() >= maxSubscriptions) {
+      metrics.operation("subscription", "error");
+      sendErrors(id, List.of(GraphQLEngine.error("a connection may run " + maxSubscriptions + " subscriptions ("
+          + HeraldConfig.GRAPHQL_MAX_SUBSCRIPTIONS.key() + ")", GraphQLEngine.LIMIT_EXCEEDED)));
+      return;
+    }
+    Map<String, Object> variables = prepared.input().getVariables();
+    Field root = (Field) prepared.operation().getSelectionSet().getSelections().get(0);
+    String channel;
+    StreamPosition since;
+    try {
+      channel = Json.validChannel(stringArgument(root, "channel", variables));
+      since = since(root, variables);
+    } catch (HeraldException e) {
+      metrics.operation("subscription", "error");
+      sendErrors(id, List.of(GraphQLEngine.error(e.getMessage(), e.code().wire())));
+      return;
+    }
+    Map<String, FragmentDefinition> fragments = new HashMap<>();
+    prepared.document().getDefinitionsOfType(FragmentDefinition.class).forEach(f -> fragments.put(f.getName(), f));
+    MessageShape shape = shapes.intern(MessageShape.of(root, fragments, variables));
+    Sink sink = new Sink(id, shape);
+    Subscription subscription = new Subscription(channel, sink, loop.services().broker());
+    Operation operation = new Operation(id, subscription);
+    operations.put(id, operation);
+    metrics.subscriptions(1);
+    loop.services().metrics().subscriptions(1);
+    channelCount.merge(channel, 1, Integer::sum);
+    loop.services().presence().add(channel, info)
+        .compose(v -> subscription.open(loop.hub(), since))
+        .onComplete(ar -> {
+          if (operations.get(id) != operation) {
+            return; // completed or closed meanwhile
+          }
+          if (ar.succeeded()) {
+            metrics.operation("subscription", "ok");
+            subscription.start(null, since, ar.result());
+            metrics.subscriptionSetup(System.nanoTime() - start);
+          } else {
+            stop(operation);
+            metrics.operation("subscription", "error");
+            sendErrors(id, List.of(GraphQLEngine.error("subscribe failed: " + ar.cause().getMessage(), ErrorCode.INTERNAL.wire())));
+          }
+        });
+  }
+
+  private int subscriptionCount() {
+    return (int) operations.values().stream().filter(o -> o.subscription != null).count();
+  }
+
+  private static StreamPosition since(Field root, Map<String, Object> variables) {
+    Object offset = argument(root, "sinceOffset", variables);
+    Object epoch = argument(root, "epoch", variables);
+    if (offset == null && epoch == null) {
+      return null;
+    }
+    if (!(offset instanceof Number n) || n.longValue() < 0 || !(epoch instanceof String e)) {
+      throw new HeraldException(ErrorCode.BAD_REQUEST, "sinceOffset (a non-negative Long) and epoch go together");
+    }
+    return new StreamPosition(e, n.longValue());
+  }
+
+  private static String stringArgument(Field root, String name, Map<String, Object> variables) {
+    Object value = argument(root, name, variables);
+    if (!(value instanceof String s)) {
+      throw new HeraldException(ErrorCode.BAD_REQUEST, name + " must be a string");
+    }
+    return s;
+  }
+
+  /** An argument's value from its literal or its variable (validation has checked the types). */
+  private static Object argument(Field field, String name, Map<String, Object> variables) {
+    for (Argument a : field.getArguments()) {
+      if (a.getName().equals(name)) {
+        Value<?> v = a.getValue();
+        if (v instanceof VariableReference ref) {
+          return variables.get(ref.getName());
+        } else if (v instanceof StringValue s) {
+          return s.getValue();
+        } else if (v instanceof IntValue i) {
+          return i.getValue().longValue();
+        }
+        return null;
+      }
+    }
+    return null;
+  }
+
+  private void complete(Object id) {
+    Operation operation = id instanceof String s ? operations.get(s) : null;
+    if (operation != null) {
+      stop(operation);
+    }
+  }
+
+  @Override
+  public boolean unsubscribeByServer(String channel) {
+    boolean any = false;
+    for (Operation o : List.copyOf(operations.values())) {
+      if (o.subscription != null && o.subscription.channel().equals(channel)) {
+        stop(o);
+        send(new JsonObject().put("id", o.id).put("type", "complete").toBuffer());
+        any = true;
+      }
+    }
+    return any;
+  }
+
+  private void stop(Operation operation) {
+    operations.remove(operation.id);
+    Subscription s = operation.subscription;
+    if (s == null) {
+      return;
+    }
+    s.end();
+    loop.hub().leave(s);
+    metrics.subscriptions(-1);
+    loop.services().metrics().subscriptions(-1);
+    if (channelCount.merge(s.channel(), -1, Integer::sum) == 0) {
+      channelCount.remove(s.channel());
+      loop.services().presence().remove(s.channel(), id());
+    }
+  }
+
+  @Override
+  protected void ended() {
+    context.owner().cancelTimer(initTimer);
+    for (Operation o : List.copyOf(operations.values())) {
+      stop(o);
+    }
+  }
+
+  private void sendNext(String id, Buffer payload) {
+    send(nextPrefix(id).appendBuffer(payload).appendByte((byte) '}'));
+  }
+
+  private static Buffer nextPrefix(String id) {
+    return Buffer.buffer().appendString("{\"id\":").appendString(io.vertx.core.json.Json.encode(id))
+        .appendString(",\"type\":\"next\",\"payload\":");
+  }
+
+  private void sendErrors(String id, List<GraphQLError> errors) {
+    JsonArray payload = new JsonArray();
+    errors.forEach(e -> payload.add(new JsonObject(e.toSpecification())));
+    send(new JsonObject().put("id", id).put("type", "error").put("payload", payload).toBuffer());
+  }
+
+  private static Buffer errorsPayload(ErrorCode code, String message, StreamPosition latest) {
+    return new JsonObject().put("errors", new JsonArray().add(new JsonObject().put("message", message)
+        .put("extensions", new JsonObject().put("code", code.wire()).put("epoch", latest.epoch())
+            .put("offset", latest.offset())))).toBuffer();
+  }
+
+  /** A running operation; {@code subscription} is null for a query or mutation. */
+  private record Operation(String id, Subscription subscription) {
+  }
+
+  /** Writes one subscription's messages as {@code next} frames; the payload is shared per shape. */
+  private final class Sink implements SubscriptionSink {
+    private final Buffer prefix;
+    private final MessageShape shape;
+
+    Sink(String id, MessageShape shape) {
+      this.prefix = nextPrefix(id);
+      this.shape = shape;
+    }
+
+    @Override
+    public void started(Subscription subscription, Long requestId, StreamPosition latest, Start how) {
+      if (how == Start.RECOVERY_FAILED) {
+        sendNext(prefix, errorsPayload(ErrorCode.RECOVERY_FAILED,
+            "history no longer holds the position; continuing from the latest offset", latest));
+      }
+    }
+
+    @Override
+    public boolean deliver(Subscription subscription, Message message) {
+      if (!shape.encoded(message)) {
+        metrics.delivered(System.currentTimeMillis() - message.ts());
+      }
+      return sendNext(prefix, shape.payload(message));
+    }
+
+    @Override
+    public void lost(Subscription subscription, StreamPosition latest) {
+      sendNext(prefix, errorsPayload(ErrorCode.RECOVERY_FAILED,
+          "messages were lost on the server side; reload the channel's state", latest));
+    }
+
+    @Override
+    public void push(Subscription subscription, Buffer frame) {
+      // join/leave pushes have no GraphQL form
+    }
+
+    @Override
+    public void overflow() {
+      TransportWsConnection.this.overflow();
+    }
+
+    @Override
+    public int outboundLimit() {
+      return TransportWsConnection.this.outboundLimit();
+    }
+
+    private boolean sendNext(Buffer prefix, Buffer payload) {
+      return send(Buffer.buffer(prefix.length() + payload.length() + 1).appendBuffer(prefix).appendBuffer(payload)
+          .appendByte((byte) '}'));
+    }
+  }
+}
