@@ -1,17 +1,13 @@
 package io.herald.node.ws;
 
-import io.herald.node.testing.HttpApiClient;
-import io.herald.node.testing.TestNode;
+import io.herald.node.testing.NodeExtension;
 import io.herald.node.testing.WsClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,24 +23,11 @@ class PresenceEventsTest {
   private static final String EVENTS = "room";
   private static final String QUIET = "quiet";
 
-  static Vertx vertx;
-  static TestNode node;
-  static HttpApiClient http;
+  @RegisterExtension
+  static final NodeExtension node = NodeExtension.withDefaults()
+      .namespaces(new JsonObject().put(EVENTS, new JsonObject().put("join_leave", true)));
   private static final AtomicInteger channels = new AtomicInteger();
   private final AtomicInteger pings = new AtomicInteger(1000);
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    node = TestNode.start(Map.of(), new JsonObject().put(EVENTS, new JsonObject().put("join_leave", true)));
-    http = node.http(vertx);
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-    vertx.close();
-  }
 
   private static String channelIn(String namespace) {
     return namespace + ":c" + channels.incrementAndGet();
@@ -69,7 +52,7 @@ class PresenceEventsTest {
   private static void disconnectAndAwaitGone(WsClient client, String channel) {
     String id = client.clientId();
     client.close();
-    await().atMost(Duration.ofMillis(WsClient.TIMEOUT_MS)).until(() -> http.get("/api/channels/" + channel + "/presence")
+    await().atMost(Duration.ofMillis(WsClient.TIMEOUT_MS)).until(() -> node.http().get("/api/channels/" + channel + "/presence")
         .json().getJsonArray("clients").stream().noneMatch(c -> id.equals(((JsonObject) c).getString("client"))));
   }
 
@@ -85,7 +68,7 @@ class PresenceEventsTest {
   @Test
   void joinWhenAnotherClientSubscribes() {
     String channel = channelIn(EVENTS);
-    try (WsClient a = node.connect(vertx); WsClient b = node.connect(vertx)) {
+    try (WsClient a = node.connect(); WsClient b = node.connect()) {
       a.subscribe(1, channel);
       assertThat(framesSoFarExceptAbout(a, a)).isEmpty();
 
@@ -99,7 +82,7 @@ class PresenceEventsTest {
   @Test
   void leaveWhenAnotherClientUnsubscribes() {
     String channel = channelIn(EVENTS);
-    try (WsClient a = node.connect(vertx); WsClient b = node.connect(vertx)) {
+    try (WsClient a = node.connect(); WsClient b = node.connect()) {
       a.subscribe(1, channel);
       b.subscribe(2, channel);
       assertEvent(framesSoFarExceptAbout(a, a).get(0), "join", channel, b);
@@ -115,7 +98,7 @@ class PresenceEventsTest {
   @Test
   void leaveWhenAnotherClientDisconnects() {
     String channel = channelIn(EVENTS);
-    try (WsClient a = node.connect(vertx); WsClient b = node.connect(vertx)) {
+    try (WsClient a = node.connect(); WsClient b = node.connect()) {
       a.subscribe(1, channel);
       b.subscribe(2, channel);
       assertEvent(framesSoFarExceptAbout(a, a).get(0), "join", channel, b);
@@ -130,7 +113,7 @@ class PresenceEventsTest {
   @Test
   void noEventsWithoutJoinLeave() {
     String channel = channelIn(QUIET);
-    try (WsClient a = node.connect(vertx); WsClient b = node.connect(vertx)) {
+    try (WsClient a = node.connect(); WsClient b = node.connect()) {
       a.subscribe(1, channel);
       assertThat(framesSoFar(a)).as("after its own subscribe").isEmpty();
 
@@ -140,14 +123,14 @@ class PresenceEventsTest {
       unsubscribe(b, 3, channel);
       assertThat(framesSoFar(a)).as("after another client unsubscribed").isEmpty();
 
-      try (WsClient c = node.connect(vertx)) {
+      try (WsClient c = node.connect()) {
         c.subscribe(4, channel);
         disconnectAndAwaitGone(c, channel);
       }
       assertThat(framesSoFar(a)).as("after another client disconnected").isEmpty();
 
       // The subscription itself still works: a message is the next frame.
-      http.publish(channel, "hello");
+      node.http().publish(channel, "hello");
       assertThat(a.next("message").getString("data")).isEqualTo("hello");
     }
   }
@@ -155,7 +138,7 @@ class PresenceEventsTest {
   @Test
   void noEventsForChannelsOfTheDefaultNamespace() {
     String channel = "plain-" + channels.incrementAndGet();
-    try (WsClient a = node.connect(vertx); WsClient b = node.connect(vertx)) {
+    try (WsClient a = node.connect(); WsClient b = node.connect()) {
       a.subscribe(1, channel);
       b.subscribe(2, channel);
       unsubscribe(b, 3, channel);
