@@ -77,10 +77,8 @@ class HttpApiTest {
 
   @Test
   void broadcastPublishesToEveryValidChannelAndReportsInvalidOnesPerEntry() {
-    WsClient a = connect();
-    WsClient b = connect();
-    a.subscribe(1, "bc:a");
-    b.subscribe(1, "bc:b");
+    WsClient a = connect("bc:a");
+    WsClient b = connect("bc:b");
 
     Response r = node.http().post("/api/broadcast", new JsonObject()
         .put("channels", new JsonArray().add("bc:a").add("bad channel!").add("bc:b"))
@@ -113,12 +111,8 @@ class HttpApiTest {
 
   @Test
   void channelsListsSubscribedChannelsWithTheirSubscriberCounts() {
-    WsClient one = connect();
-    WsClient two = connect();
-    one.subscribe(1, "lobby:x");
-    two.subscribe(1, "lobby:x");
-    two.subscribe(2, "lobby:y");
-    one.subscribe(2, "elsewhere:z");
+    WsClient one = connect("lobby:x", "elsewhere:z");
+    WsClient two = connect("lobby:x", "lobby:y");
 
     assertThat(channels("?prefix=lobby:")).containsExactlyInAnyOrder(channel("lobby:x", 2), channel("lobby:y", 1));
     assertThat(channels("")).containsExactlyInAnyOrder(channel("lobby:x", 2), channel("lobby:y", 1),
@@ -203,8 +197,7 @@ class HttpApiTest {
 
   @Test
   void presenceListsTheSubscribedClients() {
-    WsClient client = connect();
-    client.subscribe(1, "pres:a");
+    WsClient client = connect("pres:a");
 
     Response r = node.http().get("/api/channels/pres:a/presence");
 
@@ -226,9 +219,8 @@ class HttpApiTest {
 
   @Test
   void disconnectClosesTheClientWith4012() {
-    WsClient client = connect();
+    WsClient client = connect("disc:a");
     WsClient bystander = connect();
-    client.subscribe(1, "disc:a");
 
     Response r = node.http().post("/api/disconnect", new JsonObject().put("client", client.connected().getString("client")));
 
@@ -255,11 +247,8 @@ class HttpApiTest {
 
   @Test
   void unsubscribeEndsTheSubscriptionWithAPushAndNoMoreMessages() {
-    WsClient client = connect();
-    WsClient witness = connect();
-    client.subscribe(1, "unsub:a");
-    client.subscribe(2, "unsub:other");
-    witness.subscribe(1, "unsub:a");
+    WsClient client = connect("unsub:a", "unsub:other");
+    WsClient witness = connect("unsub:a");
     String id = client.connected().getString("client");
 
     Response r = node.http().post("/api/unsubscribe", new JsonObject().put("channel", "unsub:a").put("client", id));
@@ -288,11 +277,8 @@ class HttpApiTest {
 
   @Test
   void infoDescribesThisNodeWithItsConnectionAndSubscriptionCounts() {
-    WsClient a = connect();
-    WsClient b = connect();
-    a.subscribe(1, "info:a");
-    a.subscribe(2, "info:b");
-    b.subscribe(1, "info:a");
+    WsClient a = connect("info:a", "info:b");
+    WsClient b = connect("info:a");
 
     Response r = node.http().get("/api/info");
 
@@ -318,9 +304,13 @@ class HttpApiTest {
 
   // ---- helpers ----
 
-  private WsClient connect() {
+  /** A new client, closed after the test, subscribed to {@code channels} with request ids 1, 2, ... */
+  private WsClient connect(String... channels) {
     WsClient client = node.connect();
     clients.add(client);
+    for (int i = 0; i < channels.length; i++) {
+      client.subscribe(i + 1, channels[i]);
+    }
     return client;
   }
 
