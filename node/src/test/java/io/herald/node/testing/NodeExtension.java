@@ -25,7 +25,8 @@ import java.util.Map;
  * (started before all, closed after all); an instance field gives every test a node of its own
  * (started before each, closed after each). With {@link #startedByEachTest()} the extension only
  * creates the client Vertx and each test starts its node with {@link #start(Map)}, for tests whose
- * settings differ; the extension still closes it.
+ * settings differ; the extension still closes it. Closing shuts the node down, then closes the client
+ * Vertx (and with it every client made from it), each wait bounded.
  */
 public final class NodeExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
 
@@ -114,12 +115,11 @@ public final class NodeExtension implements BeforeAllCallback, AfterAllCallback,
    * Starts this test's node with the defaults plus {@code settings} and the {@link #namespaces};
    * only with {@link #startedByEachTest()}, once per test.
    */
-  public TestNode start(Map<String, String> settings) {
+  public void start(Map<String, String> settings) {
     if (this.settings != null || node != null) {
       throw new IllegalStateException("the node is already started");
     }
     node = TestNode.start(settings, namespaces);
-    return node;
   }
 
   /** The client Vertx: its clients are closed with it after the tests. */
