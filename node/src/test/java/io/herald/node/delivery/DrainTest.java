@@ -1,13 +1,11 @@
 package io.herald.node.delivery;
 
 import io.herald.node.testing.HttpApiClient;
+import io.herald.node.testing.NodeExtension;
 import io.herald.node.testing.RawWebSocket;
-import io.herald.node.testing.TestNode;
 import io.herald.node.testing.WsClient;
-import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.Map;
@@ -22,29 +20,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DrainTest {
 
-  Vertx vertx;
-  TestNode node;
-
-  @BeforeEach
-  void createVertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterEach
-  void stop() {
-    if (node != null) {
-      node.close(); // already drained: returns at once
-    }
-    vertx.close();
-  }
+  /** Each test starts its node with its own drain deadline; closing it after the drain returns at once. */
+  @RegisterExtension
+  final NodeExtension node = NodeExtension.startedByEachTest();
 
   @Test
   void clientThatNeverClosesItsSideHoldsTheDrainUntilDrainMs() throws Exception {
     long drainMs = 3_000;
-    node = TestNode.start(Map.of("shutdown.drain_ms", Long.toString(drainMs)));
-    HttpApiClient http = node.http(vertx);
+    node.start(Map.of("shutdown.drain_ms", Long.toString(drainMs)));
+    HttpApiClient http = node.http();
     assertThat(http.get("/health/ready").status()).isEqualTo(200);
-    List<WsClient> clients = List.of(node.connect(vertx), node.connect(vertx));
+    List<WsClient> clients = List.of(node.connect(), node.connect());
     clients.get(0).subscribe(1, "drain");
     try (RawWebSocket lingering = RawWebSocket.connect(node.port())) {
       lingering.next("connected");
@@ -71,15 +57,15 @@ class DrainTest {
   @Test
   void drainEndsOnceTheLastClientHasClosedItsSide() throws Exception {
     // A deadline the test would never reach: the drain must end because the clients left.
-    node = TestNode.start(Map.of("shutdown.drain_ms", "60000"));
-    try (WsClient client = node.connect(vertx);
+    node.start(Map.of("shutdown.drain_ms", "60000"));
+    try (WsClient client = node.connect();
          RawWebSocket lingering = RawWebSocket.connect(node.port())) {
       lingering.next("connected");
 
       CompletableFuture<Void> shutdown = startShutdown();
       assertThat(client.awaitClose()).isEqualTo((short) 1001);
       assertThat(lingering.skipUntil(RawWebSocket.CLOSE).closeCode()).isEqualTo(1001);
-      assertThat(node.http(vertx).get("/health/ready").status()).isEqualTo(503);
+      assertThat(node.http().get("/health/ready").status()).isEqualTo(503);
       assertThat(shutdown).isNotDone();
 
       lingering.close();

@@ -1,14 +1,11 @@
 package io.herald.node.delivery;
 
-import io.herald.node.testing.HttpApiClient;
+import io.herald.node.testing.NodeExtension;
 import io.herald.node.testing.RawWebSocket;
-import io.herald.node.testing.TestNode;
 import io.herald.node.testing.WsClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.Map;
@@ -27,28 +24,14 @@ class HeartbeatTest {
   static final long PONG_TIMEOUT_MS = 300;
   static final String TIMEOUT_CLOSES = "herald_disconnects_total{code=\"4011\"}";
 
-  static Vertx vertx;
-  static TestNode node;
-  static HttpApiClient http;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    node = TestNode.start(Map.of(
-        "ws.ping_interval_ms", Long.toString(PING_INTERVAL_MS),
-        "ws.pong_timeout_ms", Long.toString(PONG_TIMEOUT_MS)));
-    http = node.http(vertx);
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-    vertx.close();
-  }
+  @RegisterExtension
+  static final NodeExtension node = NodeExtension.withSettings(Map.of(
+      "ws.ping_interval_ms", Long.toString(PING_INTERVAL_MS),
+      "ws.pong_timeout_ms", Long.toString(PONG_TIMEOUT_MS)));
 
   @Test
   void clientThatNeverAnswersPingsIsPingedThenClosedWith4011() {
-    double timeoutClosesBefore = Metrics.value(http, TIMEOUT_CLOSES);
+    double timeoutClosesBefore = Metrics.value(node.http(), TIMEOUT_CLOSES);
     try (RawWebSocket silent = RawWebSocket.connect(node.port())) {
       assertThat(silent.next("connected").getLong("ping_interval_ms")).isEqualTo(PING_INTERVAL_MS);
 
@@ -60,12 +43,12 @@ class HeartbeatTest {
       assertThat(frame.opcode()).as("after the pings").isEqualTo(RawWebSocket.CLOSE);
       assertThat(frame.closeCode()).isEqualTo(4011);
     }
-    assertThat(Metrics.value(http, TIMEOUT_CLOSES)).isEqualTo(timeoutClosesBefore + 1);
+    assertThat(Metrics.value(node.http(), TIMEOUT_CLOSES)).isEqualTo(timeoutClosesBefore + 1);
   }
 
   @Test
   void clientThatAnswersPingsStaysOpen() {
-    try (WsClient client = node.connect(vertx)) {
+    try (WsClient client = node.connect()) {
       assertThat(client.connected().getLong("ping_interval_ms")).isEqualTo(PING_INTERVAL_MS);
       AtomicInteger pings = new AtomicInteger();
       client.socket().frameHandler(frame -> {

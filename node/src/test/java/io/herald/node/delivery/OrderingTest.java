@@ -1,13 +1,11 @@
 package io.herald.node.delivery;
 
 import io.herald.node.testing.HttpApiClient;
-import io.herald.node.testing.TestNode;
+import io.herald.node.testing.NodeExtension;
 import io.herald.node.testing.WsClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,20 +34,8 @@ class OrderingTest {
   static final int TOTAL = PUBLISHERS * PER_PUBLISHER;
   static final int SUBSCRIBERS = 20;
 
-  static Vertx vertx;
-  static TestNode node;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    node = TestNode.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-    vertx.close();
-  }
+  @RegisterExtension
+  static final NodeExtension node = NodeExtension.withDefaults();
 
   @Test
   void everySubscriberGetsTheSameGaplessSequenceWithEachPublishersOrderKept() throws Exception {
@@ -59,7 +45,7 @@ class OrderingTest {
     try {
       String epoch = null;
       for (int s = 0; s < SUBSCRIBERS; s++) {
-        WsClient client = node.connect(vertx);
+        WsClient client = node.connect();
         subscribers.add(client);
         JsonObject subscribed = client.subscribe(1, CHANNEL);
         assertThat(subscribed.getLong("offset")).isZero();
@@ -67,14 +53,14 @@ class OrderingTest {
         assertThat(subscribed.getString("epoch")).isEqualTo(epoch);
       }
       for (int p = 0; p < WS_PUBLISHERS; p++) {
-        wsPublishers.add(node.connect(vertx));
+        wsPublishers.add(node.connect());
       }
 
       // Each publisher returns the offset the server gave each of its messages, in send order.
       CyclicBarrier go = new CyclicBarrier(PUBLISHERS);
       List<CompletableFuture<List<Long>>> publishers = new ArrayList<>();
       for (int p = 0; p < HTTP_PUBLISHERS; p++) {
-        HttpApiClient http = node.http(vertx);
+        HttpApiClient http = node.newHttp();
         int publisher = p;
         publishers.add(CompletableFuture.supplyAsync(() -> publishOverHttp(http, publisher, go), pool));
       }

@@ -1,19 +1,15 @@
 package io.herald.node.delivery;
 
-import io.herald.node.testing.HttpApiClient;
-import io.herald.node.testing.TestNode;
+import io.herald.node.testing.NodeExtension;
 import io.herald.node.testing.WsClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,30 +29,16 @@ class RecoveryTest {
   static final String LARGE = "large";
   static final int LARGE_HISTORY = 20_000;
 
-  static Vertx vertx;
-  static TestNode node;
-  static HttpApiClient http;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    node = TestNode.start(Map.of(), new JsonObject()
-        .put(SMALL, new JsonObject().put("history_size", 5))
-        .put(LARGE, new JsonObject().put("history_size", LARGE_HISTORY)));
-    http = node.http(vertx);
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-    vertx.close();
-  }
+  @RegisterExtension
+  static final NodeExtension node = NodeExtension.withDefaults().namespaces(new JsonObject()
+      .put(SMALL, new JsonObject().put("history_size", 5))
+      .put(LARGE, new JsonObject().put("history_size", LARGE_HISTORY)));
 
   @Test
   void reconnectWithSinceReplaysTheMissedMessagesThenLiveOnes() {
     String channel = "recover-missed";
     String epoch;
-    try (WsClient client = node.connect(vertx)) {
+    try (WsClient client = node.connect()) {
       JsonObject subscribed = client.subscribe(1, channel);
       assertThat(subscribed.containsKey("recovered")).as("no recovered field without since").isFalse();
       epoch = subscribed.getString("epoch");
@@ -65,7 +47,7 @@ class RecoveryTest {
     }
     publish(channel, 4, 7);
 
-    try (WsClient client = node.connect(vertx)) {
+    try (WsClient client = node.connect()) {
       JsonObject subscribed = client.request(subscribeSince(2, channel, epoch, 3));
       assertThat(subscribed.getString("type")).isEqualTo("subscribed");
       assertThat(subscribed.getBoolean("recovered")).isTrue();
@@ -84,7 +66,7 @@ class RecoveryTest {
     int readPerConnection = 25;
     List<Long> received = new ArrayList<>();
 
-    WsClient client = node.connect(vertx);
+    WsClient client = node.connect();
     String epoch = client.subscribe(1, channel).getString("epoch");
     AtomicBoolean stop = new AtomicBoolean();
     // Publishes data {"n": n} with n = 1, 2, ... until told to stop; returns how many it published.
@@ -92,7 +74,7 @@ class RecoveryTest {
       long n = 0;
       while (!stop.get() && n < LARGE_HISTORY) {
         n++;
-        assertThat(http.publish(channel, new JsonObject().put("n", n)).getLong("offset")).isEqualTo(n);
+        assertThat(node.http().publish(channel, new JsonObject().put("n", n)).getLong("offset")).isEqualTo(n);
       }
       return n;
     });
@@ -101,7 +83,7 @@ class RecoveryTest {
         readInto(client, epoch, readPerConnection, received);
         client.close();
         long last = received.get(received.size() - 1);
-        client = node.connect(vertx);
+        client = node.connect();
         JsonObject subscribed = client.request(subscribeSince(2, channel, epoch, last));
         assertThat(subscribed.getBoolean("recovered")).as("reconnect %d from %d: %s", r, last, subscribed).isTrue();
         assertThat(subscribed.getLong("offset")).isGreaterThanOrEqualTo(last);
@@ -128,7 +110,7 @@ class RecoveryTest {
   void unrecoverablePositionFailsThenSubscribesFromLatest(String name, boolean sameEpoch, long offset) {
     String channel = SMALL + ":" + name.replace(' ', '-');
     String epoch = publish(channel, 1, 20);
-    try (WsClient client = node.connect(vertx)) {
+    try (WsClient client = node.connect()) {
       client.send(subscribeSince(7, channel, sameEpoch ? epoch : "not-" + epoch, offset));
 
       JsonObject error = client.next("error");
@@ -151,7 +133,7 @@ class RecoveryTest {
   void sinceTheOldestPositionHistoryStillCoversReplaysAllItHolds() {
     String channel = SMALL + ":oldest";
     String epoch = publish(channel, 1, 20); // history holds 16..20
-    try (WsClient client = node.connect(vertx)) {
+    try (WsClient client = node.connect()) {
       JsonObject subscribed = client.request(subscribeSince(3, channel, epoch, 15));
       assertThat(subscribed.getString("type")).isEqualTo("subscribed");
       assertThat(subscribed.getBoolean("recovered")).isTrue();
@@ -163,7 +145,7 @@ class RecoveryTest {
   void sinceTheLatestOffsetRecoversWithNothingToReplay() {
     String channel = "recover-latest";
     String epoch = publish(channel, 1, 4);
-    try (WsClient client = node.connect(vertx)) {
+    try (WsClient client = node.connect()) {
       JsonObject subscribed = client.request(subscribeSince(4, channel, epoch, 4));
       assertThat(subscribed.getString("type")).isEqualTo("subscribed");
       assertThat(subscribed.getBoolean("recovered")).isTrue();
@@ -183,7 +165,7 @@ class RecoveryTest {
   private static String publish(String channel, long from, long to) {
     String epoch = null;
     for (long n = from; n <= to; n++) {
-      JsonObject reply = http.publish(channel, new JsonObject().put("n", n));
+      JsonObject reply = node.http().publish(channel, new JsonObject().put("n", n));
       assertThat(reply.getLong("offset")).isEqualTo(n);
       epoch = reply.getString("epoch");
     }

@@ -1,14 +1,11 @@
 package io.herald.node.delivery;
 
-import io.herald.node.testing.HttpApiClient;
+import io.herald.node.testing.NodeExtension;
 import io.herald.node.testing.RawWebSocket;
-import io.herald.node.testing.TestNode;
 import io.herald.node.testing.WsClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -28,42 +25,28 @@ class SlowConsumerTest {
   /** Just under message.max_data_bytes (32768) once JSON-quoted: about 30 MB in all. */
   static final String PADDING = "x".repeat(30_000);
 
-  static Vertx vertx;
-  static TestNode node;
-  static HttpApiClient http;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    node = TestNode.start();
-    http = node.http(vertx);
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-    vertx.close();
-  }
+  @RegisterExtension
+  static final NodeExtension node = NodeExtension.withDefaults();
 
   @Test
   void clientThatStopsReadingIsClosedWith4008AndOthersGetEverything() throws Exception {
-    double slowClosesBefore = Metrics.value(http, "herald_slow_consumer_closes_total");
-    try (WsClient good = node.connect(vertx);
+    double slowClosesBefore = Metrics.value(node.http(), "herald_slow_consumer_closes_total");
+    try (WsClient good = node.connect();
          RawWebSocket stalled = RawWebSocket.connect(node.port(), 16 * 1024)) {
       stalled.next("connected");
       stalled.send(new JsonObject().put("type", "subscribe").put("id", 1).put("channel", CHANNEL));
       assertThat(stalled.next("subscribed").getString("channel")).isEqualTo(CHANNEL);
       String epoch = good.subscribe(1, CHANNEL).getString("epoch");
-      assertThat(Metrics.value(http, "herald_connections_active")).isEqualTo(2);
+      assertThat(Metrics.value(node.http(), "herald_connections_active")).isEqualTo(2);
 
       // From here on the stalled client reads nothing while tens of MB go to the channel.
       CompletableFuture<Void> publisher = CompletableFuture.runAsync(() -> {
         for (int n = 1; n <= MESSAGES; n++) {
-          http.publish(CHANNEL, new JsonObject().put("n", n).put("pad", PADDING));
+          node.http().publish(CHANNEL, new JsonObject().put("n", n).put("pad", PADDING));
         }
       });
       await().atMost(Duration.ofSeconds(30)).until(
-          () -> Metrics.value(http, "herald_slow_consumer_closes_total") >= slowClosesBefore + 1);
+          () -> Metrics.value(node.http(), "herald_slow_consumer_closes_total") >= slowClosesBefore + 1);
 
       // Reading again (before the server's closing timeout cuts the socket), the stalled client finds
       // the messages queued before the overflow, in order, then the close frame.
@@ -86,7 +69,7 @@ class SlowConsumerTest {
       }
       assertThat(good.isClosed()).isFalse();
       await().atMost(Duration.ofSeconds(10))
-          .until(() -> Metrics.value(http, "herald_connections_active") == 1);
+          .until(() -> Metrics.value(node.http(), "herald_connections_active") == 1);
     }
   }
 }

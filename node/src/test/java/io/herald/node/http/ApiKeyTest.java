@@ -1,15 +1,12 @@
 package io.herald.node.http;
 
-import io.herald.node.testing.HttpApiClient;
 import io.herald.node.testing.HttpApiClient.Response;
-import io.herald.node.testing.TestNode;
+import io.herald.node.testing.NodeExtension;
 import io.herald.node.testing.WsClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,22 +23,8 @@ class ApiKeyTest {
 
   private static final String KEY = "secret";
 
-  static Vertx vertx;
-  static TestNode node;
-  static HttpApiClient http;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    node = TestNode.start(Map.of("api.key", KEY));
-    http = node.http(vertx);
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-    vertx.close().toCompletionStage().toCompletableFuture().join();
-  }
+  @RegisterExtension
+  static final NodeExtension node = NodeExtension.withSettings(Map.of("api.key", KEY));
 
   static Stream<Arguments> apiRoutes() {
     return Stream.of(
@@ -85,18 +68,18 @@ class ApiKeyTest {
   @ParameterizedTest
   @ValueSource(strings = {"/health/live", "/health/ready", "/metrics"})
   void operationsEndpointsNeedNoKey(String path) {
-    assertThat(http.get(path).status()).isEqualTo(200);
+    assertThat(node.http().get(path).status()).isEqualTo(200);
   }
 
   @Test
   void webSocketClientsNeedNoApiKey() {
-    try (WsClient client = node.connect(vertx)) {
+    try (WsClient client = node.connect()) {
       assertThat(client.subscribe(1, "key:ws").getString("type")).isEqualTo("subscribed");
     }
   }
 
   private static Response call(HttpMethod method, String path, String body, String key) {
-    return http.request(method, path, body == null ? null : Buffer.buffer(body), key);
+    return node.http().request(method, path, body == null ? null : Buffer.buffer(body), key);
   }
 
   private static void assertUnauthorized(Response r) {

@@ -1,16 +1,13 @@
 package io.herald.node.http;
 
-import io.herald.node.testing.HttpApiClient;
 import io.herald.node.testing.HttpApiClient.Response;
-import io.herald.node.testing.TestNode;
-import io.vertx.core.Vertx;
+import io.herald.node.testing.NodeExtension;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,23 +27,10 @@ class HttpApiErrorsTest {
   private static final int MAX_DATA = 256;
   private static final int MAX_BODY = 8192;
 
-  static Vertx vertx;
-  static TestNode node;
-  static HttpApiClient http;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    node = TestNode.start(Map.of("message.max_data_bytes", Integer.toString(MAX_DATA),
-        "http.max_body_bytes", Integer.toString(MAX_BODY)));
-    http = node.http(vertx);
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-    vertx.close().toCompletionStage().toCompletableFuture().join();
-  }
+  @RegisterExtension
+  static final NodeExtension node = NodeExtension.withSettings(Map.of(
+      "message.max_data_bytes", Integer.toString(MAX_DATA),
+      "http.max_body_bytes", Integer.toString(MAX_BODY)));
 
   private static Arguments post(String name, String path, String body, int status, String code) {
     return arguments(name, HttpMethod.POST, path, body, status, code);
@@ -109,7 +93,7 @@ class HttpApiErrorsTest {
   @MethodSource("badRequests")
   void badRequestGetsItsStatusAndErrorBody(String name, HttpMethod method, String path, String body, int status,
                                            String code) {
-    Response r = http.request(method, path, body == null ? null : Buffer.buffer(body), null);
+    Response r = node.http().request(method, path, body == null ? null : Buffer.buffer(body), null);
 
     assertThat(r.status()).as(name + ": " + r.body()).isEqualTo(status);
     JsonObject json = r.json();
@@ -122,19 +106,19 @@ class HttpApiErrorsTest {
   void dataExactlyAtTheLimitIsAccepted() {
     String data = "\"" + "x".repeat(MAX_DATA - 2) + "\"";
 
-    Response r = http.post("/api/publish", Buffer.buffer("{\"channel\":\"limit:ok\",\"data\":" + data + "}"), null);
+    Response r = node.http().post("/api/publish", Buffer.buffer("{\"channel\":\"limit:ok\",\"data\":" + data + "}"), null);
 
     assertThat(r.status()).isEqualTo(200);
   }
 
   @Test
   void aRejectedBroadcastPublishesNothing() {
-    Response r = http.post("/api/broadcast", new JsonObject()
+    Response r = node.http().post("/api/broadcast", new JsonObject()
         .put("channels", new JsonArray().add("rejected:first").add(7).add("rejected:last")).put("data", 1));
 
     assertThat(r.status()).isEqualTo(400);
     for (String channel : new String[] {"rejected:first", "rejected:last"}) {
-      JsonObject history = http.get("/api/channels/" + channel + "/history").json();
+      JsonObject history = node.http().get("/api/channels/" + channel + "/history").json();
       assertThat(history.getJsonArray("messages")).as(channel).isEmpty();
     }
   }
@@ -142,10 +126,10 @@ class HttpApiErrorsTest {
   @Test
   void theNodeKeepsServingAfterBadRequests() {
     for (int i = 0; i < 3; i++) {
-      assertThat(http.post("/api/publish", Buffer.buffer("{"), null).status()).isEqualTo(400);
+      assertThat(node.http().post("/api/publish", Buffer.buffer("{"), null).status()).isEqualTo(400);
     }
 
-    assertThat(http.get("/health/live").status()).isEqualTo(200);
-    assertThat(http.publish("after:errors", 1).getLong("offset")).isEqualTo(1);
+    assertThat(node.http().get("/health/live").status()).isEqualTo(200);
+    assertThat(node.http().publish("after:errors", 1).getLong("offset")).isEqualTo(1);
   }
 }

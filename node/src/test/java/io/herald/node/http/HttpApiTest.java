@@ -1,18 +1,15 @@
 package io.herald.node.http;
 
-import io.herald.node.testing.HttpApiClient;
 import io.herald.node.testing.HttpApiClient.Response;
-import io.herald.node.testing.TestNode;
+import io.herald.node.testing.NodeExtension;
 import io.herald.node.testing.WsClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,24 +28,12 @@ class HttpApiTest {
 
   private static final int DEFAULT_LIMIT = 3;
 
-  static Vertx vertx;
-  static TestNode node;
-  static HttpApiClient http;
+  @RegisterExtension
+  static final NodeExtension node = NodeExtension.withSettings(Map.of(
+      "gateway.instances", "1",
+      "history.default_limit", Integer.toString(DEFAULT_LIMIT)));
 
   private final List<WsClient> clients = new ArrayList<>();
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    node = TestNode.start(Map.of("gateway.instances", "1", "history.default_limit", Integer.toString(DEFAULT_LIMIT)));
-    http = node.http(vertx);
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-    vertx.close().toCompletionStage().toCompletableFuture().join();
-  }
 
   @AfterEach
   void closeClients() {
@@ -67,7 +52,7 @@ class HttpApiTest {
     WsClient subscriber = connect();
     JsonObject subscribed = subscriber.subscribe(1, "pub:a");
 
-    Response r = http.post("/api/publish", new JsonObject().put("channel", "pub:a").put("data", new JsonObject().put("text", "hi")));
+    Response r = node.http().post("/api/publish", new JsonObject().put("channel", "pub:a").put("data", new JsonObject().put("text", "hi")));
 
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.json().fieldNames()).containsExactlyInAnyOrder("channel", "epoch", "offset");
@@ -81,7 +66,7 @@ class HttpApiTest {
     assertThat(message.getLong("offset")).isEqualTo(1);
     assertThat(message.getJsonObject("data")).isEqualTo(new JsonObject().put("text", "hi"));
 
-    assertThat(http.publish("pub:a", null).getLong("offset")).isEqualTo(2);
+    assertThat(node.http().publish("pub:a", null).getLong("offset")).isEqualTo(2);
     JsonObject second = subscriber.next("message");
     assertThat(second.getLong("offset")).isEqualTo(2);
     assertThat(second.containsKey("data")).isTrue();
@@ -92,12 +77,10 @@ class HttpApiTest {
 
   @Test
   void broadcastPublishesToEveryValidChannelAndReportsInvalidOnesPerEntry() {
-    WsClient a = connect();
-    WsClient b = connect();
-    a.subscribe(1, "bc:a");
-    b.subscribe(1, "bc:b");
+    WsClient a = connect("bc:a");
+    WsClient b = connect("bc:b");
 
-    Response r = http.post("/api/broadcast", new JsonObject()
+    Response r = node.http().post("/api/broadcast", new JsonObject()
         .put("channels", new JsonArray().add("bc:a").add("bad channel!").add("bc:b"))
         .put("data", new JsonObject().put("x", 1)));
 
@@ -118,7 +101,7 @@ class HttpApiTest {
 
   @Test
   void broadcastToNoChannelsHasNoResults() {
-    Response r = http.post("/api/broadcast", new JsonObject().put("channels", new JsonArray()).put("data", 1));
+    Response r = node.http().post("/api/broadcast", new JsonObject().put("channels", new JsonArray()).put("data", 1));
 
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.json()).isEqualTo(new JsonObject().put("results", new JsonArray()));
@@ -128,12 +111,8 @@ class HttpApiTest {
 
   @Test
   void channelsListsSubscribedChannelsWithTheirSubscriberCounts() {
-    WsClient one = connect();
-    WsClient two = connect();
-    one.subscribe(1, "lobby:x");
-    two.subscribe(1, "lobby:x");
-    two.subscribe(2, "lobby:y");
-    one.subscribe(2, "elsewhere:z");
+    WsClient one = connect("lobby:x", "elsewhere:z");
+    WsClient two = connect("lobby:x", "lobby:y");
 
     assertThat(channels("?prefix=lobby:")).containsExactlyInAnyOrder(channel("lobby:x", 2), channel("lobby:y", 1));
     assertThat(channels("")).containsExactlyInAnyOrder(channel("lobby:x", 2), channel("lobby:y", 1),
@@ -152,7 +131,7 @@ class HttpApiTest {
   void historyReturnsTheLatestMessagesByDefaultAndPagesWithSinceOffsetAndLimit() {
     String epoch = null;
     for (int i = 1; i <= 5; i++) {
-      epoch = http.publish("hist:a", new JsonObject().put("n", i)).getString("epoch");
+      epoch = node.http().publish("hist:a", new JsonObject().put("n", i)).getString("epoch");
     }
 
     JsonObject latest = history("hist:a", "");
@@ -177,11 +156,11 @@ class HttpApiTest {
 
   @Test
   void historyFromAPositionHistoryCannotServeIsRecoveryFailed() {
-    String epoch = http.publish("hist:b", 1).getString("epoch");
-    http.publish("hist:b", 2);
+    String epoch = node.http().publish("hist:b", 1).getString("epoch");
+    node.http().publish("hist:b", 2);
 
-    Response wrongEpoch = http.get("/api/channels/hist:b/history?since_offset=1&epoch=not" + epoch);
-    Response beyondLatest = http.get("/api/channels/hist:b/history?since_offset=3&epoch=" + epoch);
+    Response wrongEpoch = node.http().get("/api/channels/hist:b/history?since_offset=1&epoch=not" + epoch);
+    Response beyondLatest = node.http().get("/api/channels/hist:b/history?since_offset=3&epoch=" + epoch);
 
     for (Response r : List.of(wrongEpoch, beyondLatest)) {
       assertThat(r.status()).isEqualTo(409);
@@ -204,10 +183,10 @@ class HttpApiTest {
     // Spellings a re-encoder would change: whitespace, 1.10, 1E2, escapes, a character outside the BMP.
     String data = "{ \"text\" : \"héllo 世界 \u2028 🎉\",\"esc\":\"q\\\"b\\\\s\\u0001\\n\\ud83c\\udf89\", \"nested\":[1,-2.5,1.10,1E2,true,null,"
         + "{\"k\":[]}],\"big\":12345678901234567890,\"empty\":\"\"\n}";
-    Response published = http.post("/api/publish", Buffer.buffer("{\"channel\":\"hist:exact\",\"data\":" + data + "}"), null);
+    Response published = node.http().post("/api/publish", Buffer.buffer("{\"channel\":\"hist:exact\",\"data\":" + data + "}"), null);
     assertThat(published.status()).isEqualTo(200);
 
-    Response r = http.get("/api/channels/hist:exact/history");
+    Response r = node.http().get("/api/channels/hist:exact/history");
 
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.body().toString()).contains("\"data\":" + data + ",\"ts\":");
@@ -218,10 +197,9 @@ class HttpApiTest {
 
   @Test
   void presenceListsTheSubscribedClients() {
-    WsClient client = connect();
-    client.subscribe(1, "pres:a");
+    WsClient client = connect("pres:a");
 
-    Response r = http.get("/api/channels/pres:a/presence");
+    Response r = node.http().get("/api/channels/pres:a/presence");
 
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.json().getString("channel")).isEqualTo("pres:a");
@@ -234,23 +212,22 @@ class HttpApiTest {
     assertThat(entry.getValue("user")).as("anonymous").isNull();
 
     unsubscribe(client, 2, "pres:a");
-    assertThat(http.get("/api/channels/pres:a/presence").json().getJsonArray("clients")).isEmpty();
+    assertThat(node.http().get("/api/channels/pres:a/presence").json().getJsonArray("clients")).isEmpty();
   }
 
   // ---- POST /api/disconnect ----
 
   @Test
   void disconnectClosesTheClientWith4012() {
-    WsClient client = connect();
+    WsClient client = connect("disc:a");
     WsClient bystander = connect();
-    client.subscribe(1, "disc:a");
 
-    Response r = http.post("/api/disconnect", new JsonObject().put("client", client.connected().getString("client")));
+    Response r = node.http().post("/api/disconnect", new JsonObject().put("client", client.connected().getString("client")));
 
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.json()).isEqualTo(new JsonObject().put("disconnected", 1));
     assertThat(client.awaitClose()).isEqualTo((short) 4012);
-    assertThat(http.get("/api/channels/disc:a/presence").json().getJsonArray("clients")).isEmpty();
+    assertThat(node.http().get("/api/channels/disc:a/presence").json().getJsonArray("clients")).isEmpty();
     assertThat(bystander.request(ping(1)).getString("type")).isEqualTo("pong");
     assertThat(bystander.isClosed()).isFalse();
   }
@@ -259,9 +236,9 @@ class HttpApiTest {
   void disconnectOfAnUnknownClientOrUserDisconnectsNobody() {
     WsClient bystander = connect();
 
-    assertThat(http.post("/api/disconnect", new JsonObject().put("client", "no-such-client")).json())
+    assertThat(node.http().post("/api/disconnect", new JsonObject().put("client", "no-such-client")).json())
         .isEqualTo(new JsonObject().put("disconnected", 0));
-    assertThat(http.post("/api/disconnect", new JsonObject().put("user", "no-such-user")).json())
+    assertThat(node.http().post("/api/disconnect", new JsonObject().put("user", "no-such-user")).json())
         .isEqualTo(new JsonObject().put("disconnected", 0));
     assertThat(bystander.request(ping(1)).getString("type")).isEqualTo("pong");
   }
@@ -270,14 +247,11 @@ class HttpApiTest {
 
   @Test
   void unsubscribeEndsTheSubscriptionWithAPushAndNoMoreMessages() {
-    WsClient client = connect();
-    WsClient witness = connect();
-    client.subscribe(1, "unsub:a");
-    client.subscribe(2, "unsub:other");
-    witness.subscribe(1, "unsub:a");
+    WsClient client = connect("unsub:a", "unsub:other");
+    WsClient witness = connect("unsub:a");
     String id = client.connected().getString("client");
 
-    Response r = http.post("/api/unsubscribe", new JsonObject().put("channel", "unsub:a").put("client", id));
+    Response r = node.http().post("/api/unsubscribe", new JsonObject().put("channel", "unsub:a").put("client", id));
 
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.json()).isEqualTo(new JsonObject().put("unsubscribed", 1));
@@ -286,16 +260,16 @@ class HttpApiTest {
     assertThat(pushed.getString("reason")).isNotBlank();
     assertThat(pushed.containsKey("id")).as("a push carries no id").isFalse();
 
-    http.publish("unsub:a", "after");
+    node.http().publish("unsub:a", "after");
     assertThat(witness.next("message").getString("data")).isEqualTo("after");
     // Same event loop: had the message been written to the client, it would precede the pong.
     assertThat(client.request(ping(3)).getString("type")).isEqualTo("pong");
 
-    http.publish("unsub:other", "still");
+    node.http().publish("unsub:other", "still");
     assertThat(client.next("message").getString("channel")).isEqualTo("unsub:other");
-    assertThat(http.post("/api/unsubscribe", new JsonObject().put("channel", "unsub:a").put("client", id)).json())
+    assertThat(node.http().post("/api/unsubscribe", new JsonObject().put("channel", "unsub:a").put("client", id)).json())
         .as("no longer subscribed").isEqualTo(new JsonObject().put("unsubscribed", 0));
-    assertThat(http.post("/api/unsubscribe", new JsonObject().put("channel", "unsub:a").put("client", "nobody")).json())
+    assertThat(node.http().post("/api/unsubscribe", new JsonObject().put("channel", "unsub:a").put("client", "nobody")).json())
         .isEqualTo(new JsonObject().put("unsubscribed", 0));
   }
 
@@ -303,13 +277,10 @@ class HttpApiTest {
 
   @Test
   void infoDescribesThisNodeWithItsConnectionAndSubscriptionCounts() {
-    WsClient a = connect();
-    WsClient b = connect();
-    a.subscribe(1, "info:a");
-    a.subscribe(2, "info:b");
-    b.subscribe(1, "info:a");
+    WsClient a = connect("info:a", "info:b");
+    WsClient b = connect("info:a");
 
-    Response r = http.get("/api/info");
+    Response r = node.http().get("/api/info");
 
     assertThat(r.status()).isEqualTo(200);
     JsonArray nodes = r.json().getJsonArray("nodes");
@@ -333,9 +304,13 @@ class HttpApiTest {
 
   // ---- helpers ----
 
-  private WsClient connect() {
-    WsClient client = node.connect(vertx);
+  /** A new client, closed after the test, subscribed to {@code channels} with request ids 1, 2, ... */
+  private WsClient connect(String... channels) {
+    WsClient client = node.connect();
     clients.add(client);
+    for (int i = 0; i < channels.length; i++) {
+      client.subscribe(i + 1, channels[i]);
+    }
     return client;
   }
 
@@ -349,7 +324,7 @@ class HttpApiTest {
   }
 
   private static JsonObject nodeInfo() {
-    return http.get("/api/info").json().getJsonArray("nodes").getJsonObject(0);
+    return node.http().get("/api/info").json().getJsonArray("nodes").getJsonObject(0);
   }
 
   private static void assertPosition(JsonObject result, String channel, long offset) {
@@ -360,7 +335,7 @@ class HttpApiTest {
   }
 
   private static List<JsonObject> channels(String query) {
-    Response r = http.get("/api/channels" + query);
+    Response r = node.http().get("/api/channels" + query);
     assertThat(r.status()).isEqualTo(200);
     JsonArray list = r.json().getJsonArray("channels");
     return IntStream.range(0, list.size()).mapToObj(list::getJsonObject).toList();
@@ -371,7 +346,7 @@ class HttpApiTest {
   }
 
   private static JsonObject history(String channel, String query) {
-    Response r = http.get("/api/channels/" + channel + "/history" + query);
+    Response r = node.http().get("/api/channels/" + channel + "/history" + query);
     assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
     return r.json();
   }

@@ -1,47 +1,29 @@
 package io.herald.node.http;
 
-import io.herald.node.testing.HttpApiClient;
 import io.herald.node.testing.HttpApiClient.Response;
-import io.herald.node.testing.TestNode;
+import io.herald.node.testing.NodeExtension;
 import io.herald.node.testing.WsClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** /health/live, /health/ready and the Prometheus exposition at /metrics. */
 class OperationsEndpointsTest {
 
-  static Vertx vertx;
-  static TestNode node;
-  static HttpApiClient http;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    node = TestNode.start(Map.of());
-    http = node.http(vertx);
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-    vertx.close().toCompletionStage().toCompletableFuture().join();
-  }
+  @RegisterExtension
+  static final NodeExtension node = NodeExtension.withDefaults();
 
   @ParameterizedTest
   @ValueSource(strings = {"/health/live", "/health/ready"})
   void healthEndpointsAreUpWhileTheNodeServes(String path) {
-    Response r = http.get(path);
+    Response r = node.http().get(path);
 
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.json().getString("status")).isEqualTo("UP");
@@ -61,7 +43,7 @@ class OperationsEndpointsTest {
       "jvm_memory_used_bytes",
       "vertx_"})
   void metricsExposeTheMeter(String name) {
-    Response r = http.get("/metrics");
+    Response r = node.http().get("/metrics");
 
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.body().toString().lines().filter(l -> !l.startsWith("#")).anyMatch(l -> l.startsWith(name)))
@@ -76,9 +58,9 @@ class OperationsEndpointsTest {
     double latencies = value("herald_delivery_latency_seconds_count");
     double disconnected = value("herald_disconnects_total{code=\"4012\"");
 
-    try (WsClient client = node.connect(vertx)) {
+    try (WsClient client = node.connect()) {
       client.subscribe(1, "ops:a");
-      http.publish("ops:a", new JsonObject().put("n", 1));
+      node.http().publish("ops:a", new JsonObject().put("n", 1));
       client.next("message");
 
       Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -91,7 +73,7 @@ class OperationsEndpointsTest {
         assertThat(value("herald_delivery_latency_seconds_count")).isEqualTo(latencies + 1);
       });
 
-      http.post("/api/disconnect", new JsonObject().put("client", client.connected().getString("client")));
+      node.http().post("/api/disconnect", new JsonObject().put("client", client.connected().getString("client")));
       assertThat(client.awaitClose()).isEqualTo((short) 4012);
       Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
         assertThat(value("herald_disconnects_total{code=\"4012\"")).isEqualTo(disconnected + 1);
@@ -104,7 +86,7 @@ class OperationsEndpointsTest {
 
   /** The sum of the samples whose line starts with {@code prefix} (a name, optionally with the start of its labels). */
   private static double value(String prefix) {
-    String text = http.get("/metrics").body().toString();
+    String text = node.http().get("/metrics").body().toString();
     return text.lines()
         .filter(l -> !l.startsWith("#"))
         .filter(l -> l.startsWith(prefix + " ") || l.startsWith(prefix + "{") || (prefix.contains("{") && l.startsWith(prefix)))

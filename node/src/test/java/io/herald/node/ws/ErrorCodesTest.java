@@ -1,14 +1,12 @@
 package io.herald.node.ws;
 
-import io.herald.node.testing.TestNode;
+import io.herald.node.testing.NodeExtension;
 import io.herald.node.testing.WsClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,28 +27,18 @@ class ErrorCodesTest {
   private static final int MAX_DATA_BYTES = 32_768;
   private static final int PING_ID = 999;
 
-  static Vertx vertx;
-  static TestNode node;
+  @RegisterExtension
+  static final NodeExtension node = NodeExtension
+      .withSettings(Map.of("ws.max_subscriptions", Integer.toString(MAX_SUBSCRIPTIONS)))
+      .namespaces(new JsonObject()
+          .put("readonly", new JsonObject().put("client_publish", false))
+          .put("hidden", new JsonObject().put("presence", false)));
+
   WsClient client;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    node = TestNode.start(Map.of("ws.max_subscriptions", Integer.toString(MAX_SUBSCRIPTIONS)),
-        new JsonObject()
-            .put("readonly", new JsonObject().put("client_publish", false))
-            .put("hidden", new JsonObject().put("presence", false)));
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-    vertx.close();
-  }
 
   @BeforeEach
   void connect() {
-    client = node.connect(vertx);
+    client = node.connect();
   }
 
   @AfterEach
@@ -191,7 +179,7 @@ class ErrorCodesTest {
     assertThat(client.subscribe(51, "twice").getString("type")).isEqualTo("subscribed");
     assertErrorAndStillServing("{\"type\":\"subscribe\",\"id\":52,\"channel\":\"twice\"}", "already_subscribed", 52);
 
-    node.http(vertx).publish("twice", "once only");
+    node.http().publish("twice", "once only");
     JsonObject message = client.next("message");
     assertThat(message.getString("data")).isEqualTo("once only");
     assertThat(client.framesUntilPong(53)).as("delivered once, not twice").isEmpty();

@@ -1,15 +1,13 @@
 package io.herald.node.ws;
 
-import io.herald.node.testing.TestNode;
+import io.herald.node.testing.NodeExtension;
 import io.herald.node.testing.WsClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,27 +28,15 @@ class LimitsTest {
   private static final int MAX_FRAME_BYTES = 65_536;
   private static final short TOO_LARGE = 1009;
 
-  static Vertx vertx;
-  static TestNode node;
+  @RegisterExtension
+  static final NodeExtension node = NodeExtension.withDefaults();
   private static final AtomicInteger channels = new AtomicInteger();
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    node = TestNode.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-    vertx.close();
-  }
 
   /** After every abuse, a fresh client can still subscribe and receive a published message. */
   @AfterEach
   void nodeKeepsServing() {
     String channel = "after-" + channels.incrementAndGet();
-    try (WsClient fresh = node.connect(vertx); WsClient publisher = node.connect(vertx)) {
+    try (WsClient fresh = node.connect(); WsClient publisher = node.connect()) {
       assertThat(fresh.subscribe(1, channel).getString("type")).isEqualTo("subscribed");
       JsonObject published = publisher.request(new JsonObject().put("type", "publish").put("id", 2)
           .put("channel", channel).put("data", "still here"));
@@ -74,7 +60,7 @@ class LimitsTest {
 
   @Test
   void frameOfExactlyTheLimitIsAccepted() {
-    try (WsClient client = node.connect(vertx)) {
+    try (WsClient client = node.connect()) {
       String frame = paddedPing(5, MAX_FRAME_BYTES);
       assertThat(frame).hasSize(MAX_FRAME_BYTES);
       client.sendText(frame);
@@ -84,7 +70,7 @@ class LimitsTest {
 
   @Test
   void singleFrameOverTheLimitClosesWith1009() {
-    try (WsClient client = node.connect(vertx)) {
+    try (WsClient client = node.connect()) {
       writeWithoutAwaiting(client, paddedPing(6, MAX_FRAME_BYTES + 1));
       assertThat(client.awaitCloseStatus()).isEqualTo(TOO_LARGE);
     }
@@ -92,7 +78,7 @@ class LimitsTest {
 
   @Test
   void fragmentedMessageUnderTheLimitIsReassembled() {
-    try (WsClient client = node.connect(vertx)) {
+    try (WsClient client = node.connect()) {
       String message = paddedPing(7, 3_000);
       writeFragments(client, message.substring(0, 1_000), message.substring(1_000, 2_000), message.substring(2_000));
       assertThat(client.next("pong").getInteger("id")).isEqualTo(7);
@@ -101,7 +87,7 @@ class LimitsTest {
 
   @Test
   void fragmentedMessageOverTheLimitClosesWith1009() {
-    try (WsClient client = node.connect(vertx)) {
+    try (WsClient client = node.connect()) {
       // Every fragment is well under the frame limit; together they exceed it.
       String message = paddedPing(8, MAX_FRAME_BYTES + 10_000);
       int third = message.length() / 3;
@@ -127,7 +113,7 @@ class LimitsTest {
 
   @Test
   void binaryFrameIsRefusedAndTheConnectionStaysOpen() {
-    try (WsClient client = node.connect(vertx)) {
+    try (WsClient client = node.connect()) {
       client.socket().writeBinaryMessage(Buffer.buffer("{\"type\":\"ping\",\"id\":9}"));
       JsonObject error = client.next("error");
       assertThat(error.getString("code")).isEqualTo("bad_request");
@@ -151,7 +137,7 @@ class LimitsTest {
   @MethodSource("deeplyNestedFramesUnderTheLimit")
   void deeplyNestedJsonIsABadRequest(String where, String frame) {
     assertThat(frame.length()).isLessThanOrEqualTo(MAX_FRAME_BYTES);
-    try (WsClient client = node.connect(vertx)) {
+    try (WsClient client = node.connect()) {
       client.sendText(frame);
       JsonObject error = client.next("error");
       assertThat(error.getString("code")).isEqualTo("bad_request");
@@ -161,7 +147,7 @@ class LimitsTest {
 
   @Test
   void deeplyNestedJsonOverTheLimitClosesWith1009() {
-    try (WsClient client = node.connect(vertx)) {
+    try (WsClient client = node.connect()) {
       writeWithoutAwaiting(client, nestedArrays(100_000));
       assertThat(client.awaitCloseStatus()).isEqualTo(TOO_LARGE);
     }

@@ -1,17 +1,15 @@
 package io.herald.node.ws;
 
-import io.herald.node.testing.HttpApiClient;
-import io.herald.node.testing.TestNode;
+import io.herald.node.testing.NodeExtension;
 import io.herald.node.testing.WsClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,23 +25,27 @@ class PresenceEventsTest {
   private static final String EVENTS = "room";
   private static final String QUIET = "quiet";
 
-  static Vertx vertx;
-  static TestNode node;
-  static HttpApiClient http;
+  @RegisterExtension
+  static final NodeExtension node = NodeExtension.withDefaults()
+      .namespaces(new JsonObject().put(EVENTS, new JsonObject().put("join_leave", true)));
+
   private static final AtomicInteger channels = new AtomicInteger();
   private final AtomicInteger pings = new AtomicInteger(1000);
 
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    node = TestNode.start(Map.of(), new JsonObject().put(EVENTS, new JsonObject().put("join_leave", true)));
-    http = node.http(vertx);
+  /** Two clients of the node, connected for each test. */
+  WsClient a;
+  WsClient b;
+
+  @BeforeEach
+  void connect() {
+    a = node.connect();
+    b = node.connect();
   }
 
-  @AfterAll
-  static void stop() {
-    node.close();
-    vertx.close();
+  @AfterEach
+  void disconnect() {
+    a.close();
+    b.close();
   }
 
   private static String channelIn(String namespace) {
@@ -69,7 +71,7 @@ class PresenceEventsTest {
   private static void disconnectAndAwaitGone(WsClient client, String channel) {
     String id = client.clientId();
     client.close();
-    await().atMost(Duration.ofMillis(WsClient.TIMEOUT_MS)).until(() -> http.get("/api/channels/" + channel + "/presence")
+    await().atMost(Duration.ofMillis(WsClient.TIMEOUT_MS)).until(() -> node.http().get("/api/channels/" + channel + "/presence")
         .json().getJsonArray("clients").stream().noneMatch(c -> id.equals(((JsonObject) c).getString("client"))));
   }
 
@@ -82,84 +84,78 @@ class PresenceEventsTest {
     assertThat(frame.containsKey("id")).as("a push carries no id").isFalse();
   }
 
+  /** {@code observer}'s only frame so far, besides events about itself, is a {@code type} event about {@code about}. */
+  private void assertOnlyEventSoFar(WsClient observer, String type, String channel, WsClient about) {
+    List<JsonObject> seen = framesSoFarExceptAbout(observer, observer);
+    assertThat(seen).hasSize(1);
+    assertEvent(seen.get(0), type, channel, about);
+  }
+
+  /** Subscribes {@code a}, then {@code b}, to {@code channel}; the first event {@code a} then has is b's join. */
+  private void subscribeBothAndSeeTheJoin(String channel) {
+    a.subscribe(1, channel);
+    b.subscribe(2, channel);
+    assertEvent(framesSoFarExceptAbout(a, a).get(0), "join", channel, b);
+  }
+
   @Test
   void joinWhenAnotherClientSubscribes() {
     String channel = channelIn(EVENTS);
-    try (WsClient a = node.connect(vertx); WsClient b = node.connect(vertx)) {
-      a.subscribe(1, channel);
-      assertThat(framesSoFarExceptAbout(a, a)).isEmpty();
+    a.subscribe(1, channel);
+    assertThat(framesSoFarExceptAbout(a, a)).isEmpty();
 
-      b.subscribe(2, channel);
-      List<JsonObject> seen = framesSoFarExceptAbout(a, a);
-      assertThat(seen).hasSize(1);
-      assertEvent(seen.get(0), "join", channel, b);
-    }
+    b.subscribe(2, channel);
+    assertOnlyEventSoFar(a, "join", channel, b);
   }
 
   @Test
   void leaveWhenAnotherClientUnsubscribes() {
     String channel = channelIn(EVENTS);
-    try (WsClient a = node.connect(vertx); WsClient b = node.connect(vertx)) {
-      a.subscribe(1, channel);
-      b.subscribe(2, channel);
-      assertEvent(framesSoFarExceptAbout(a, a).get(0), "join", channel, b);
-      assertThat(framesSoFarExceptAbout(b, b)).as("a joined before b subscribed").isEmpty();
+    subscribeBothAndSeeTheJoin(channel);
+    assertThat(framesSoFarExceptAbout(b, b)).as("a joined before b subscribed").isEmpty();
 
-      unsubscribe(b, 3, channel);
-      List<JsonObject> seen = framesSoFarExceptAbout(a, a);
-      assertThat(seen).hasSize(1);
-      assertEvent(seen.get(0), "leave", channel, b);
-    }
+    unsubscribe(b, 3, channel);
+    assertOnlyEventSoFar(a, "leave", channel, b);
   }
 
   @Test
   void leaveWhenAnotherClientDisconnects() {
     String channel = channelIn(EVENTS);
-    try (WsClient a = node.connect(vertx); WsClient b = node.connect(vertx)) {
-      a.subscribe(1, channel);
-      b.subscribe(2, channel);
-      assertEvent(framesSoFarExceptAbout(a, a).get(0), "join", channel, b);
+    subscribeBothAndSeeTheJoin(channel);
 
-      disconnectAndAwaitGone(b, channel);
-      List<JsonObject> seen = framesSoFarExceptAbout(a, a);
-      assertThat(seen).hasSize(1);
-      assertEvent(seen.get(0), "leave", channel, b);
-    }
+    disconnectAndAwaitGone(b, channel);
+    assertOnlyEventSoFar(a, "leave", channel, b);
   }
 
   @Test
   void noEventsWithoutJoinLeave() {
     String channel = channelIn(QUIET);
-    try (WsClient a = node.connect(vertx); WsClient b = node.connect(vertx)) {
-      a.subscribe(1, channel);
-      assertThat(framesSoFar(a)).as("after its own subscribe").isEmpty();
+    a.subscribe(1, channel);
+    assertThat(framesSoFar(a)).as("after its own subscribe").isEmpty();
 
-      b.subscribe(2, channel);
-      assertThat(framesSoFar(a)).as("after another client subscribed").isEmpty();
+    b.subscribe(2, channel);
+    assertThat(framesSoFar(a)).as("after another client subscribed").isEmpty();
 
-      unsubscribe(b, 3, channel);
-      assertThat(framesSoFar(a)).as("after another client unsubscribed").isEmpty();
+    unsubscribe(b, 3, channel);
+    assertThat(framesSoFar(a)).as("after another client unsubscribed").isEmpty();
 
-      try (WsClient c = node.connect(vertx)) {
-        c.subscribe(4, channel);
-        disconnectAndAwaitGone(c, channel);
-      }
-      assertThat(framesSoFar(a)).as("after another client disconnected").isEmpty();
-
-      // The subscription itself still works: a message is the next frame.
-      http.publish(channel, "hello");
-      assertThat(a.next("message").getString("data")).isEqualTo("hello");
+    try (WsClient c = node.connect()) {
+      c.subscribe(4, channel);
+      disconnectAndAwaitGone(c, channel);
     }
+    assertThat(framesSoFar(a)).as("after another client disconnected").isEmpty();
+
+    // The subscription itself still works: a message is the next frame.
+    node.http().publish(channel, "hello");
+    assertThat(a.next("message").getString("data")).isEqualTo("hello");
   }
 
   @Test
   void noEventsForChannelsOfTheDefaultNamespace() {
     String channel = "plain-" + channels.incrementAndGet();
-    try (WsClient a = node.connect(vertx); WsClient b = node.connect(vertx)) {
-      a.subscribe(1, channel);
-      b.subscribe(2, channel);
-      unsubscribe(b, 3, channel);
-      assertThat(framesSoFar(a)).isEmpty();
-    }
+    a.subscribe(1, channel);
+    b.subscribe(2, channel);
+    unsubscribe(b, 3, channel);
+    assertThat(framesSoFar(a)).isEmpty();
   }
 }

@@ -1,15 +1,13 @@
 package io.herald.node.ws;
 
-import io.herald.node.testing.TestNode;
+import io.herald.node.testing.NodeExtension;
 import io.herald.node.testing.WsClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,21 +27,10 @@ class ProtocolTest {
   /** Small, so "the latest N by default" is visible with a handful of messages. */
   private static final int DEFAULT_HISTORY_LIMIT = 3;
 
-  static Vertx vertx;
-  static TestNode node;
+  @RegisterExtension
+  static final NodeExtension node =
+      NodeExtension.withSettings(Map.of("history.default_limit", Integer.toString(DEFAULT_HISTORY_LIMIT)));
   private static final AtomicInteger channels = new AtomicInteger();
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    node = TestNode.start(Map.of("history.default_limit", Integer.toString(DEFAULT_HISTORY_LIMIT)));
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-    vertx.close();
-  }
 
   private static String freshChannel(String prefix) {
     return prefix + "-" + channels.incrementAndGet();
@@ -55,7 +42,7 @@ class ProtocolTest {
 
   @Test
   void connectedIsPushedOnOpenAndAnswersConnect() {
-    try (WsClient client = node.connect(vertx)) {
+    try (WsClient client = node.connect()) {
       JsonObject pushed = client.connected();
       assertThat(pushed.getString("client")).isNotEmpty();
       assertThat(pushed.getString("node")).isEqualTo(node.node().nodeId());
@@ -75,9 +62,9 @@ class ProtocolTest {
   void subscribedCarriesChannelEpochAndLatestOffset() {
     String empty = freshChannel("sub-empty");
     String used = freshChannel("sub-used");
-    JsonObject first = node.http(vertx).publish(used, 1);
-    JsonObject second = node.http(vertx).publish(used, 2);
-    try (WsClient client = node.connect(vertx)) {
+    JsonObject first = node.http().publish(used, 1);
+    JsonObject second = node.http().publish(used, 2);
+    try (WsClient client = node.connect()) {
       JsonObject fresh = client.subscribe(21, empty);
       assertThat(fresh.getString("type")).isEqualTo("subscribed");
       assertThat(fresh.getInteger("id")).isEqualTo(21);
@@ -99,7 +86,7 @@ class ProtocolTest {
   @Test
   void unsubscribeIsConfirmed() {
     String channel = freshChannel("unsub");
-    try (WsClient client = node.connect(vertx)) {
+    try (WsClient client = node.connect()) {
       client.subscribe(31, channel);
       JsonObject reply = client.request(request("unsubscribe", 32).put("channel", channel));
       assertThat(reply.getString("type")).isEqualTo("unsubscribed");
@@ -131,7 +118,7 @@ class ProtocolTest {
   @MethodSource("payloads")
   void publishIsConfirmedAndDeliveredUnchanged(String kind, String dataJson) {
     String channel = freshChannel("pub");
-    try (WsClient subscriber = node.connect(vertx); WsClient publisher = node.connect(vertx)) {
+    try (WsClient subscriber = node.connect(); WsClient publisher = node.connect()) {
       subscriber.subscribe(41, channel);
 
       publisher.sendText("{\"type\":\"publish\",\"id\":42,\"channel\":\"" + channel + "\",\"data\":" + dataJson + "}");
@@ -169,7 +156,7 @@ class ProtocolTest {
   @MethodSource("historyQueries")
   void historyReturnsStoredMessages(String name, Long sinceOffset, Integer limit, List<Long> expectedOffsets) {
     String channel = freshChannel("hist");
-    try (WsClient client = node.connect(vertx)) {
+    try (WsClient client = node.connect()) {
       String epoch = null;
       for (int n = 1; n <= 5; n++) {
         JsonObject published = client.request(request("publish", 100 + n).put("channel", channel)
@@ -204,7 +191,7 @@ class ProtocolTest {
   @Test
   void historyOfAnUnusedChannelIsEmpty() {
     String channel = freshChannel("hist-none");
-    try (WsClient client = node.connect(vertx)) {
+    try (WsClient client = node.connect()) {
       JsonObject reply = client.request(request("history", 52).put("channel", channel));
       assertThat(reply.getString("type")).isEqualTo("history");
       assertThat(reply.getString("channel")).isEqualTo(channel);
@@ -216,7 +203,7 @@ class ProtocolTest {
   @Test
   void presenceListsSubscribedClients() {
     String channel = freshChannel("presence");
-    try (WsClient member = node.connect(vertx); WsClient observer = node.connect(vertx)) {
+    try (WsClient member = node.connect(); WsClient observer = node.connect()) {
       member.subscribe(61, channel);
 
       JsonObject reply = observer.request(request("presence", 62).put("channel", channel));
@@ -239,7 +226,7 @@ class ProtocolTest {
 
   @Test
   void pingIsAnsweredWithPong() {
-    try (WsClient client = node.connect(vertx)) {
+    try (WsClient client = node.connect()) {
       JsonObject pong = client.request(request("ping", 71));
       assertThat(pong.getString("type")).isEqualTo("pong");
       assertThat(pong.getInteger("id")).isEqualTo(71);
@@ -254,13 +241,13 @@ class ProtocolTest {
   void unsubscribedChannelNoLongerDelivers() {
     String left = freshChannel("left");
     String kept = freshChannel("kept");
-    try (WsClient client = node.connect(vertx)) {
+    try (WsClient client = node.connect()) {
       client.subscribe(81, left);
       client.subscribe(82, kept);
       client.request(request("unsubscribe", 83).put("channel", left));
 
-      node.http(vertx).publish(left, "not for me");
-      node.http(vertx).publish(kept, "for me");
+      node.http().publish(left, "not for me");
+      node.http().publish(kept, "for me");
 
       JsonObject next = client.next("message");
       assertThat(next.getString("channel")).isEqualTo(kept);
@@ -271,7 +258,7 @@ class ProtocolTest {
 
   @Test
   void webSocketPingFrameIsAnsweredWithPongFrame() throws Exception {
-    try (WsClient client = node.connect(vertx)) {
+    try (WsClient client = node.connect()) {
       CompletableFuture<Buffer> pong = new CompletableFuture<>();
       client.socket().pongHandler(pong::complete);
       client.socket().writePing(Buffer.buffer("are you there")).toCompletionStage().toCompletableFuture()

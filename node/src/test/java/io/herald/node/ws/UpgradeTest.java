@@ -1,32 +1,18 @@
 package io.herald.node.ws;
 
 import io.herald.node.testing.HttpApiClient.Response;
+import io.herald.node.testing.NodeExtension;
 import io.herald.node.testing.RawWebSocket;
-import io.herald.node.testing.TestNode;
-import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Which requests become WebSockets: only upgrades of /ws. */
 class UpgradeTest {
 
-  static Vertx vertx;
-  static TestNode node;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    node = TestNode.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-    vertx.close();
-  }
+  @RegisterExtension
+  static final NodeExtension node = NodeExtension.withDefaults();
 
   @Test
   void upgradeOfWsIsAccepted() {
@@ -41,7 +27,7 @@ class UpgradeTest {
 
   @Test
   void plainGetOfWsIsABadRequest() {
-    Response r = node.http(vertx).get("/ws");
+    Response r = node.http().get("/ws");
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.errorCode()).isEqualTo("bad_request");
   }
