@@ -1,6 +1,7 @@
 package io.herald.gateway;
 
 import io.herald.core.CloseCode;
+import io.herald.core.config.HeraldConfig;
 import io.herald.gateway.impl.WebSocketWrites;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -8,11 +9,14 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 
 /**
  * What every server-side WebSocket of the gateway shares, whatever its protocol (/ws, GraphQL): the
- * bounded outbound queue with its slow-consumer close (4008), consolidated flushes, the heartbeat
- * (ping when silent, 4011 when dead) and closing exactly once. Runs on the socket's event loop.
+ * bounded outbound queue with its slow-consumer close (4008), consolidated flushes, the inbound size
+ * limit (1009), the heartbeat (ping when silent, 4011 when dead) and closing exactly once. Runs on the socket's event loop.
  */
 public abstract class WebSocketSession implements Heartbeats.Target {
 
@@ -22,6 +26,9 @@ public abstract class WebSocketSession implements Heartbeats.Target {
   protected final GatewayLoop loop;
   protected final Context context;
   private final int outboundLimit;
+  private final int maxMessageBytes;
+  /** Bytes of the inbound data message being received so far (its fragments up to now). */
+  private long inboundMessageBytes;
   /** Completes when the socket itself is closed: close handshake done, or the TCP connection gone. */
   private final Promise<Void> socketClosed = Promise.promise();
   private long lastHeardMs;
@@ -32,7 +39,8 @@ public abstract class WebSocketSession implements Heartbeats.Target {
     this.ws = ws;
     this.loop = loop;
     this.context = Vertx.currentContext();
-    this.outboundLimit = loop.services().config().get(io.herald.core.config.HeraldConfig.WS_OUTBOUND_QUEUE_BYTES);
+    this.outboundLimit = loop.services().config().get(HeraldConfig.WS_OUTBOUND_QUEUE_BYTES);
+    this.maxMessageBytes = loop.services().config().get(HeraldConfig.WS_MAX_FRAME_BYTES);
   }
 
   /** Installs the shared handlers; subclasses add their message handlers. */
@@ -40,10 +48,39 @@ public abstract class WebSocketSession implements Heartbeats.Target {
     ws.setWriteQueueMaxSize(outboundLimit);
     WebSocketWrites.consolidateFlushes(ws);
     ws.pongHandler(b -> heard());
+    ws.frameHandler(this::checkMessageSize);
+    ws.exceptionHandler(this::onException);
     ws.closeHandler(v -> onSocketClosed());
     lastHeardMs = System.currentTimeMillis();
     loop.heartbeats().add(this);
     loop.services().connections().add(this);
+  }
+
+  /**
+   * Closes with 1009 a message whose fragments together exceed ws.max_frame_bytes: Vert.x only drops
+   * such a message (reporting it to the exception handler) and keeps the connection open.
+   */
+  private void checkMessageSize(WebSocketFrame frame) {
+    if (frame.isText() || frame.isBinary() || frame.isContinuation()) {
+      inboundMessageBytes = (frame.isContinuation() ? inboundMessageBytes : 0) + frame.binaryData().length();
+      if (inboundMessageBytes > maxMessageBytes) {
+        close(CloseCode.TOO_LARGE);
+      } else if (frame.isFinal()) {
+        inboundMessageBytes = 0;
+      }
+    }
+  }
+
+  /**
+   * A single frame over ws.max_frame_bytes fails in Netty's decoder, which Vert.x configures not to answer
+   * protocol violations: Vert.x then drops the TCP connection without a close frame (the client would
+   * see 1006). Send the close frame with 1009 first.
+   */
+  private void onException(Throwable t) {
+    loop.services().metrics().connectionError();
+    if (t instanceof CorruptedWebSocketFrameException e && e.closeStatus() == WebSocketCloseStatus.MESSAGE_TOO_BIG) {
+      close(CloseCode.TOO_LARGE);
+    }
   }
 
   /** This connection's client id (in presence, {@code POST /api/disconnect}). */

@@ -18,11 +18,8 @@ import io.herald.gateway.GatewayServices;
 import io.herald.gateway.WebSocketSession;
 import io.herald.gateway.Subscription;
 import io.herald.gateway.SubscriptionSink;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonObject;
 
 import java.util.HashMap;
@@ -38,9 +35,6 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
   private final GatewayServices services;
   private final ChannelHub hub;
   private final ClientInfo info;
-  private final int maxMessageBytes;
-  /** Bytes of the inbound data message being received so far (its fragments up to now). */
-  private long inboundMessageBytes;
   /** Created with the first subscription: most of an idle connection's memory is Netty's, keep ours small. */
   private Map<String, Subscription> subscriptions;
 
@@ -49,7 +43,6 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
     this.services = loop.services();
     this.hub = loop.hub();
     this.info = new ClientInfo(RandomIds.next(16), null, services.nodeId());
-    this.maxMessageBytes = services.config().get(HeraldConfig.WS_MAX_FRAME_BYTES);
   }
 
   @Override
@@ -69,41 +62,12 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
       heard();
       sendError(null, ErrorCode.BAD_REQUEST, "binary frames are not supported: send JSON text frames", null);
     });
-    ws.frameHandler(this::checkMessageSize);
-    ws.exceptionHandler(this::onException);
     sendConnected(null);
     services.metrics().connectionSetup(System.nanoTime() - upgradeStartNanos);
   }
 
   private void sendConnected(Long requestId) {
     send(Frames.connected(requestId, id(), services.nodeId(), services.config().get(HeraldConfig.WS_PING_INTERVAL_MS)));
-  }
-
-  /**
-   * Closes with 1009 a message whose fragments together exceed ws.max_frame_bytes: Vert.x only drops
-   * such a message (reporting it to the exception handler) and keeps the connection open.
-   */
-  private void checkMessageSize(WebSocketFrame frame) {
-    if (frame.isText() || frame.isBinary() || frame.isContinuation()) {
-      inboundMessageBytes = (frame.isContinuation() ? inboundMessageBytes : 0) + frame.binaryData().length();
-      if (inboundMessageBytes > maxMessageBytes) {
-        close(CloseCode.TOO_LARGE);
-      } else if (frame.isFinal()) {
-        inboundMessageBytes = 0;
-      }
-    }
-  }
-
-  /**
-   * A single frame over ws.max_frame_bytes fails in Netty's decoder, which Vert.x configures not to answer
-   * protocol violations: Vert.x then drops the TCP connection without a close frame (the client would
-   * see 1006). Send the close frame with 1009 first.
-   */
-  private void onException(Throwable t) {
-    services.metrics().connectionError();
-    if (t instanceof CorruptedWebSocketFrameException e && e.closeStatus() == WebSocketCloseStatus.MESSAGE_TOO_BIG) {
-      close(CloseCode.TOO_LARGE);
-    }
   }
 
   private void onText(String text) {

@@ -5,6 +5,10 @@ import graphql.GraphQLError;
 import graphql.language.Argument;
 import graphql.language.Field;
 import graphql.language.FragmentDefinition;
+import graphql.language.FragmentSpread;
+import graphql.language.InlineFragment;
+import graphql.language.Selection;
+import graphql.language.SelectionSet;
 import graphql.language.IntValue;
 import graphql.language.OperationDefinition;
 import graphql.language.StringValue;
@@ -187,7 +191,9 @@ final class TransportWsConnection extends WebSocketSession {
       return;
     }
     Map<String, Object> variables = prepared.input().getVariables();
-    Field root = (Field) prepared.operation().getSelectionSet().getSelections().get(0);
+    Map<String, FragmentDefinition> fragments = new HashMap<>();
+    prepared.document().getDefinitionsOfType(FragmentDefinition.class).forEach(f -> fragments.put(f.getName(), f));
+    Field root = rootField(prepared.operation().getSelectionSet(), fragments);
     String channel;
     StreamPosition since;
     try {
@@ -198,8 +204,6 @@ final class TransportWsConnection extends WebSocketSession {
       sendErrors(id, List.of(GraphQLEngine.error(e.getMessage(), e.code().wire())));
       return;
     }
-    Map<String, FragmentDefinition> fragments = new HashMap<>();
-    prepared.document().getDefinitionsOfType(FragmentDefinition.class).forEach(f -> fragments.put(f.getName(), f));
     MessageShape shape = shapes.intern(MessageShape.of(root, fragments, variables));
     Sink sink = new Sink(id, shape);
     Subscription subscription = new Subscription(channel, sink, loop.services().broker());
@@ -224,6 +228,20 @@ final class TransportWsConnection extends WebSocketSession {
             sendErrors(id, List.of(GraphQLEngine.error("subscribe failed: " + ar.cause().getMessage(), ErrorCode.INTERNAL.wire())));
           }
         });
+  }
+
+  /** The subscription's one root field (validation guarantees there is exactly one), through fragments. */
+  private static Field rootField(SelectionSet set, Map<String, FragmentDefinition> fragments) {
+    for (Selection<?> s : set.getSelections()) {
+      Field found = s instanceof Field f ? f
+          : s instanceof InlineFragment inline ? rootField(inline.getSelectionSet(), fragments)
+          : s instanceof FragmentSpread spread && fragments.containsKey(spread.getName())
+              ? rootField(fragments.get(spread.getName()).getSelectionSet(), fragments) : null;
+      if (found != null) {
+        return found;
+      }
+    }
+    return null;
   }
 
   private int subscriptionCount() {
