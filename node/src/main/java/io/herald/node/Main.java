@@ -99,6 +99,8 @@ public final class Main implements Callable<Integer> {
     System.out.println("herald: node " + node.nodeId() + " ready (standalone)");
     System.out.println("  WebSocket   ws://" + base + "/ws");
     System.out.println("  HTTP API    http://" + base + "/api/publish  (and /api/channels, /api/info, ...)");
+    System.out.println("  GraphQL     http://" + base + "/graphql  (subscriptions: ws://" + base + "/graphql, graphql-transport-ws)");
+    System.out.println("  GraphiQL    http://" + base + "/graphiql/");
     System.out.println("  metrics     http://" + base + "/metrics");
     System.out.println("  health      http://" + base + "/health/live  http://" + base + "/health/ready");
     if (config.get(HeraldConfig.API_KEY).isEmpty()) {
