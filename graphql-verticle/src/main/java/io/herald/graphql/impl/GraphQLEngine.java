@@ -1,5 +1,6 @@
 package io.herald.graphql.impl;
 
+import graphql.ErrorType;
 import graphql.ExecutionInput;
 import graphql.ExecutionResult;
 import graphql.GraphQL;
@@ -101,7 +102,8 @@ public final class GraphQLEngine {
   }
 
   static GraphQLError error(String message, String code) {
-    return GraphqlErrorBuilder.newError().message(message).extensions(Map.of("code", code)).build();
+    return GraphqlErrorBuilder.newError().message(message).errorType(ErrorType.ValidationError)
+        .extensions(Map.of("code", code)).build();
   }
 
   private static String schemaText() {

@@ -120,13 +120,17 @@ final class OperationLimits {
           if (!included(field.getDirectives(), variables)) {
             continue;
           }
+          if (field.getName().equals("__schema") || field.getName().equals("__type")) {
+            // Introspection is inherently deep (GraphiQL's own query is 15 levels): it is not measured
+            // against the limits, only refused when off. graphql-java's good-faith introspection check
+            // bounds its abuse.
+            introspects = true;
+            continue;
+          }
           fields++;
           depth = Math.max(depth, level);
           if (field.getAlias() != null) {
             aliases++;
-          }
-          if (field.getName().equals("__schema") || field.getName().equals("__type")) {
-            introspects = true;
           }
           int children = field.getSelectionSet() == null ? 0 : selections(field.getSelectionSet(), level + 1, visiting);
           complexity += 1 + children * multiplier(field);
