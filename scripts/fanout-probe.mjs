@@ -3,7 +3,10 @@
 // delivery accounting (missing, duplicated, out of order). Subscribers are spread over P child
 // processes so one Node thread is not the bottleneck.
 //
-//   node --experimental-websocket scripts/fanout-probe.mjs [url=http://127.0.0.1:8080] [subs=1000] [rate=200] [seconds=10] [procs=2]
+//   node --experimental-websocket scripts/fanout-probe.mjs [url=http://127.0.0.1:8080] [subs=1000] [rate=200] [seconds=10] [procs=2] [proto=ws|graphql]
+//
+// proto=graphql subscribes over graphql-transport-ws at /graphql instead of /ws. Either way a marker
+// message (offset 1) is published first and the run starts once every subscriber has it.
 //
 // Latency: the publisher puts its intended send time (epoch microseconds) in data.t, so a late
 // send is counted as latency (no coordinated omission); a receiver compares with its own clock.
@@ -15,6 +18,7 @@ const arg = (name, dflt) => {
 };
 const url = arg('url', 'http://127.0.0.1:8080');
 const subs = +arg('subs', 1000), rate = +arg('rate', 200), seconds = +arg('seconds', 10), procs = +arg('procs', 2);
+const proto = arg('proto', 'ws');
 const channel = process.env.PROBE_CHANNEL || 'probe:' + Date.now();
 const nowMicros = () => Math.round((performance.timeOrigin + performance.now()) * 1000);
 
@@ -23,26 +27,44 @@ if (process.argv.includes('--child')) {
   const n = +arg('n', 0);
   const lat = [];
   const last = new Array(n).fill(0);
-  let missing = 0, dup = 0, reorder = 0, delivered = 0, ready = 0;
-  const wsUrl = url.replace(/^http/, 'ws') + '/ws';
+  let missing = 0, dup = 0, reorder = 0, delivered = 0, ready = 0, subscribed = 0;
+  const base = url.replace(/^http/, 'ws');
+  const onMessage = (i, offset, t) => {
+    if (offset === 1) { if (++ready === n) process.send({ ready: true }); last[i] = 1; return; } // the marker
+    lat.push(nowMicros() - t);
+    delivered++;
+    if (offset === last[i] + 1) last[i] = offset;
+    else if (offset <= last[i]) dup++;
+    else { missing += offset - last[i] - 1; reorder++; last[i] = offset; }
+  };
   for (let i = 0; i < n; i++) {
-    const ws = new WebSocket(wsUrl);
-    ws.onopen = () => ws.send(JSON.stringify({ type: 'subscribe', id: 1, channel }));
-    ws.onmessage = (e) => {
-      const f = JSON.parse(e.data);
-      if (f.type === 'subscribed') { if (++ready === n) process.send({ ready: true }); return; }
-      if (f.type !== 'message') return;
-      lat.push(nowMicros() - f.data.t);
-      delivered++;
-      if (f.offset === last[i] + 1) last[i] = f.offset;
-      else if (f.offset <= last[i]) dup++;
-      else { missing += f.offset - last[i] - 1; reorder++; last[i] = f.offset; }
-    };
+    if (proto === 'graphql') {
+      const ws = new WebSocket(base + '/graphql', 'graphql-transport-ws');
+      ws.onopen = () => ws.send(JSON.stringify({ type: 'connection_init' }));
+      ws.onmessage = (e) => {
+        const f = JSON.parse(e.data);
+        if (f.type === 'connection_ack') {
+          ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: `subscription { messages(channel: "${channel}") { offset data } }` } }));
+          if (++subscribed === n) process.send({ subscribed: true });
+        } else if (f.type === 'next') {
+          const m = f.payload.data.messages;
+          onMessage(i, m.offset, m.data.t);
+        }
+      };
+    } else {
+      const ws = new WebSocket(base + '/ws');
+      ws.onopen = () => ws.send(JSON.stringify({ type: 'subscribe', id: 1, channel }));
+      ws.onmessage = (e) => {
+        const f = JSON.parse(e.data);
+        if (f.type === 'subscribed') { if (++subscribed === n) process.send({ subscribed: true }); }
+        else if (f.type === 'message') onMessage(i, f.offset, f.data.t);
+      };
+    }
   }
   process.on('message', (m) => {
     if (m.report) {
       // Messages never received at the tail count as missing too.
-      for (let i = 0; i < n; i++) missing += m.total - last[i] > 0 ? m.total - last[i] : 0;
+      for (let i = 0; i < n; i++) missing += m.total + 1 - last[i] > 0 ? m.total + 1 - last[i] : 0;
       process.send({ lat, delivered, missing, dup, reorder });
       setTimeout(() => process.exit(0), 100);
     }
@@ -56,8 +78,17 @@ if (process.argv.includes('--child')) {
     children.push(fork(new URL(import.meta.url).pathname, ['--child', `n=${n}`, `url=${url}`],
       { execArgv: ['--experimental-websocket', '--no-warnings'], env: { ...process.env, PROBE_CHANNEL: channel } }));
   }
-  await Promise.all(children.map((c) => new Promise((r) => c.on('message', (m) => m.ready && r()))));
-  console.log(`${subs} subscribers ready on ${channel}; publishing ${rate} msg/s for ${seconds} s`);
+  const readyAll = Promise.all(children.map((c) => new Promise((r) => c.on('message', (m) => m.ready && r()))));
+  await Promise.all(children.map((c) => new Promise((r) => c.on('message', (m) => m.subscribed && r()))));
+  // The marker (offset 1): once every subscriber has it, every subscription is live.
+  let marked = false;
+  readyAll.then(() => { marked = true; });
+  while (!marked) {
+    await fetch(url + '/api/publish', { method: 'POST', body: JSON.stringify({ channel, data: { marker: true } }) });
+    await Promise.race([readyAll, new Promise((r) => setTimeout(r, 2000))]);
+    if (!marked) { console.error('not every subscriber got the marker in 2 s; giving up'); process.exit(1); }
+  }
+  console.log(`${subs} ${proto} subscribers ready on ${channel}; publishing ${rate} msg/s for ${seconds} s`);
   const total = rate * seconds;
   const start = nowMicros();
   const interval = 1e6 / rate;
