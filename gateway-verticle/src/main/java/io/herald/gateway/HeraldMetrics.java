@@ -31,20 +31,16 @@ public final class HeraldMetrics {
     this.registry = registry;
     Gauge.builder("herald.connections.active", connections, ConnectionRegistry::size)
         .description("Open /ws connections").register(registry);
-    connectionSetup = Timer.builder("herald.connection.setup")
-        .description("From WebSocket upgrade request to the connected frame")
-        .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(100_000))
-        .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+    connectionSetup = histogram(registry, "herald.connection.setup",
+        "From WebSocket upgrade request to the connection being ready", Duration.ofNanos(100_000));
     connectionErrors = Counter.builder("herald.connection.errors")
         .description("Failed WebSocket upgrades and connection-level errors").register(registry);
     published = Counter.builder("herald.messages.published")
         .description("Messages published through this node (HTTP API and /ws)").register(registry);
     delivered = Counter.builder("herald.messages.delivered")
         .description("Message frames written to subscribers").register(registry);
-    deliveryLatency = Timer.builder("herald.delivery.latency")
-        .description("From sequencing a message to writing it to this node's subscribers")
-        .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(10_000))
-        .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+    deliveryLatency = histogram(registry, "herald.delivery.latency",
+        "From sequencing a message to writing it to this node's subscribers", Duration.ofNanos(10_000));
     slowConsumerCloses = Counter.builder("herald.slow_consumer.closes")
         .description("Connections closed with 4008 because their outbound queue overflowed").register(registry);
     for (CloseCode code : CloseCode.values()) {
@@ -56,6 +52,12 @@ public final class HeraldMetrics {
         .description("Channel subscriptions of /ws connections on this node").register(registry);
     Gauge.builder("herald.channels.active", channels, AtomicLong::get)
         .description("Channels with at least one subscriber on this node (per gateway event loop)").register(registry);
+  }
+
+  /** A timer published as a Prometheus histogram from {@code min} to 10 s, for latencies. */
+  public static Timer histogram(MeterRegistry registry, String name, String description, Duration min) {
+    return Timer.builder(name).description(description).publishPercentileHistogram()
+        .minimumExpectedValue(min).maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
   }
 
   public void connectionSetup(long nanos) {

@@ -1,6 +1,8 @@
 package io.herald.gateway;
 
+import io.herald.core.ClientInfo;
 import io.herald.core.CloseCode;
+import io.herald.core.RandomIds;
 import io.herald.core.config.HeraldConfig;
 import io.herald.gateway.impl.WebSocketWrites;
 import io.vertx.core.Context;
@@ -25,6 +27,8 @@ public abstract class WebSocketSession implements Heartbeats.Target {
   protected final ServerWebSocket ws;
   protected final GatewayLoop loop;
   protected final Context context;
+  /** Who this connection is, as presence lists it. */
+  protected final ClientInfo info;
   private final int outboundLimit;
   private final int maxMessageBytes;
   /** Bytes of the inbound data message being received so far (its fragments up to now). */
@@ -39,6 +43,7 @@ public abstract class WebSocketSession implements Heartbeats.Target {
     this.ws = ws;
     this.loop = loop;
     this.context = Vertx.currentContext();
+    this.info = new ClientInfo(RandomIds.next(16), null, loop.services().nodeId());
     this.outboundLimit = loop.services().config().get(HeraldConfig.WS_OUTBOUND_QUEUE_BYTES);
     this.maxMessageBytes = loop.services().config().get(HeraldConfig.WS_MAX_FRAME_BYTES);
   }
@@ -84,10 +89,14 @@ public abstract class WebSocketSession implements Heartbeats.Target {
   }
 
   /** This connection's client id (in presence, {@code POST /api/disconnect}). */
-  public abstract String id();
+  public final String id() {
+    return info.client();
+  }
 
   /** The authenticated user, or null. */
-  public abstract String user();
+  public final String user() {
+    return info.user();
+  }
 
   /** Ends this connection's subscriptions to {@code channel} ({@code POST /api/unsubscribe}); returns whether it had any. */
   public abstract boolean unsubscribeByServer(String channel);

@@ -1,13 +1,11 @@
 package io.herald.gateway.impl;
 
 import io.herald.core.Addresses;
-import io.herald.core.ClientInfo;
 import io.herald.core.CloseCode;
 import io.herald.core.ErrorCode;
 import io.herald.core.HeraldException;
 import io.herald.core.HistoryQuery;
 import io.herald.core.Json;
-import io.herald.core.RandomIds;
 import io.herald.core.StreamPosition;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.config.NamespaceOptions;
@@ -34,7 +32,6 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
 
   private final GatewayServices services;
   private final ChannelHub hub;
-  private final ClientInfo info;
   /** Created with the first subscription: most of an idle connection's memory is Netty's, keep ours small. */
   private Map<String, Subscription> subscriptions;
 
@@ -42,17 +39,6 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
     super(ws, loop);
     this.services = loop.services();
     this.hub = loop.hub();
-    this.info = new ClientInfo(RandomIds.next(16), null, services.nodeId());
-  }
-
-  @Override
-  public String id() {
-    return info.client();
-  }
-
-  @Override
-  public String user() {
-    return info.user();
   }
 
   void start(long upgradeStartNanos) {

@@ -1,5 +1,6 @@
 package io.herald.graphql.impl;
 
+import io.herald.gateway.HeraldMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -27,18 +28,14 @@ public final class GraphQLMetrics {
     this.registry = registry;
     Gauge.builder("herald.graphql.subscriptions.active", subscriptions, AtomicLong::get)
         .description("Running GraphQL subscriptions").register(registry);
-    subscriptionSetup = Timer.builder("herald.graphql.subscription.setup")
-        .description("From a subscribe message to the subscription being live (history replayed)")
-        .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(100_000))
-        .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+    subscriptionSetup = HeraldMetrics.histogram(registry, "herald.graphql.subscription.setup",
+        "From a subscribe message to the subscription being live (history replayed)", Duration.ofNanos(100_000));
     depth = DistributionSummary.builder("herald.graphql.operation.depth")
         .description("Field depth of GraphQL operations").register(registry);
     complexity = DistributionSummary.builder("herald.graphql.operation.complexity")
         .description("Complexity of GraphQL operations").register(registry);
-    deliveryLatency = Timer.builder("herald.graphql.delivery.latency")
-        .description("From sequencing a message to writing its next payload to GraphQL subscribers")
-        .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(10_000))
-        .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+    deliveryLatency = HeraldMetrics.histogram(registry, "herald.graphql.delivery.latency",
+        "From sequencing a message to writing its next payload to GraphQL subscribers", Duration.ofNanos(10_000));
   }
 
   /** One operation of {@code type} (query, mutation, subscription) that ended with {@code outcome} (ok, error). */

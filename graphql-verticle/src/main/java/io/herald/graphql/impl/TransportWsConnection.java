@@ -14,12 +14,10 @@ import graphql.language.OperationDefinition;
 import graphql.language.StringValue;
 import graphql.language.Value;
 import graphql.language.VariableReference;
-import io.herald.core.ClientInfo;
 import io.herald.core.ErrorCode;
 import io.herald.core.HeraldException;
 import io.herald.core.Json;
 import io.herald.core.Message;
-import io.herald.core.RandomIds;
 import io.herald.core.StreamPosition;
 import io.herald.core.config.HeraldConfig;
 import io.herald.gateway.GatewayLoop;
@@ -48,7 +46,6 @@ final class TransportWsConnection extends WebSocketSession {
   private final GraphQLEngine engine;
   private final GraphQLMetrics metrics;
   private final ShapeCache shapes;
-  private final ClientInfo info;
   private final int maxSubscriptions;
   /** Operations by id: running subscriptions, and queries/mutations until they complete. */
   private final Map<String, Operation> operations = new HashMap<>();
@@ -63,7 +60,6 @@ final class TransportWsConnection extends WebSocketSession {
     this.engine = engine;
     this.metrics = metrics;
     this.shapes = shapes;
-    this.info = new ClientInfo(RandomIds.next(16), null, loop.services().nodeId());
     this.maxSubscriptions = loop.services().config().get(HeraldConfig.GRAPHQL_MAX_SUBSCRIPTIONS);
   }
 
@@ -83,16 +79,6 @@ final class TransportWsConnection extends WebSocketSession {
       }
     });
     loop.services().metrics().connectionSetup(System.nanoTime() - upgradeStartNanos);
-  }
-
-  @Override
-  public String id() {
-    return info.client();
-  }
-
-  @Override
-  public String user() {
-    return info.user();
   }
 
   private void onText(String text) {
