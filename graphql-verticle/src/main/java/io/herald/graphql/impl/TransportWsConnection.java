@@ -5,8 +5,12 @@ import graphql.GraphQLError;
 import graphql.language.Argument;
 import graphql.language.Field;
 import graphql.language.FragmentDefinition;
+import graphql.language.FragmentSpread;
+import graphql.language.InlineFragment;
 import graphql.language.IntValue;
 import graphql.language.OperationDefinition;
+import graphql.language.Selection;
+import graphql.language.SelectionSet;
 import graphql.language.StringValue;
 import graphql.language.Value;
 import graphql.language.VariableReference;
@@ -186,11 +190,16 @@ final class TransportWsConnection extends WebSocketSession {
           + HeraldConfig.GRAPHQL_MAX_SUBSCRIPTIONS.key() + ")", GraphQLEngine.LIMIT_EXCEEDED)));
       return;
     }
-    Map<String, Object> variables = prepared.input().getVariables();
-    Field root = (Field) prepared.operation().getSelectionSet().getSelections().get(0);
+    Map<String, Object> variables = prepared.variables();
+    Map<String, FragmentDefinition> fragments = new HashMap<>();
+    prepared.document().getDefinitionsOfType(FragmentDefinition.class).forEach(f -> fragments.put(f.getName(), f));
+    Field root = rootField(prepared.operation().getSelectionSet(), fragments, variables);
     String channel;
     StreamPosition since;
     try {
+      if (root == null) {
+        throw new HeraldException(ErrorCode.BAD_REQUEST, "the subscription selects no field");
+      }
       channel = Json.validChannel(stringArgument(root, "channel", variables));
       since = since(root, variables);
     } catch (HeraldException e) {
@@ -198,8 +207,6 @@ final class TransportWsConnection extends WebSocketSession {
       sendErrors(id, List.of(GraphQLEngine.error(e.getMessage(), e.code().wire())));
       return;
     }
-    Map<String, FragmentDefinition> fragments = new HashMap<>();
-    prepared.document().getDefinitionsOfType(FragmentDefinition.class).forEach(f -> fragments.put(f.getName(), f));
     MessageShape shape = shapes.intern(MessageShape.of(root, fragments, variables));
     Sink sink = new Sink(id, shape);
     Subscription subscription = new Subscription(channel, sink, loop.services().broker());
@@ -224,6 +231,25 @@ final class TransportWsConnection extends WebSocketSession {
             sendErrors(id, List.of(GraphQLEngine.error("subscribe failed: " + ar.cause().getMessage(), ErrorCode.INTERNAL.wire())));
           }
         });
+  }
+
+  /** The subscription's one root field, which may sit in a fragment. */
+  private static Field rootField(SelectionSet set, Map<String, FragmentDefinition> fragments, Map<String, Object> variables) {
+    for (Selection<?> s : set.getSelections()) {
+      Field found = null;
+      if (s instanceof Field f && OperationLimits.included(f.getDirectives(), variables)) {
+        found = f;
+      } else if (s instanceof InlineFragment inline && OperationLimits.included(inline.getDirectives(), variables)) {
+        found = rootField(inline.getSelectionSet(), fragments, variables);
+      } else if (s instanceof FragmentSpread spread && OperationLimits.included(spread.getDirectives(), variables)
+          && fragments.containsKey(spread.getName())) {
+        found = rootField(fragments.get(spread.getName()).getSelectionSet(), fragments, variables);
+      }
+      if (found != null) {
+        return found;
+      }
+    }
+    return null;
   }
 
   private int subscriptionCount() {
