@@ -405,7 +405,8 @@ class GraphQLHttpTest {
 
   @Test
   void syntaxAndValidationErrorsAre200WithErrors() {
-    for (String query : List.of("{ channels { name }", "{ noSuchField }", "{ history { offset } }", "{ channels }")) {
+    for (String query : List.of("{ channels { name }", "{ noSuchField }", "{ history { offset } }", "{ channels }",
+        "subscription { messages(channel: \"c\") @skip(if: true) { offset } }")) {
       JsonObject result = execute(node.http(), query, null);
       assertThat(result.getJsonArray("errors")).as(query).isNotEmpty();
       assertThat(result.getJsonArray("errors").getJsonObject(0).getString("message")).isNotBlank();

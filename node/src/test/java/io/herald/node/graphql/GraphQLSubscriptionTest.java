@@ -115,6 +115,14 @@ class GraphQLSubscriptionTest {
         new Selection("directives on fragments", "subscription S($c: String!, $yes: Boolean!) { messages(channel: $c) "
             + "{ offset ...F @skip(if: $yes) ... on Message @include(if: $yes) { epoch } } } fragment F on Message { data }",
             new JsonObject().put("yes", true), "messages", fields("offset", "offset", "epoch", "epoch")),
+        new Selection("variable default values in directives", "subscription S($c: String!, $with: Boolean = true, "
+            + "$without: Boolean = false) { messages(channel: $c) { offset data @include(if: $with) ts @skip(if: $without) } }",
+            null, "messages", fields("offset", "offset", "data", "data", "ts", "ts")),
+        new Selection("root field in an inline fragment", "subscription S($c: String!) { ... on Subscription "
+            + "{ messages(channel: $c) { offset } } }", null, "messages", fields("offset", "offset")),
+        new Selection("root field in a named fragment", "subscription S($c: String!) { ...Root } "
+            + "fragment Root on Subscription { feed: messages(channel: $c) { offset data } }", null, "feed",
+            fields("offset", "offset", "data", "data")),
         new Selection("literal directive conditions", head + "{ offset data @include(if: false) channel @skip(if: false) } }",
             null, "messages", fields("offset", "offset", "channel", "channel")))
         .map(Arguments::of);
@@ -261,6 +269,21 @@ class GraphQLSubscriptionTest {
   }
 
   @Test
+  void variableDefaultValuesApplyToTheArguments() {
+    String channel = freshChannel("defaults");
+    String epoch = publishNumbered(channel, 2);
+    try (GraphQLWsClient client = connect()) {
+      client.subscribe("d", "subscription S($c: String = \"" + channel + "\", $since: Long = 1, $epoch: String = \""
+          + epoch + "\") { messages(channel: $c, sinceOffset: $since, epoch: $epoch) { offset } }");
+
+      assertThat(client.next()).as("offset 2, replayed from the default position")
+          .isEqualTo(new JsonObject("{\"id\":\"d\",\"type\":\"next\",\"payload\":{\"data\":{\"messages\":{\"offset\":2}}}}"));
+      node.http().publish(channel, 3);
+      assertThat(message(client.expect("next", "d")).getLong("offset")).isEqualTo(3);
+    }
+  }
+
+  @Test
   void resumingAfterADisconnectWhileMessagesKeepComingIsGaplessWithoutDuplicates() throws Exception {
     String channel = freshChannel("resume");
     int firstHalf = 100;
@@ -371,6 +394,16 @@ class GraphQLSubscriptionTest {
         Arguments.of("a slash", "a/b"),
         Arguments.of("empty", ""),
         Arguments.of("256 characters", "c".repeat(256)));
+  }
+
+  @Test
+  void skippedRootFieldIsAnErrorMessage() {
+    try (GraphQLWsClient client = connect()) {
+      client.subscribe("skip", "subscription { messages(channel: \"c\") @skip(if: true) { offset } }");
+
+      assertThat(client.expect("error", "skip").getJsonArray("payload")).isNotEmpty();
+      assertThat(client.framesUntilPong()).isEmpty();
+    }
   }
 
   @ParameterizedTest(name = "{0}")
