@@ -2,6 +2,7 @@ package io.herald.node.graphql;
 
 import io.herald.node.testing.GraphQLWsClient;
 import io.herald.node.testing.NodeExtension;
+import io.herald.node.testing.RawWebSocket;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -31,9 +32,10 @@ class GraphQLWsProtocolTest {
   @RegisterExtension
   static final NodeExtension node = NodeExtension.withDefaults();
 
-  /** A node that waits only briefly for connection_init. */
+  /** A node with short timers: it waits briefly for connection_init and for pongs. */
   @RegisterExtension
-  static final NodeExtension impatient = NodeExtension.withSettings(Map.of("graphql.init_timeout_ms", "300"));
+  static final NodeExtension impatient = NodeExtension.withSettings(Map.of(
+      "graphql.init_timeout_ms", "300", "ws.ping_interval_ms", "200", "ws.pong_timeout_ms", "300"));
 
   private static final AtomicInteger channels = new AtomicInteger();
 
@@ -274,6 +276,67 @@ class GraphQLWsProtocolTest {
       assertThat(prompt.framesUntilPong()).isEmpty();
       assertThat(prompt.isClosed()).isFalse();
     }
+  }
+
+  @Test
+  void clientThatAnswersNoPingIsClosedWith4011() {
+    try (RawWebSocket deaf = RawWebSocket.connect(impatient.port(), GraphQLWsClient.PATH, GraphQLWsClient.SUBPROTOCOL, 0)) {
+      deaf.send(new JsonObject().put("type", "connection_init"));
+      deaf.next("connection_ack");
+
+      RawWebSocket.Frame close = deaf.skipUntil(RawWebSocket.CLOSE);
+      assertThat(close.closeCode()).isEqualTo(4011);
+    }
+    assertFreshClientIsServed(impatient);
+  }
+
+  @Test
+  void disconnectByTheHttpApiClosesWith4012() {
+    String channel = freshChannel();
+    try (GraphQLWsClient client = connectAndInit(node)) {
+      subscribeLive(node, client, "s", messages(channel, "offset"), null);
+      String id = onlyPresent(channel);
+
+      JsonObject reply = node.http().post("/api/disconnect", new JsonObject().put("client", id)).json();
+
+      assertThat(reply.getInteger("disconnected")).isEqualTo(1);
+      assertThat(client.awaitClose()).isEqualTo((short) 4012);
+    }
+    assertFreshClientIsServed(node);
+  }
+
+  @Test
+  void unsubscribeByTheHttpApiCompletesTheChannelsOperations() {
+    String channel = freshChannel();
+    String other = freshChannel();
+    try (GraphQLWsClient client = connectAndInit(node)) {
+      subscribeLive(node, client, "a", messages(channel, "offset"), null);
+      subscribeLive(node, client, "b", messages(channel, "data"), null);
+      subscribeLive(node, client, "c", messages(other, "offset"), null);
+      String id = onlyPresent(channel);
+
+      JsonObject reply = node.http().post("/api/unsubscribe", new JsonObject().put("channel", channel).put("client", id)).json();
+
+      assertThat(reply.getInteger("unsubscribed")).isEqualTo(1);
+      List<JsonObject> completes = List.of(client.next(), client.next());
+      assertThat(completes).containsExactlyInAnyOrder(new JsonObject().put("id", "a").put("type", "complete"),
+          new JsonObject().put("id", "b").put("type", "complete"));
+      // A new subscription to the channel: "a" and "b" would be written in the same delivery as "d".
+      subscribeLive(node, client, "d", messages(channel, "offset"), null);
+      node.http().publish(channel, 1);
+      assertThat(GraphQLSupport.message(client.expect("next", "d")).getLong("offset")).isEqualTo(1);
+      assertThat(client.framesUntilPong()).as("nothing for the completed operations").isEmpty();
+
+      node.http().publish(other, 1);
+      assertThat(client.expect("next", "c")).as("other channels are untouched").isNotNull();
+    }
+  }
+
+  /** The client id of the one connection present in {@code channel}. */
+  private static String onlyPresent(String channel) {
+    JsonArray clients = node.http().get("/api/channels/" + channel + "/presence").json().getJsonArray("clients");
+    assertThat(clients).hasSize(1);
+    return clients.getJsonObject(0).getString("client");
   }
 
   /** A new client on {@code target} initialises, runs a query to completion and gets pongs. */
