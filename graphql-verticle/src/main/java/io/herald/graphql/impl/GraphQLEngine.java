@@ -10,6 +10,8 @@ import graphql.ParseAndValidate;
 import graphql.ParseAndValidateResult;
 import graphql.execution.DataFetcherExceptionHandler;
 import graphql.execution.DataFetcherExceptionHandlerResult;
+import graphql.execution.RawVariables;
+import graphql.execution.ValuesResolver;
 import graphql.language.Document;
 import graphql.language.OperationDefinition;
 import graphql.schema.DataFetcher;
@@ -57,9 +59,10 @@ public final class GraphQLEngine {
 
   /**
    * A parsed, validated and measured operation; {@code errors} is non-empty when it must not run.
+   * {@code variables} are the coerced values, the operation's defaults applied.
    */
   record Prepared(ExecutionInput input, Document document, OperationDefinition operation,
-                  OperationLimits.Measures measures, List<GraphQLError> errors) {
+                  Map<String, Object> variables, OperationLimits.Measures measures, List<GraphQLError> errors) {
     boolean failed() {
       return !errors.isEmpty();
     }
@@ -72,19 +75,35 @@ public final class GraphQLEngine {
   Prepared prepare(String query, String operationName, Map<String, Object> variables) {
     ExecutionInput input = ExecutionInput.newExecutionInput(query).operationName(operationName)
         .variables(variables == null ? Map.of() : variables).build();
-    ParseAndValidateResult parsed = ParseAndValidate.parseAndValidate(schema, input);
+    ParseAndValidateResult parsed;
+    try {
+      parsed = ParseAndValidate.parseAndValidate(schema, input);
+    } catch (RuntimeException e) {
+      // graphql-java's validator throws on some invalid operations (a subscription whose root field is skipped).
+      return new Prepared(input, null, null, Map.of(), null, List.of(error("invalid operation", "bad_request")));
+    }
     if (parsed.isFailure()) {
-      return new Prepared(input, null, null, null, List.copyOf(parsed.getErrors()));
+      return new Prepared(input, null, null, Map.of(), null, List.copyOf(parsed.getErrors()));
     }
     OperationDefinition operation = operation(parsed.getDocument(), operationName);
     if (operation == null) {
-      return new Prepared(input, null, null, null, List.of(error("no operation named " + operationName, "bad_request")));
+      return new Prepared(input, null, null, Map.of(), null,
+          List.of(error("no operation named " + operationName, "bad_request")));
+    }
+    Map<String, Object> coerced;
+    try {
+      coerced = ValuesResolver.coerceVariableValues(schema, operation.getVariableDefinitions(),
+          RawVariables.of(input.getVariables()), input.getGraphQLContext(), input.getLocale()).toMap();
+    } catch (RuntimeException e) {
+      GraphQLError invalid = e instanceof GraphQLError g ? g : error("invalid variables", "bad_request");
+      return new Prepared(input, parsed.getDocument(), operation, Map.of(), null, List.of(invalid));
     }
     try {
-      OperationLimits.Measures measures = limits.check(parsed.getDocument(), operation, input.getVariables());
-      return new Prepared(input, parsed.getDocument(), operation, measures, List.of());
+      OperationLimits.Measures measures = limits.check(parsed.getDocument(), operation, coerced);
+      return new Prepared(input, parsed.getDocument(), operation, coerced, measures, List.of());
     } catch (OperationLimits.LimitExceeded e) {
-      return new Prepared(input, parsed.getDocument(), operation, null, List.of(error(e.getMessage(), LIMIT_EXCEEDED)));
+      return new Prepared(input, parsed.getDocument(), operation, coerced, null,
+          List.of(error(e.getMessage(), LIMIT_EXCEEDED)));
     }
   }
 

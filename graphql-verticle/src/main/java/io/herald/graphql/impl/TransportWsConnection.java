@@ -7,10 +7,10 @@ import graphql.language.Field;
 import graphql.language.FragmentDefinition;
 import graphql.language.FragmentSpread;
 import graphql.language.InlineFragment;
-import graphql.language.Selection;
-import graphql.language.SelectionSet;
 import graphql.language.IntValue;
 import graphql.language.OperationDefinition;
+import graphql.language.Selection;
+import graphql.language.SelectionSet;
 import graphql.language.StringValue;
 import graphql.language.Value;
 import graphql.language.VariableReference;
@@ -176,13 +176,16 @@ final class TransportWsConnection extends WebSocketSession {
           + HeraldConfig.GRAPHQL_MAX_SUBSCRIPTIONS.key() + ")", GraphQLEngine.LIMIT_EXCEEDED)));
       return;
     }
-    Map<String, Object> variables = prepared.input().getVariables();
+    Map<String, Object> variables = prepared.variables();
     Map<String, FragmentDefinition> fragments = new HashMap<>();
     prepared.document().getDefinitionsOfType(FragmentDefinition.class).forEach(f -> fragments.put(f.getName(), f));
-    Field root = rootField(prepared.operation().getSelectionSet(), fragments);
+    Field root = rootField(prepared.operation().getSelectionSet(), fragments, variables);
     String channel;
     StreamPosition since;
     try {
+      if (root == null) {
+        throw new HeraldException(ErrorCode.BAD_REQUEST, "the subscription selects no field");
+      }
       channel = Json.validChannel(stringArgument(root, "channel", variables));
       since = since(root, variables);
     } catch (HeraldException e) {
@@ -216,13 +219,18 @@ final class TransportWsConnection extends WebSocketSession {
         });
   }
 
-  /** The subscription's one root field (validation guarantees there is exactly one), through fragments. */
-  private static Field rootField(SelectionSet set, Map<String, FragmentDefinition> fragments) {
+  /** The subscription's one root field, which may sit in a fragment. */
+  private static Field rootField(SelectionSet set, Map<String, FragmentDefinition> fragments, Map<String, Object> variables) {
     for (Selection<?> s : set.getSelections()) {
-      Field found = s instanceof Field f ? f
-          : s instanceof InlineFragment inline ? rootField(inline.getSelectionSet(), fragments)
-          : s instanceof FragmentSpread spread && fragments.containsKey(spread.getName())
-              ? rootField(fragments.get(spread.getName()).getSelectionSet(), fragments) : null;
+      Field found = null;
+      if (s instanceof Field f && OperationLimits.included(f.getDirectives(), variables)) {
+        found = f;
+      } else if (s instanceof InlineFragment inline && OperationLimits.included(inline.getDirectives(), variables)) {
+        found = rootField(inline.getSelectionSet(), fragments, variables);
+      } else if (s instanceof FragmentSpread spread && OperationLimits.included(spread.getDirectives(), variables)
+          && fragments.containsKey(spread.getName())) {
+        found = rootField(fragments.get(spread.getName()).getSelectionSet(), fragments, variables);
+      }
       if (found != null) {
         return found;
       }

@@ -66,6 +66,14 @@ public final class RawWebSocket implements AutoCloseable {
    * before connecting (0 keeps the system default): a small buffer makes a non-reading client fill up fast.
    */
   public static RawWebSocket connect(int port, int receiveBufferBytes) {
+    return connect(port, "/ws", null, receiveBufferBytes);
+  }
+
+  /**
+   * Opens a WebSocket to {@code path}, offering {@code subProtocol} in {@code Sec-WebSocket-Protocol}
+   * unless it is null, with the receive buffer as in {@link #connect(int, int)}; fails unless the server answers 101.
+   */
+  public static RawWebSocket connect(int port, String path, String subProtocol, int receiveBufferBytes) {
     try {
       Socket socket = new Socket();
       if (receiveBufferBytes > 0) {
@@ -74,7 +82,7 @@ public final class RawWebSocket implements AutoCloseable {
       socket.connect(new InetSocketAddress("127.0.0.1", port), (int) WsClient.TIMEOUT_MS);
       socket.setSoTimeout((int) WsClient.TIMEOUT_MS);
       RawWebSocket ws = new RawWebSocket(socket);
-      int status = ws.handshake(port, "/ws");
+      int status = ws.handshake(port, path, subProtocol);
       if (status != 101) {
         socket.close();
         throw new AssertionError("WebSocket upgrade answered " + status + " instead of 101");
@@ -95,13 +103,13 @@ public final class RawWebSocket implements AutoCloseable {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), (int) WsClient.TIMEOUT_MS);
       socket.setSoTimeout((int) WsClient.TIMEOUT_MS);
-      return new RawWebSocket(socket).handshake(port, path);
+      return new RawWebSocket(socket).handshake(port, path, null);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  private int handshake(int port, String path) throws IOException {
+  private int handshake(int port, String path, String subProtocol) throws IOException {
     byte[] nonce = new byte[16];
     ThreadLocalRandom.current().nextBytes(nonce);
     String request = "GET " + path + " HTTP/1.1\r\n"
@@ -109,6 +117,7 @@ public final class RawWebSocket implements AutoCloseable {
         + "Upgrade: websocket\r\n"
         + "Connection: Upgrade\r\n"
         + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
+        + (subProtocol == null ? "" : "Sec-WebSocket-Protocol: " + subProtocol + "\r\n")
         + "Sec-WebSocket-Version: 13\r\n\r\n";
     out.write(request.getBytes(StandardCharsets.US_ASCII));
     out.flush();

@@ -1,0 +1,173 @@
+package io.herald.node.graphql;
+
+import io.herald.node.testing.GraphQLWsClient;
+import io.herald.node.testing.HttpApiClient.Response;
+import io.herald.node.testing.NodeExtension;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static io.herald.node.graphql.GraphQLSupport.code;
+import static io.herald.node.graphql.GraphQLSupport.data;
+import static io.herald.node.graphql.GraphQLSupport.messages;
+import static io.herald.node.graphql.GraphQLSupport.onlyError;
+import static io.herald.node.graphql.GraphQLSupport.subscribeLive;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The operation limits (graphql.max_depth, max_complexity, max_fields, max_aliases, introspection):
+ * an operation over one is refused with {@code limit_exceeded} and a message naming the key, over HTTP
+ * and over the WebSocket alike; one at the limit runs; the node serves on afterwards.
+ */
+class GraphQLLimitsTest {
+
+  static final int MAX_DEPTH = 2;
+  static final int MAX_COMPLEXITY = 50;
+  static final int MAX_FIELDS = 6;
+  static final int MAX_ALIASES = 2;
+
+  /** Small limits; introspection on, so that a depth-3 introspection query is over the depth only. */
+  @RegisterExtension
+  static final NodeExtension limited = NodeExtension.withSettings(Map.of(
+      "graphql.max_depth", Integer.toString(MAX_DEPTH),
+      "graphql.max_complexity", Integer.toString(MAX_COMPLEXITY),
+      "graphql.max_fields", Integer.toString(MAX_FIELDS),
+      "graphql.max_aliases", Integer.toString(MAX_ALIASES)));
+
+  /** Default limits, introspection off. */
+  @RegisterExtension
+  static final NodeExtension closed = NodeExtension.withSettings(Map.of("graphql.introspection", "false"));
+
+  /** An operation over exactly one limit, on the node whose limits it breaks. */
+  record OverLimit(String name, NodeExtension target, String query, JsonObject variables, String key) {
+    @Override
+    public String toString() {
+      return key + ": " + name;
+    }
+  }
+
+  static Stream<Arguments> overLimits() {
+    return Stream.of(
+        new OverLimit("depth 3 in nested selections", limited, "{ __schema { queryType { name } } }", null,
+            "graphql.max_depth"),
+        new OverLimit("depth 3 through nested fragments", limited,
+            "{ ...Q } fragment Q on Query { __schema { ...S } } fragment S on __Schema { types { name } }", null,
+            "graphql.max_depth"),
+        new OverLimit("a limit argument multiplies the children", limited,
+            "{ history(channel: \"c\", limit: 200) { offset } }", null, "graphql.max_complexity"),
+        new OverLimit("a limit from a variable", limited,
+            "query H($l: Int) { history(channel: \"c\", limit: $l) { offset } }", new JsonObject().put("l", 50),
+            "graphql.max_complexity"),
+        new OverLimit("a limit from a variable's default value", limited,
+            "query H($l: Int = 200) { history(channel: \"c\", limit: $l) { offset } }", null, "graphql.max_complexity"),
+        new OverLimit("a list without limit counts 10 per child", limited,
+            "{ history(channel: \"c\") { channel epoch offset data ts } }", null, "graphql.max_complexity"),
+        new OverLimit("fields", limited, "{ history(channel: \"c\", limit: 1) { channel epoch offset data ts offset } }",
+            null, "graphql.max_fields"),
+        new OverLimit("fields of a fragment count at every spread", limited,
+            "{ history(channel: \"c\", limit: 1) { ...M ...M } } fragment M on Message { offset data ts }", null,
+            "graphql.max_fields"),
+        new OverLimit("fields of a subscription", limited,
+            "subscription { messages(channel: \"c\") { ...M ...M offset } } fragment M on Message { offset data ts }",
+            null, "graphql.max_fields"),
+        new OverLimit("aliases", limited, "{ a: channels { name } b: channels { name } c: channels { name } }", null,
+            "graphql.max_aliases"),
+        new OverLimit("aliases of a subscription", limited,
+            "subscription { m: messages(channel: \"c\") { o: offset d: data } }", null, "graphql.max_aliases"),
+        new OverLimit("__schema", closed, "{ __schema { types { name } } }", null, "graphql.introspection"),
+        new OverLimit("__type", closed, "{ __type(name: \"Message\") { name } }", null, "graphql.introspection"),
+        new OverLimit("introspection inside a fragment", closed,
+            "{ channels { name } ...I } fragment I on Query { __schema { queryType { name } } }", null,
+            "graphql.introspection"))
+        .map(Arguments::of);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("overLimits")
+  void overALimitOverHttpIsLimitExceededNamingTheKey(OverLimit over) {
+    JsonObject body = new JsonObject().put("query", over.query());
+    if (over.variables() != null) {
+      body.put("variables", over.variables());
+    }
+    Response r = over.target().http().post("/graphql", body);
+
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.json().containsKey("data")).as("refused before running: no data").isFalse();
+    assertLimitError(r.json().getJsonArray("errors"), over.key());
+    assertThat(data(over.target().http(), "{ __typename channels { name } }", null).getString("__typename"))
+        .as("the node serves on").isEqualTo("Query");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("overLimits")
+  void overALimitOverTheWebSocketIsAnErrorMessageNamingTheKey(OverLimit over) {
+    try (GraphQLWsClient client = GraphQLWsClient.connectAndInit(over.target().vertx(), over.target().port())) {
+      client.subscribe("over", over.query(), over.variables());
+
+      JsonObject error = client.expect("error", "over");
+      assertLimitError(error.getJsonArray("payload"), over.key());
+      assertThat(client.framesUntilPong()).as("no complete after an error").isEmpty();
+
+      // The connection serves on, even the same id.
+      String channel = "limits-after";
+      subscribeLive(over.target(), client, "over", messages(channel, "offset"), null);
+      long offset = over.target().http().publish(channel, 1).getLong("offset");
+      assertThat(GraphQLSupport.message(client.expect("next", "over")).getLong("offset")).isEqualTo(offset);
+    }
+  }
+
+  private static void assertLimitError(JsonArray errors, String key) {
+    JsonObject error = onlyError(errors);
+    assertThat(code(error)).isEqualTo("limit_exceeded");
+    assertThat(error.getString("message")).contains(key);
+  }
+
+  static Stream<Arguments> atLimits() {
+    return Stream.of(
+        Arguments.of("depth 2", "{ history(channel: \"c\") { offset } }"),
+        Arguments.of("complexity 50", "{ history(channel: \"c\", limit: 49) { offset } }"),
+        Arguments.of("6 fields", "{ history(channel: \"c\", limit: 1) { channel epoch offset data ts } }"),
+        Arguments.of("2 aliases", "{ a: channels { name } b: channels { name } }"),
+        Arguments.of("2 aliases in a subscription", "subscription { m: messages(channel: \"c\") { o: offset } }"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("atLimits")
+  void operationAtTheLimitsRuns(String name, String query) {
+    if (query.startsWith("subscription")) {
+      try (GraphQLWsClient client = GraphQLWsClient.connectAndInit(limited.vertx(), limited.port())) {
+        client.subscribe("at", query);
+        assertThat(client.framesUntilPong()).as("accepted: no error").isEmpty();
+      }
+    } else {
+      JsonObject result = GraphQLSupport.execute(limited.http(), query, null);
+      assertThat(result.containsKey("errors")).as("%s", result).isFalse();
+      assertThat(result.getJsonObject("data")).isNotNull();
+    }
+  }
+
+  @Test
+  void typenameIsAllowedWithIntrospectionOff() {
+    assertThat(data(closed.http(), "{ __typename }", null)).isEqualTo(new JsonObject().put("__typename", "Query"));
+    assertThat(data(closed.http(), "{ history(channel: \"c\") { __typename } }", null).getJsonArray("history")).isEmpty();
+    try (GraphQLWsClient client = GraphQLWsClient.connectAndInit(closed.vertx(), closed.port())) {
+      client.subscribe("t", "{ __typename }");
+      assertThat(client.expect("next", "t").getJsonObject("payload"))
+          .isEqualTo(new JsonObject().put("data", new JsonObject().put("__typename", "Query")));
+      client.expect("complete", "t");
+    }
+  }
+
+  @Test
+  void introspectionIsOnByDefault() {
+    JsonObject schema = data(limited.http(), "{ __type(name: \"Message\") { name } }", null);
+    assertThat(schema).isEqualTo(new JsonObject().put("__type", new JsonObject().put("name", "Message")));
+  }
+}
