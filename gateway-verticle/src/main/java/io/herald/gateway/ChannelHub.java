@@ -7,6 +7,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,6 +20,8 @@ import java.util.Map;
  * channel once and writes the same encoded frame to every subscriber. Used only on its event loop.
  */
 public final class ChannelHub {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ChannelHub.class);
 
   private final EventBus bus;
   private final HeraldMetrics metrics;
@@ -83,8 +88,13 @@ public final class ChannelHub {
       if (body instanceof Message message) {
         int written = 0;
         for (Subscription s : targets) {
-          if (s.offer(message)) {
-            written++;
+          try {
+            if (s.offer(message)) {
+              written++;
+            }
+          } catch (RuntimeException e) {
+            // One subscriber's failure must not cost the others this message.
+            LOG.warn("delivery to a subscriber of {} failed", message.channel(), e);
           }
         }
         if (written > 0) {

@@ -111,7 +111,8 @@ public abstract class WebSocketSession implements Heartbeats.Target {
    * client is too slow and is closed with 4008. Returns whether the frame was written.
    */
   public final boolean send(Buffer frame) {
-    if (closed) {
+    // ws.isClosed(): the peer's close frame arrived but the socket is not closed yet; Vert.x throws on writes then.
+    if (closed || ws.isClosed()) {
       return false;
     }
     if (ws.writeQueueFull()) {
@@ -135,7 +136,7 @@ public abstract class WebSocketSession implements Heartbeats.Target {
     long silent = now - lastHeardMs;
     if (silent >= pingIntervalMs + pongTimeoutMs) {
       close(CloseCode.HEARTBEAT_TIMEOUT);
-    } else if (silent >= pingIntervalMs && now - lastPingMs >= pingIntervalMs) {
+    } else if (silent >= pingIntervalMs && now - lastPingMs >= pingIntervalMs && !ws.isClosed()) {
       lastPingMs = now;
       ws.writePing(EMPTY);
     }
