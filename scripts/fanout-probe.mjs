@@ -75,7 +75,7 @@ if (process.argv.includes('--child')) {
   for (let p = 0; p < procs; p++) {
     const n = Math.min(per, subs - p * per);
     if (n <= 0) break;
-    children.push(fork(new URL(import.meta.url).pathname, ['--child', `n=${n}`, `url=${url}`],
+    children.push(fork(new URL(import.meta.url).pathname, ['--child', `n=${n}`, `url=${url}`, `proto=${proto}`],
       { execArgv: ['--experimental-websocket', '--no-warnings'], env: { ...process.env, PROBE_CHANNEL: channel } }));
   }
   const readyAll = Promise.all(children.map((c) => new Promise((r) => c.on('message', (m) => m.ready && r()))));
