@@ -1,0 +1,135 @@
+package io.herald.load.engine;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+
+import java.net.URI;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Publishes over {@code POST /api/publish} (HTTP keep-alive) on an open model: message {@code i} is
+ * due at {@code start + i / rate} whatever happened to earlier ones, and carries that intended time
+ * in {@code data.t}, so a slow server shows up as latency. In-flight requests are bounded; a message
+ * that finds the bound reached is counted as not sent.
+ */
+public final class Publisher {
+
+  /** Requests allowed in flight at once before the publisher counts itself saturated. */
+  public static final int MAX_IN_FLIGHT = 10_000;
+
+  private final Vertx vertx;
+  private final URI node;
+  private final String channel;
+  private final HttpClient http;
+  private final AtomicLong inFlight = new AtomicLong();
+  private final AtomicLong sent = new AtomicLong();
+  private final AtomicLong errors = new AtomicLong();
+  private final AtomicLong notSent = new AtomicLong();
+  private final AtomicLong lastOffset = new AtomicLong();
+
+  public Publisher(Vertx vertx, URI node, String channel, int connections) {
+    this.vertx = vertx;
+    this.node = node;
+    this.channel = channel;
+    this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
+        new PoolOptions().setHttp1MaxSize(connections));
+  }
+
+  /** Publishes one message with arbitrary {@code data} JSON; completes with its offset. */
+  public Future<Long> publishRaw(String dataJson) {
+    Buffer body = Buffer.buffer("{\"channel\":\"" + channel + "\",\"data\":" + dataJson + "}");
+    return http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(node.getHost()).setPort(node.getPort())
+            .setURI("/api/publish"))
+        .compose(req -> req.send(body))
+        .compose(resp -> resp.body().map(b -> {
+          if (resp.statusCode() != 200) {
+            throw new IllegalStateException("publish answered " + resp.statusCode() + ": " + b);
+          }
+          long offset = b.toJsonObject().getLong("offset");
+          lastOffset.accumulateAndGet(offset, Math::max);
+          return offset;
+        }));
+  }
+
+  /** Sends {@code count} messages at {@code rate} per second; completes when all have been answered. */
+  public Future<Void> run(double rate, long count) {
+    Promise<Void> done = Promise.promise();
+    long startMicros = Clock.micros();
+    double intervalMicros = 1_000_000.0 / rate;
+    long[] next = {0};
+    vertx.setPeriodic(1, id -> {
+      long now = Clock.micros();
+      while (next[0] < count && startMicros + (long) (next[0] * intervalMicros) <= now) {
+        send(startMicros + (long) (next[0] * intervalMicros), next[0]);
+        next[0]++;
+      }
+      if (next[0] >= count) {
+        vertx.cancelTimer(id);
+        awaitAnswers(done);
+      }
+    });
+    return done.future();
+  }
+
+  /** Sends {@code count} messages as fast as the connections allow (bursts); intended time = now. */
+  public Future<Void> burst(long count) {
+    for (long i = 0; i < count; i++) {
+      send(Clock.micros(), i);
+    }
+    Promise<Void> done = Promise.promise();
+    awaitAnswers(done);
+    return done.future();
+  }
+
+  private void send(long intendedMicros, long index) {
+    if (inFlight.get() >= MAX_IN_FLIGHT) {
+      notSent.incrementAndGet();
+      return;
+    }
+    inFlight.incrementAndGet();
+    publishRaw("{\"t\":" + intendedMicros + ",\"i\":" + index + "}").onComplete(ar -> {
+      inFlight.decrementAndGet();
+      if (ar.succeeded()) {
+        sent.incrementAndGet();
+      } else {
+        errors.incrementAndGet();
+      }
+    });
+  }
+
+  private void awaitAnswers(Promise<Void> done) {
+    if (inFlight.get() == 0) {
+      done.tryComplete();
+    } else {
+      vertx.setTimer(5, id -> awaitAnswers(done));
+    }
+  }
+
+  public long sent() {
+    return sent.get();
+  }
+
+  public long errors() {
+    return errors.get();
+  }
+
+  public long notSent() {
+    return notSent.get();
+  }
+
+  /** The highest offset a publish was answered with. */
+  public long lastOffset() {
+    return lastOffset.get();
+  }
+
+  public Future<Void> close() {
+    return http.close();
+  }
+}

@@ -1,0 +1,59 @@
+package io.herald.load.engine;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A scenario's figures, in the order the performance report prints them; written as a terminal block
+ * and as JSON.
+ */
+public final class Result {
+
+  private final String scenario;
+  private final JsonObject fields = new JsonObject();
+
+  public Result(String scenario) {
+    this.scenario = scenario;
+  }
+
+  public Result put(String name, Object value) {
+    fields.put(name, value);
+    return this;
+  }
+
+  public Result latency(String prefix, LatencyRecorder.Summary s) {
+    return put(prefix + "count", s.count()).put(prefix + "min_ms", s.min()).put(prefix + "max_ms", s.max())
+        .put(prefix + "mean_ms", round(s.mean())).put(prefix + "median_ms", s.median()).put(prefix + "p95_ms", s.p95())
+        .put(prefix + "p99_ms", s.p99()).put(prefix + "stddev_ms", round(s.stddev()));
+  }
+
+  public Result memory(long initialBytes, long finalBytes) {
+    return put("memory_initial_mb", round(initialBytes / 1048576.0)).put("memory_final_mb", round(finalBytes / 1048576.0))
+        .put("memory_growth_pct", initialBytes == 0 ? 0 : round(100.0 * (finalBytes - initialBytes) / initialBytes));
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject().put("scenario", scenario).put("results", fields.copy());
+  }
+
+  public JsonObject fields() {
+    return fields;
+  }
+
+  /** The terminal block: one aligned {@code name: value} line per figure. */
+  public String toText() {
+    StringBuilder out = new StringBuilder("== ").append(scenario).append(" ==\n");
+    for (Map.Entry<String, Object> e : fields) {
+      Object v = e.getValue();
+      String value = v instanceof Double d ? String.format(Locale.ROOT, "%.2f", d) : String.valueOf(v);
+      out.append(String.format(Locale.ROOT, "  %-26s %s%n", e.getKey(), value));
+    }
+    return out.toString();
+  }
+
+  public static double round(double v) {
+    return Math.round(v * 100) / 100.0;
+  }
+}

@@ -1,0 +1,52 @@
+package io.herald.load.scenario;
+
+import io.herald.load.engine.Result;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Options every scenario shares: the nodes under test and where the JSON result goes. */
+public final class Target {
+
+  @Option(names = "--url", split = ",", description = "Node base URL(s); connections are spread round-robin (default http://127.0.0.1:8080).")
+  List<URI> urls = List.of(URI.create("http://127.0.0.1:8080"));
+
+  @Option(names = "--publish-url", description = "Node the publisher posts to (default: the first --url).")
+  URI publishUrl;
+
+  @Option(names = "--json", description = "Also write the result as JSON to this file.")
+  Path json;
+
+  @Option(names = "--event-loops", description = "Client event loops (default: CPU cores).")
+  int eventLoops = Runtime.getRuntime().availableProcessors();
+
+  URI publishNode() {
+    return publishUrl != null ? publishUrl : urls.get(0);
+  }
+
+  Vertx vertx() {
+    return Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
+  }
+
+  /** Waits for a scenario's future on the CLI thread, bounded. */
+  static <T> T await(Future<T> future, long timeoutSeconds) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(timeoutSeconds, TimeUnit.SECONDS);
+  }
+
+  /** Prints the terminal block and writes the JSON file if asked. */
+  int report(Result result) throws IOException {
+    System.out.print(result.toText());
+    if (json != null) {
+      Files.writeString(json, result.toJson().encodePrettily());
+    }
+    return 0;
+  }
+}
