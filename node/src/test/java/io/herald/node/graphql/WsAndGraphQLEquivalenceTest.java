@@ -1,6 +1,6 @@
 package io.herald.node.graphql;
 
-import io.herald.node.testing.GraphQLTestSocket;
+import io.herald.node.testing.GraphQLWsClient;
 import io.herald.node.testing.HttpApiClient;
 import io.herald.node.testing.NodeExtension;
 import io.herald.node.testing.RawWebSocket;
@@ -33,7 +33,7 @@ import static org.awaitility.Awaitility.await;
  *
  * <p>/ws subscribers are {@link RawWebSocket}s, which hand over each frame's text as received
  * ({@link WsClient} parses frames, which would re-encode {@code data}); GraphQL subscribers are
- * {@link GraphQLTestSocket}s. The data deliberately uses forms a re-encoding would change (a
+ * {@link GraphQLWsClient}s. The data deliberately uses forms a re-encoding would change (a
  * unicode escape, an escaped slash, the number {@code 1.50E1}, spaces), so a byte-exact match
  * proves the bytes went through untouched.
  */
@@ -88,9 +88,9 @@ class WsAndGraphQLEquivalenceTest {
       assertThat(subscribed.getString("epoch")).isEqualTo(epoch);
       wsSubscribers.add(ws);
     }
-    List<GraphQLTestSocket> graphQLSubscribers = new ArrayList<>();
+    List<GraphQLWsClient> graphQLSubscribers = new ArrayList<>();
     for (int i = 0; i < SUBSCRIBERS_PER_KIND; i++) {
-      GraphQLTestSocket socket = track(GraphQLTestSocket.connect(node.vertx(), node.port()));
+      GraphQLWsClient socket = track(GraphQLWsClient.connectAndInit(node.vertx(), node.port()));
       socket.subscribe("s" + i, SUBSCRIPTION, new JsonObject().put("channel", CHANNEL).put("epoch", epoch));
       graphQLSubscribers.add(socket);
     }
@@ -105,7 +105,7 @@ class WsAndGraphQLEquivalenceTest {
       received.add(threads.submit(() -> receive(ws)));
     }
     for (int i = 0; i < SUBSCRIBERS_PER_KIND; i++) {
-      GraphQLTestSocket socket = graphQLSubscribers.get(i);
+      GraphQLWsClient socket = graphQLSubscribers.get(i);
       String id = "s" + i;
       received.add(threads.submit(() -> receive(socket, id)));
     }
@@ -186,7 +186,7 @@ class WsAndGraphQLEquivalenceTest {
   }
 
   /** The first {@link #TOTAL} {@code next} frames of GraphQL operation {@code id}, data as received. */
-  static List<Delivery> receive(GraphQLTestSocket socket, String id) {
+  static List<Delivery> receive(GraphQLWsClient socket, String id) {
     List<Delivery> deliveries = new ArrayList<>();
     while (deliveries.size() < TOTAL) {
       String text = socket.nextText();
