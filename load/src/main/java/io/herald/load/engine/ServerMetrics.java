@@ -61,6 +61,11 @@ public final class ServerMetrics {
     });
   }
 
+  /** Completes with true once the nodes report at most {@code count} connections, false after {@code withinMs}. */
+  public Future<Boolean> awaitConnectionsAtMost(Vertx vertx, long count, long withinMs) {
+    return Poll.untilAsync(vertx, () -> activeConnections().map(n -> n <= count), System.currentTimeMillis() + withinMs);
+  }
+
   private Future<String> scrape(URI node) {
     return http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost(node.getHost()).setPort(node.getPort())
             .setURI("/metrics"))

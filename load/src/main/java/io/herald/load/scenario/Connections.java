@@ -12,7 +12,8 @@ import java.util.concurrent.Callable;
 @Command(name = "connections", mixinStandardHelpOptions = true,
     description = "Opens N /ws connections at R per second, each subscribing; reports connect+subscribe times,"
         + " errors, server heap before/after and per connection, and the connections the server reports.",
-    footer = {"", "Every connection is an open file: a process may hold at most its open-files limit (20,000 on"
+    footer = {"", "One unmeasured connection is opened and closed first, so the client's cold start is not counted.",
+        "", "Every connection is an open file: a process may hold at most its open-files limit (20,000 on"
         + " our machines). The tool raises no limit itself; raise it in the shell first: ulimit -n 20000"})
 public final class Connections implements Callable<Integer> {
 
@@ -26,6 +27,7 @@ public final class Connections implements Callable<Integer> {
   public Integer call() throws Exception {
     return target.run(vertx -> {
       ServerMetrics server = target.metrics(vertx);
+      ramp.warmUp(vertx, target, server);
       ServerMetrics.Snapshot before = Target.await(server.snapshot(), 30);
       Subscribers subs = ramp.subscribers(vertx, target, Target.channel("connections"));
       ramp.open(subs);

@@ -61,8 +61,8 @@ public final class Leak implements Callable<Integer> {
       errors += ramp.failed(subs);
       errorEvents += subs.errors();
       Target.await(subs.close(), 60);
-      boolean closed = Target.await(Poll.untilAsync(vertx, () -> server.activeConnections().map(n -> n <= baseline),
-          System.currentTimeMillis() + CLOSED_WITHIN_MS), CLOSED_WITHIN_MS / 1000 + 30);
+      boolean closed = Target.await(server.awaitConnectionsAtMost(vertx, baseline, CLOSED_WITHIN_MS),
+          CLOSED_WITHIN_MS / 1000 + 30);
       lingering += closed ? 0 : 1;
       if (cycle % Math.max(1, sampleEvery) == 0 || cycle == cycles) {
         Target.await(Poll.delay(vertx, settleMs), settleMs / 1000 + 30);

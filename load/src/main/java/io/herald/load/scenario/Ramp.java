@@ -1,6 +1,7 @@
 package io.herald.load.scenario;
 
 import io.herald.load.engine.Result;
+import io.herald.load.engine.ServerMetrics;
 import io.herald.load.engine.Subscribers;
 import io.vertx.core.Vertx;
 import picocli.CommandLine.Option;
@@ -29,6 +30,18 @@ public final class Ramp {
   void open(Subscribers subs) throws Exception {
     long seconds = connections / Math.max(1, perSecond) + Subscribers.SETUP_TIMEOUT_MS / 1000 + 30;
     Target.await(subs.open(connections, perSecond).otherwiseEmpty(), seconds);
+  }
+
+  /**
+   * Opens, subscribes and closes one connection that is not measured, so the first measured ones do not
+   * pay for the client's cold start (class loading, first handshake); returns when the server no longer
+   * counts it.
+   */
+  void warmUp(Vertx vertx, Target target, ServerMetrics server) throws Exception {
+    long before = Target.await(server.activeConnections(), 30);
+    Subscribers one = new Subscribers(vertx, target.urls.subList(0, 1), Subscribers.Protocol.WS, Target.channel("warm-up"));
+    Target.await(one.open(1, 0).otherwiseEmpty().compose(v -> one.close())
+        .compose(v -> server.awaitConnectionsAtMost(vertx, before, 10_000)), Subscribers.SETUP_TIMEOUT_MS / 1000 + 60);
   }
 
   /** Those of the connections whose subscription was never confirmed. */
