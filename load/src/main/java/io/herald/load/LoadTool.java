@@ -1,5 +1,9 @@
 package io.herald.load;
 
+import io.herald.load.scenario.Burst;
+import io.herald.load.scenario.Connections;
+import io.herald.load.scenario.Leak;
+import io.herald.load.scenario.Stability;
 import io.herald.load.scenario.Throughput;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -7,11 +11,16 @@ import picocli.CommandLine.Command;
 /** {@code herald load <scenario>}: Herald's load tool. */
 @Command(name = "herald load", mixinStandardHelpOptions = true, version = "Herald load 0.1.0",
     description = "Runs a load scenario against one or more Herald nodes and reports what it measured.",
-    subcommands = {Throughput.class})
+    subcommands = {Connections.class, Throughput.class, Burst.class, Stability.class, Leak.class})
 public final class LoadTool implements Runnable {
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new LoadTool()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line, with enum options such as {@code --protocol graphql} accepted in any case. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new LoadTool()).setCaseInsensitiveEnumValuesAllowed(true);
   }
 
   @Override

@@ -1,21 +1,22 @@
 package io.herald.load.engine;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+
+import java.util.function.Supplier;
 
 /**
  * One measured stretch of publishing to subscribers that are already open: a marker message proves
  * every subscription live (graphql-transport-ws has no "subscribed" reply), counting starts after it,
- * then {@code count} messages go out at {@code rate}, and the run ends when every subscriber has them
- * all or {@code drainMs} after the last answer.
+ * then {@code count} messages go out, and the stretch ends when every subscriber has them all or
+ * {@code drainMs} after the last answer.
  */
 public final class FanoutRun {
 
-  /** What a run measured. */
+  /** What a stretch measured; {@code publishSeconds} is from the first send to the last answer. */
   public record Figures(long published, long publishErrors, long notSent, long subscribers, long expected,
                         long delivered, long missing, long duplicated, long outOfOrder, double seconds,
-                        LatencyRecorder.Summary latency, LatencyRecorder recorder) {
+                        double publishSeconds, LatencyRecorder.Summary latency, LatencyRecorder recorder) {
     public double deliveryRatePct() {
       return expected == 0 ? 100.0 : 100.0 * delivered / expected;
     }
@@ -23,74 +24,87 @@ public final class FanoutRun {
     public double deliveriesPerSecond() {
       return seconds == 0 ? 0 : delivered / seconds;
     }
+
+    /** Messages answered per second of publishing. */
+    public double publishRate() {
+      return publishSeconds == 0 ? 0 : published / publishSeconds;
+    }
+
+    /** This stretch and {@code o} as one: counts and seconds added, latencies merged. */
+    public Figures plus(Figures o) {
+      LatencyRecorder merged = new LatencyRecorder();
+      merged.add(recorder);
+      merged.add(o.recorder);
+      return new Figures(published + o.published, publishErrors + o.publishErrors, notSent + o.notSent,
+          Math.max(subscribers, o.subscribers), expected + o.expected, delivered + o.delivered, missing + o.missing,
+          duplicated + o.duplicated, outOfOrder + o.outOfOrder, seconds + o.seconds, publishSeconds + o.publishSeconds,
+          merged.summary(), merged);
+    }
   }
 
   private FanoutRun() {
   }
 
+  /** Marker, then {@code count} messages at a constant {@code rate}. */
   public static Future<Figures> run(Vertx vertx, Subscribers subscribers, Publisher publisher, double rate, long count,
                                     long drainMs) {
-    return mark(vertx, subscribers, publisher, 20).compose(markerOffset -> {
-      subscribers.startCounting(markerOffset + 1);
-      long start = System.nanoTime();
-      long sentBefore = publisher.sent();
-      long errorsBefore = publisher.errors();
-      long notSentBefore = publisher.notSent();
-      return publisher.run(rate, count)
-          .compose(v -> awaitDeliveries(vertx, subscribers, count * subscribers.all().size(),
-              System.currentTimeMillis() + drainMs))
-          .map(v -> {
-            double seconds = (System.nanoTime() - start) / 1e9;
-            long last = markerOffset + count;
-            long missing = 0;
-            long dup = 0;
-            long ooo = 0;
-            for (Subscribers.Subscriber s : subscribers.all()) {
-              missing += s.ledger().missing(last);
-              dup += s.ledger().duplicated();
-              ooo += s.ledger().outOfOrder();
-            }
-            long n = subscribers.all().size();
-            return new Figures(publisher.sent() - sentBefore, publisher.errors() - errorsBefore,
-                publisher.notSent() - notSentBefore, n, count * n, subscribers.delivered(), missing, dup, ooo, seconds,
-                subscribers.latency().summary(), subscribers.latency());
-          });
-    });
+    return mark(vertx, subscribers, publisher)
+        .compose(markerOffset -> measure(vertx, subscribers, publisher, markerOffset + 1, count,
+            () -> publisher.run(rate, count), drainMs));
   }
 
   /** Publishes markers until every subscriber has confirmed; completes with the last marker's offset. */
+  public static Future<Long> mark(Vertx vertx, Subscribers subscribers, Publisher publisher) {
+    return mark(vertx, subscribers, publisher, 20);
+  }
+
+  /**
+   * Counts the deliveries of offsets {@code firstOffset .. firstOffset + count - 1} while {@code publishing}
+   * sends them (nothing else may publish to the channel meanwhile); earlier offsets are ignored.
+   */
+  public static Future<Figures> measure(Vertx vertx, Subscribers subscribers, Publisher publisher, long firstOffset,
+                                        long count, Supplier<Future<Void>> publishing, long drainMs) {
+    subscribers.startCounting(firstOffset);
+    long start = System.nanoTime();
+    long sentBefore = publisher.sent();
+    long errorsBefore = publisher.errors();
+    long notSentBefore = publisher.notSent();
+    long n = subscribers.all().size();
+    double[] publishSeconds = {0};
+    return publishing.get()
+        .compose(v -> {
+          publishSeconds[0] = (System.nanoTime() - start) / 1e9;
+          return Poll.until(vertx, () -> subscribers.delivered() >= count * n, System.currentTimeMillis() + drainMs);
+        })
+        .map(v -> {
+          long last = firstOffset + count - 1;
+          long missing = 0;
+          long dup = 0;
+          long ooo = 0;
+          for (Subscribers.Subscriber s : subscribers.all()) {
+            missing += s.ledger().missing(last);
+            dup += s.ledger().duplicated();
+            ooo += s.ledger().outOfOrder();
+          }
+          return new Figures(publisher.sent() - sentBefore, publisher.errors() - errorsBefore,
+              publisher.notSent() - notSentBefore, n, count * n, subscribers.delivered(), missing, dup, ooo,
+              (System.nanoTime() - start) / 1e9, publishSeconds[0], subscribers.latency().summary(),
+              subscribers.latency());
+        });
+  }
+
   private static Future<Long> mark(Vertx vertx, Subscribers subscribers, Publisher publisher, int triesLeft) {
-    return publisher.publishRaw("{\"marker\":true}").compose(offset -> {
-      Promise<Long> confirmed = Promise.promise();
-      long deadline = System.currentTimeMillis() + 500;
-      poll(vertx, () -> subscribers.confirmed() == subscribers.all().size(), deadline, ok -> {
-        if (ok) {
-          confirmed.complete(offset);
-        } else if (triesLeft > 1) {
-          mark(vertx, subscribers, publisher, triesLeft - 1).onComplete(confirmed);
-        } else {
-          confirmed.fail("only " + subscribers.confirmed() + " of " + subscribers.all().size() + " subscribers confirmed");
-        }
-      });
-      return confirmed.future();
-    });
-  }
-
-  private static Future<Void> awaitDeliveries(Vertx vertx, Subscribers subscribers, long expected, long deadline) {
-    Promise<Void> done = Promise.promise();
-    poll(vertx, () -> subscribers.delivered() >= expected, deadline, ok -> done.complete());
-    return done.future();
-  }
-
-  /** Checks {@code condition} every 10 ms until it holds or {@code deadline} passes. */
-  static void poll(Vertx vertx, java.util.function.BooleanSupplier condition, long deadline,
-                   io.vertx.core.Handler<Boolean> then) {
-    if (condition.getAsBoolean()) {
-      then.handle(true);
-    } else if (System.currentTimeMillis() >= deadline) {
-      then.handle(false);
-    } else {
-      vertx.setTimer(10, id -> poll(vertx, condition, deadline, then));
-    }
+    return publisher.publishRaw("{\"marker\":true}").compose(offset ->
+        Poll.until(vertx, () -> subscribers.confirmed() == subscribers.all().size(), System.currentTimeMillis() + 500)
+            .compose(ok -> {
+              if (ok) {
+                return Future.succeededFuture(offset);
+              }
+              if (triesLeft > 1) {
+                return mark(vertx, subscribers, publisher, triesLeft - 1);
+              }
+              return Future.failedFuture("only " + subscribers.confirmed() + " of " + subscribers.all().size()
+                  + " subscribers confirmed");
+            }));
   }
 }

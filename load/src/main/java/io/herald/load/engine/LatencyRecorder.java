@@ -15,7 +15,12 @@ public final class LatencyRecorder {
 
   /** Records one delivery: {@code receivedMicros - intendedMicros}, negative clock skew counted as 0. */
   public void record(long intendedMicros, long receivedMicros) {
-    histogram.recordValue(Math.max(0, Math.min(receivedMicros - intendedMicros, histogram.getHighestTrackableValue())));
+    recordMicros(receivedMicros - intendedMicros);
+  }
+
+  /** Records one duration measured elsewhere (connect + subscribe, ping to pong), clamped to 0..1 hour. */
+  public void recordMicros(long micros) {
+    histogram.recordValue(Math.max(0, Math.min(micros, histogram.getHighestTrackableValue())));
   }
 
   public void add(LatencyRecorder other) {

@@ -1,5 +1,6 @@
 package io.herald.load.engine;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Locale;
@@ -7,7 +8,7 @@ import java.util.Map;
 
 /**
  * A scenario's figures, in the order the performance report prints them; written as a terminal block
- * and as JSON.
+ * and as JSON. A list (per-burst figures, heap samples) prints one item a line.
  */
 public final class Result {
 
@@ -29,6 +30,17 @@ public final class Result {
         .put(prefix + "p99_ms", s.p99()).put(prefix + "stddev_ms", round(s.stddev()));
   }
 
+  /** A fan-out stretch's figures: publishing, delivery accounting, latency. */
+  public Result figures(FanoutRun.Figures f) {
+    return put("subscribers", f.subscribers()).put("published", f.published()).put("publish_errors", f.publishErrors())
+        .put("not_sent", f.notSent()).put("seconds", round(f.seconds()))
+        .put("throughput_deliveries_s", round(f.deliveriesPerSecond()))
+        .put("expected", f.expected()).put("delivered", f.delivered())
+        .put("delivery_rate_pct", pct(f.deliveryRatePct()))
+        .put("missing", f.missing()).put("duplicated", f.duplicated()).put("out_of_order", f.outOfOrder())
+        .latency("latency_", f.latency());
+  }
+
   public Result memory(long initialBytes, long finalBytes) {
     return put("memory_initial_mb", round(initialBytes / 1048576.0)).put("memory_final_mb", round(finalBytes / 1048576.0))
         .put("memory_growth_pct", initialBytes == 0 ? 0 : round(100.0 * (finalBytes - initialBytes) / initialBytes));
@@ -46,11 +58,23 @@ public final class Result {
   public String toText() {
     StringBuilder out = new StringBuilder("== ").append(scenario).append(" ==\n");
     for (Map.Entry<String, Object> e : fields) {
-      Object v = e.getValue();
-      String value = v instanceof Double d ? String.format(Locale.ROOT, "%.2f", d) : String.valueOf(v);
-      out.append(String.format(Locale.ROOT, "  %-26s %s%n", e.getKey(), value));
+      if (e.getValue() instanceof JsonArray list) {
+        out.append(String.format(Locale.ROOT, "  %s:%n", e.getKey()));
+        list.forEach(item -> out.append("    ").append(text(item)).append('\n'));
+      } else {
+        out.append(String.format(Locale.ROOT, "  %-26s %s%n", e.getKey(), text(e.getValue())));
+      }
     }
     return out.toString();
+  }
+
+  private static String text(Object v) {
+    return v instanceof Double d ? String.format(Locale.ROOT, "%.2f", d) : String.valueOf(v);
+  }
+
+  /** A percentage truncated to three decimals, so 99.9996% never shows as 100%. */
+  public static double pct(double v) {
+    return Math.floor(v * 1000) / 1000;
   }
 
   public static double round(double v) {

@@ -1,7 +1,9 @@
 package io.herald.load.engine;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -12,31 +14,46 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 /**
- * N subscribers of one channel, over /ws or GraphQL (graphql-transport-ws), spread round-robin over
- * the target nodes. Each keeps a {@link DeliveryLedger}; latencies go to one shared recorder, from
- * the intended send time the publisher put in {@code data.t} (epoch microseconds).
+ * N subscribers of one channel (or each of its own), over /ws or GraphQL (graphql-transport-ws), spread
+ * round-robin over the target nodes. Each keeps a {@link DeliveryLedger}; latencies go to one shared
+ * recorder, from the intended send time the publisher put in {@code data.t} (epoch microseconds).
+ * Frames the class does not handle itself (such as {@code pong}) go to the {@link #onFrame} listener.
  */
 public final class Subscribers {
 
   public enum Protocol { WS, GRAPHQL }
 
+  /** How long a subscriber may take from connecting to its subscription being confirmed. */
+  public static final long SETUP_TIMEOUT_MS = 30_000;
+
   private final Vertx vertx;
   private final List<URI> nodes;
   private final Protocol protocol;
   private final String channel;
+  private final boolean ownChannels;
   private final WebSocketClient client;
   private volatile LatencyRecorder latency = new LatencyRecorder();
   private final List<Subscriber> subscribers = new ArrayList<>();
   private final AtomicLong errors = new AtomicLong();
   private final AtomicLong lastOffsetSeen = new AtomicLong();
+  private final AtomicLong disconnects = new AtomicLong();
+  private volatile boolean closing;
+  private volatile BiConsumer<Subscriber, JsonObject> frameListener = (s, frame) -> { };
 
   public Subscribers(Vertx vertx, List<URI> nodes, Protocol protocol, String channel) {
+    this(vertx, nodes, protocol, channel, false);
+  }
+
+  /** With {@code ownChannels}, subscriber {@code i} subscribes to {@code channel-i} instead of the shared {@code channel}. */
+  public Subscribers(Vertx vertx, List<URI> nodes, Protocol protocol, String channel, boolean ownChannels) {
     this.vertx = vertx;
     this.nodes = nodes;
     this.protocol = protocol;
     this.channel = channel;
+    this.ownChannels = ownChannels;
     this.client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20)
         .setMaxMessageSize(1 << 22).setMaxConnections(100_000));
   }
@@ -47,14 +64,15 @@ public final class Subscribers {
     long intervalNanos = perSecond <= 0 ? 0 : 1_000_000_000L / perSecond;
     long start = System.nanoTime();
     for (int i = 0; i < count; i++) {
-      URI node = nodes.get((subscribers.size()) % nodes.size());
-      Subscriber s = new Subscriber();
+      int index = subscribers.size();
+      URI node = nodes.get(index % nodes.size());
+      Subscriber s = new Subscriber(ownChannels ? channel + "-" + index : channel);
       subscribers.add(s);
       long delayMs = intervalNanos == 0 ? 0 : (start + i * intervalNanos - System.nanoTime()) / 1_000_000;
       if (delayMs <= 0) {
         all.add(s.connect(node));
       } else {
-        io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+        Promise<Void> done = Promise.promise();
         vertx.setTimer(delayMs, id -> s.connect(node).onComplete(done));
         all.add(done.future());
       }
@@ -70,8 +88,26 @@ public final class Subscribers {
     return subscribers;
   }
 
+  /** Error events: failed connects or subscriptions, socket exceptions, {@code error} frames. */
   public long errors() {
     return errors.get();
+  }
+
+  /** Connections the server (or the network) closed before {@link #close}. */
+  public long disconnects() {
+    return disconnects.get();
+  }
+
+  /** Receives every frame this class does not handle itself, on the subscriber's event loop. */
+  public void onFrame(BiConsumer<Subscriber, JsonObject> listener) {
+    frameListener = listener;
+  }
+
+  /** Connect + subscribe times of the confirmed subscribers, in microseconds. */
+  public LatencyRecorder setupTimes() {
+    LatencyRecorder times = new LatencyRecorder();
+    subscribers.stream().filter(s -> s.setupNanos >= 0).forEach(s -> times.recordMicros(s.setupNanos / 1_000));
+    return times;
   }
 
   /** The highest offset any subscriber has seen. */
@@ -95,18 +131,23 @@ public final class Subscribers {
     return subscribers.stream().mapToLong(s -> s.ledger.delivered()).sum();
   }
 
+  /** Closes every socket with a close frame (not counted as disconnects), then the client. */
   public Future<Void> close() {
-    return client.close();
+    closing = true;
+    List<Future<Void>> closes = subscribers.stream().map(Subscriber::close).toList();
+    return Future.join(closes).transform(ar -> client.close());
   }
 
   /** One subscriber: its socket, its ledger and the time its subscription was confirmed. */
   public final class Subscriber {
     private volatile DeliveryLedger ledger = new DeliveryLedger(Long.MAX_VALUE);
-    private WebSocket ws;
+    private final String channel;
+    private volatile WebSocket ws;
     private long connectNanos;
-    private io.vertx.core.Promise<Void> subscribed = io.vertx.core.Promise.promise();
+    private final Promise<Void> subscribed = Promise.promise();
 
-    Subscriber() {
+    Subscriber(String channel) {
+      this.channel = channel;
     }
 
     public DeliveryLedger ledger() {
@@ -123,10 +164,17 @@ public final class Subscribers {
       if (protocol == Protocol.GRAPHQL) {
         options.addSubProtocol("graphql-transport-ws");
       }
-      io.vertx.core.http.ClientWebSocket socket = client.webSocket();
+      ClientWebSocket socket = client.webSocket();
       socket.textMessageHandler(this::onText);
-      socket.closeHandler(v -> subscribed.tryFail("closed"));
+      socket.closeHandler(v -> {
+        subscribed.tryFail("closed");
+        if (!closing) {
+          disconnects.incrementAndGet();
+        }
+      });
       socket.exceptionHandler(t -> errors.incrementAndGet());
+      long timer = vertx.setTimer(SETUP_TIMEOUT_MS, id -> subscribed.tryFail("not subscribed in time"));
+      subscribed.future().onComplete(ar -> vertx.cancelTimer(timer));
       return socket.connect(options).compose(ws -> {
         this.ws = ws;
         if (protocol == Protocol.WS) {
@@ -135,7 +183,10 @@ public final class Subscribers {
           ws.writeTextMessage(new JsonObject().put("type", "connection_init").encode());
         }
         return subscribed.future();
-      }).onFailure(t -> errors.incrementAndGet());
+      }).onFailure(t -> {
+        errors.incrementAndGet();
+        subscribed.tryFail(t);
+      });
     }
 
     private void onText(String text) {
@@ -152,10 +203,23 @@ public final class Subscribers {
         ws.writeTextMessage(new JsonObject().put("id", "1").put("type", "subscribe").put("payload", new JsonObject()
             .put("query", "subscription($c: String!) { messages(channel: $c) { offset data } }")
             .put("variables", new JsonObject().put("c", channel))).encode());
-        // graphql-transport-ws has no "subscribed": the scenario confirms GraphQL subscribers with a marker message.
+        // graphql-transport-ws has no "subscribed": open once the subscribe is sent; the marker message confirms it.
+        subscribed.tryComplete();
       } else if ("error".equals(type)) {
         errors.incrementAndGet();
+      } else {
+        frameListener.accept(this, frame);
       }
+    }
+
+    /** Sends a text frame; false when the socket is not open. */
+    public boolean send(String text) {
+      WebSocket socket = ws;
+      if (socket == null || socket.isClosed()) {
+        return false;
+      }
+      socket.writeTextMessage(text);
+      return true;
     }
 
     private void confirmed() {
@@ -176,7 +240,8 @@ public final class Subscribers {
     }
 
     public Future<Void> close() {
-      return ws == null ? Future.succeededFuture() : ws.close();
+      WebSocket socket = ws;
+      return socket == null || socket.isClosed() ? Future.succeededFuture() : socket.close();
     }
   }
 }

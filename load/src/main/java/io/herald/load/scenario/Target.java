@@ -1,6 +1,7 @@
 package io.herald.load.scenario;
 
 import io.herald.load.engine.Result;
+import io.herald.load.engine.ServerMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -34,6 +35,31 @@ public final class Target {
 
   Vertx vertx() {
     return Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
+  }
+
+  /** A scenario's measurement, given a Vert.x instance that is closed, with every client on it, afterwards. */
+  interface Body {
+    Result measure(Vertx vertx) throws Exception;
+  }
+
+  /** Runs {@code body} on a fresh Vert.x instance and reports its result; the exit code. */
+  int run(Body body) throws Exception {
+    Vertx vertx = vertx();
+    try {
+      return report(body.measure(vertx));
+    } finally {
+      await(vertx.close(), 30);
+    }
+  }
+
+  /** The nodes' /metrics, summed over every --url. */
+  ServerMetrics metrics(Vertx vertx) {
+    return new ServerMetrics(vertx, urls);
+  }
+
+  /** A channel of this run's own, so no earlier run's messages count. */
+  static String channel(String scenario) {
+    return "load:" + scenario + ":" + System.currentTimeMillis();
   }
 
   /** Waits for a scenario's future on the CLI thread, bounded. */

@@ -49,7 +49,7 @@ public final class Throughput implements Callable<Integer> {
   /** Shared with the GraphQL scenarios, which are this one with GraphQL subscribers. */
   Result run(Target target, String name, int subscriberCount, double messageRate, long count) throws Exception {
     Vertx vertx = target.vertx();
-    String channel = "load:" + name + ":" + System.currentTimeMillis();
+    String channel = Target.channel(name);
     Subscribers subs = new Subscribers(vertx, target.urls, protocol, channel);
     Publisher publisher = new Publisher(vertx, target.publishNode(), channel, publishConnections);
     ServerMetrics server = new ServerMetrics(vertx, target.publishNode());
@@ -59,7 +59,7 @@ public final class Throughput implements Callable<Integer> {
       FanoutRun.Figures f = Target.await(FanoutRun.run(vertx, subs, publisher, messageRate, count, drainMs),
           (long) (count / messageRate) + drainMs / 1000 + 120);
       long heapAfter = Target.await(server.heapUsedBytes(), 30);
-      return figures(new Result(name), f).put("protocol", protocol.name().toLowerCase())
+      return new Result(name).figures(f).put("protocol", protocol.name().toLowerCase())
           .put("target_rate_msg_s", messageRate).memory(heapBefore, heapAfter)
           .put("connection_errors", subs.errors());
     } finally {
@@ -68,15 +68,5 @@ public final class Throughput implements Callable<Integer> {
       server.close();
       vertx.close();
     }
-  }
-
-  static Result figures(Result r, FanoutRun.Figures f) {
-    return r.put("subscribers", f.subscribers()).put("published", f.published()).put("publish_errors", f.publishErrors())
-        .put("not_sent", f.notSent()).put("seconds", Result.round(f.seconds()))
-        .put("throughput_deliveries_s", Result.round(f.deliveriesPerSecond()))
-        .put("expected", f.expected()).put("delivered", f.delivered())
-        .put("delivery_rate_pct", Math.floor(f.deliveryRatePct() * 1000) / 1000)
-        .put("missing", f.missing()).put("duplicated", f.duplicated()).put("out_of_order", f.outOfOrder())
-        .latency("latency_", f.latency());
   }
 }

@@ -1,0 +1,57 @@
+package io.herald.load.scenario;
+
+import io.herald.load.engine.Result;
+import io.herald.load.engine.ServerMetrics;
+import io.herald.load.engine.Subscribers;
+import io.vertx.core.Vertx;
+import picocli.CommandLine.Option;
+
+/** The connections of the scenarios that open many /ws connections: how many, how fast, which channels. */
+public final class Ramp {
+
+  @Option(names = "--connections", description = "Connections (default ${DEFAULT-VALUE}).")
+  int connections = 100;
+
+  @Option(names = "--connect-rate", description = "New connections per second (default ${DEFAULT-VALUE}).")
+  int perSecond = 2_000;
+
+  @Option(names = "--own-channels", description = "Each connection subscribes to a channel of its own (default: one shared channel).")
+  boolean ownChannels;
+
+  String channels() {
+    return ownChannels ? "own" : "shared";
+  }
+
+  Subscribers subscribers(Vertx vertx, Target target, String channel) {
+    return new Subscribers(vertx, target.urls, Subscribers.Protocol.WS, channel, ownChannels);
+  }
+
+  /** Opens the connections and subscribes them; failures are counted by {@code subs}, not thrown. */
+  void open(Subscribers subs) throws Exception {
+    long seconds = connections / Math.max(1, perSecond) + Subscribers.SETUP_TIMEOUT_MS / 1000 + 30;
+    Target.await(subs.open(connections, perSecond).otherwiseEmpty(), seconds);
+  }
+
+  /**
+   * Opens, subscribes and closes one connection that is not measured, so the first measured ones do not
+   * pay for the client's cold start (class loading, first handshake); returns when the server no longer
+   * counts it.
+   */
+  void warmUp(Vertx vertx, Target target, ServerMetrics server) throws Exception {
+    long before = Target.await(server.activeConnections(), 30);
+    Subscribers one = new Subscribers(vertx, target.urls.subList(0, 1), Subscribers.Protocol.WS, Target.channel("warm-up"));
+    Target.await(one.open(1, 0).otherwiseEmpty().compose(v -> one.close())
+        .compose(v -> server.awaitConnectionsAtMost(vertx, before, 10_000)), Subscribers.SETUP_TIMEOUT_MS / 1000 + 60);
+  }
+
+  /** Those of the connections whose subscription was never confirmed. */
+  long failed(Subscribers subs) {
+    return connections - subs.confirmed();
+  }
+
+  /** The connections' part of a result: how they were opened and how many made it. */
+  Result figures(Result result, Subscribers subs) {
+    return result.put("connections", connections).put("connect_rate_s", perSecond).put("channels", channels())
+        .put("subscribed", subs.confirmed()).put("errors", failed(subs)).put("error_events", subs.errors());
+  }
+}
