@@ -31,7 +31,10 @@ public final class FanoutRun {
   public static Future<Figures> run(Vertx vertx, Subscribers subscribers, Publisher publisher, double rate, long count,
                                     long drainMs) {
     return mark(vertx, subscribers, publisher, 20).compose(markerOffset -> {
-      subscribers.startCounting(markerOffset + 1);
+      // The ledger's keys: Herald's offsets (the run's messages follow the marker), or for a peer without
+      // offsets the publish indexes data.i this run will use.
+      long first = subscribers.peer().keysByOffset() ? markerOffset + 1 : publisher.nextIndex();
+      subscribers.startCounting(first);
       long start = System.nanoTime();
       long sentBefore = publisher.sent();
       long errorsBefore = publisher.errors();
@@ -41,7 +44,7 @@ public final class FanoutRun {
               System.currentTimeMillis() + drainMs))
           .map(v -> {
             double seconds = (System.nanoTime() - start) / 1e9;
-            long last = markerOffset + count;
+            long last = first + count - 1;
             long missing = 0;
             long dup = 0;
             long ooo = 0;
@@ -58,7 +61,7 @@ public final class FanoutRun {
     });
   }
 
-  /** Publishes markers until every subscriber has confirmed; completes with the last marker's offset. */
+  /** Publishes markers until every subscriber has confirmed; completes with the last marker's offset (-1 if none). */
   private static Future<Long> mark(Vertx vertx, Subscribers subscribers, Publisher publisher, int triesLeft) {
     return publisher.publishRaw("{\"marker\":true}").compose(offset -> {
       Promise<Long> confirmed = Promise.promise();

@@ -1,11 +1,12 @@
 package io.herald.load.engine;
 
+import io.herald.load.peer.HeraldPeer;
+import io.herald.load.peer.Peer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 
 import java.net.URI;
@@ -14,8 +15,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * N subscribers of one channel, over /ws or GraphQL (graphql-transport-ws), spread round-robin over
- * the target nodes. Each keeps a {@link DeliveryLedger}; latencies go to one shared recorder, from
+ * N subscribers of one channel, over /ws or GraphQL (graphql-transport-ws), or a peer broker's WebSocket
+ * ({@link Peer}), spread round-robin over the target nodes. Each keeps a {@link DeliveryLedger} of the
+ * peer's message keys (Herald's offsets, or {@code data.i}); latencies go to one shared recorder, from
  * the intended send time the publisher put in {@code data.t} (epoch microseconds).
  */
 public final class Subscribers {
@@ -24,7 +26,7 @@ public final class Subscribers {
 
   private final Vertx vertx;
   private final List<URI> nodes;
-  private final Protocol protocol;
+  private final Peer peer;
   private final String channel;
   private final WebSocketClient client;
   private volatile LatencyRecorder latency = new LatencyRecorder();
@@ -32,16 +34,25 @@ public final class Subscribers {
   private final AtomicLong errors = new AtomicLong();
   private final AtomicLong lastOffsetSeen = new AtomicLong();
 
+  /** Herald subscribers over {@code protocol}. */
   public Subscribers(Vertx vertx, List<URI> nodes, Protocol protocol, String channel) {
+    this(vertx, nodes, new HeraldPeer(protocol == Protocol.GRAPHQL), channel);
+  }
+
+  public Subscribers(Vertx vertx, List<URI> nodes, Peer peer, String channel) {
     this.vertx = vertx;
     this.nodes = nodes;
-    this.protocol = protocol;
+    this.peer = peer;
     this.channel = channel;
     this.client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20)
         .setMaxMessageSize(1 << 22).setMaxConnections(100_000));
   }
 
-  /** Connects and subscribes {@code count} more subscribers, at most {@code perSecond} new ones a second. */
+  /**
+   * Connects and subscribes {@code count} more subscribers, at most {@code perSecond} new ones a second; completes
+   * when each is confirmed, or for a peer that sends no confirmation ({@link Peer#confirmsSubscription()}) when
+   * each socket is open.
+   */
   public Future<Void> open(int count, int perSecond) {
     List<Future<Void>> all = new ArrayList<>(count);
     long intervalNanos = perSecond <= 0 ? 0 : 1_000_000_000L / perSecond;
@@ -62,6 +73,10 @@ public final class Subscribers {
     return Future.join(all).mapEmpty();
   }
 
+  public Peer peer() {
+    return peer;
+  }
+
   public LatencyRecorder latency() {
     return latency;
   }
@@ -74,12 +89,15 @@ public final class Subscribers {
     return errors.get();
   }
 
-  /** The highest offset any subscriber has seen. */
+  /** The highest offset (or, for a peer without offsets, {@code data.i}) any subscriber has seen. */
   public long lastOffsetSeen() {
     return lastOffsetSeen.get();
   }
 
-  /** Counts deliveries of offsets from {@code firstOffset} on, for every subscriber (earlier ones are warm-up). */
+  /**
+   * Counts deliveries of offsets (or {@code data.i}, see {@link Peer#keysByOffset()}) from {@code firstOffset} on,
+   * for every subscriber (earlier ones are warm-up).
+   */
   public void startCounting(long firstOffset) {
     latency = new LatencyRecorder();
     subscribers.forEach(s -> s.ledger = new DeliveryLedger(firstOffset));
@@ -118,43 +136,26 @@ public final class Subscribers {
 
     Future<Void> connect(URI node) {
       connectNanos = System.nanoTime();
-      WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(node.getHost()).setPort(node.getPort())
-          .setURI(protocol == Protocol.WS ? "/ws" : "/graphql");
-      if (protocol == Protocol.GRAPHQL) {
-        options.addSubProtocol("graphql-transport-ws");
-      }
       io.vertx.core.http.ClientWebSocket socket = client.webSocket();
       socket.textMessageHandler(this::onText);
       socket.closeHandler(v -> subscribed.tryFail("closed"));
       socket.exceptionHandler(t -> errors.incrementAndGet());
-      return socket.connect(options).compose(ws -> {
+      return socket.connect(peer.subscribeOptions(node, channel)).compose(ws -> {
         this.ws = ws;
-        if (protocol == Protocol.WS) {
-          ws.writeTextMessage(new JsonObject().put("type", "subscribe").put("id", 1).put("channel", channel).encode());
-        } else {
-          ws.writeTextMessage(new JsonObject().put("type", "connection_init").encode());
-        }
-        return subscribed.future();
+        peer.openingFrames(channel).forEach(ws::writeTextMessage);
+        // Without a "subscribed" frame, the scenario's marker message confirms the subscriber later.
+        return peer.confirmsSubscription() ? subscribed.future() : Future.<Void>succeededFuture();
       }).onFailure(t -> errors.incrementAndGet());
     }
 
     private void onText(String text) {
-      JsonObject frame = new JsonObject(text);
-      String type = frame.getString("type");
-      if ("message".equals(type)) {
-        delivered(frame.getLong("offset"), frame.getValue("data"));
-      } else if ("next".equals(type)) {
-        JsonObject m = frame.getJsonObject("payload").getJsonObject("data").getJsonObject("messages");
-        delivered(m.getLong("offset"), m.getValue("data"));
-      } else if ("subscribed".equals(type)) {
-        confirmed();
-      } else if ("connection_ack".equals(type)) {
-        ws.writeTextMessage(new JsonObject().put("id", "1").put("type", "subscribe").put("payload", new JsonObject()
-            .put("query", "subscription($c: String!) { messages(channel: $c) { offset data } }")
-            .put("variables", new JsonObject().put("c", channel))).encode());
-        // graphql-transport-ws has no "subscribed": the scenario confirms GraphQL subscribers with a marker message.
-      } else if ("error".equals(type)) {
-        errors.incrementAndGet();
+      Peer.Frame frame = peer.parse(text, channel);
+      switch (frame.type()) {
+        case MESSAGE -> delivered(frame.key(), frame.data());
+        case SUBSCRIBED -> confirmed();
+        case REPLY -> ws.writeTextMessage(frame.reply());
+        case ERROR -> errors.incrementAndGet();
+        case OTHER -> { }
       }
     }
 
