@@ -1,5 +1,6 @@
 package io.herald.load;
 
+import io.herald.load.scenario.Compare;
 import io.herald.load.scenario.Throughput;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -7,7 +8,7 @@ import picocli.CommandLine.Command;
 /** {@code herald load <scenario>}: Herald's load tool. */
 @Command(name = "herald load", mixinStandardHelpOptions = true, version = "Herald load 0.1.0",
     description = "Runs a load scenario against one or more Herald nodes and reports what it measured.",
-    subcommands = {Throughput.class})
+    subcommands = {Throughput.class, Compare.class})
 public final class LoadTool implements Runnable {
 
   public static void main(String[] args) {
