@@ -4,6 +4,7 @@ import io.herald.load.scenario.Burst;
 import io.herald.load.scenario.Connections;
 import io.herald.load.scenario.Leak;
 import io.herald.load.scenario.Stability;
+import io.herald.load.scenario.Compare;
 import io.herald.load.scenario.Throughput;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
 /** {@code herald load <scenario>}: Herald's load tool. */
 @Command(name = "herald load", mixinStandardHelpOptions = true, version = "Herald load 0.1.0",
     description = "Runs a load scenario against one or more Herald nodes and reports what it measured.",
-    subcommands = {Connections.class, Throughput.class, Burst.class, Stability.class, Leak.class})
+    subcommands = {Connections.class, Throughput.class, Burst.class, Stability.class, Leak.class, Compare.class})
 public final class LoadTool implements Runnable {
 
   public static void main(String[] args) {

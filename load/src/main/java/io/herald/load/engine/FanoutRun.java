@@ -48,8 +48,11 @@ public final class FanoutRun {
   /** Marker, then {@code count} messages at a constant {@code rate}. */
   public static Future<Figures> run(Vertx vertx, Subscribers subscribers, Publisher publisher, double rate, long count,
                                     long drainMs) {
+    // The ledger's keys: Herald's offsets (the run's messages follow the marker), or for a peer without
+    // offsets the publish indexes data.i this run will use.
     return mark(vertx, subscribers, publisher)
-        .compose(markerOffset -> measure(vertx, subscribers, publisher, markerOffset + 1, count,
+        .compose(markerOffset -> measure(vertx, subscribers, publisher,
+            subscribers.peer().keysByOffset() ? markerOffset + 1 : publisher.nextIndex(), count,
             () -> publisher.run(rate, count), drainMs));
   }
 

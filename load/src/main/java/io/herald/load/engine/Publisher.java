@@ -1,23 +1,24 @@
 package io.herald.load.engine;
 
+import io.herald.load.peer.HeraldPeer;
+import io.herald.load.peer.Peer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Publishes over {@code POST /api/publish} (HTTP keep-alive) on an open model: message {@code i} is
- * due at {@code start + i / rate} whatever happened to earlier ones, and carries that intended time
- * in {@code data.t}, so a slow server shows up as latency. In-flight requests are bounded; a message
- * that finds the bound reached is counted as not sent.
+ * Publishes over {@code POST /api/publish} (HTTP keep-alive; or the {@link Peer}'s publish request) on an
+ * open model: message {@code i} is due at {@code start + i / rate} whatever happened to earlier ones, and
+ * carries that intended time in {@code data.t}, so a slow server shows up as latency. In-flight requests
+ * are bounded; a message that finds the bound reached is counted as not sent. The publish index
+ * {@code data.i} keeps counting across runs and bursts of one publisher, so it never repeats on a channel.
  */
 public final class Publisher {
 
@@ -25,6 +26,7 @@ public final class Publisher {
   public static final int MAX_IN_FLIGHT = 10_000;
 
   private final Vertx vertx;
+  private final Peer peer;
   private final URI node;
   private final String channel;
   private final HttpClient http;
@@ -33,26 +35,29 @@ public final class Publisher {
   private final AtomicLong errors = new AtomicLong();
   private final AtomicLong notSent = new AtomicLong();
   private final AtomicLong lastOffset = new AtomicLong();
+  private final AtomicLong nextIndex = new AtomicLong();
 
+  /** A publisher to Herald's {@code POST /api/publish}. */
   public Publisher(Vertx vertx, URI node, String channel, int connections) {
+    this(vertx, new HeraldPeer(false), node, channel, connections);
+  }
+
+  public Publisher(Vertx vertx, Peer peer, URI node, String channel, int connections) {
     this.vertx = vertx;
+    this.peer = peer;
     this.node = node;
     this.channel = channel;
     this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
         new PoolOptions().setHttp1MaxSize(connections));
   }
 
-  /** Publishes one message with arbitrary {@code data} JSON; completes with its offset. */
+  /** Publishes one message with arbitrary {@code data} JSON; completes with its offset (-1 if the peer has none). */
   public Future<Long> publishRaw(String dataJson) {
-    Buffer body = Buffer.buffer("{\"channel\":\"" + channel + "\",\"data\":" + dataJson + "}");
-    return http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(node.getHost()).setPort(node.getPort())
-            .setURI("/api/publish"))
+    Buffer body = peer.publishBody(channel, dataJson);
+    return http.request(peer.publishRequest(node, channel))
         .compose(req -> req.send(body))
         .compose(resp -> resp.body().map(b -> {
-          if (resp.statusCode() != 200) {
-            throw new IllegalStateException("publish answered " + resp.statusCode() + ": " + b);
-          }
-          long offset = b.toJsonObject().getLong("offset");
+          long offset = peer.publishAnswer(resp.statusCode(), b);
           lastOffset.accumulateAndGet(offset, Math::max);
           return offset;
         }));
@@ -63,11 +68,12 @@ public final class Publisher {
     Promise<Void> done = Promise.promise();
     long startMicros = Clock.micros();
     double intervalMicros = 1_000_000.0 / rate;
+    long firstIndex = nextIndex.getAndAdd(count);
     long[] next = {0};
     vertx.setPeriodic(1, id -> {
       long now = Clock.micros();
       while (next[0] < count && startMicros + (long) (next[0] * intervalMicros) <= now) {
-        send(startMicros + (long) (next[0] * intervalMicros), next[0]);
+        send(startMicros + (long) (next[0] * intervalMicros), firstIndex + next[0]);
         next[0]++;
       }
       if (next[0] >= count) {
@@ -80,12 +86,18 @@ public final class Publisher {
 
   /** Sends {@code count} messages as fast as the connections allow (bursts); intended time = now. */
   public Future<Void> burst(long count) {
+    long firstIndex = nextIndex.getAndAdd(count);
     for (long i = 0; i < count; i++) {
-      send(Clock.micros(), i);
+      send(Clock.micros(), firstIndex + i);
     }
     Promise<Void> done = Promise.promise();
     awaitAnswers(done);
     return done.future();
+  }
+
+  /** The {@code data.i} the next run's or burst's first message will carry. */
+  public long nextIndex() {
+    return nextIndex.get();
   }
 
   private void send(long intendedMicros, long index) {

@@ -1,5 +1,7 @@
 package io.herald.load.engine;
 
+import io.herald.load.peer.HeraldPeer;
+import io.herald.load.peer.Peer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -17,9 +19,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
 /**
- * N subscribers of one channel (or each of its own), over /ws or GraphQL (graphql-transport-ws), spread
- * round-robin over the target nodes. Each keeps a {@link DeliveryLedger}; latencies go to one shared
- * recorder, from the intended send time the publisher put in {@code data.t} (epoch microseconds).
+ * N subscribers of one channel (or each of its own), over /ws or GraphQL (graphql-transport-ws), or a peer
+ * broker's WebSocket ({@link Peer}), spread round-robin over the target nodes. Each keeps a
+ * {@link DeliveryLedger} of the peer's message keys (Herald's offsets, or {@code data.i}); latencies go to
+ * one shared recorder, from the intended send time the publisher put in {@code data.t} (epoch microseconds).
  * Frames the class does not handle itself (such as {@code pong}) go to the {@link #onFrame} listener.
  */
 public final class Subscribers {
@@ -31,7 +34,7 @@ public final class Subscribers {
 
   private final Vertx vertx;
   private final List<URI> nodes;
-  private final Protocol protocol;
+  private final Peer peer;
   private final String channel;
   private final boolean ownChannels;
   private final WebSocketClient client;
@@ -43,15 +46,24 @@ public final class Subscribers {
   private volatile boolean closing;
   private volatile BiConsumer<Subscriber, JsonObject> frameListener = (s, frame) -> { };
 
+  /** Herald subscribers over {@code protocol}. */
   public Subscribers(Vertx vertx, List<URI> nodes, Protocol protocol, String channel) {
     this(vertx, nodes, protocol, channel, false);
   }
 
   /** With {@code ownChannels}, subscriber {@code i} subscribes to {@code channel-i} instead of the shared {@code channel}. */
   public Subscribers(Vertx vertx, List<URI> nodes, Protocol protocol, String channel, boolean ownChannels) {
+    this(vertx, nodes, new HeraldPeer(protocol == Protocol.GRAPHQL), channel, ownChannels);
+  }
+
+  public Subscribers(Vertx vertx, List<URI> nodes, Peer peer, String channel) {
+    this(vertx, nodes, peer, channel, false);
+  }
+
+  public Subscribers(Vertx vertx, List<URI> nodes, Peer peer, String channel, boolean ownChannels) {
     this.vertx = vertx;
     this.nodes = nodes;
-    this.protocol = protocol;
+    this.peer = peer;
     this.channel = channel;
     this.ownChannels = ownChannels;
     this.client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20)
@@ -78,6 +90,10 @@ public final class Subscribers {
       }
     }
     return Future.join(all).mapEmpty();
+  }
+
+  public Peer peer() {
+    return peer;
   }
 
   public LatencyRecorder latency() {
@@ -159,11 +175,6 @@ public final class Subscribers {
 
     Future<Void> connect(URI node) {
       connectNanos = System.nanoTime();
-      WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(node.getHost()).setPort(node.getPort())
-          .setURI(protocol == Protocol.WS ? "/ws" : "/graphql");
-      if (protocol == Protocol.GRAPHQL) {
-        options.addSubProtocol("graphql-transport-ws");
-      }
       ClientWebSocket socket = client.webSocket();
       socket.textMessageHandler(this::onText);
       socket.closeHandler(v -> {
@@ -175,12 +186,12 @@ public final class Subscribers {
       socket.exceptionHandler(t -> errors.incrementAndGet());
       long timer = vertx.setTimer(SETUP_TIMEOUT_MS, id -> subscribed.tryFail("not subscribed in time"));
       subscribed.future().onComplete(ar -> vertx.cancelTimer(timer));
-      return socket.connect(options).compose(ws -> {
+      return socket.connect(peer.subscribeOptions(node, channel)).compose(ws -> {
         this.ws = ws;
-        if (protocol == Protocol.WS) {
-          ws.writeTextMessage(new JsonObject().put("type", "subscribe").put("id", 1).put("channel", channel).encode());
-        } else {
-          ws.writeTextMessage(new JsonObject().put("type", "connection_init").encode());
+        peer.openingFrames(channel).forEach(ws::writeTextMessage);
+        // Without a "subscribed" frame, the scenario's marker message confirms the subscriber later.
+        if (!peer.confirmsSubscription()) {
+          subscribed.tryComplete();
         }
         return subscribed.future();
       }).onFailure(t -> {
@@ -190,25 +201,13 @@ public final class Subscribers {
     }
 
     private void onText(String text) {
-      JsonObject frame = new JsonObject(text);
-      String type = frame.getString("type");
-      if ("message".equals(type)) {
-        delivered(frame.getLong("offset"), frame.getValue("data"));
-      } else if ("next".equals(type)) {
-        JsonObject m = frame.getJsonObject("payload").getJsonObject("data").getJsonObject("messages");
-        delivered(m.getLong("offset"), m.getValue("data"));
-      } else if ("subscribed".equals(type)) {
-        confirmed();
-      } else if ("connection_ack".equals(type)) {
-        ws.writeTextMessage(new JsonObject().put("id", "1").put("type", "subscribe").put("payload", new JsonObject()
-            .put("query", "subscription($c: String!) { messages(channel: $c) { offset data } }")
-            .put("variables", new JsonObject().put("c", channel))).encode());
-        // graphql-transport-ws has no "subscribed": open once the subscribe is sent; the marker message confirms it.
-        subscribed.tryComplete();
-      } else if ("error".equals(type)) {
-        errors.incrementAndGet();
-      } else {
-        frameListener.accept(this, frame);
+      Peer.Frame frame = peer.parse(text, channel);
+      switch (frame.type()) {
+        case MESSAGE -> delivered(frame.key(), frame.data());
+        case SUBSCRIBED -> confirmed();
+        case REPLY -> ws.writeTextMessage(frame.reply());
+        case ERROR -> errors.incrementAndGet();
+        case OTHER -> frameListener.accept(this, new JsonObject(text));
       }
     }
 

@@ -1,0 +1,100 @@
+package io.herald.load.peer;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.net.URI;
+import java.util.List;
+
+/**
+ * Herald: {@code POST /api/publish} with {@code {"channel","data"}}, answered with the message's offset;
+ * subscribers on {@code /ws} (a {@code subscribe} frame, {@code subscribed}, then {@code message} frames) or on
+ * {@code /graphql} (graphql-transport-ws: {@code connection_init}, {@code connection_ack}, {@code subscribe},
+ * {@code next}). The ledger counts channel offsets.
+ */
+public final class HeraldPeer implements Peer {
+
+  private static final String GRAPHQL_QUERY = "subscription($c: String!) { messages(channel: $c) { offset data } }";
+
+  private final boolean graphql;
+
+  /** {@code graphql} false: {@code /ws} subscribers; true: GraphQL subscribers. */
+  public HeraldPeer(boolean graphql) {
+    this.graphql = graphql;
+  }
+
+  @Override
+  public Kind kind() {
+    return Kind.HERALD;
+  }
+
+  @Override
+  public boolean keysByOffset() {
+    return true;
+  }
+
+  @Override
+  public RequestOptions publishRequest(URI node, String channel) {
+    return new RequestOptions().setMethod(HttpMethod.POST).setHost(node.getHost()).setPort(node.getPort())
+        .setURI("/api/publish");
+  }
+
+  @Override
+  public Buffer publishBody(String channel, String dataJson) {
+    return Buffer.buffer("{\"channel\":\"" + channel + "\",\"data\":" + dataJson + "}");
+  }
+
+  @Override
+  public long publishAnswer(int status, Buffer body) {
+    if (status != 200) {
+      throw new IllegalStateException("publish answered " + status + ": " + body);
+    }
+    return body.toJsonObject().getLong("offset");
+  }
+
+  @Override
+  public WebSocketConnectOptions subscribeOptions(URI node, String channel) {
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(node.getHost()).setPort(node.getPort())
+        .setURI(graphql ? "/graphql" : "/ws");
+    if (graphql) {
+      options.addSubProtocol("graphql-transport-ws");
+    }
+    return options;
+  }
+
+  @Override
+  public boolean confirmsSubscription() {
+    return !graphql;
+  }
+
+  @Override
+  public List<String> openingFrames(String channel) {
+    return List.of(graphql
+        ? new JsonObject().put("type", "connection_init").encode()
+        : new JsonObject().put("type", "subscribe").put("id", 1).put("channel", channel).encode());
+  }
+
+  @Override
+  public Frame parse(String text, String channel) {
+    JsonObject frame = new JsonObject(text);
+    String type = frame.getString("type");
+    if ("message".equals(type)) {
+      return Frame.message(frame.getLong("offset"), frame.getValue("data"));
+    } else if ("next".equals(type)) {
+      JsonObject m = frame.getJsonObject("payload").getJsonObject("data").getJsonObject("messages");
+      return Frame.message(m.getLong("offset"), m.getValue("data"));
+    } else if ("subscribed".equals(type)) {
+      return Frame.subscribed();
+    } else if ("connection_ack".equals(type)) {
+      // graphql-transport-ws has no "subscribed": the scenario confirms GraphQL subscribers with a marker message.
+      return Frame.reply(new JsonObject().put("id", "1").put("type", "subscribe").put("payload", new JsonObject()
+          .put("query", GRAPHQL_QUERY).put("variables", new JsonObject().put("c", channel))).encode());
+    } else if ("error".equals(type)) {
+      return Frame.error();
+    }
+    return Frame.other();
+  }
+}

@@ -1,0 +1,161 @@
+package io.herald.load.scenario;
+
+import io.herald.load.engine.Result;
+import io.herald.load.peer.Peer;
+import io.vertx.core.json.JsonObject;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code throughput} against Herald and against Nchan with identical parameters, one after the other, each
+ * after an unreported warm-up run; prints both blocks and Herald/Nchan ratios.
+ */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+    description = {"Runs throughput against Herald (--url) and against Nchan (--peer-url) with the same parameters,"
+        + " one after the other, and prints both results and the ratios Herald/Nchan.",
+        "Start Nchan with load/peers/nchan/run-nchan.sh start <port>; --skip-nchan runs Herald alone."})
+public final class Compare implements Callable<Integer> {
+
+  @Mixin
+  Target target;
+
+  @Option(names = "--peer-url", description = "Nchan's base URL, e.g. http://127.0.0.1:8081 (required unless --skip-nchan).")
+  URI nchanUrl;
+
+  @Option(names = "--skip-nchan", description = "Measure Herald only (for machines without nginx + libnginx-mod-nchan).")
+  boolean skipNchan;
+
+  @Option(names = "--subscribers", description = "Subscribers (default ${DEFAULT-VALUE}).")
+  int subscribers = 100;
+
+  @Option(names = "--rate", description = "Messages per second (default ${DEFAULT-VALUE}).")
+  double rate = 100;
+
+  @Option(names = "--duration", description = "Seconds of publishing, per broker (default ${DEFAULT-VALUE}).")
+  double duration = 30;
+
+  @Option(names = "--warmup", description = "Seconds of an unreported run against each broker first, same subscribers "
+      + "and rate, so neither side measures a cold JIT (default ${DEFAULT-VALUE}; 0: none).")
+  double warmup = 2;
+
+  @Option(names = "--connect-rate", description = "New subscribers per second while opening (default ${DEFAULT-VALUE}).")
+  int connectRate = 2_000;
+
+  @Option(names = "--drain-ms", description = "How long to wait for the last deliveries (default ${DEFAULT-VALUE}).")
+  long drainMs = 5_000;
+
+  @Option(names = "--publish-connections", description = "HTTP keep-alive connections of the publisher (default ${DEFAULT-VALUE}).")
+  int publishConnections = 8;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!skipNchan && nchanUrl == null) {
+      throw new ParameterException(spec.commandLine(), "compare needs --peer-url (Nchan's base URL) or --skip-nchan");
+    }
+    Result herald = measure(Peer.Kind.HERALD);
+    Result nchan = skipNchan ? null : measure(Peer.Kind.NCHAN);
+    Result ratios = ratios(herald.fields(), nchan == null ? null : nchan.fields());
+
+    System.out.print(label(herald, "herald").toText());
+    if (nchan == null) {
+      System.out.println("== throughput (nchan) ==");
+      System.out.println("  skipped (--skip-nchan)");
+    } else {
+      System.out.print(label(nchan, "nchan").toText());
+    }
+    System.out.print(ratios.toText());
+    if (target.json != null) {
+      JsonObject json = new JsonObject().put("scenario", "compare")
+          .put("parameters", new JsonObject().put("subscribers", subscribers).put("rate_msg_s", rate)
+              .put("duration_s", duration).put("warmup_s", warmup).put("publish_connections", publishConnections))
+          .put("herald", herald.fields().copy())
+          .put("nchan", nchan == null ? null : nchan.fields().copy())
+          .put("nchan_skipped", nchan == null)
+          .put("ratios", ratios.fields().copy());
+      write(json);
+    }
+    return 0;
+  }
+
+  /** An unreported warm-up, then the measured run, against one broker. */
+  private Result measure(Peer.Kind kind) throws Exception {
+    Throughput t = throughput(kind);
+    if (warmup > 0) {
+      System.err.println("compare: warming up " + kind.label() + " (" + warmup + " s)");
+      t.run(target, "throughput", subscribers, rate, Math.max(1, Math.round(rate * warmup)));
+    }
+    System.err.println("compare: measuring " + kind.label() + " (" + duration + " s)");
+    try {
+      return t.run(target, "throughput", subscribers, rate, Math.round(rate * duration));
+    } catch (Exception e) {
+      if (kind == Peer.Kind.NCHAN) {
+        throw new IllegalStateException("the Nchan run at " + nchanUrl + " failed (is it running? "
+            + "load/peers/nchan/run-nchan.sh start <port>; or pass --skip-nchan): " + e, e);
+      }
+      throw e;
+    }
+  }
+
+  private Throughput throughput(Peer.Kind kind) {
+    Throughput t = new Throughput();
+    t.peer = kind;
+    t.peerUrl = nchanUrl;
+    t.subscribers = subscribers;
+    t.rate = rate;
+    t.duration = duration;
+    t.connectRate = connectRate;
+    t.drainMs = drainMs;
+    t.publishConnections = publishConnections;
+    return t;
+  }
+
+  /**
+   * Herald / Nchan: deliveries per second (above 1 favours Herald), median and P99 latency (below 1 favours
+   * Herald), and whether the issue's target holds: Herald at least 1.0x Nchan's deliveries per second at an
+   * equal or better P99. With Nchan skipped, the block says so and has no ratios.
+   */
+  static Result ratios(JsonObject herald, JsonObject nchan) {
+    Result r = new Result("compare (herald / nchan)");
+    if (nchan == null) {
+      return r.put("nchan", "skipped");
+    }
+    Double deliveries = ratio(herald.getDouble("throughput_deliveries_s"), nchan.getDouble("throughput_deliveries_s"));
+    Double p50 = ratio(herald.getDouble("latency_median_ms"), nchan.getDouble("latency_median_ms"));
+    Double p99 = ratio(herald.getDouble("latency_p99_ms"), nchan.getDouble("latency_p99_ms"));
+    boolean met = herald.getDouble("throughput_deliveries_s") >= nchan.getDouble("throughput_deliveries_s")
+        && herald.getDouble("latency_p99_ms") <= nchan.getDouble("latency_p99_ms");
+    return r.put("deliveries_s_ratio", deliveries == null ? "n/a" : deliveries)
+        .put("p50_ratio", p50 == null ? "n/a" : p50)
+        .put("p99_ratio", p99 == null ? "n/a" : p99)
+        .put("delivery_rate_pct_herald", herald.getDouble("delivery_rate_pct"))
+        .put("delivery_rate_pct_nchan", nchan.getDouble("delivery_rate_pct"))
+        .put("target_met", met);
+  }
+
+  /** {@code a / b} to three decimals, or null when {@code b} is 0. */
+  static Double ratio(double a, double b) {
+    return b == 0 ? null : Math.round(a / b * 1000) / 1000.0;
+  }
+
+  private static Result label(Result r, String peer) {
+    Result labelled = new Result("throughput (" + peer + ")");
+    r.fields().forEach(e -> labelled.put(e.getKey(), e.getValue()));
+    return labelled;
+  }
+
+  private void write(JsonObject json) throws IOException {
+    Files.writeString(target.json, json.encodePrettily());
+  }
+}
