@@ -21,9 +21,4 @@ public final class Addresses {
   public static String sequencerShard(int shard) {
     return PREFIX + "seq." + shard;
   }
-
-  /** Node-wide control commands to gateways (disconnect, server-side unsubscribe). */
-  public static String gatewayControl() {
-    return PREFIX + "gateway.control";
-  }
 }

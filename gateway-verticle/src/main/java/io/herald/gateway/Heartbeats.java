@@ -48,11 +48,6 @@ public final class Heartbeats {
     connections.remove(connection);
   }
 
-  /** Connections of this event loop, for the drain. */
-  public int size() {
-    return connections.size();
-  }
-
   private void sweep() {
     long now = System.currentTimeMillis();
     // A sweep may close connections, which removes them from the set.

@@ -1,7 +1,6 @@
 package io.herald.gateway.impl;
 
 import io.herald.core.Addresses;
-import io.herald.core.CloseCode;
 import io.herald.core.ErrorCode;
 import io.herald.core.HeraldException;
 import io.herald.core.HistoryQuery;

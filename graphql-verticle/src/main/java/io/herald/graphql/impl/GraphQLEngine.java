@@ -21,7 +21,6 @@ import graphql.schema.idl.SchemaGenerator;
 import graphql.schema.idl.SchemaParser;
 import io.herald.core.ErrorCode;
 import io.herald.core.HeraldException;
-import io.herald.core.HistoryPage;
 import io.herald.core.HistoryQuery;
 import io.herald.core.Json;
 import io.herald.core.Message;

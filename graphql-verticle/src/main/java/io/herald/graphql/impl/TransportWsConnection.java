@@ -1,6 +1,5 @@
 package io.herald.graphql.impl;
 
-import graphql.ExecutionResult;
 import graphql.GraphQLError;
 import graphql.language.Argument;
 import graphql.language.Field;
