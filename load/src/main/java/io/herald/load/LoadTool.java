@@ -2,7 +2,11 @@ package io.herald.load;
 
 import io.herald.load.scenario.Burst;
 import io.herald.load.scenario.Connections;
+import io.herald.load.scenario.FanoutMax;
+import io.herald.load.scenario.GraphQL;
+import io.herald.load.scenario.GraphQLHighFrequency;
 import io.herald.load.scenario.Leak;
+import io.herald.load.scenario.Report;
 import io.herald.load.scenario.Stability;
 import io.herald.load.scenario.Compare;
 import io.herald.load.scenario.Throughput;
@@ -12,7 +16,8 @@ import picocli.CommandLine.Command;
 /** {@code herald load <scenario>}: Herald's load tool. */
 @Command(name = "herald load", mixinStandardHelpOptions = true, version = "Herald load 0.1.0",
     description = "Runs a load scenario against one or more Herald nodes and reports what it measured.",
-    subcommands = {Connections.class, Throughput.class, Burst.class, Stability.class, Leak.class, Compare.class})
+    subcommands = {Connections.class, Throughput.class, Burst.class, Stability.class, Leak.class, Compare.class,
+        FanoutMax.class, GraphQL.class, GraphQLHighFrequency.class, Report.class})
 public final class LoadTool implements Runnable {
 
   public static void main(String[] args) {

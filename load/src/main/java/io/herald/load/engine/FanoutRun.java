@@ -42,6 +42,9 @@ public final class FanoutRun {
     }
   }
 
+  /** A marker's offset when its publish failed (a peer without offsets answers -1). */
+  private static final long NOT_PUBLISHED = Long.MIN_VALUE;
+
   private FanoutRun() {
   }
 
@@ -97,8 +100,10 @@ public final class FanoutRun {
   }
 
   private static Future<Long> mark(Vertx vertx, Subscribers subscribers, Publisher publisher, int triesLeft) {
-    return publisher.publishRaw("{\"marker\":true}").compose(offset ->
-        Poll.until(vertx, () -> subscribers.confirmed() == subscribers.all().size(), System.currentTimeMillis() + 500)
+    // A marker whose publish failed is tried again like one not yet seen by every subscriber.
+    return publisher.publishRaw(Publisher.MARKER).otherwise(NOT_PUBLISHED).compose(offset ->
+        Poll.until(vertx, () -> offset != NOT_PUBLISHED && subscribers.confirmed() == subscribers.all().size(),
+                System.currentTimeMillis() + 500)
             .compose(ok -> {
               if (ok) {
                 return Future.succeededFuture(offset);
@@ -107,7 +112,7 @@ public final class FanoutRun {
                 return mark(vertx, subscribers, publisher, triesLeft - 1);
               }
               return Future.failedFuture("only " + subscribers.confirmed() + " of " + subscribers.all().size()
-                  + " subscribers confirmed");
+                  + " subscribers confirmed" + (offset == NOT_PUBLISHED ? " (the last marker's publish failed)" : ""));
             }));
   }
 }

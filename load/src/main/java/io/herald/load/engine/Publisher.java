@@ -9,6 +9,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
 
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,6 +25,13 @@ public final class Publisher {
 
   /** Requests allowed in flight at once before the publisher counts itself saturated. */
   public static final int MAX_IN_FLIGHT = 10_000;
+  /** The data of the marker messages that confirm subscribers before a measured stretch (no {@code t}). */
+  public static final String MARKER = "{\"marker\":true}";
+  /**
+   * How long a publish may wait for a pooled connection, and then for its answer, before it fails (counted as
+   * an error): without a bound, one request the client never sends would hold a run for ever.
+   */
+  public static final long REQUEST_TIMEOUT_MS = 30_000;
 
   private final Vertx vertx;
   private final Peer peer;
@@ -53,14 +61,36 @@ public final class Publisher {
 
   /** Publishes one message with arbitrary {@code data} JSON; completes with its offset (-1 if the peer has none). */
   public Future<Long> publishRaw(String dataJson) {
+    return post(dataJson).map(this::offset);
+  }
+
+  /** Publishes one message to Herald; completes with its answer, {@code {"channel","epoch","offset"}}. */
+  public Future<JsonObject> publishReply(String dataJson) {
+    return post(dataJson).map(answer -> {
+      offset(answer);
+      return answer.body().toJsonObject();
+    });
+  }
+
+  private record Answer(int status, Buffer body) {
+  }
+
+  /**
+   * The response's body is asked for inside the send's own callback: chained after it instead, a request made
+   * from a thread outside Vert.x (the CLI's, for a run's first marker) can lose a body that arrives in between
+   * and never complete (vert.x#4705).
+   */
+  private Future<Answer> post(String dataJson) {
     Buffer body = peer.publishBody(channel, dataJson);
-    return http.request(peer.publishRequest(node, channel))
-        .compose(req -> req.send(body))
-        .compose(resp -> resp.body().map(b -> {
-          long offset = peer.publishAnswer(resp.statusCode(), b);
-          lastOffset.accumulateAndGet(offset, Math::max);
-          return offset;
-        }));
+    return http.request(peer.publishRequest(node, channel).setConnectTimeout(REQUEST_TIMEOUT_MS)
+            .setIdleTimeout(REQUEST_TIMEOUT_MS))
+        .compose(req -> req.send(body).compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), b))));
+  }
+
+  private long offset(Answer answer) {
+    long offset = peer.publishAnswer(answer.status(), answer.body());
+    lastOffset.accumulateAndGet(offset, Math::max);
+    return offset;
   }
 
   /** Sends {@code count} messages at {@code rate} per second; completes when all have been answered. */

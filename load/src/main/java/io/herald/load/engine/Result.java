@@ -38,7 +38,16 @@ public final class Result {
         .put("expected", f.expected()).put("delivered", f.delivered())
         .put("delivery_rate_pct", pct(f.deliveryRatePct()))
         .put("missing", f.missing()).put("duplicated", f.duplicated()).put("out_of_order", f.outOfOrder())
-        .latency("latency_", f.latency());
+        .latency("latency_", f.latency()).curve("latency_curve", f.recorder().percentileCurve());
+  }
+
+  /** Points for a chart, as a list of {@code [x, y]} (the latency curve: percentile, ms). */
+  public Result curve(String name, double[][] points) {
+    JsonArray list = new JsonArray();
+    for (double[] p : points) {
+      list.add(new JsonArray().add(p[0]).add(p[1]));
+    }
+    return put(name, list);
   }
 
   public Result memory(long initialBytes, long finalBytes) {

@@ -59,6 +59,20 @@ public final class Subscribers {
     this(vertx, nodes, peer, channel, false);
   }
 
+  /**
+   * Herald subscribers over {@code protocol} whose {@link #open} ends with every subscription live and its
+   * setup timed: a /ws subscription is confirmed by {@code subscribed}; for GraphQL ones a marker is published
+   * first and each subscription asks for it back ({@code sinceOffset}), its replay being the confirmation.
+   */
+  public static Future<Subscribers> herald(Vertx vertx, List<URI> nodes, Protocol protocol, String channel,
+                                           Publisher publisher) {
+    if (protocol == Protocol.WS) {
+      return Future.succeededFuture(new Subscribers(vertx, nodes, protocol, channel));
+    }
+    return publisher.publishReply(Publisher.MARKER).map(reply -> new Subscribers(vertx, nodes,
+        HeraldPeer.graphqlReplayingAfter(reply.getString("epoch"), reply.getLong("offset") - 1), channel));
+  }
+
   public Subscribers(Vertx vertx, List<URI> nodes, Peer peer, String channel, boolean ownChannels) {
     this.vertx = vertx;
     this.nodes = nodes;

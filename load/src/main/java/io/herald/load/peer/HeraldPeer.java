@@ -18,12 +18,31 @@ import java.util.List;
 public final class HeraldPeer implements Peer {
 
   private static final String GRAPHQL_QUERY = "subscription($c: String!) { messages(channel: $c) { offset data } }";
+  private static final String GRAPHQL_REPLAY_QUERY = "subscription($c: String!, $s: Long, $e: String) "
+      + "{ messages(channel: $c, sinceOffset: $s, epoch: $e) { offset data } }";
 
   private final boolean graphql;
+  private final String replayEpoch;
+  private final long replayAfter;
 
   /** {@code graphql} false: {@code /ws} subscribers; true: GraphQL subscribers. */
   public HeraldPeer(boolean graphql) {
+    this(graphql, null, 0);
+  }
+
+  private HeraldPeer(boolean graphql, String replayEpoch, long replayAfter) {
     this.graphql = graphql;
+    this.replayEpoch = replayEpoch;
+    this.replayAfter = replayAfter;
+  }
+
+  /**
+   * GraphQL subscribers that ask for the messages after {@code offset} of {@code epoch} ({@code sinceOffset}):
+   * with a marker published just after that offset, its replay is the frame that confirms each subscription
+   * live, which graphql-transport-ws does not otherwise say.
+   */
+  public static HeraldPeer graphqlReplayingAfter(String epoch, long offset) {
+    return new HeraldPeer(true, epoch, offset);
   }
 
   @Override
@@ -67,7 +86,7 @@ public final class HeraldPeer implements Peer {
 
   @Override
   public boolean confirmsSubscription() {
-    return !graphql;
+    return !graphql || replayEpoch != null;
   }
 
   @Override
@@ -89,9 +108,14 @@ public final class HeraldPeer implements Peer {
     } else if ("subscribed".equals(type)) {
       return Frame.subscribed();
     } else if ("connection_ack".equals(type)) {
-      // graphql-transport-ws has no "subscribed": the scenario confirms GraphQL subscribers with a marker message.
+      // graphql-transport-ws has no "subscribed": a marker message (replayed, or the scenario's) confirms it.
+      JsonObject variables = new JsonObject().put("c", channel);
+      if (replayEpoch != null) {
+        variables.put("s", replayAfter).put("e", replayEpoch);
+      }
       return Frame.reply(new JsonObject().put("id", "1").put("type", "subscribe").put("payload", new JsonObject()
-          .put("query", GRAPHQL_QUERY).put("variables", new JsonObject().put("c", channel))).encode());
+          .put("query", replayEpoch != null ? GRAPHQL_REPLAY_QUERY : GRAPHQL_QUERY).put("variables", variables))
+          .encode());
     } else if ("error".equals(type)) {
       return Frame.error();
     }

@@ -60,7 +60,8 @@ public interface Peer {
   WebSocketConnectOptions subscribeOptions(URI node, String channel);
 
   /**
-   * True when the server confirms a subscription with a frame ({@link Frame.Type#SUBSCRIBED}); false when only
+   * True when the server confirms a subscription with a frame ({@link Frame.Type#SUBSCRIBED}, or a replayed
+   * marker message); false when only
    * a first message proves it live (graphql-transport-ws, Nchan), so opening a subscriber ends with its socket
    * open and the scenario's marker message confirms it.
    */

@@ -36,14 +36,8 @@ public final class Burst implements Callable<Integer> {
   @Option(names = "--subscribers", description = "Subscribers (default ${DEFAULT-VALUE}).")
   int subscribers = 100;
 
-  @Option(names = "--connect-rate", description = "New subscribers per second while opening (default ${DEFAULT-VALUE}).")
-  int connectRate = 2_000;
-
-  @Option(names = "--publish-connections", description = "HTTP keep-alive connections of the publisher (default ${DEFAULT-VALUE}).")
-  int publishConnections = 8;
-
-  @Option(names = "--drain-ms", description = "How long to wait for a burst's last deliveries (default ${DEFAULT-VALUE}).")
-  long drainMs = 5_000;
+  @Mixin
+  RunOptions options;
 
   @Override
   public Integer call() throws Exception {
@@ -53,10 +47,10 @@ public final class Burst implements Callable<Integer> {
   private Result measure(Vertx vertx) throws Exception {
     String channel = Target.channel("burst");
     Subscribers subs = new Subscribers(vertx, target.urls, Subscribers.Protocol.WS, channel);
-    Publisher publisher = new Publisher(vertx, target.publishNode(), channel, publishConnections);
+    Publisher publisher = new Publisher(vertx, target.publishNode(), channel, options.publishConnections);
     ServerMetrics server = target.metrics(vertx);
     long heapBefore = Target.await(server.heapUsedBytes(), 30);
-    Target.await(subs.open(subscribers, connectRate), subscribers / Math.max(1, connectRate) + 60);
+    Target.await(subs.open(subscribers, options.connectRate), options.openSeconds(subscribers));
     Target.await(FanoutRun.mark(vertx, subs, publisher), 60);
     JsonArray perBurst = new JsonArray();
     FanoutRun.Figures total = null;
@@ -65,7 +59,7 @@ public final class Burst implements Callable<Integer> {
         Target.await(Poll.delay(vertx, gapMs), gapMs / 1000 + 10);
       }
       FanoutRun.Figures f = Target.await(FanoutRun.measure(vertx, subs, publisher, publisher.lastOffset() + 1,
-          messages, () -> publisher.burst(messages), drainMs), drainMs / 1000 + 120);
+          messages, () -> publisher.burst(messages), options.drainMs), options.drainMs / 1000 + 120);
       perBurst.add(burst(b, f));
       total = total == null ? f : total.plus(f);
     }

@@ -47,14 +47,8 @@ public final class Compare implements Callable<Integer> {
       + "and rate, so neither side measures a cold JIT (default ${DEFAULT-VALUE}; 0: none).")
   double warmup = 2;
 
-  @Option(names = "--connect-rate", description = "New subscribers per second while opening (default ${DEFAULT-VALUE}).")
-  int connectRate = 2_000;
-
-  @Option(names = "--drain-ms", description = "How long to wait for the last deliveries (default ${DEFAULT-VALUE}).")
-  long drainMs = 5_000;
-
-  @Option(names = "--publish-connections", description = "HTTP keep-alive connections of the publisher (default ${DEFAULT-VALUE}).")
-  int publishConnections = 8;
+  @Mixin
+  RunOptions options;
 
   @Spec
   CommandSpec spec;
@@ -79,7 +73,7 @@ public final class Compare implements Callable<Integer> {
     if (target.json != null) {
       JsonObject json = new JsonObject().put("scenario", "compare")
           .put("parameters", new JsonObject().put("subscribers", subscribers).put("rate_msg_s", rate)
-              .put("duration_s", duration).put("warmup_s", warmup).put("publish_connections", publishConnections))
+              .put("duration_s", duration).put("warmup_s", warmup).put("publish_connections", options.publishConnections))
           .put("herald", herald.fields().copy())
           .put("nchan", nchan == null ? null : nchan.fields().copy())
           .put("nchan_skipped", nchan == null)
@@ -115,9 +109,7 @@ public final class Compare implements Callable<Integer> {
     t.subscribers = subscribers;
     t.rate = rate;
     t.duration = duration;
-    t.connectRate = connectRate;
-    t.drainMs = drainMs;
-    t.publishConnections = publishConnections;
+    t.options = options;
     return t;
   }
 

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -60,6 +61,16 @@ public final class Target {
   /** A channel of this run's own, so no earlier run's messages count. */
   static String channel(String scenario) {
     return "load:" + scenario + ":" + System.currentTimeMillis();
+  }
+
+  /** These options as command-line arguments, to run another scenario against the same nodes. */
+  List<String> asArguments() {
+    List<String> args = new ArrayList<>(List.of("--url", String.join(",", urls.stream().map(URI::toString).toList()),
+        "--event-loops", String.valueOf(eventLoops)));
+    if (publishUrl != null) {
+      args.addAll(List.of("--publish-url", publishUrl.toString()));
+    }
+    return args;
   }
 
   /** Waits for a scenario's future on the CLI thread, bounded. */

@@ -42,14 +42,8 @@ public final class Throughput implements Callable<Integer> {
   @Option(names = "--protocol", description = "ws or graphql (default ${DEFAULT-VALUE}).")
   Subscribers.Protocol protocol = Subscribers.Protocol.WS;
 
-  @Option(names = "--connect-rate", description = "New subscribers per second while opening (default ${DEFAULT-VALUE}).")
-  int connectRate = 2_000;
-
-  @Option(names = "--drain-ms", description = "How long to wait for the last deliveries (default ${DEFAULT-VALUE}).")
-  long drainMs = 5_000;
-
-  @Option(names = "--publish-connections", description = "HTTP keep-alive connections of the publisher (default ${DEFAULT-VALUE}).")
-  int publishConnections = 8;
+  @Mixin
+  RunOptions options = new RunOptions();
 
   @Option(names = "--peer", converter = PeerKindConverter.class, paramLabel = "herald|nchan",
       description = "Broker to measure: herald (the --url nodes, default) or nchan (--peer-url; WebSocket subscribers).")
@@ -76,6 +70,14 @@ public final class Throughput implements Callable<Integer> {
     return target.report(run(target, "throughput", subscribers, rate, Math.round(rate * duration)));
   }
 
+  /** A throughput run with GraphQL subscribers, as the GraphQL scenarios make it. */
+  static Throughput graphql(RunOptions options) {
+    Throughput t = new Throughput();
+    t.options = options;
+    t.protocol = Subscribers.Protocol.GRAPHQL;
+    return t;
+  }
+
   /** Shared with the GraphQL scenarios, which are this one with GraphQL subscribers. */
   Result run(Target target, String name, int subscriberCount, double messageRate, long count) throws Exception {
     return peer == Peer.Kind.HERALD
@@ -87,18 +89,21 @@ public final class Throughput implements Callable<Integer> {
       throws Exception {
     Vertx vertx = target.vertx();
     String channel = Target.channel(name);
-    Subscribers subs = new Subscribers(vertx, target.urls, protocol, channel);
-    Publisher publisher = new Publisher(vertx, target.publishNode(), channel, publishConnections);
+    Publisher publisher = new Publisher(vertx, target.publishNode(), channel, options.publishConnections);
     ServerMetrics server = new ServerMetrics(vertx, target.publishNode());
+    Subscribers subs = null;
     try {
       long heapBefore = Target.await(server.heapUsedBytes(), 30);
+      subs = Target.await(Subscribers.herald(vertx, target.urls, protocol, channel, publisher), 60);
       FanoutRun.Figures f = measure(vertx, subs, publisher, subscriberCount, messageRate, count);
       long heapAfter = Target.await(server.heapUsedBytes(), 30);
       return new Result(name).figures(f).put("protocol", protocol.name().toLowerCase())
           .put("target_rate_msg_s", messageRate).memory(heapBefore, heapAfter)
-          .put("connection_errors", subs.errors());
+          .put("connection_errors", subs.errors()).latency("setup_", subs.setupTimes().summary());
     } finally {
-      subs.close();
+      if (subs != null) {
+        subs.close();
+      }
       publisher.close();
       server.close();
       vertx.close();
@@ -112,7 +117,7 @@ public final class Throughput implements Callable<Integer> {
     String channel = "load-" + name + "-" + System.currentTimeMillis();
     Peer nchan = new NchanPeer();
     Subscribers subs = new Subscribers(vertx, List.of(peerUrl), nchan, channel);
-    Publisher publisher = new Publisher(vertx, nchan, peerUrl, channel, publishConnections);
+    Publisher publisher = new Publisher(vertx, nchan, peerUrl, channel, options.publishConnections);
     HttpClient status = vertx.createHttpClient();
     try {
       long shmBefore = Target.await(NchanStatus.sharedMemoryUsedBytes(status, peerUrl), 30);
@@ -132,9 +137,9 @@ public final class Throughput implements Callable<Integer> {
 
   private FanoutRun.Figures measure(Vertx vertx, Subscribers subs, Publisher publisher, int subscriberCount,
                                     double messageRate, long count) throws Exception {
-    Target.await(subs.open(subscriberCount, connectRate), 120);
-    return Target.await(FanoutRun.run(vertx, subs, publisher, messageRate, count, drainMs),
-        (long) (count / messageRate) + drainMs / 1000 + 120);
+    Target.await(subs.open(subscriberCount, options.connectRate), options.openSeconds(subscriberCount));
+    return Target.await(FanoutRun.run(vertx, subs, publisher, messageRate, count, options.drainMs),
+        options.runSeconds(count, messageRate));
   }
 
   private static Object mb(long bytes) {

@@ -1,0 +1,106 @@
+package io.herald.load.scenario;
+
+import io.herald.load.engine.FanoutRun;
+import io.herald.load.engine.HeapSamples;
+import io.herald.load.engine.Progress;
+import io.herald.load.engine.Publisher;
+import io.herald.load.engine.Result;
+import io.herald.load.engine.Subscribers;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * S subscribers stay open while the publish rate steps up; the first step that loses, duplicates or
+ * reorders a delivery (or fails to send one), or whose P99 passes the bound, ends the run. The answer is
+ * the highest rate that held, in deliveries per second (rate x subscribers).
+ */
+@Command(name = "fanout-max", mixinStandardHelpOptions = true,
+    description = "Steps the publish rate up with S subscribers until delivery drops below 100% or P99 passes a "
+        + "bound; reports each step and the highest rate that held, in deliveries per second.")
+public final class FanoutMax implements Callable<Integer> {
+
+  @Mixin
+  Target target;
+
+  @Mixin
+  RunOptions options;
+
+  @Option(names = "--subscribers", description = "Subscribers (default ${DEFAULT-VALUE}).")
+  int subscribers = 1_000;
+
+  @Option(names = "--rates", split = ",", description = "Publish rates to step through, msg/s (default ${DEFAULT-VALUE}).")
+  List<Double> rates = List.of(100.0, 250.0, 500.0, 1_000.0, 2_000.0, 4_000.0);
+
+  @Option(names = "--step-seconds", description = "Seconds of publishing per step (default ${DEFAULT-VALUE}).")
+  double stepSeconds = 10;
+
+  @Option(names = "--p99-bound-ms", description = "A step holds while its P99 is at most this (default ${DEFAULT-VALUE}).")
+  double p99BoundMs = 50;
+
+  @Option(names = "--protocol", description = "ws or graphql (default ${DEFAULT-VALUE}).")
+  Subscribers.Protocol protocol = Subscribers.Protocol.WS;
+
+  @Override
+  public Integer call() throws Exception {
+    return target.run(this::measure);
+  }
+
+  private Result measure(Vertx vertx) throws Exception {
+    String channel = Target.channel("fanout-max");
+    Publisher publisher = new Publisher(vertx, target.publishNode(), channel, options.publishConnections);
+    HeapSamples heap = new HeapSamples(target.metrics(vertx), "t_s");
+    long start = System.nanoTime();
+    Target.await(heap.take(0.0), 30);
+    Subscribers subs = Target.await(Subscribers.herald(vertx, target.urls, protocol, channel, publisher), 60);
+    Target.await(subs.open(subscribers, options.connectRate), options.openSeconds(subscribers));
+    JsonArray steps = new JsonArray();
+    FanoutRun.Figures held = null;
+    FanoutRun.Figures last = null;
+    double heldRate = 0;
+    for (double rate : rates) {
+      long count = Math.max(1, Math.round(rate * stepSeconds));
+      last = Target.await(FanoutRun.run(vertx, subs, publisher, rate, count, options.drainMs),
+          options.runSeconds(count, rate));
+      boolean holds = holds(last);
+      Target.await(heap.take(Result.round((System.nanoTime() - start) / 1e9)), 30);
+      steps.add(step(rate, last, holds));
+      Progress.line("fanout-max: %.0f msg/s x %d subscribers: %.3f%% delivered, P99 %.1f ms: %s", rate,
+          last.subscribers(), last.deliveryRatePct(), last.latency().p99(), holds ? "held" : "did not hold");
+      if (!holds) {
+        break;
+      }
+      held = last;
+      heldRate = rate;
+    }
+    FanoutRun.Figures shown = held != null ? held : last;
+    return new Result("fanout-max").put("highest_rate_held_msg_s", heldRate)
+        .put("max_deliveries_s", heldRate * subscribers).put("p99_bound_ms", p99BoundMs)
+        .put("step_seconds", stepSeconds).put("steps", steps)
+        .put("shown", held != null ? "the highest step that held" : "the first step (none held)")
+        .figures(shown).put("protocol", protocol.name().toLowerCase())
+        .memory(heap.firstHeap(), heap.lastHeap()).put("heap_samples", heap.list())
+        .put("connection_errors", subs.errors()).latency("setup_", subs.setupTimes().summary());
+  }
+
+  /** Every message sent and delivered to every subscriber once, in order, with P99 within the bound. */
+  private boolean holds(FanoutRun.Figures f) {
+    return f.notSent() == 0 && f.publishErrors() == 0 && f.missing() == 0 && f.duplicated() == 0
+        && f.outOfOrder() == 0 && f.delivered() == f.expected() && f.latency().p99() <= p99BoundMs;
+  }
+
+  private static JsonObject step(double rate, FanoutRun.Figures f, boolean holds) {
+    return new JsonObject().put("rate_msg_s", rate).put("offered_deliveries_s", rate * f.subscribers())
+        .put("deliveries_s", Result.round(f.deliveriesPerSecond()))
+        .put("delivery_rate_pct", Result.pct(f.deliveryRatePct())).put("missing", f.missing())
+        .put("duplicated", f.duplicated()).put("out_of_order", f.outOfOrder()).put("not_sent", f.notSent())
+        .put("publish_errors", f.publishErrors()).put("latency_median_ms", f.latency().median())
+        .put("latency_p99_ms", f.latency().p99()).put("latency_max_ms", f.latency().max()).put("held", holds);
+  }
+}
