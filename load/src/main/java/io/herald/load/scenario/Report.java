@@ -71,6 +71,8 @@ public final class Report implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // The runs write their JSON beside the report as they go, so the folder must exist first.
+    java.nio.file.Files.createDirectories(out.toAbsolutePath().getParent());
     ReportWriter writer = new ReportWriter(out, Targets.load(targetsPath()));
     List<Outcome> outcomes = new ArrayList<>();
     List<String> scales = quick ? List.of("report")
