@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
  * the highest rate that held, in deliveries per second (rate x subscribers).
  */
 @Command(name = "fanout-max", mixinStandardHelpOptions = true,
-    description = "Steps the publish rate up with S subscribers until delivery drops below 100% or P99 passes a "
+    description = "Steps the publish rate up with S subscribers until delivery drops below 100%% or P99 passes a "
         + "bound; reports each step and the highest rate that held, in deliveries per second.")
 public final class FanoutMax implements Callable<Integer> {
 
