@@ -50,6 +50,21 @@ class HeraldPeerTest {
   }
 
   @Test
+  void graphqlReplayingAsksForTheMessagesAfterAnOffsetAndIsConfirmedByThem() {
+    HeraldPeer replaying = HeraldPeer.graphqlReplayingAfter("e1", 41);
+
+    JsonObject payload = new JsonObject(replaying.parse("{\"type\":\"connection_ack\"}", "chat:1").reply())
+        .getJsonObject("payload");
+    assertThat(payload.getString("query")).contains("sinceOffset: $s", "epoch: $e");
+    assertThat(payload.getJsonObject("variables"))
+        .isEqualTo(new JsonObject().put("c", "chat:1").put("s", 41).put("e", "e1"));
+    // the replayed marker confirms the subscription, so opening waits for it
+    assertThat(replaying.confirmsSubscription()).isTrue();
+    assertThat(new JsonObject(graphql.parse("{\"type\":\"connection_ack\"}", "c").reply())
+        .getJsonObject("payload").getJsonObject("variables").fieldNames()).containsExactly("c");
+  }
+
+  @Test
   void graphqlNextIsKeyedByOffset() {
     Peer.Frame frame = graphql.parse("{\"id\":\"1\",\"type\":\"next\",\"payload\":{\"data\":{\"messages\":"
         + "{\"offset\":12,\"data\":{\"t\":1,\"i\":3}}}}}", "c");
