@@ -98,8 +98,10 @@ class CompareTest {
 
   private static JsonObject compare(String jsonName, String... extra) throws Exception {
     Path json = dir.resolve(jsonName);
+    // One publish connection, as in NchanThroughputTest: Nchan orders messages as their publishes arrive.
     List<String> args = new ArrayList<>(List.of("compare", "--url", "http://127.0.0.1:" + herald.port(),
-        "--subscribers", "10", "--rate", "50", "--duration", "1", "--warmup", "0.2", "--json", json.toString()));
+        "--subscribers", "10", "--rate", "50", "--duration", "1", "--warmup", "0.2", "--publish-connections", "1",
+        "--json", json.toString()));
     args.addAll(List.of(extra));
 
     assertThat(new CommandLine(new LoadTool()).execute(args.toArray(String[]::new))).isZero();

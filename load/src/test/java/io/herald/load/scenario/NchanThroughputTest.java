@@ -52,9 +52,11 @@ class NchanThroughputTest {
   void everyMessageReachesEverySubscriberByPublishIndex() throws Exception {
     Path json = dir.resolve("throughput.json");
 
+    // One publish connection: Nchan's order is the order its publishes arrive in, and over several connections
+    // a loaded machine can swap two of them, which the ledger (keyed by data.i) rightly counts as out of order.
     int exit = new CommandLine(new LoadTool()).execute("throughput", "--peer", "nchan",
         "--peer-url", nchan.url().toString(), "--subscribers", "20", "--rate", "50", "--duration", "2",
-        "--drain-ms", "5000", "--json", json.toString());
+        "--drain-ms", "5000", "--publish-connections", "1", "--json", json.toString());
 
     assertThat(exit).isZero();
     JsonObject r = new JsonObject(Files.readString(json)).getJsonObject("results");
@@ -79,7 +81,7 @@ class NchanThroughputTest {
     String channel = "load-test-" + System.nanoTime();
     NchanPeer peer = new NchanPeer();
     Subscribers subs = new Subscribers(vertx, List.of(nchan.url()), peer, channel);
-    Publisher publisher = new Publisher(vertx, peer, nchan.url(), channel, 2);
+    Publisher publisher = new Publisher(vertx, peer, nchan.url(), channel, 1); // one connection: see above
     try {
       Target.await(subs.open(5, 1000), 30);
       for (int run = 1; run <= 2; run++) {
