@@ -204,6 +204,7 @@ public abstract class BrokerContractTest {
     MessageConsumer<Message> consumer = vertx().eventBus().localConsumer(Addresses.channel(c), m -> received.add(m.body()));
     try {
       await(consumer.completion());
+      await(broker().watch(c));
       StreamPosition position = await(broker().position(c));
       published.addAll(publishMany(c, 30, 100));
       await(Future.all(published));
@@ -226,6 +227,7 @@ public abstract class BrokerContractTest {
         assertThat(m.data()).isEqualTo(sent.get(m.offset()));
       });
     } finally {
+      broker().unwatch(c);
       consumer.unregister();
     }
   }
@@ -237,6 +239,7 @@ public abstract class BrokerContractTest {
     MessageConsumer<Message> consumer = vertx().eventBus().localConsumer(Addresses.channel(c), m -> received.add(m.body()));
     try {
       await(consumer.completion());
+      await(broker().watch(c));
       Buffer data = Buffer.buffer("{\"text\":\"héllo 世界\",\"n\":[1,2.5,null]}");
       StreamPosition p = await(broker().publish(c, data));
 
@@ -248,6 +251,56 @@ public abstract class BrokerContractTest {
       assertThat(m.data().getBytes()).isEqualTo(data.getBytes());
       assertThat(m.ts()).isPositive();
     } finally {
+      broker().unwatch(c);
+      consumer.unregister();
+    }
+  }
+
+  @Test
+  void aNodeReceivesAChannelOnlyWhileItWatchesIt() {
+    String c = channel();
+    List<Object> received = new CopyOnWriteArrayList<>();
+    MessageConsumer<Object> consumer = vertx().eventBus().localConsumer(Addresses.channel(c), m -> received.add(m.body()));
+    try {
+      await(consumer.completion());
+      await(broker().publish(c, data(1)));
+      await(broker().watch(c));
+      await(broker().watch(c));
+      broker().unwatch(c);
+      await(broker().publish(c, data(2)));
+      broker().unwatch(c);
+      await(broker().position(c)); // the unwatch went ahead of it
+      await(broker().publish(c, data(3)));
+      await(broker().watch(c));
+      await(broker().publish(c, data(4)));
+
+      Awaitility.await().atMost(Duration.ofSeconds(TIMEOUT_S))
+          .until(() -> received.stream().anyMatch(m -> m instanceof Message msg && msg.offset() == 4));
+
+      assertThat(received).as("watched twice, unwatched once: still watching; then not until watched again")
+          .map(m -> ((Message) m).offset()).containsExactly(2L, 4L);
+    } finally {
+      broker().unwatch(c);
+      consumer.unregister();
+    }
+  }
+
+  @Test
+  void pushReachesTheNodesWatchingTheChannel() {
+    String c = channel();
+    List<Object> received = new CopyOnWriteArrayList<>();
+    MessageConsumer<Object> consumer = vertx().eventBus().localConsumer(Addresses.channel(c), m -> received.add(m.body()));
+    try {
+      await(consumer.completion());
+      await(broker().watch(c));
+      Buffer frame = Buffer.buffer("{\"type\":\"join\"}");
+
+      await(broker().push(c, frame));
+
+      Awaitility.await().atMost(Duration.ofSeconds(TIMEOUT_S)).until(() -> received.size() == 1);
+      assertThat(received).containsExactly(frame);
+    } finally {
+      broker().unwatch(c);
       consumer.unregister();
     }
   }

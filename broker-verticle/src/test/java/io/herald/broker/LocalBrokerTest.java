@@ -1,6 +1,6 @@
 package io.herald.broker;
 
-import io.herald.broker.impl.InMemoryHistory;
+import io.herald.broker.impl.InMemoryChannelStore;
 import io.herald.broker.impl.LocalPresence;
 import io.herald.core.Broker;
 import io.herald.core.EventBusBroker;
@@ -10,10 +10,12 @@ import io.herald.core.config.HeraldConfig;
 import io.vertx.core.Vertx;
 
 /**
- * The standalone broker against the contract: {@link BrokerVerticle} shards with {@link InMemoryHistory},
+ * The standalone broker against the contract: {@link BrokerVerticle} shards with {@link InMemoryChannelStore},
  * {@link LocalPresence}, reached through {@link EventBusBroker}, wired as {@code HeraldNode} wires them.
  */
 class LocalBrokerTest extends BrokerContractTest {
+
+  private static final String NODE = "local";
 
   private Vertx vertx;
   private Broker broker;
@@ -25,9 +27,9 @@ class LocalBrokerTest extends BrokerContractTest {
     Codecs.register(vertx.eventBus());
     int shards = config.get(HeraldConfig.BROKER_SHARDS);
     for (int shard = 0; shard < shards; shard++) {
-      await(vertx.deployVerticle(new BrokerVerticle(shard, new InMemoryHistory(config.namespaces(), System::currentTimeMillis))));
+      await(vertx.deployVerticle(new BrokerVerticle(NODE, shard, new InMemoryChannelStore(config.namespaces(), System::currentTimeMillis), false)));
     }
-    broker = new EventBusBroker(vertx, shards, TIMEOUT_S * 1000);
+    broker = new EventBusBroker(vertx, NODE, channel -> NODE, shards, TIMEOUT_S * 1000);
     presence = new LocalPresence();
   }
 

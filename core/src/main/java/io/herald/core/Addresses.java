@@ -8,17 +8,27 @@ public final class Addresses {
   private Addresses() {
   }
 
-  /** Where a channel's messages are published, in sequence, by its sequencer. */
+  /** Where a channel's messages are published inside a node, in sequence. Never crosses nodes. */
   public static String channel(String channel) {
     return PREFIX + "ch." + channel;
   }
 
-  /** Request address of the sequencer shard that owns {@code channel}. */
-  public static String sequencer(String channel, int shards) {
-    return sequencerShard(Math.floorMod(channel.hashCode(), shards));
+  /** Request address of the sequencer shard on {@code node} that owns {@code channel} there. */
+  public static String sequencer(String node, String channel, int shards) {
+    return sequencerShard(node, Math.floorMod(channel.hashCode(), shards));
   }
 
-  public static String sequencerShard(int shard) {
-    return PREFIX + "seq." + shard;
+  public static String sequencerShard(String node, int shard) {
+    return PREFIX + "seq." + node + "." + shard;
+  }
+
+  /** Where a node answers what {@code GET /api/info} reports about it. */
+  public static String info(String node) {
+    return PREFIX + "info." + node;
+  }
+
+  /** A node's inbox: the messages and pushes of the channels it watches, sent by their sequencers. */
+  public static String node(String node) {
+    return PREFIX + "node." + node;
   }
 }

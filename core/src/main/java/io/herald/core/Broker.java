@@ -6,11 +6,12 @@ import io.vertx.core.buffer.Buffer;
 /**
  * The publish side of Herald, as gateways and the GraphQL verticle see it.
  *
- * <p>Guarantees: every channel has exactly one sequencer. It gives each published message the next
- * offset of the channel's current epoch (1, 2, 3, ... without gaps), appends it to history, and only
- * then publishes it on {@link Addresses#channel(String)}; history append and publish happen in offset
- * order. So a consumer registered on the channel address before it reads {@link #position} receives
- * every message after that position, in order; anything older is in history.
+ * <p>Guarantees: every channel has exactly one sequencer at a time. It gives each published message
+ * the next offset of the channel's current epoch (1, 2, 3, ... without gaps), appends it to history,
+ * and only then sends it to every node that {@linkplain #watch watches} the channel, where it is
+ * published locally on {@link Addresses#channel(String)}; messages leave in offset order. So a node
+ * whose watch completed before it read {@link #position} receives every message after that position,
+ * in order; anything older is in history.
  */
 public interface Broker {
 
@@ -22,4 +23,17 @@ public interface Broker {
 
   /** Reads history together with the channel's position, in one step of the sequencer. */
   Future<HistoryPage> history(HistoryQuery query);
+
+  /**
+   * Makes this node receive the channel's messages on its local channel address. Watches are counted
+   * per node: the node keeps receiving until every watch is matched by an {@link #unwatch}. Completes
+   * once the channel's sequencer knows.
+   */
+  Future<Void> watch(String channel);
+
+  /** Takes back one {@link #watch}. */
+  void unwatch(String channel);
+
+  /** Sends an unsequenced frame (a presence event) to the channel's subscribers on every node. */
+  Future<Void> push(String channel, Buffer frame);
 }

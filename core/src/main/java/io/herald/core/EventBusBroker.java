@@ -8,49 +8,101 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /**
- * {@link Broker} for any verticle: sends each request to the sequencer shard that owns the channel
- * and turns failure replies back into {@link HeraldException}s.
+ * {@link Broker} of one node, for any verticle: sends each request to the sequencer shard that owns
+ * the channel (on the node {@link SequencerRouting} names) and turns failure replies back into
+ * {@link HeraldException}s. Thread-safe: every gateway event loop of the node shares it, and it counts
+ * their watches so the channel's sequencer hears of this node once.
  */
 public final class EventBusBroker implements Broker {
 
   private static final ErrorCode[] CODES = ErrorCode.values();
 
   private final EventBus bus;
+  private final String node;
+  private final SequencerRouting routing;
   private final int shards;
-  private final DeliveryOptions publish;
-  private final DeliveryOptions position;
-  private final DeliveryOptions history;
+  private final long timeoutMs;
+  /** Watched channels, guarded by itself. */
+  private final Map<String, Watch> watches = new HashMap<>();
 
-  public EventBusBroker(Vertx vertx, int shards, long timeoutMs) {
+  /**
+   * @param node    this node's id, as sequencers address its inbox
+   * @param routing the node whose sequencers own a channel
+   * @param shards  sequencer shards per node
+   */
+  public EventBusBroker(Vertx vertx, String node, SequencerRouting routing, int shards, long timeoutMs) {
     this.bus = vertx.eventBus();
+    this.node = node;
+    this.routing = routing;
     this.shards = shards;
-    this.publish = options(SequencerOp.PUBLISH, timeoutMs);
-    this.position = options(SequencerOp.POSITION, timeoutMs);
-    this.history = options(SequencerOp.HISTORY, timeoutMs);
-  }
-
-  private static DeliveryOptions options(SequencerOp op, long timeoutMs) {
-    return new DeliveryOptions().addHeader(SequencerOp.HEADER, op.name()).setSendTimeout(timeoutMs);
+    this.timeoutMs = timeoutMs;
   }
 
   @Override
   public Future<StreamPosition> publish(String channel, Buffer data) {
-    return request(channel, new PublishRequest(channel, data), publish);
+    return request(channel, new PublishRequest(channel, data), options(SequencerOp.PUBLISH));
   }
 
   @Override
   public Future<StreamPosition> position(String channel) {
-    return request(channel, channel, position);
+    return request(channel, channel, options(SequencerOp.POSITION));
   }
 
   @Override
   public Future<HistoryPage> history(HistoryQuery query) {
-    return request(query.channel(), query, history);
+    return request(query.channel(), query, options(SequencerOp.HISTORY));
+  }
+
+  @Override
+  public Future<Void> watch(String channel) {
+    synchronized (watches) {
+      Watch w = watches.computeIfAbsent(channel, c -> new Watch());
+      if (w.count++ == 0) {
+        w.tail = w.tail.transform(ar -> sendWatch(channel, SequencerOp.WATCH));
+      }
+      return w.tail;
+    }
+  }
+
+  @Override
+  public void unwatch(String channel) {
+    synchronized (watches) {
+      Watch w = watches.get(channel);
+      if (w == null || --w.count > 0) {
+        return;
+      }
+      Future<Void> unwatched = w.tail.transform(ar -> sendWatch(channel, SequencerOp.UNWATCH));
+      w.tail = unwatched;
+      unwatched.onComplete(ar -> {
+        synchronized (watches) {
+          if (w.count == 0 && w.tail == unwatched) {
+            watches.remove(channel, w);
+          }
+        }
+      });
+    }
+  }
+
+  @Override
+  public Future<Void> push(String channel, Buffer frame) {
+    return request(channel, frame, options(SequencerOp.PUSH).addHeader(SequencerOp.CHANNEL, channel));
+  }
+
+  private Future<Void> sendWatch(String channel, SequencerOp op) {
+    return request(channel, channel, options(op).addHeader(SequencerOp.NODE, node)).mapEmpty();
+  }
+
+  private DeliveryOptions options(SequencerOp op) {
+    return new DeliveryOptions().addHeader(SequencerOp.HEADER, op.name()).setSendTimeout(timeoutMs);
   }
 
   private <T> Future<T> request(String channel, Object body, DeliveryOptions options) {
-    return bus.<T>request(Addresses.sequencer(channel, shards), body, options)
+    String address = Addresses.sequencer(routing.ownerOf(channel), channel, shards);
+    return bus.<T>request(address, body, options)
         .transform(ar -> ar.succeeded() ? Future.succeededFuture(ar.result().body()) : Future.failedFuture(translate(ar.cause())));
   }
 
@@ -65,5 +117,11 @@ public final class EventBusBroker implements Broker {
       return new HeraldException(CODES[re.failureCode()], re.getMessage());
     }
     return new HeraldException(ErrorCode.INTERNAL, "broker unavailable: " + cause.getMessage());
+  }
+
+  /** How many local watches a channel has, and the chain of watch/unwatch requests sent for it. */
+  private static final class Watch {
+    int count;
+    Future<Void> tail = Future.succeededFuture();
   }
 }

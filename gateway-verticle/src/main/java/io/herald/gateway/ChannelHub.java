@@ -1,6 +1,7 @@
 package io.herald.gateway;
 
 import io.herald.core.Addresses;
+import io.herald.core.Broker;
 import io.herald.core.Message;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -15,24 +16,31 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The channels subscribed on one gateway event loop. A channel's address gets one consumer, registered
- * with its first local subscriber and removed with its last, so this loop receives each message of a
- * channel once and writes the same encoded frame to every subscriber. Used only on its event loop.
+ * The channels subscribed on one gateway event loop. A channel's local address gets one consumer,
+ * registered with its first local subscriber and removed with its last, together with a
+ * {@linkplain Broker#watch watch} that makes the channel's sequencer send this node its messages; so
+ * this loop receives each message of a channel once and writes the same encoded frame to every
+ * subscriber. Used only on its event loop.
  */
 public final class ChannelHub {
 
   private static final Logger LOG = LoggerFactory.getLogger(ChannelHub.class);
 
   private final EventBus bus;
+  private final Broker broker;
   private final HeraldMetrics metrics;
   private final Map<String, LocalChannel> channels = new HashMap<>();
 
-  public ChannelHub(EventBus bus, HeraldMetrics metrics) {
+  public ChannelHub(EventBus bus, Broker broker, HeraldMetrics metrics) {
     this.bus = bus;
+    this.broker = broker;
     this.metrics = metrics;
   }
 
-  /** Adds a subscriber; completes once the channel's consumer is registered (at once if it already was). */
+  /**
+   * Adds a subscriber; completes once the channel's consumer is registered and the sequencer knows this
+   * node watches it (at once if both already were).
+   */
   public Future<Void> join(Subscription subscription) {
     LocalChannel channel = channels.get(subscription.channel());
     if (channel == null) {
@@ -49,6 +57,7 @@ public final class ChannelHub {
     if (channel != null && channel.remove(subscription) && channel.subscribers.length == 0) {
       channels.remove(subscription.channel());
       channel.consumer.unregister();
+      broker.unwatch(subscription.channel());
       metrics.channels(-1);
     }
   }
@@ -61,7 +70,7 @@ public final class ChannelHub {
 
     LocalChannel(String name) {
       consumer = bus.localConsumer(Addresses.channel(name), message -> dispatch(message.body()));
-      registered = consumer.completion();
+      registered = consumer.completion().compose(v -> broker.watch(name));
     }
 
     void add(Subscription s) {

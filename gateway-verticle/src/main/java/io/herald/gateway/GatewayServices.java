@@ -2,20 +2,30 @@ package io.herald.gateway;
 
 import io.herald.core.Broker;
 import io.herald.core.Json;
+import io.herald.core.Membership;
 import io.herald.core.StreamPosition;
 import io.herald.core.Presence;
 import io.herald.core.config.HeraldConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 
 /**
  * What every gateway instance of a node shares: configuration, the broker and presence it talks to,
- * the registry of open connections, metrics and readiness.
+ * the cluster's members, the registry of open connections, metrics and readiness.
  */
 public record GatewayServices(String nodeId, HeraldConfig config, Broker broker, Presence presence,
-                              ConnectionRegistry connections, HeraldMetrics metrics,
+                              Membership membership, ConnectionRegistry connections, HeraldMetrics metrics,
                               PrometheusMeterRegistry meterRegistry, NodeState state) {
+
+  /** What {@code GET /api/info} reports about this node. */
+  public JsonObject nodeInfo() {
+    return new JsonObject().put("id", nodeId).put("address", state.address())
+        .put("connections", connections.size())
+        .put("subscriptions", metrics.subscriptionCount())
+        .put("uptime_s", state.uptimeSeconds());
+  }
 
   /**
    * The one publish path of every protocol (HTTP API, /ws, GraphQL): checks the channel name and the

@@ -35,7 +35,7 @@ public class GatewayVerticle extends VerticleBase {
     HeraldConfig config = services.config();
     heartbeats = new Heartbeats(vertx, config.get(HeraldConfig.WS_PING_INTERVAL_MS), config.get(HeraldConfig.WS_PONG_TIMEOUT_MS));
     heartbeats.start();
-    GatewayLoop loop = new GatewayLoop(vertx, services, new ChannelHub(vertx.eventBus(), services.metrics()), heartbeats);
+    GatewayLoop loop = new GatewayLoop(vertx, services, new ChannelHub(vertx.eventBus(), services.broker(), services.metrics()), heartbeats);
 
     Router router = Router.router(vertx);
     WebSocketEndpoint webSockets = new WebSocketEndpoint(loop, extensions);

@@ -2,16 +2,20 @@ package io.herald.gateway;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** Readiness of the node: ready once started, not ready (503) while draining. */
+/**
+ * Readiness of the node: ready once started and while its delivery canary succeeds; not ready (503)
+ * while draining or when the canary fails.
+ */
 public final class NodeState {
 
   private final AtomicBoolean ready = new AtomicBoolean();
   private final AtomicBoolean draining = new AtomicBoolean();
+  private volatile boolean delivering = true;
   private final long startedAtMs = System.currentTimeMillis();
   private volatile String address = "";
 
   public boolean ready() {
-    return ready.get() && !draining.get();
+    return ready.get() && delivering && !draining.get();
   }
 
   /** The node is serving on {@code address} (host:port actually bound). */
@@ -22,6 +26,15 @@ public final class NodeState {
 
   public String address() {
     return address;
+  }
+
+  /** Whether a message published through the broker last came back to this node (see {@link DeliveryCanary}). */
+  public void delivering(boolean delivering) {
+    this.delivering = delivering;
+  }
+
+  public boolean delivering() {
+    return delivering;
   }
 
   /** Starts draining; returns false if it had already started. */

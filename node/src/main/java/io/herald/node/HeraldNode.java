@@ -1,14 +1,26 @@
 package io.herald.node;
 
+import com.hazelcast.core.HazelcastInstance;
 import io.herald.broker.BrokerVerticle;
-import io.herald.broker.impl.InMemoryHistory;
+import io.herald.broker.NodeInbox;
+import io.herald.broker.cluster.HazelcastChannelStore;
+import io.herald.broker.cluster.HazelcastMembership;
+import io.herald.broker.cluster.HazelcastPresence;
+import io.herald.broker.cluster.PartitionRouting;
+import io.herald.broker.impl.InMemoryChannelStore;
 import io.herald.broker.impl.LocalPresence;
+import io.herald.core.Addresses;
+import io.herald.core.ChannelStore;
 import io.herald.core.CloseCode;
 import io.herald.core.EventBusBroker;
+import io.herald.core.Membership;
+import io.herald.core.Presence;
 import io.herald.core.RandomIds;
+import io.herald.core.SequencerRouting;
 import io.herald.core.codec.Codecs;
 import io.herald.core.config.HeraldConfig;
 import io.herald.gateway.ConnectionRegistry;
+import io.herald.gateway.DeliveryCanary;
 import io.herald.gateway.GatewayServices;
 import io.herald.gateway.GatewayVerticle;
 import io.herald.gateway.HeraldMetrics;
@@ -21,20 +33,24 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.IntFunction;
 
 /**
- * One running Herald node: a Vert.x instance with the sequencer shards and a gateway per event loop.
- * {@link #start} brings it up; {@link #shutdown} drains it (readiness 503, clients closed with 1001)
- * and stops it.
+ * One running Herald node: a Vert.x instance (standalone, or a member of a Hazelcast cluster) with the
+ * sequencer shards, the node's inbox, a gateway per event loop and the delivery canary. {@link #start}
+ * brings it up; {@link #shutdown} drains it (readiness 503, clients closed with 1001) and stops it,
+ * which in a cluster hands its partitions over to the other members.
  */
 public final class HeraldNode {
 
@@ -55,37 +71,75 @@ public final class HeraldNode {
 
   public static Future<HeraldNode> start(HeraldConfig config) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Vertx vertx = Vertx.builder()
+    VertxBuilder builder = Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
-    Codecs.register(vertx.eventBus());
+        .withMetrics(new MicrometerMetricsFactory(registry));
+    if (!config.get(HeraldConfig.CLUSTER)) {
+      Vertx vertx = builder.build();
+      String node = config.get(HeraldConfig.NODE_ID).isEmpty() ? RandomIds.next(8) : config.get(HeraldConfig.NODE_ID);
+      return deploy(vertx, config, registry, standalone(node, config));
+    }
+    HazelcastClusterManager manager;
+    try {
+      manager = new HazelcastClusterManager(ClusterConfig.load(config));
+    } catch (Exception e) {
+      return Future.failedFuture(new IllegalArgumentException("cluster config: " + e.getMessage(), e));
+    }
+    return builder.withClusterManager(manager).buildClustered()
+        .compose(vertx -> deploy(vertx, config, registry, clustered(vertx, manager.getHazelcastInstance(), config)));
+  }
 
-    String nodeId = config.get(HeraldConfig.NODE_ID).isEmpty() ? RandomIds.next(8) : config.get(HeraldConfig.NODE_ID);
+  /** Where a node keeps channels and presence, and how it finds a channel's sequencer. */
+  private record Backend(Membership membership, SequencerRouting routing, IntFunction<ChannelStore> storeOfShard,
+                         Presence presence, boolean clustered) {
+  }
+
+  private static Backend standalone(String node, HeraldConfig config) {
+    return new Backend(Membership.standalone(node), channel -> node,
+        shard -> new InMemoryChannelStore(config.namespaces(), System::currentTimeMillis), new LocalPresence(), false);
+  }
+
+  private static Backend clustered(Vertx vertx, HazelcastInstance hazelcast, HeraldConfig config) {
+    HazelcastChannelStore store = new HazelcastChannelStore(vertx, hazelcast, config.namespaces(), System::currentTimeMillis);
+    String member = hazelcast.getCluster().getLocalMember().getUuid().toString();
+    HazelcastPresence presence = new HazelcastPresence(vertx, hazelcast, member);
+    return new Backend(HazelcastMembership.watch(hazelcast, store, presence), new PartitionRouting(hazelcast),
+        shard -> store, presence, true);
+  }
+
+  private static Future<HeraldNode> deploy(Vertx vertx, HeraldConfig config, PrometheusMeterRegistry registry, Backend backend) {
+    Codecs.register(vertx.eventBus());
+    String member = backend.membership().self();
+    String nodeId = config.get(HeraldConfig.NODE_ID).isEmpty()
+        ? (backend.clustered() ? member.substring(0, 8) : member) : config.get(HeraldConfig.NODE_ID);
     int shards = Math.max(1, config.get(HeraldConfig.BROKER_SHARDS));
     ConnectionRegistry connections = new ConnectionRegistry();
-    GatewayServices services = new GatewayServices(nodeId, config, new EventBusBroker(vertx, shards, BROKER_TIMEOUT_MS),
-        new LocalPresence(), connections, new HeraldMetrics(registry, connections), registry, new NodeState());
+    EventBusBroker broker = new EventBusBroker(vertx, member, backend.routing(), shards, BROKER_TIMEOUT_MS);
+    NodeState state = new NodeState();
+    GatewayServices services = new GatewayServices(nodeId, config, broker, backend.presence(), backend.membership(),
+        connections, new HeraldMetrics(registry, connections), registry, state);
 
-    Future<?> brokers = Future.succeededFuture();
+    Future<?> started = NodeInbox.open(vertx.eventBus(), member);
     for (int shard = 0; shard < shards; shard++) {
       int s = shard;
-      brokers = brokers.compose(v -> vertx.deployVerticle(
-          new BrokerVerticle(s, new InMemoryHistory(config.namespaces(), System::currentTimeMillis))));
+      started = started.compose(v -> vertx.deployVerticle(new BrokerVerticle(member, s, backend.storeOfShard().apply(s), backend.clustered())));
     }
+    started = started.compose(v -> vertx.eventBus().consumer(Addresses.info(member), m -> m.reply(services.nodeInfo())).completion());
     int instances = config.get(HeraldConfig.GATEWAY_INSTANCES) > 0
         ? config.get(HeraldConfig.GATEWAY_INSTANCES) : Runtime.getRuntime().availableProcessors();
     List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
     GraphQLExtension graphQL = new GraphQLExtension(services);
-    return brokers
+    return started
         .compose(v -> vertx.deployVerticle(() -> {
           GatewayVerticle g = new GatewayVerticle(services, List.of(graphQL));
           gateways.add(g);
           return g;
         }, new DeploymentOptions().setInstances(instances)))
+        .compose(v -> vertx.deployVerticle(new DeliveryCanary(broker, state, member,
+            config.get(HeraldConfig.HEALTH_CANARY_INTERVAL_MS), config.get(HeraldConfig.HEALTH_CANARY_TIMEOUT_MS))))
         .map(id -> {
           int port = gateways.get(0).actualPort();
-          services.state().markReady(config.get(HeraldConfig.HOST) + ":" + port);
+          state.markReady(config.get(HeraldConfig.HOST) + ":" + port);
           return new HeraldNode(vertx, services, port);
         })
         .onFailure(t -> vertx.close());
@@ -104,10 +158,16 @@ public final class HeraldNode {
     return vertx;
   }
 
+  /** How many members the node's cluster has (1 standalone). */
+  public int members() {
+    return services.membership().members().size();
+  }
+
   /**
    * Drains and stops the node: readiness turns 503, new WebSockets are refused, open ones are closed
    * with 1001 so clients reconnect elsewhere; once their sockets are closed (the clients answered the
-   * close), or after {@code shutdown.drain_ms}, Vert.x is closed.
+   * close), or after {@code shutdown.drain_ms}, Vert.x is closed, which leaves the cluster gracefully
+   * (Hazelcast migrates this member's partitions, history included, before it goes).
    */
   public Future<Void> shutdown() {
     if (!services.state().startDraining()) {

@@ -1,91 +1,130 @@
 package io.herald.broker.impl;
 
-import io.herald.core.Addresses;
-import io.herald.core.RandomIds;
-import io.herald.core.History;
+import io.herald.core.ChannelStore;
+import io.herald.core.ChannelStore.Appended;
 import io.herald.core.HistoryPage;
 import io.herald.core.HistoryQuery;
 import io.herald.core.Message;
 import io.herald.core.StreamPosition;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.EventBus;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
- * The single sequencer of one channel. Every operation is chained behind the previous one, so
- * offsets are assigned, appended to history and published in order even when history is
- * asynchronous, and a position or history read reflects every publish requested before it.
+ * The sequencer of one channel on this node. Operations run one after another, so messages are
+ * appended and sent in offset order even when the store is remote, and a position or history read
+ * reflects every publish requested before it. Publishes that arrive while the store is busy are
+ * appended together in one batch (one store round trip, one backup write in a cluster). The offsets
+ * themselves come from the store, so a sequencer that took over a channel continues its sequence.
  * Used only on its shard's event loop.
  */
 public final class ChannelSequencer {
 
   private final String channel;
-  private final String address;
-  private final History history;
-  private final EventBus bus;
+  private final ChannelStore store;
+  private final Fanout fanout;
   private final LongSupplier clock;
-  private String epoch;
-  private long offset;
   private long lastUsedMs;
   /** Completes when every operation requested so far is done; never failed. */
-  private Future<Void> tail;
+  private Future<Void> tail = Future.succeededFuture();
+  /** Publishes waiting for their turn; later publishes join it until another operation is queued. */
+  private Batch open;
 
-  public ChannelSequencer(String channel, History history, EventBus bus, LongSupplier clock) {
+  public ChannelSequencer(String channel, ChannelStore store, Fanout fanout, LongSupplier clock) {
     this.channel = channel;
-    this.address = Addresses.channel(channel);
-    this.history = history;
-    this.bus = bus;
+    this.store = store;
+    this.fanout = fanout;
     this.clock = clock;
-    this.tail = history.lastPosition(channel).transform(ar -> {
-      StreamPosition last = ar.succeeded() ? ar.result() : null;
-      // Without a stored position the channel starts a new epoch: any earlier history is lost.
-      epoch = last == null ? RandomIds.epoch() : last.epoch();
-      offset = last == null ? 0 : last.offset();
-      return Future.succeededFuture();
-    });
   }
 
   public Future<StreamPosition> publish(Buffer data) {
     touch();
-    Future<StreamPosition> result = tail.compose(v -> {
-      Message message = new Message(channel, epoch, offset + 1, clock.getAsLong(), data);
-      return history.append(message).map(appended -> {
-        offset = message.offset();
-        bus.publish(address, message);
-        return new StreamPosition(epoch, offset);
-      });
+    if (open != null) {
+      return open.add(data);
+    }
+    Batch batch = new Batch();
+    open = batch;
+    Future<StreamPosition> result = batch.add(data);
+    tail = tail.transform(ar -> {
+      if (open == batch) {
+        open = null; // from here on, publishes start the next batch
+      }
+      return append(batch);
     });
-    tail = result.transform(ar -> Future.succeededFuture());
     return result;
   }
 
   public Future<StreamPosition> position() {
-    touch();
-    Future<StreamPosition> result = tail.map(v -> new StreamPosition(epoch, offset));
-    tail = result.mapEmpty();
-    return result;
+    return then(() -> store.position(channel));
   }
 
   public Future<HistoryPage> read(HistoryQuery query) {
+    return then(() -> store.read(query));
+  }
+
+  public Future<Void> watch(String node, boolean watching) {
+    return then(() -> store.watch(channel, node, watching));
+  }
+
+  /** Sends an unsequenced frame to the nodes watching the channel. */
+  public Future<Void> push(Buffer frame) {
+    return then(() -> store.watchers(channel).map(watchers -> {
+      fanout.frame(channel, frame, watchers);
+      return null;
+    }));
+  }
+
+  /**
+   * Whether nothing is queued or in flight and nothing happened since {@code sinceMs}, so the
+   * sequencer can be dropped (its state is in the store).
+   */
+  public boolean idleSince(long sinceMs) {
+    return tail.isComplete() && lastUsedMs < sinceMs;
+  }
+
+  private <T> Future<T> then(Supplier<Future<T>> operation) {
     touch();
-    Future<HistoryPage> result = tail.compose(v -> history.read(query))
-        .map(page -> page != null ? page : new HistoryPage(epoch, offset, offset + 1, List.of()));
+    open = null; // publishes requested after this operation are answered after it
+    Future<T> result = tail.transform(ar -> operation.get());
     tail = result.transform(ar -> Future.succeededFuture());
     return result;
+  }
+
+  private Future<Void> append(Batch batch) {
+    long ts = clock.getAsLong();
+    return store.append(channel, batch.data, ts).transform(ar -> {
+      if (ar.succeeded()) {
+        Appended appended = ar.result();
+        for (int i = 0; i < batch.data.size(); i++) {
+          Message message = new Message(channel, appended.epoch(), appended.firstOffset() + i, ts, batch.data.get(i));
+          fanout.message(message, appended.watchers());
+          batch.results.get(i).complete(new StreamPosition(message.epoch(), message.offset()));
+        }
+      } else {
+        batch.results.forEach(p -> p.fail(ar.cause()));
+      }
+      return Future.succeededFuture();
+    });
   }
 
   private void touch() {
     lastUsedMs = clock.getAsLong();
   }
 
-  /**
-   * Whether nothing is in flight and nothing happened since {@code sinceMs}, so the sequencer can be
-   * dropped: it is rebuilt from {@link History#lastPosition} on next use.
-   */
-  public boolean idleSince(long sinceMs) {
-    return tail.isComplete() && lastUsedMs < sinceMs;
+  private static final class Batch {
+    final List<Buffer> data = new ArrayList<>(1);
+    final List<Promise<StreamPosition>> results = new ArrayList<>(1);
+
+    Future<StreamPosition> add(Buffer d) {
+      Promise<StreamPosition> result = Promise.promise();
+      data.add(d);
+      results.add(result);
+      return result.future();
+    }
   }
 }

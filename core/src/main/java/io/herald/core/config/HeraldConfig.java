@@ -69,12 +69,28 @@ public final class HeraldConfig {
   public static final Setting<Long> GRAPHQL_INIT_TIMEOUT_MS = Setting.longValue("graphql.init_timeout_ms", 3_000,
       "A graphql-transport-ws connection must send connection_init within this time, or is closed with 4408.");
 
+  public static final Setting<Boolean> CLUSTER = Setting.bool("cluster", false,
+      "Start as a member of a Hazelcast cluster (history and presence shared, with a backup); `--cluster` sets it.");
+  public static final Setting<String> CLUSTER_CONFIG = Setting.string("cluster.config", "",
+      "Hazelcast member config (XML or YAML); empty: `cluster.xml` in the working directory, else the copy in the jar.");
+  public static final Setting<String> CLUSTER_NAME = Setting.string("cluster.name", "",
+      "Overrides the cluster name of the Hazelcast config: only members with the same name join each other.");
+  public static final Setting<Integer> CLUSTER_PORT = Setting.integer("cluster.port", 0,
+      "Overrides the first Hazelcast member port (it auto-increments when taken); 0 keeps the config's (5701).");
+  public static final Setting<String> CLUSTER_MEMBERS = Setting.string("cluster.members", "",
+      "Overrides the TCP-IP join list of the Hazelcast config: comma-separated host[:port] of members to contact.");
+  public static final Setting<Long> HEALTH_CANARY_INTERVAL_MS = Setting.longValue("health.canary_interval_ms", 5_000,
+      "How often the node publishes a probe to itself through the broker; readiness follows whether it comes back.");
+  public static final Setting<Long> HEALTH_CANARY_TIMEOUT_MS = Setting.longValue("health.canary_timeout_ms", 5_000,
+      "A probe not back within this time makes /health/ready answer 503 until one is.");
+
   public static final List<Setting<?>> SETTINGS = List.of(PORT, HOST, NODE_ID, GATEWAY_INSTANCES, BROKER_SHARDS,
       WS_MAX_FRAME_BYTES, MAX_DATA_BYTES, WS_OUTBOUND_QUEUE_BYTES, WS_MAX_SUBSCRIPTIONS, WS_PING_INTERVAL_MS,
       WS_PONG_TIMEOUT_MS, HTTP_MAX_BODY_BYTES, API_KEY, HISTORY_DEFAULT_LIMIT, SHUTDOWN_DRAIN_MS,
       NAMESPACE_HISTORY_SIZE, NAMESPACE_HISTORY_TTL_MS, NAMESPACE_CLIENT_PUBLISH, NAMESPACE_PRESENCE,
       NAMESPACE_JOIN_LEAVE, GRAPHQL_MAX_DEPTH, GRAPHQL_MAX_COMPLEXITY, GRAPHQL_MAX_FIELDS, GRAPHQL_MAX_ALIASES,
-      GRAPHQL_MAX_SUBSCRIPTIONS, GRAPHQL_INTROSPECTION, GRAPHQL_INIT_TIMEOUT_MS);
+      GRAPHQL_MAX_SUBSCRIPTIONS, GRAPHQL_INTROSPECTION, GRAPHQL_INIT_TIMEOUT_MS, CLUSTER, CLUSTER_CONFIG,
+      CLUSTER_NAME, CLUSTER_PORT, CLUSTER_MEMBERS, HEALTH_CANARY_INTERVAL_MS, HEALTH_CANARY_TIMEOUT_MS);
 
   /** Key of the per-namespace overrides object: {@code {"chat": {"history_size": 50}}}. */
   public static final String NAMESPACES_KEY = "namespaces";

@@ -1,6 +1,5 @@
 package io.herald.gateway.impl;
 
-import io.herald.core.Addresses;
 import io.herald.core.ErrorCode;
 import io.herald.core.HeraldException;
 import io.herald.core.HistoryQuery;
@@ -163,7 +162,7 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
 
   private void joinLeave(String type, String channel) {
     if (services.config().namespaces().forChannel(channel).joinLeave()) {
-      context.owner().eventBus().publish(Addresses.channel(channel), Frames.presenceEvent(type, channel, info));
+      services.broker().push(channel, Frames.presenceEvent(type, channel, info));
     }
   }
 

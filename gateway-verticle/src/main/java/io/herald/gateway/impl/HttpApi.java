@@ -1,5 +1,6 @@
 package io.herald.gateway.impl;
 
+import io.herald.core.Addresses;
 import io.herald.core.ChannelInfo;
 import io.herald.core.ErrorCode;
 import io.herald.core.HeraldException;
@@ -14,6 +15,9 @@ import io.herald.gateway.WebSocketSession;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -23,11 +27,14 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
 
 /** The backend HTTP API of PROTOCOL.md under {@code /api}. */
 public final class HttpApi {
+
+  private static final long INFO_TIMEOUT_MS = 2_000;
 
   private final GatewayServices services;
   private final int maxData;
@@ -240,11 +247,20 @@ public final class HttpApi {
     return targets;
   }
 
+  /** Every member answers for itself; one that does not answer in time is left out. */
   private Future<JsonObject> info(RoutingContext ctx) {
-    JsonObject node = new JsonObject().put("id", services.nodeId()).put("address", services.state().address())
-        .put("connections", services.connections().size())
-        .put("subscriptions", services.metrics().subscriptionCount())
-        .put("uptime_s", services.state().uptimeSeconds());
-    return Future.succeededFuture(new JsonObject().put("nodes", new JsonArray().add(node)));
+    EventBus bus = ctx.vertx().eventBus();
+    DeliveryOptions timeout = new DeliveryOptions().setSendTimeout(INFO_TIMEOUT_MS);
+    List<Future<JsonObject>> answers = services.membership().members().stream()
+        .map(member -> bus.<JsonObject>request(Addresses.info(member), null, timeout).map(Message::body))
+        .toList();
+    return Future.join(answers).transform(ar -> {
+      JsonArray nodes = new JsonArray();
+      answers.stream().filter(Future::succeeded).map(Future::result)
+          .sorted(Comparator.comparing(n -> n.getString("address")))
+          .forEach(nodes::add);
+      return Future.succeededFuture(new JsonObject().put("nodes", nodes));
+    });
   }
+
 }

@@ -1,0 +1,44 @@
+package io.herald.broker;
+
+import io.herald.broker.impl.Fanout;
+import io.herald.core.Addresses;
+import io.herald.core.Message;
+import io.herald.core.SequencerOp;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+
+/**
+ * A node's inbox: receives the messages and presence frames other nodes' sequencers send it for the
+ * channels it watches (one copy per node) and publishes each on the local channel address, where every
+ * gateway event loop with subscribers has a consumer.
+ */
+public final class NodeInbox {
+
+  private final MessageConsumer<Object> consumer;
+
+  private NodeInbox(MessageConsumer<Object> consumer) {
+    this.consumer = consumer;
+  }
+
+  /** Registers the inbox of {@code node} cluster-wide; completes once other nodes can reach it. */
+  public static Future<NodeInbox> open(EventBus bus, String node) {
+    MessageConsumer<Object> consumer = bus.consumer(Addresses.node(node), delivery -> {
+      Object body = delivery.body();
+      if (body instanceof Message message) {
+        bus.publish(Addresses.channel(message.channel()), message, Fanout.LOCAL);
+      } else if (body instanceof Buffer frame) {
+        String channel = delivery.headers().get(SequencerOp.CHANNEL);
+        if (channel != null) {
+          bus.publish(Addresses.channel(channel), frame, Fanout.LOCAL);
+        }
+      }
+    });
+    return consumer.completion().map(v -> new NodeInbox(consumer));
+  }
+
+  public Future<Void> close() {
+    return consumer.unregister();
+  }
+}

@@ -1,0 +1,56 @@
+package io.herald.broker.cluster;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastInstance;
+import io.herald.core.Membership;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * The Hazelcast cluster as Herald sees it: member ids are Hazelcast member UUIDs. When a member leaves
+ * or dies, every survivor removes it from channel watchers and presence (idempotent, so it does not
+ * matter that all of them do).
+ */
+public final class HazelcastMembership implements Membership {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HazelcastMembership.class);
+
+  private final HazelcastInstance hazelcast;
+
+  private HazelcastMembership(HazelcastInstance hazelcast) {
+    this.hazelcast = hazelcast;
+  }
+
+  /** Watches the cluster and cleans up after members that go away. */
+  public static HazelcastMembership watch(HazelcastInstance hazelcast, HazelcastChannelStore store, HazelcastPresence presence) {
+    hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+        LOG.info("member joined: {}", event.getMember());
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        String id = event.getMember().getUuid().toString();
+        LOG.info("member left: {}; removing its watches and presence", event.getMember());
+        store.forgetNode(id).onFailure(t -> LOG.warn("could not remove the watches of member {}", id, t));
+        presence.forgetMember(id).onFailure(t -> LOG.warn("could not remove the presence of member {}", id, t));
+      }
+    });
+    return new HazelcastMembership(hazelcast);
+  }
+
+  @Override
+  public String self() {
+    return hazelcast.getCluster().getLocalMember().getUuid().toString();
+  }
+
+  @Override
+  public List<String> members() {
+    return hazelcast.getCluster().getMembers().stream().map(Member::getUuid).map(Object::toString).toList();
+  }
+}

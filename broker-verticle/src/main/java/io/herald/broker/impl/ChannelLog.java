@@ -1,0 +1,169 @@
+package io.herald.broker.impl;
+
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.DataSerializable;
+import io.herald.core.HistoryPage;
+import io.herald.core.HistoryQuery;
+import io.herald.core.Message;
+import io.herald.core.StreamPosition;
+import io.vertx.core.buffer.Buffer;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything kept about one channel: epoch, latest offset, the recent messages (bounded by its
+ * namespace's history size and TTL, fixed when the channel starts) and the nodes watching it. Both
+ * stores use it: the in-memory one in a map, the Hazelcast one as a map entry changed only by entry
+ * processors on the partition's thread. Not thread-safe.
+ */
+public final class ChannelLog implements DataSerializable {
+
+  private String channel;
+  private String epoch;
+  private long latest;
+  private int historySize;
+  private long ttlMs;
+  private long lastAppendMs;
+  private ArrayDeque<Message> messages = new ArrayDeque<>();
+  /** A handful of nodes at most: a list beats a set here. */
+  private List<String> watchers = new ArrayList<>(2);
+
+  /** For Hazelcast's deserialization only. */
+  public ChannelLog() {
+  }
+
+  /** A channel that starts {@code epoch} at offset 0 at {@code now}, keeping its namespace's history. */
+  public ChannelLog(String channel, String epoch, int historySize, long ttlMs, long now) {
+    this.channel = channel;
+    this.epoch = epoch;
+    this.historySize = historySize;
+    this.ttlMs = ttlMs;
+    this.lastAppendMs = now;
+  }
+
+  public StreamPosition position() {
+    return new StreamPosition(epoch, latest);
+  }
+
+  /** Appends {@code data} with the next offsets; returns the first one. */
+  public long append(List<Buffer> data, long ts) {
+    long first = latest + 1;
+    for (Buffer d : data) {
+      latest++;
+      if (historySize > 0) {
+        messages.addLast(new Message(channel, epoch, latest, ts, d));
+        if (messages.size() > historySize) {
+          messages.removeFirst();
+        }
+      }
+    }
+    lastAppendMs = ts;
+    expire(ts);
+    return first;
+  }
+
+  /** The messages {@code query} asks for that have not expired by {@code now}, with the position. */
+  public HistoryPage read(HistoryQuery query, long now) {
+    long oldestKept = now - ttlMs;
+    List<Message> live = new ArrayList<>(Math.min(query.limit(), messages.size()));
+    long earliest = latest + 1;
+    for (Message m : messages) {
+      if (m.ts() >= oldestKept) {
+        earliest = Math.min(earliest, m.offset());
+        if (query.afterOffset() == HistoryQuery.LATEST || m.offset() > query.afterOffset()) {
+          live.add(m);
+        }
+      }
+    }
+    List<Message> page;
+    if (query.afterOffset() == HistoryQuery.LATEST) {
+      page = live.subList(Math.max(0, live.size() - query.limit()), live.size());
+    } else {
+      page = live.subList(0, Math.min(query.limit(), live.size()));
+    }
+    return new HistoryPage(epoch, latest, earliest, List.copyOf(page));
+  }
+
+  /** Adds or removes a watching node; returns whether that changed anything. */
+  public boolean watch(String node, boolean watching) {
+    if (watching) {
+      if (watchers.contains(node)) {
+        return false;
+      }
+      watchers.add(node);
+      return true;
+    }
+    return watchers.remove(node);
+  }
+
+  public List<String> watchers() {
+    return List.copyOf(watchers);
+  }
+
+  /**
+   * Drops expired messages; returns whether the channel can be forgotten: no messages, no watchers and
+   * no append for longer than the TTL (its next message then starts a new epoch).
+   */
+  public boolean sweep(long now) {
+    expire(now);
+    return messages.isEmpty() && watchers.isEmpty() && now - lastAppendMs > ttlMs;
+  }
+
+  private void expire(long now) {
+    long oldestKept = now - ttlMs;
+    while (!messages.isEmpty() && messages.peekFirst().ts() < oldestKept) {
+      messages.removeFirst();
+    }
+  }
+
+  @Override
+  public void writeData(ObjectDataOutput out) throws IOException {
+    out.writeString(channel);
+    out.writeString(epoch);
+    out.writeLong(latest);
+    out.writeInt(historySize);
+    out.writeLong(ttlMs);
+    out.writeLong(lastAppendMs);
+    out.writeInt(messages.size());
+    for (Message m : messages) {
+      out.writeLong(m.offset());
+      out.writeLong(m.ts());
+      out.writeByteArray(m.data().getBytes());
+    }
+    out.writeInt(watchers.size());
+    for (String w : watchers) {
+      out.writeString(w);
+    }
+  }
+
+  @Override
+  public void readData(ObjectDataInput in) throws IOException {
+    channel = in.readString();
+    epoch = in.readString();
+    latest = in.readLong();
+    historySize = in.readInt();
+    ttlMs = in.readLong();
+    lastAppendMs = in.readLong();
+    int count = in.readInt();
+    messages = new ArrayDeque<>(count);
+    for (int i = 0; i < count; i++) {
+      long offset = in.readLong();
+      long ts = in.readLong();
+      messages.addLast(new Message(channel, epoch, offset, ts, Buffer.buffer(in.readByteArray())));
+    }
+    int watching = in.readInt();
+    watchers = new ArrayList<>(Math.max(2, watching));
+    for (int i = 0; i < watching; i++) {
+      watchers.add(in.readString());
+    }
+  }
+
+  /** Messages held, expired or not. */
+  public int size() {
+    return messages.size();
+  }
+}

@@ -1,0 +1,48 @@
+package io.herald.core;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+
+import java.util.List;
+
+/**
+ * What Herald keeps about each channel: its epoch and latest offset, its recent messages (bounded by
+ * the namespace's history size and TTL) and the nodes watching it. Only sequencers call it, one
+ * operation of a channel at a time; offsets are assigned here, so whoever appends continues the
+ * channel's sequence. In memory in standalone mode; in cluster mode one Hazelcast map entry per
+ * channel, on the channel's partition owner with a backup, so all of it survives a node's death.
+ */
+public interface ChannelStore {
+
+  /**
+   * Appends messages with the channel's next offsets (a channel the store does not know starts a new
+   * epoch at 1) and reports who watches the channel at that moment.
+   */
+  Future<Appended> append(String channel, List<Buffer> data, long ts);
+
+  /** The channel's epoch and latest offset; a channel the store does not know starts a new epoch at 0. */
+  Future<StreamPosition> position(String channel);
+
+  /** Messages and the channel's position, read in one step; an unknown channel starts a new epoch. */
+  Future<HistoryPage> read(HistoryQuery query);
+
+  /** Adds {@code node} to the nodes that receive the channel's messages, or removes it. */
+  Future<Void> watch(String channel, String node, boolean watching);
+
+  /** The nodes watching the channel (none for an unknown channel). */
+  Future<List<String>> watchers(String channel);
+
+  /** Removes {@code node} from every channel's watchers: it left the cluster. */
+  Future<Void> forgetNode(String node);
+
+  /** Drops expired messages and forgets idle, unwatched channels; sequencers call it periodically. */
+  default void sweep() {
+  }
+
+  /**
+   * The result of an append: the messages got offsets {@code firstOffset, firstOffset + 1, ...} of
+   * {@code epoch}, and {@code watchers} are the nodes to send them to.
+   */
+  record Appended(String epoch, long firstOffset, List<String> watchers) {
+  }
+}

@@ -1,0 +1,55 @@
+package io.herald.node;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.TcpIpConfig;
+import io.herald.core.config.HeraldConfig;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * The Hazelcast member config of a clustered node: {@code cluster.config} if set, else {@code cluster.xml}
+ * in the working directory, else the copy of the repository's {@code cluster.xml} inside the jar; then the
+ * {@code cluster.name}, {@code cluster.port} and {@code cluster.members} overrides.
+ */
+final class ClusterConfig {
+
+  static final String FILE = "cluster.xml";
+
+  private ClusterConfig() {
+  }
+
+  static Config load(HeraldConfig config) throws IOException {
+    Config hazelcast = read(config.get(HeraldConfig.CLUSTER_CONFIG));
+    if (!config.get(HeraldConfig.CLUSTER_NAME).isEmpty()) {
+      hazelcast.setClusterName(config.get(HeraldConfig.CLUSTER_NAME));
+    }
+    if (config.get(HeraldConfig.CLUSTER_PORT) > 0) {
+      hazelcast.getNetworkConfig().setPort(config.get(HeraldConfig.CLUSTER_PORT));
+    }
+    if (!config.get(HeraldConfig.CLUSTER_MEMBERS).isEmpty()) {
+      TcpIpConfig tcpIp = hazelcast.getNetworkConfig().getJoin().getTcpIpConfig();
+      tcpIp.setEnabled(true).setMembers(Arrays.stream(config.get(HeraldConfig.CLUSTER_MEMBERS).split(","))
+          .map(String::trim).filter(m -> !m.isEmpty()).toList());
+    }
+    return hazelcast;
+  }
+
+  private static Config read(String path) throws IOException {
+    if (!path.isEmpty()) {
+      return Config.loadFromFile(Path.of(path).toFile());
+    }
+    if (Files.isRegularFile(Path.of(FILE))) {
+      return Config.loadFromFile(Path.of(FILE).toFile());
+    }
+    try (InputStream packaged = ClusterConfig.class.getClassLoader().getResourceAsStream(FILE)) {
+      if (packaged == null) {
+        throw new IOException(FILE + " is neither in the working directory nor in the jar");
+      }
+      return Config.loadFromStream(packaged);
+    }
+  }
+}
