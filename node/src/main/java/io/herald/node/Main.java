@@ -27,6 +27,9 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--host", description = "Interface to bind (default 0.0.0.0, env HERALD_HOST).")
   String host;
 
+  @Option(names = "--cluster", description = "Join a Hazelcast cluster (cluster.xml; env HERALD_CLUSTER=true).")
+  boolean cluster;
+
   @Option(names = "--config", description = "JSON config file (dotted keys, plus \"namespaces\").")
   Path configFile;
 
@@ -91,12 +94,16 @@ public final class Main implements Callable<Integer> {
     if (host != null) {
       all.put(HeraldConfig.HOST.key(), host);
     }
+    if (cluster) {
+      all.put(HeraldConfig.CLUSTER.key(), "true");
+    }
     return all;
   }
 
   private static void printBanner(HeraldConfig config, HeraldNode node) {
     String base = "localhost:" + node.port();
-    System.out.println("herald: node " + node.nodeId() + " ready (standalone)");
+    String mode = config.get(HeraldConfig.CLUSTER) ? "cluster of " + node.members() + " member(s)" : "standalone";
+    System.out.println("herald: node " + node.nodeId() + " ready (" + mode + ")");
     System.out.println("  WebSocket   ws://" + base + "/ws");
     System.out.println("  HTTP API    http://" + base + "/api/publish  (and /api/channels, /api/info, ...)");
     System.out.println("  GraphQL     http://" + base + "/graphql  (subscriptions: ws://" + base + "/graphql, graphql-transport-ws)");

@@ -56,7 +56,7 @@ class ProcessShutdownTest {
         .redirectErrorStream(true)
         .start();
     Thread reader = readOutput(process);
-    awaitLine("ready", START_TIMEOUT_S);
+    awaitLine("herald: node ", START_TIMEOUT_S); // the banner: "herald: node <id> ready (...)"
 
     try (WsClient client = WsClient.connect(vertx, port)) {
       client.subscribe(1, "process");

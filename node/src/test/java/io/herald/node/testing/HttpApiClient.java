@@ -27,7 +27,7 @@ public final class HttpApiClient {
   private final HttpClient client;
   private final int port;
 
-  HttpApiClient(Vertx vertx, int port) {
+  public HttpApiClient(Vertx vertx, int port) {
     this.vertx = vertx;
     this.client = vertx.createHttpClient();
     this.port = port;

@@ -1,0 +1,149 @@
+package io.herald.node.cluster;
+
+import io.herald.node.Main;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A clustered Herald node in its own JVM, started with the node's real command line, so a test can
+ * kill it the way a crash does (SIGKILL) or stop it the way an orchestrator does (SIGTERM).
+ */
+final class NodeProcess implements AutoCloseable {
+
+  static final long START_TIMEOUT_S = 90;
+
+  final int port;
+  private final Process process;
+  private final List<String> output = new CopyOnWriteArrayList<>();
+  private final CompletableFuture<Void> ready = new CompletableFuture<>();
+  private volatile String nodeId;
+
+  private NodeProcess(int port, Process process) {
+    this.port = port;
+    this.process = process;
+    Thread reader = new Thread(this::readOutput, "node-" + port + "-output");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  /**
+   * Starts a member of {@code clusterName} whose Hazelcast ports start at {@code hazelcastPort};
+   * returns once it prints that it is ready.
+   */
+  static NodeProcess start(String clusterName, int hazelcastPort, String... settings) {
+    int port = freePort();
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "--cluster", "--port", Integer.toString(port), "--host", "127.0.0.1",
+        "--set", "cluster.name=" + clusterName, "--set", "cluster.port=" + hazelcastPort,
+        "--set", "shutdown.drain_ms=3000", "--set", "health.canary_interval_ms=1000"));
+    for (String s : settings) {
+      command.add("--set");
+      command.add(s);
+    }
+    try {
+      NodeProcess node = new NodeProcess(port, new ProcessBuilder(command).redirectErrorStream(true).start());
+      node.ready.get(START_TIMEOUT_S, TimeUnit.SECONDS);
+      return node;
+    } catch (Exception e) {
+      throw new AssertionError("node did not start", e);
+    }
+  }
+
+  /** SIGKILL: no drain, no graceful leave; the cluster notices only by its silence. */
+  void crash() {
+    process.destroyForcibly();
+    await();
+  }
+
+  /** SIGTERM: drains its clients (1001) and leaves the cluster, handing its partitions over. */
+  void stop() {
+    process.toHandle().destroy();
+    await();
+  }
+
+  /** The node's id, as presence and /api/info show it. */
+  String nodeId() {
+    return nodeId;
+  }
+
+  boolean alive() {
+    return process.isAlive();
+  }
+
+  List<String> output() {
+    return output;
+  }
+
+  private void await() {
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+      await();
+    }
+  }
+
+  private void readOutput() {
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        output.add(line);
+        if (line.startsWith("herald: node ") && line.contains(" ready")) {
+          nodeId = line.split(" ")[2];
+          ready.complete(null);
+        }
+      }
+    } catch (IOException e) {
+      // the process is gone
+    }
+    ready.completeExceptionally(new AssertionError("exited before ready: " + String.join("\n", output)));
+  }
+
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The first of 20 consecutive ports nobody listens on, for a test cluster's Hazelcast members. */
+  static int freePortRange() {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int base = 20_000 + (int) (Math.random() * 20_000);
+      boolean free = true;
+      for (int p = base; p < base + 20 && free; p++) {
+        try (ServerSocket socket = new ServerSocket(p)) {
+          socket.setReuseAddress(true);
+        } catch (IOException e) {
+          free = false;
+        }
+      }
+      if (free) {
+        return base;
+      }
+    }
+    throw new AssertionError("no free range of 20 ports");
+  }
+}
