@@ -1,6 +1,7 @@
 package io.herald.core;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -20,7 +21,10 @@ import java.util.Map;
 public final class EventBusBroker implements Broker {
 
   private static final ErrorCode[] CODES = ErrorCode.values();
+  /** Pause before asking again when the owner's sequencer is not there (yet, or any more). */
+  static final long RETRY_MS = 100;
 
+  private final Vertx vertx;
   private final EventBus bus;
   private final String node;
   private final SequencerRouting routing;
@@ -35,6 +39,7 @@ public final class EventBusBroker implements Broker {
    * @param shards  sequencer shards per node
    */
   public EventBusBroker(Vertx vertx, String node, SequencerRouting routing, int shards, long timeoutMs) {
+    this.vertx = vertx;
     this.bus = vertx.eventBus();
     this.node = node;
     this.routing = routing;
@@ -97,13 +102,39 @@ public final class EventBusBroker implements Broker {
   }
 
   private DeliveryOptions options(SequencerOp op) {
-    return new DeliveryOptions().addHeader(SequencerOp.HEADER, op.name()).setSendTimeout(timeoutMs);
+    return new DeliveryOptions().addHeader(SequencerOp.HEADER, op.name());
   }
 
   private <T> Future<T> request(String channel, Object body, DeliveryOptions options) {
+    Promise<T> result = Promise.promise();
+    attempt(channel, body, options, System.currentTimeMillis() + timeoutMs, result);
+    return result.future();
+  }
+
+  /**
+   * Sends to the channel's owner as routing names it now. A request that surely did not reach a
+   * sequencer (no handler at the address: a member that is still deploying its shards or is gone;
+   * a connection that could not be made) is sent again, re-routed, until the timeout: while
+   * partitions move, requests wait instead of failing. A timeout is not retried: that request may
+   * have been executed.
+   */
+  private <T> void attempt(String channel, Object body, DeliveryOptions options, long deadline, Promise<T> result) {
     String address = Addresses.sequencer(routing.ownerOf(channel), channel, shards);
-    return bus.<T>request(address, body, options)
-        .transform(ar -> ar.succeeded() ? Future.succeededFuture(ar.result().body()) : Future.failedFuture(translate(ar.cause())));
+    options.setSendTimeout(Math.max(1, deadline - System.currentTimeMillis()));
+    bus.<T>request(address, body, options).onComplete(ar -> {
+      if (ar.succeeded()) {
+        result.complete(ar.result().body());
+      } else if (notDelivered(ar.cause()) && System.currentTimeMillis() + RETRY_MS < deadline) {
+        vertx.setTimer(RETRY_MS, id -> attempt(channel, body, options, deadline, result));
+      } else {
+        result.fail(translate(ar.cause()));
+      }
+    });
+  }
+
+  private static boolean notDelivered(Throwable cause) {
+    return cause instanceof ReplyException re
+        && (re.failureType() == ReplyFailure.NO_HANDLERS || re.failureType() == ReplyFailure.ERROR);
   }
 
   /** Failure code of a reply: the {@link ErrorCode} ordinal; anything else is internal. */

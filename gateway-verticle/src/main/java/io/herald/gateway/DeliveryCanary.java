@@ -15,14 +15,17 @@ import org.slf4j.LoggerFactory;
  * Proves, end to end and periodically, that this node's delivery path works: it watches an internal
  * channel of its own, publishes a probe to it through the broker (in a cluster, to the sequencer on
  * whichever member owns the channel) and waits for the probe to come back on the local channel
- * address. {@link NodeState#ready()} follows the last result, so a node that cannot deliver is taken out
- * of rotation instead of looking healthy. The first probe runs before the deployment completes.
+ * address. {@link NodeState#ready()} follows the result, so a node that cannot deliver is taken out of
+ * rotation instead of looking healthy: not ready after {@value #FAILURES_BEFORE_NOT_READY} probes in a
+ * row fail (one may fail while another member's death moves partitions), ready again after one comes
+ * back. The first probe runs before the deployment completes.
  */
 public final class DeliveryCanary extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryCanary.class);
   /** Internal channels: clients cannot reach them, since a client's channel name cannot contain {@code $}. */
   static final String CHANNEL_PREFIX = "$herald-canary:";
+  static final int FAILURES_BEFORE_NOT_READY = 2;
 
   private final Broker broker;
   private final NodeState state;
@@ -31,6 +34,7 @@ public final class DeliveryCanary extends VerticleBase {
   private final long timeoutMs;
   private MessageConsumer<Message> consumer;
   private long probes;
+  private int failuresInARow;
   private Promise<Void> awaited;
   private Buffer awaitedData;
   private long timer = -1;
@@ -84,12 +88,16 @@ public final class DeliveryCanary extends VerticleBase {
       return;
     }
     awaited = null;
-    boolean delivering = failure == null;
+    failuresInARow = failure == null ? 0 : failuresInARow + 1;
+    boolean delivering = failuresInARow < FAILURES_BEFORE_NOT_READY;
+    if (failure != null) {
+      LOG.info("delivery canary: {} ({} in a row)", failure, failuresInARow);
+    }
     if (delivering != state.delivering()) {
       if (delivering) {
         LOG.info("delivery canary: probes come back again; ready");
       } else {
-        LOG.warn("delivery canary: {}; not ready until a probe comes back", failure);
+        LOG.warn("delivery canary: {} probes in a row failed; not ready until one comes back", failuresInARow);
       }
     }
     state.delivering(delivering);

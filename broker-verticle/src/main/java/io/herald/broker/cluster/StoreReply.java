@@ -3,13 +3,12 @@ package io.herald.broker.cluster;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.DataSerializable;
+import io.herald.broker.impl.HazelcastWire;
 import io.herald.core.HistoryPage;
 import io.herald.core.Message;
 import io.herald.core.StreamPosition;
-import io.vertx.core.buffer.Buffer;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -57,16 +56,8 @@ public final class StoreReply implements DataSerializable {
     out.writeString(epoch);
     out.writeLong(offset);
     out.writeLong(earliest);
-    out.writeInt(messages.size());
-    for (Message m : messages) {
-      out.writeLong(m.offset());
-      out.writeLong(m.ts());
-      out.writeByteArray(m.data().getBytes());
-    }
-    out.writeInt(watchers.size());
-    for (String w : watchers) {
-      out.writeString(w);
-    }
+    HazelcastWire.writeMessages(out, messages);
+    HazelcastWire.writeStrings(out, watchers);
   }
 
   @Override
@@ -75,19 +66,7 @@ public final class StoreReply implements DataSerializable {
     epoch = in.readString();
     offset = in.readLong();
     earliest = in.readLong();
-    int count = in.readInt();
-    List<Message> read = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      long o = in.readLong();
-      long ts = in.readLong();
-      read.add(new Message(channel, epoch, o, ts, Buffer.buffer(in.readByteArray())));
-    }
-    messages = read;
-    int watching = in.readInt();
-    List<String> nodes = new ArrayList<>(watching);
-    for (int i = 0; i < watching; i++) {
-      nodes.add(in.readString());
-    }
-    watchers = nodes;
+    messages = HazelcastWire.readMessages(in, channel, epoch);
+    watchers = HazelcastWire.readStrings(in);
   }
 }

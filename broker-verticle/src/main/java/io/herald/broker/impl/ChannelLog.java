@@ -128,16 +128,8 @@ public final class ChannelLog implements DataSerializable {
     out.writeInt(historySize);
     out.writeLong(ttlMs);
     out.writeLong(lastAppendMs);
-    out.writeInt(messages.size());
-    for (Message m : messages) {
-      out.writeLong(m.offset());
-      out.writeLong(m.ts());
-      out.writeByteArray(m.data().getBytes());
-    }
-    out.writeInt(watchers.size());
-    for (String w : watchers) {
-      out.writeString(w);
-    }
+    HazelcastWire.writeMessages(out, messages);
+    HazelcastWire.writeStrings(out, watchers);
   }
 
   @Override
@@ -148,18 +140,8 @@ public final class ChannelLog implements DataSerializable {
     historySize = in.readInt();
     ttlMs = in.readLong();
     lastAppendMs = in.readLong();
-    int count = in.readInt();
-    messages = new ArrayDeque<>(count);
-    for (int i = 0; i < count; i++) {
-      long offset = in.readLong();
-      long ts = in.readLong();
-      messages.addLast(new Message(channel, epoch, offset, ts, Buffer.buffer(in.readByteArray())));
-    }
-    int watching = in.readInt();
-    watchers = new ArrayList<>(Math.max(2, watching));
-    for (int i = 0; i < watching; i++) {
-      watchers.add(in.readString());
-    }
+    messages = new ArrayDeque<>(HazelcastWire.readMessages(in, channel, epoch));
+    watchers = HazelcastWire.readStrings(in);
   }
 
   /** Messages held, expired or not. */

@@ -1,0 +1,55 @@
+package io.herald.broker.impl;
+
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import io.herald.core.Message;
+import io.vertx.core.buffer.Buffer;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/** How a channel's messages and node lists travel in Hazelcast's serialization (backups, migrations, replies). */
+public final class HazelcastWire {
+
+  private HazelcastWire() {
+  }
+
+  /** Messages of one channel and epoch: only offset, time and data are written. */
+  public static void writeMessages(ObjectDataOutput out, Collection<Message> messages) throws IOException {
+    out.writeInt(messages.size());
+    for (Message m : messages) {
+      out.writeLong(m.offset());
+      out.writeLong(m.ts());
+      out.writeByteArray(m.data().getBytes());
+    }
+  }
+
+  public static List<Message> readMessages(ObjectDataInput in, String channel, String epoch) throws IOException {
+    int count = in.readInt();
+    List<Message> messages = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      long offset = in.readLong();
+      long ts = in.readLong();
+      messages.add(new Message(channel, epoch, offset, ts, Buffer.buffer(in.readByteArray())));
+    }
+    return messages;
+  }
+
+  public static void writeStrings(ObjectDataOutput out, Collection<String> strings) throws IOException {
+    out.writeInt(strings.size());
+    for (String s : strings) {
+      out.writeString(s);
+    }
+  }
+
+  public static List<String> readStrings(ObjectDataInput in) throws IOException {
+    int count = in.readInt();
+    List<String> strings = new ArrayList<>(Math.max(2, count));
+    for (int i = 0; i < count; i++) {
+      strings.add(in.readString());
+    }
+    return strings;
+  }
+}
