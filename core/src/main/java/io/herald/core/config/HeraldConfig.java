@@ -83,8 +83,6 @@ public final class HeraldConfig {
       "Default: clients may publish over /ws (the HTTP API always may).");
   public static final Setting<Boolean> NAMESPACE_PRESENCE = Setting.bool("namespace.presence", true,
       "Default: clients may read a channel's presence.");
-  public static final Setting<String> NAMESPACE_SUBSCRIBE = Setting.string("namespace.subscribe", "anyone",
-      "Default: who may subscribe: anyone, authenticated, claim (token `channels` claim) or token (subscription token).");
   public static final Setting<Boolean> NAMESPACE_HISTORY = Setting.bool("namespace.history", true,
       "Default: clients may read a channel's history.");
   public static final Setting<Boolean> NAMESPACE_JOIN_LEAVE = Setting.bool("namespace.join_leave", false,
@@ -112,7 +110,7 @@ public final class HeraldConfig {
       AUTH_JWKS_FILE, AUTH_AUDIENCE, AUTH_ISSUER, AUTH_LEEWAY_S, AUTH_MAX_CONNECTIONS_PER_USER,
       HISTORY_DEFAULT_LIMIT, SHUTDOWN_DRAIN_MS,
       NAMESPACE_HISTORY_SIZE, NAMESPACE_HISTORY_TTL_MS, NAMESPACE_CLIENT_PUBLISH, NAMESPACE_PRESENCE,
-      NAMESPACE_SUBSCRIBE, NAMESPACE_HISTORY, NAMESPACE_JOIN_LEAVE, GRAPHQL_MAX_DEPTH, GRAPHQL_MAX_COMPLEXITY, GRAPHQL_MAX_FIELDS, GRAPHQL_MAX_ALIASES,
+      NAMESPACE_HISTORY, NAMESPACE_JOIN_LEAVE, GRAPHQL_MAX_DEPTH, GRAPHQL_MAX_COMPLEXITY, GRAPHQL_MAX_FIELDS, GRAPHQL_MAX_ALIASES,
       GRAPHQL_MAX_SUBSCRIPTIONS, GRAPHQL_INTROSPECTION, GRAPHQL_INIT_TIMEOUT_MS);
 
   /** Key of the per-namespace overrides object: {@code {"chat": {"history_size": 50}}}. */

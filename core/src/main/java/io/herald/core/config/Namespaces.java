@@ -25,7 +25,7 @@ public final class Namespaces {
     this.defaults = new NamespaceOptions(config.get(HeraldConfig.NAMESPACE_HISTORY_SIZE),
         config.get(HeraldConfig.NAMESPACE_HISTORY_TTL_MS), config.get(HeraldConfig.NAMESPACE_CLIENT_PUBLISH),
         config.get(HeraldConfig.NAMESPACE_PRESENCE), config.get(HeraldConfig.NAMESPACE_JOIN_LEAVE),
-        mode(HeraldConfig.NAMESPACE_SUBSCRIBE.key(), config.get(HeraldConfig.NAMESPACE_SUBSCRIBE)),
+        NamespaceOptions.SubscribeMode.ANYONE, // per namespace only: auth.required covers "everyone must authenticate"
         config.get(HeraldConfig.NAMESPACE_HISTORY));
     for (String name : overrides.fieldNames()) {
       Object raw = overrides.getValue(name);
