@@ -139,7 +139,8 @@ public final class TokenVerifier {
       throw new AuthFailure(Reason.MALFORMED);
     }
     JsonObject header = decodePart(parts[0]);
-    decodePart(parts[1]);
+    // The claims as signed (the User's principal drops some of them); used only once the signature is verified.
+    JsonObject claims = decodePart(parts[1]);
     Object alg = header.getValue("alg");
     if (!(alg instanceof String algorithm)) {
       throw new AuthFailure(Reason.MALFORMED);
@@ -155,7 +156,6 @@ public final class TokenVerifier {
     if (!verified.isComplete() || verified.failed()) {
       throw new AuthFailure(Reason.BAD_SIGNATURE);
     }
-    JsonObject claims = verified.result().principal();
     checkTimes(claims);
     if (!audience.isEmpty() && !audienceMatches(claims.getValue("aud"))) {
       throw new AuthFailure(Reason.WRONG_AUDIENCE);
