@@ -45,6 +45,13 @@ final class Tokens {
         algorithm);
   }
 
+  private static final java.util.Map<Integer, KeyPair> RSA_KEYS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** RSA key pair number {@code index}, generated once per test JVM (2048-bit generation takes a while). */
+  static KeyPair rsa(int index) {
+    return RSA_KEYS.computeIfAbsent(index, i -> rsa());
+  }
+
   static KeyPair rsa() {
     try {
       KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
