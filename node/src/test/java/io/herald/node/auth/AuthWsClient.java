@@ -98,6 +98,16 @@ final class AuthWsClient implements AutoCloseable {
     return reply;
   }
 
+  /** Sends a request with {@code id} and returns its reply, skipping the pushes ({@code message}, ...) before it. */
+  JsonObject reply(JsonObject frame) {
+    send(frame);
+    JsonObject reply = next();
+    while (!frame.getValue("id").equals(reply.getValue("id"))) {
+      reply = next();
+    }
+    return reply;
+  }
+
   static JsonObject frame(String type, int id) {
     return new JsonObject().put("type", type).put("id", id);
   }
