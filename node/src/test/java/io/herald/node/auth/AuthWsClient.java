@@ -80,6 +80,25 @@ final class AuthWsClient implements AutoCloseable {
     }
   }
 
+  /** The type of the first frame, or "closed" if the server closes without sending one; waits a bounded time. */
+  String firstFrameOrClose() {
+    long deadline = System.currentTimeMillis() + WsClient.TIMEOUT_MS;
+    try {
+      while (System.currentTimeMillis() < deadline) {
+        JsonObject frame = frames.poll(20, TimeUnit.MILLISECONDS);
+        if (frame != null) {
+          return frame.getString("type");
+        }
+        if (closed.isDone() && frames.isEmpty()) {
+          return "closed";
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    throw new AssertionError("neither a frame nor a close within " + WsClient.TIMEOUT_MS + " ms");
+  }
+
   JsonObject next(String type) {
     JsonObject frame = next();
     if (!type.equals(frame.getString("type"))) {
