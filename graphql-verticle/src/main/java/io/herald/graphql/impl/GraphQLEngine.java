@@ -148,7 +148,12 @@ public final class GraphQLEngine {
         .scalar(Scalars.JSON)
         .scalar(Scalars.LONG)
         .type("Query", t -> t
-            .dataFetcher("channels", env -> async(services.presence().channels(orEmpty(env.getArgument("prefix")))))
+            .dataFetcher("channels", env -> {
+              // Clients see only the channels they may subscribe to: private and other users' names stay hidden.
+              ChannelAccess access = access(env);
+              return async(services.presence().channels(orEmpty(env.getArgument("prefix")))
+                  .map(list -> list.stream().filter(c -> allowed(access, c.name())).toList()));
+            })
             .dataFetcher("history", this::history)
             .dataFetcher("presence", env -> {
               String channel = Json.validChannel(env.getArgument("channel"));
@@ -182,6 +187,15 @@ public final class GraphQLEngine {
       }
       return page.messages();
     }));
+  }
+
+  private static boolean allowed(ChannelAccess access, String channel) {
+    try {
+      access.check(ChannelPermissions.Operation.SUBSCRIBE, channel);
+      return true;
+    } catch (HeraldException denied) {
+      return false;
+    }
   }
 
   private static ChannelAccess access(graphql.schema.DataFetchingEnvironment env) {

@@ -144,6 +144,29 @@ class GraphQLAuthTest {
   }
 
   @Test
+  void theChannelsQueryListsOnlyChannelsTheCallerMaySubscribeTo() {
+    try (AuthWsClient alice = acknowledged(tokens.user("alice"))) {
+      String grant = tokens.sign(Tokens.claims("alice", 3600).put("channel", "$private:listed"));
+      alice.send(subscribe("1", MESSAGES, new JsonObject().put("c", "$private:listed").put("t", grant)));
+      alice.send(subscribe("2", MESSAGES, new JsonObject().put("c", "open:dm#alice,bob")));
+      alice.send(subscribe("3", MESSAGES, new JsonObject().put("c", "open:public")));
+      await().atMost(Duration.ofSeconds(10)).until(() ->
+          node.http().get("/api/channels").json().getJsonArray("channels").size() >= 3);
+
+      String query = new JsonObject().put("query", "{ channels { name } }").encode();
+      Response carol = node.http().request(HttpMethod.POST, "/graphql", io.vertx.core.buffer.Buffer.buffer(query),
+          tokens.user("carol"));
+      assertThat(carol.json().getJsonObject("data").getJsonArray("channels").stream()
+          .map(c -> ((JsonObject) c).getString("name")).toList())
+          .contains("open:public").doesNotContain("$private:listed", "open:dm#alice,bob");
+      alice.send(subscribe("4", "{ channels { name } }", new JsonObject()));
+      assertThat(alice.next("next").getJsonObject("payload").getJsonObject("data").getJsonArray("channels").stream()
+          .map(c -> ((JsonObject) c).getString("name")).toList())
+          .contains("open:public", "$private:listed", "open:dm#alice,bob");
+    }
+  }
+
+  @Test
   void aPingWithATokenRefreshesAndExpiryWithoutOneCloses1008() {
     JsonObject shortLived = Tokens.claims("dave", 3);
     try (AuthWsClient refreshed = acknowledged(tokens.sign(shortLived));
