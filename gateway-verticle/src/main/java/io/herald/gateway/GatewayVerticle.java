@@ -2,6 +2,7 @@ package io.herald.gateway;
 
 import io.herald.core.ErrorCode;
 import io.herald.core.config.HeraldConfig;
+import io.herald.gateway.auth.NodeAuth;
 import io.herald.gateway.impl.HttpApi;
 import io.herald.gateway.impl.HttpErrors;
 import io.herald.gateway.impl.WebSocketEndpoint;
@@ -24,6 +25,7 @@ public class GatewayVerticle extends VerticleBase {
   private final List<GatewayExtension> extensions;
   private Heartbeats heartbeats;
   private HttpServer server;
+  private HttpServer adminServer;
 
   public GatewayVerticle(GatewayServices services, List<GatewayExtension> extensions) {
     this.services = services;
@@ -33,29 +35,33 @@ public class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     HeraldConfig config = services.config();
+    NodeAuth auth;
+    try {
+      auth = NodeAuth.of(vertx, services);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
     heartbeats = new Heartbeats(vertx, config.get(HeraldConfig.WS_PING_INTERVAL_MS), config.get(HeraldConfig.WS_PONG_TIMEOUT_MS));
     heartbeats.start();
-    GatewayLoop loop = new GatewayLoop(vertx, services, new ChannelHub(vertx.eventBus(), services.broker(), services.metrics()), heartbeats);
+    GatewayLoop loop = new GatewayLoop(vertx, services, new ChannelHub(vertx.eventBus(), services.broker(), services.metrics()), heartbeats, auth);
 
     Router router = Router.router(vertx);
     WebSocketEndpoint webSockets = new WebSocketEndpoint(loop, extensions);
     router.get(WebSocketEndpoint.PATH).handler(ctx ->
         HttpErrors.send(ctx, ErrorCode.BAD_REQUEST, WebSocketEndpoint.PATH + " expects a WebSocket upgrade request"));
-    new HttpApi(services).mount(router);
+    int adminPort = config.get(HeraldConfig.ADMIN_PORT);
+    // With an admin port, /api/* and /metrics are served there only; the public port answers them 404.
+    Router admin = adminPort == 0 ? router : Router.router(vertx);
+    new HttpApi(services, auth.apiKeys()).mount(admin);
+    admin.get("/metrics").handler(PrometheusScrapingHandler.create(services.meterRegistry()));
     extensions.forEach(e -> e.mount(router, loop));
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(services.meterRegistry()));
     router.get("/health/live").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(ctx -> {
       boolean ready = services.state().ready();
       ctx.response().setStatusCode(ready ? 200 : 503);
       ctx.json(new io.vertx.core.json.JsonObject().put("status", ready ? "UP" : "DOWN"));
     });
-    router.errorHandler(400, ctx -> HttpErrors.send(ctx, ErrorCode.BAD_REQUEST, "bad request"));
-    router.errorHandler(404, ctx -> HttpErrors.send(ctx, ErrorCode.NOT_FOUND, "no such route: " + ctx.request().path()));
-    router.errorHandler(405, ctx -> HttpErrors.send(ctx, ErrorCode.METHOD_NOT_ALLOWED, "method not allowed"));
-    router.errorHandler(413, ctx -> HttpErrors.send(ctx, ErrorCode.MESSAGE_TOO_LARGE, "request body too large"));
-    router.errorHandler(415, ctx -> HttpErrors.send(ctx, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "unsupported media type"));
-    router.errorHandler(500, ctx -> HttpErrors.send(ctx, ErrorCode.INTERNAL, "internal error"));
+    errorHandlers(router);
 
     int maxFrame = config.get(HeraldConfig.WS_MAX_FRAME_BYTES);
     HttpServerOptions options = new HttpServerOptions()
@@ -68,17 +74,34 @@ public class GatewayVerticle extends VerticleBase {
         .setPerFrameWebSocketCompressionSupported(false)
         .setWebSocketSubProtocols(extensions.stream().flatMap(e -> e.webSocketSubProtocols().stream()).toList())
         .setTcpNoDelay(true);
-    return vertx.createHttpServer(options)
+    Future<?> adminStarted = Future.succeededFuture();
+    if (adminPort != 0) {
+      errorHandlers(admin);
+      adminStarted = vertx.createHttpServer(new HttpServerOptions().setHost(config.get(HeraldConfig.ADMIN_HOST))
+              .setPort(adminPort).setTcpNoDelay(true))
+          .requestHandler(admin).listen().onSuccess(s -> adminServer = s);
+    }
+    return adminStarted.compose(v -> vertx.createHttpServer(options)
         .webSocketHandshakeHandler(webSockets::handshake)
         .webSocketHandler(ws -> { }) // connections are taken from the accepted handshake
         .requestHandler(router)
-        .listen().onSuccess(s -> server = s);
+        .listen().onSuccess(s -> server = s));
+  }
+
+  private static void errorHandlers(Router router) {
+    router.errorHandler(400, ctx -> HttpErrors.send(ctx, ErrorCode.BAD_REQUEST, "bad request"));
+    router.errorHandler(404, ctx -> HttpErrors.send(ctx, ErrorCode.NOT_FOUND, "no such route: " + ctx.request().path()));
+    router.errorHandler(405, ctx -> HttpErrors.send(ctx, ErrorCode.METHOD_NOT_ALLOWED, "method not allowed"));
+    router.errorHandler(413, ctx -> HttpErrors.send(ctx, ErrorCode.MESSAGE_TOO_LARGE, "request body too large"));
+    router.errorHandler(415, ctx -> HttpErrors.send(ctx, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "unsupported media type"));
+    router.errorHandler(500, ctx -> HttpErrors.send(ctx, ErrorCode.INTERNAL, "internal error"));
   }
 
   @Override
   public Future<?> stop() {
     heartbeats.stop();
-    return server == null ? Future.succeededFuture() : server.close();
+    Future<Void> admin = adminServer == null ? Future.succeededFuture() : adminServer.close();
+    return admin.compose(v -> server == null ? Future.succeededFuture() : server.close());
   }
 
   /** The port actually bound (useful with port 0). */

@@ -4,6 +4,9 @@ import io.herald.core.ClientInfo;
 import io.herald.core.CloseCode;
 import io.herald.core.RandomIds;
 import io.herald.core.config.HeraldConfig;
+import io.herald.gateway.auth.AuthFailure;
+import io.herald.gateway.auth.Identity;
+import io.herald.gateway.auth.NodeAuth;
 import io.herald.gateway.impl.WebSocketWrites;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -27,8 +30,13 @@ public abstract class WebSocketSession implements Heartbeats.Target {
   protected final ServerWebSocket ws;
   protected final GatewayLoop loop;
   protected final Context context;
-  /** Who this connection is, as presence lists it. */
-  protected final ClientInfo info;
+  /** Who this connection is, as presence lists it (its user is set once it authenticates). */
+  protected ClientInfo info;
+  /** The node's authentication state. */
+  protected final NodeAuth auth;
+  /** The verified token's identity, or null while anonymous. */
+  private Identity identity;
+  private long expiryTimer = -1;
   private final int outboundLimit;
   private final int maxMessageBytes;
   /** Bytes of the inbound data message being received so far (its fragments up to now). */
@@ -44,6 +52,7 @@ public abstract class WebSocketSession implements Heartbeats.Target {
     this.loop = loop;
     this.context = Vertx.currentContext();
     this.info = new ClientInfo(RandomIds.next(16), null, loop.services().nodeId());
+    this.auth = loop.auth();
     this.outboundLimit = loop.services().config().get(HeraldConfig.WS_OUTBOUND_QUEUE_BYTES);
     this.maxMessageBytes = loop.services().config().get(HeraldConfig.WS_MAX_FRAME_BYTES);
   }
@@ -97,6 +106,52 @@ public abstract class WebSocketSession implements Heartbeats.Target {
   public final String user() {
     return info.user();
   }
+
+  /** The verified identity, or null for an anonymous connection. */
+  public final Identity identity() {
+    return identity;
+  }
+
+  /**
+   * Makes {@code verified} this connection's identity: the first time, counts it against
+   * auth.max_connections_per_user (false: over the limit, nothing changed); later (a refresh), its user
+   * must stay the same. Either way the connection closes with 1008 "token expired" when the token expires.
+   *
+   * @throws AuthFailure with USER_CHANGED when a refresh names another user
+   */
+  protected final boolean authenticated(Identity verified) throws AuthFailure {
+    if (identity == null) {
+      if (!auth.addConnection(verified.user())) {
+        return false;
+      }
+      info = new ClientInfo(info.client(), verified.user(), info.node());
+    } else if (!identity.user().equals(verified.user())) {
+      throw new AuthFailure(AuthFailure.Reason.USER_CHANGED);
+    }
+    identity = verified;
+    if (expiryTimer >= 0) {
+      context.owner().cancelTimer(expiryTimer);
+      expiryTimer = -1;
+    }
+    if (verified.expiresAtMs() > 0) {
+      long delay = Math.max(1, verified.expiresAtMs() - System.currentTimeMillis());
+      expiryTimer = context.owner().setTimer(delay, id -> {
+        expiryTimer = -1;
+        logAuthFailure(verified.user(), AuthFailure.Reason.EXPIRED.text());
+        close(CloseCode.POLICY.code(), "token expired");
+      });
+    }
+    return true;
+  }
+
+  /** Logs a refused token for this connection: client, user, IP, origin and reason (never the token). */
+  protected final void logAuthFailure(String user, String reason) {
+    NodeAuth.logFailure(protocol(), id(), user, ws.remoteAddress() == null ? null : ws.remoteAddress().hostAddress(),
+        ws.headers() == null ? null : ws.headers().get("Origin"), reason);
+  }
+
+  /** The protocol's name in logs. */
+  protected abstract String protocol();
 
   /** Ends this connection's subscriptions to {@code channel} ({@code POST /api/unsubscribe}); returns whether it had any. */
   public abstract boolean unsubscribeByServer(String channel);
@@ -167,6 +222,13 @@ public abstract class WebSocketSession implements Heartbeats.Target {
   }
 
   private void release() {
+    if (expiryTimer >= 0) {
+      context.owner().cancelTimer(expiryTimer);
+      expiryTimer = -1;
+    }
+    if (identity != null) {
+      auth.removeConnection(identity.user());
+    }
     loop.heartbeats().remove(this);
     loop.services().connections().remove(this);
     ended();

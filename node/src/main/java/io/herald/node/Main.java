@@ -1,6 +1,7 @@
 package io.herald.node;
 
 import io.herald.core.config.HeraldConfig;
+import io.herald.gateway.auth.SecurityPolicy;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +35,10 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--config", description = "JSON config file (dotted keys, plus \"namespaces\").")
   Path configFile;
 
+  @Option(names = "--production", description = "Production mode (config production=true): refuses to start without an "
+      + "API key and a JWT key, requires client auth, turns GraphQL introspection off.")
+  boolean production;
+
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Set any configuration key, e.g. --set ws.max_subscriptions=64.")
   Map<String, String> settings = new LinkedHashMap<>();
 
@@ -52,6 +58,12 @@ public final class Main implements Callable<Integer> {
       config = HeraldConfig.load(readConfigFile(), System.getenv(), overrides());
     } catch (IllegalArgumentException e) {
       System.err.println("herald: invalid configuration: " + e.getMessage());
+      return 2;
+    }
+    List<String> missing = SecurityPolicy.productionProblems(config);
+    if (!missing.isEmpty()) {
+      System.err.println("herald: production mode refuses to start:");
+      missing.forEach(m -> System.err.println("  - " + m));
       return 2;
     }
     HeraldNode node;
@@ -97,21 +109,33 @@ public final class Main implements Callable<Integer> {
     if (cluster) {
       all.put(HeraldConfig.CLUSTER.key(), "true");
     }
+    if (production) {
+      all.put(HeraldConfig.PRODUCTION.key(), "true");
+    }
     return all;
   }
 
   private static void printBanner(HeraldConfig config, HeraldNode node) {
     String base = "localhost:" + node.port();
-    String mode = config.get(HeraldConfig.CLUSTER) ? "cluster of " + node.members() + " member(s)" : "standalone";
+    String mode = (config.get(HeraldConfig.CLUSTER) ? "cluster of " + node.members() + " member(s)" : "standalone")
+        + (SecurityPolicy.production(config) ? ", production mode" : "");
     System.out.println("herald: node " + node.nodeId() + " ready (" + mode + ")");
     System.out.println("  WebSocket   ws://" + base + "/ws");
-    System.out.println("  HTTP API    http://" + base + "/api/publish  (and /api/channels, /api/info, ...)");
+
     System.out.println("  GraphQL     http://" + base + "/graphql  (subscriptions: ws://" + base + "/graphql, graphql-transport-ws)");
     System.out.println("  GraphiQL    http://" + base + "/graphiql/");
-    System.out.println("  metrics     http://" + base + "/metrics");
+    int admin = config.get(HeraldConfig.ADMIN_PORT);
+    String adminBase = admin == 0 ? base : config.get(HeraldConfig.ADMIN_HOST) + ":" + admin;
+    System.out.println("  HTTP API    http://" + adminBase + "/api/publish  (and /api/channels, /api/info, ...)");
+    System.out.println("  metrics     http://" + adminBase + "/metrics" + (admin == 0 ? "" : "  (admin port)"));
     System.out.println("  health      http://" + base + "/health/live  http://" + base + "/health/ready");
-    if (config.get(HeraldConfig.API_KEY).isEmpty()) {
-      System.out.println("  WARNING: no API key set (HERALD_API_KEY): anyone who reaches this port can use /api/*");
+    List<String> off = SecurityPolicy.warnings(config);
+    if (!off.isEmpty()) {
+      System.out.println("  ************************************************************************");
+      System.out.println("  WARNING: protections OFF (fine on a laptop, not on the internet):");
+      off.forEach(w -> System.out.println("    - " + w));
+      System.out.println("  See docs/security.md; --production refuses to start without keys.");
+      System.out.println("  ************************************************************************");
     }
   }
 

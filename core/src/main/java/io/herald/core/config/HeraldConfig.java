@@ -39,6 +39,38 @@ public final class HeraldConfig {
       "Largest HTTP API request body: 413 `message_too_large` beyond.");
   public static final Setting<String> API_KEY = Setting.string("api.key", "",
       "When set, /api/* requires `Authorization: Bearer <key>`. Prefer the environment variable to a file.");
+  public static final Setting<String> API_KEYS = Setting.string("api.keys", "",
+      "More API keys, comma-separated; any of them (or api.key) is accepted. For rotation: add the new key, then drop the old.");
+  public static final Setting<String> API_KEYS_FILE = Setting.string("api.keys_file", "",
+      "File with API keys, one per line (# comments); re-read when it changes, so keys rotate without a restart.");
+  public static final Setting<Long> API_KEYS_RELOAD_MS = Setting.longValue("api.keys_reload_ms", 5_000,
+      "How often api.keys_file is checked for changes.");
+  public static final Setting<Integer> ADMIN_PORT = Setting.integer("admin.port", 0,
+      "When not 0, /api/* and /metrics are served on this port only (not on the public port).");
+  public static final Setting<String> ADMIN_HOST = Setting.string("admin.host", "127.0.0.1",
+      "Interface the admin port binds to.");
+  public static final Setting<Boolean> PRODUCTION = Setting.bool("production", false,
+      "Production mode: refuses to start without an API key and a JWT key, requires client auth, turns introspection off.");
+  public static final Setting<Boolean> AUTH_REQUIRED = Setting.bool("auth.required", false,
+      "Every client connection must present a valid JWT (within auth.timeout_ms); otherwise tokens are optional.");
+  public static final Setting<Long> AUTH_TIMEOUT_MS = Setting.longValue("auth.timeout_ms", 5_000,
+      "With auth.required, a connection that has not authenticated within this time is closed with 4001 \"auth timeout\".");
+  public static final Setting<String> AUTH_HMAC_SECRET = Setting.string("auth.hmac_secret", "",
+      "HS256 secret that client tokens may be signed with. Prefer the environment variable.");
+  public static final Setting<String> AUTH_PUBLIC_KEYS = Setting.string("auth.public_keys", "",
+      "PEM public keys (RSA: RS256, EC P-256: ES256) client tokens may be signed with; several PEM blocks allowed.");
+  public static final Setting<String> AUTH_PUBLIC_KEY_FILE = Setting.string("auth.public_key_file", "",
+      "A PEM file of public keys, as auth.public_keys.");
+  public static final Setting<String> AUTH_JWKS_FILE = Setting.string("auth.jwks_file", "",
+      "A JWKS file ({\"keys\": [...]}) of keys client tokens may be signed with.");
+  public static final Setting<String> AUTH_AUDIENCE = Setting.string("auth.audience", "",
+      "When set, a token's `aud` must contain it.");
+  public static final Setting<String> AUTH_ISSUER = Setting.string("auth.issuer", "",
+      "When set, a token's `iss` must equal it.");
+  public static final Setting<Integer> AUTH_LEEWAY_S = Setting.integer("auth.leeway_s", 5,
+      "Clock skew allowed when checking `exp` and `nbf`.");
+  public static final Setting<Integer> AUTH_MAX_CONNECTIONS_PER_USER = Setting.integer("auth.max_connections_per_user", 0,
+      "Connections one user (token `sub`) may hold on a node; 0 = unlimited. Beyond: close 4009.");
   public static final Setting<Integer> HISTORY_DEFAULT_LIMIT = Setting.integer("history.default_limit", 100,
       "Messages returned by a history request that gives no `limit`.");
   public static final Setting<Long> SHUTDOWN_DRAIN_MS = Setting.longValue("shutdown.drain_ms", 5_000,
@@ -51,6 +83,8 @@ public final class HeraldConfig {
       "Default: clients may publish over /ws (the HTTP API always may).");
   public static final Setting<Boolean> NAMESPACE_PRESENCE = Setting.bool("namespace.presence", true,
       "Default: clients may read a channel's presence.");
+  public static final Setting<Boolean> NAMESPACE_HISTORY = Setting.bool("namespace.history", true,
+      "Default: clients may read a channel's history.");
   public static final Setting<Boolean> NAMESPACE_JOIN_LEAVE = Setting.bool("namespace.join_leave", false,
       "Default: subscribers get `join`/`leave` pushes.");
 
@@ -86,9 +120,12 @@ public final class HeraldConfig {
 
   public static final List<Setting<?>> SETTINGS = List.of(PORT, HOST, NODE_ID, GATEWAY_INSTANCES, BROKER_SHARDS,
       WS_MAX_FRAME_BYTES, MAX_DATA_BYTES, WS_OUTBOUND_QUEUE_BYTES, WS_MAX_SUBSCRIPTIONS, WS_PING_INTERVAL_MS,
-      WS_PONG_TIMEOUT_MS, HTTP_MAX_BODY_BYTES, API_KEY, HISTORY_DEFAULT_LIMIT, SHUTDOWN_DRAIN_MS,
+      WS_PONG_TIMEOUT_MS, HTTP_MAX_BODY_BYTES, API_KEY, API_KEYS, API_KEYS_FILE, API_KEYS_RELOAD_MS, ADMIN_PORT,
+      ADMIN_HOST, PRODUCTION, AUTH_REQUIRED, AUTH_TIMEOUT_MS, AUTH_HMAC_SECRET, AUTH_PUBLIC_KEYS, AUTH_PUBLIC_KEY_FILE,
+      AUTH_JWKS_FILE, AUTH_AUDIENCE, AUTH_ISSUER, AUTH_LEEWAY_S, AUTH_MAX_CONNECTIONS_PER_USER,
+      HISTORY_DEFAULT_LIMIT, SHUTDOWN_DRAIN_MS,
       NAMESPACE_HISTORY_SIZE, NAMESPACE_HISTORY_TTL_MS, NAMESPACE_CLIENT_PUBLISH, NAMESPACE_PRESENCE,
-      NAMESPACE_JOIN_LEAVE, GRAPHQL_MAX_DEPTH, GRAPHQL_MAX_COMPLEXITY, GRAPHQL_MAX_FIELDS, GRAPHQL_MAX_ALIASES,
+      NAMESPACE_HISTORY, NAMESPACE_JOIN_LEAVE, GRAPHQL_MAX_DEPTH, GRAPHQL_MAX_COMPLEXITY, GRAPHQL_MAX_FIELDS, GRAPHQL_MAX_ALIASES,
       GRAPHQL_MAX_SUBSCRIPTIONS, GRAPHQL_INTROSPECTION, GRAPHQL_INIT_TIMEOUT_MS, CLUSTER, CLUSTER_CONFIG,
       CLUSTER_NAME, CLUSTER_PORT, CLUSTER_MEMBERS, HEALTH_CANARY_INTERVAL_MS, HEALTH_CANARY_TIMEOUT_MS);
 

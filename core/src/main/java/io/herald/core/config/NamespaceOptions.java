@@ -1,5 +1,7 @@
 package io.herald.core.config;
 
+import java.util.Locale;
+
 /**
  * Options of the channels of one namespace.
  *
@@ -8,7 +10,41 @@ package io.herald.core.config;
  * @param clientPublish whether /ws clients may publish (the HTTP API always may)
  * @param presence      whether clients may read presence
  * @param joinLeave     whether subscribers get join/leave pushes
+ * @param subscribe     who may subscribe (and so read and publish, when those are allowed)
+ * @param history       whether clients may read history (the HTTP API always may; recovery with
+ *                      {@code since} is part of subscribing and follows {@code subscribe})
  */
 public record NamespaceOptions(int historySize, long historyTtlMs, boolean clientPublish, boolean presence,
-                               boolean joinLeave) {
+                               boolean joinLeave, SubscribeMode subscribe, boolean history) {
+
+  /** The options without permissions: anyone may subscribe, history is readable. */
+  public NamespaceOptions(int historySize, long historyTtlMs, boolean clientPublish, boolean presence, boolean joinLeave) {
+    this(historySize, historyTtlMs, clientPublish, presence, joinLeave, SubscribeMode.ANYONE, true);
+  }
+
+  /** Who may subscribe to a namespace's channels (docs/security.md). */
+  public enum SubscribeMode {
+    /** Every connection, anonymous ones too. */
+    ANYONE,
+    /** Connections that presented a valid token. */
+    AUTHENTICATED,
+    /** Connections whose token's {@code channels} claim has a pattern matching the channel. */
+    CLAIM,
+    /** Subscriptions that carry a subscription token for the channel, signed by the backend. */
+    TOKEN;
+
+    public String wire() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The mode for its config name; IllegalArgumentException for an unknown one. */
+    public static SubscribeMode of(String value) {
+      for (SubscribeMode m : values()) {
+        if (m.wire().equals(value)) {
+          return m;
+        }
+      }
+      throw new IllegalArgumentException("subscribe must be anyone, authenticated, claim or token: " + value);
+    }
+  }
 }

@@ -14,7 +14,7 @@ import java.util.Set;
 public final class Namespaces {
 
   private static final Set<String> FIELDS = Set.of("history_size", "history_ttl_ms", "client_publish", "presence",
-      "join_leave");
+      "join_leave", "subscribe", "history");
 
   private final NamespaceOptions defaults;
   private final Map<String, NamespaceOptions> byName = new HashMap<>();
@@ -24,7 +24,9 @@ public final class Namespaces {
     this.overrides = overrides.copy();
     this.defaults = new NamespaceOptions(config.get(HeraldConfig.NAMESPACE_HISTORY_SIZE),
         config.get(HeraldConfig.NAMESPACE_HISTORY_TTL_MS), config.get(HeraldConfig.NAMESPACE_CLIENT_PUBLISH),
-        config.get(HeraldConfig.NAMESPACE_PRESENCE), config.get(HeraldConfig.NAMESPACE_JOIN_LEAVE));
+        config.get(HeraldConfig.NAMESPACE_PRESENCE), config.get(HeraldConfig.NAMESPACE_JOIN_LEAVE),
+        NamespaceOptions.SubscribeMode.ANYONE, // per namespace only: auth.required covers "everyone must authenticate"
+        config.get(HeraldConfig.NAMESPACE_HISTORY));
     for (String name : overrides.fieldNames()) {
       Object raw = overrides.getValue(name);
       if (!(raw instanceof JsonObject o)) {
@@ -46,9 +48,20 @@ public final class Namespaces {
           nonNegative(name, "history_ttl_ms", o.getLong("history_ttl_ms", defaults.historyTtlMs())),
           o.getBoolean("client_publish", defaults.clientPublish()),
           o.getBoolean("presence", defaults.presence()),
-          o.getBoolean("join_leave", defaults.joinLeave()));
+          o.getBoolean("join_leave", defaults.joinLeave()),
+          o.containsKey("subscribe") ? mode("namespaces." + name + ".subscribe", o.getString("subscribe"))
+              : defaults.subscribe(),
+          o.getBoolean("history", defaults.history()));
     } catch (ClassCastException e) {
       throw new IllegalArgumentException("namespaces." + name + ": wrong type of option");
+    }
+  }
+
+  private static NamespaceOptions.SubscribeMode mode(String key, String value) {
+    try {
+      return NamespaceOptions.SubscribeMode.of(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(key + ": " + e.getMessage());
     }
   }
 

@@ -1,5 +1,6 @@
 package io.herald.gateway.impl;
 
+import io.herald.core.CloseCode;
 import io.herald.core.ErrorCode;
 import io.herald.core.HeraldException;
 import io.herald.core.HistoryQuery;
@@ -14,13 +15,20 @@ import io.herald.gateway.GatewayServices;
 import io.herald.gateway.WebSocketSession;
 import io.herald.gateway.Subscription;
 import io.herald.gateway.SubscriptionSink;
+import io.herald.gateway.auth.AuthFailure;
+import io.herald.gateway.auth.ChannelPermissions;
+import io.herald.gateway.auth.ChannelPermissions.Operation;
+import io.herald.gateway.auth.Identity;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One /ws connection: parses client frames, answers them, and owns the connection's subscriptions.
@@ -32,6 +40,9 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
   private final ChannelHub hub;
   /** Created with the first subscription: most of an idle connection's memory is Netty's, keep ours small. */
   private Map<String, Subscription> subscriptions;
+  /** Channels subscribed with a verified subscription token: they may also be published to and read. */
+  private Set<String> granted;
+  private long authTimer = -1;
 
   ClientConnection(ServerWebSocket ws, GatewayLoop loop) {
     super(ws, loop);
@@ -46,12 +57,113 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
       heard();
       sendError(null, ErrorCode.BAD_REQUEST, "binary frames are not supported: send JSON text frames", null);
     });
-    sendConnected(null);
     services.metrics().connectionSetup(System.nanoTime() - upgradeStartNanos);
+    String token = auth.verifier().enabled() ? queryToken() : null;
+    if (token != null) {
+      if (authenticate(token)) {
+        sendConnected(null);
+      }
+    } else if (auth.required()) {
+      // No `connected` until a `connect` frame brings a valid token.
+      authTimer = context.owner().setTimer(auth.timeoutMs(), t -> {
+        authTimer = -1;
+        if (identity() == null) {
+          refuse(null, AuthFailure.Reason.TIMEOUT.text());
+        }
+      });
+    } else {
+      sendConnected(null);
+    }
+  }
+
+  private String queryToken() {
+    List<String> values = new QueryStringDecoder(ws.uri()).parameters().get("token");
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
+  /** Verifies {@code token} and makes it this connection's identity; on failure the connection is closed. */
+  private boolean authenticate(String token) {
+    String user = identity() == null ? null : identity().user();
+    try {
+      if (!authenticated(auth.verifier().verify(token))) {
+        logAuthFailure(user, "too many connections for user");
+        close(CloseCode.TOO_MANY_CONNECTIONS.code(), "too many connections for user");
+        return false;
+      }
+    } catch (AuthFailure e) {
+      refuse(user, e.getMessage());
+      return false;
+    }
+    if (authTimer >= 0) {
+      context.owner().cancelTimer(authTimer);
+      authTimer = -1;
+    }
+    return true;
+  }
+
+  private void refuse(String user, String reason) {
+    logAuthFailure(user, reason);
+    close(CloseCode.UNAUTHORIZED.code(), reason);
+  }
+
+  @Override
+  protected String protocol() {
+    return "ws";
   }
 
   private void sendConnected(Long requestId) {
-    send(Frames.connected(requestId, id(), services.nodeId(), services.config().get(HeraldConfig.WS_PING_INTERVAL_MS)));
+    send(Frames.connected(requestId, id(), services.nodeId(), services.config().get(HeraldConfig.WS_PING_INTERVAL_MS),
+        user()));
+  }
+
+  /** {@code connect} (or {@code refresh}): authenticates, or replaces the token of an authenticated connection. */
+  private void connect(Long id, JsonObject frame, boolean refresh) {
+    Object token = frame.getValue("token");
+    if (token != null && !(token instanceof String)) {
+      throw new HeraldException(ErrorCode.BAD_REQUEST, "token must be a string");
+    }
+    if (!auth.verifier().enabled() || (token == null && (identity() != null || !auth.required()))) {
+      if (refresh) {
+        throw new HeraldException(ErrorCode.BAD_REQUEST, auth.verifier().enabled() ? "refresh needs a token" : "authentication is off");
+      }
+      sendConnected(id); // auth off, or anonymous allowed: as before the security work
+      return;
+    }
+    boolean wasAuthenticated = identity() != null;
+    if (!authenticate((String) token)) {
+      return;
+    }
+    if (wasAuthenticated) {
+      recheckSubscriptions();
+    }
+    if (refresh) {
+      send(Frames.refreshed(id, user(), identity().expiresAtMs()));
+    } else {
+      sendConnected(id);
+    }
+  }
+
+  /** After a refresh (whose channels claim may differ), ends the subscriptions the new token does not allow. */
+  private void recheckSubscriptions() {
+    if (subscriptions == null) {
+      return;
+    }
+    for (Subscription s : List.copyOf(subscriptions.values())) {
+      try {
+        permissions().check(Operation.SUBSCRIBE, identity(), s.channel(), granted(s.channel()));
+      } catch (HeraldException e) {
+        drop(s);
+        send(Frames.unsubscribed(null, s.channel(), ErrorCode.PERMISSION_DENIED.wire()));
+      }
+    }
+  }
+
+  private ChannelPermissions permissions() {
+    return auth.permissions();
+  }
+
+  private boolean granted(String channel) {
+    return granted != null && granted.contains(channel);
   }
 
   private void onText(String text) {
@@ -87,9 +199,14 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
   }
 
   private void handle(FrameType type, Long id, JsonObject frame, Buffer raw) {
+    if (auth.required() && identity() == null && type != FrameType.CONNECT && type != FrameType.REFRESH
+        && type != FrameType.PING) {
+      throw new HeraldException(ErrorCode.UNAUTHORIZED, "authenticate first: send connect with a token");
+    }
     switch (type) {
-      case CONNECT -> sendConnected(id); // authentication arrives with the security issue; without it any token is accepted
-      case SUBSCRIBE -> subscribe(id, Json.channel(frame, "channel"), Json.since(frame));
+      case CONNECT -> connect(id, frame, false);
+      case REFRESH -> connect(id, frame, true);
+      case SUBSCRIBE -> subscribe(id, Json.channel(frame, "channel"), Json.since(frame), subscriptionToken(frame));
       case UNSUBSCRIBE -> unsubscribe(id, Json.channel(frame, "channel"));
       case PUBLISH -> publish(id, frame, raw);
       case HISTORY -> history(id, frame);
@@ -98,7 +215,19 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
     }
   }
 
-  private void subscribe(Long id, String channel, StreamPosition since) {
+  private static String subscriptionToken(JsonObject frame) {
+    Object token = frame.getValue("token");
+    if (token != null && !(token instanceof String)) {
+      throw new HeraldException(ErrorCode.BAD_REQUEST, "token must be a string");
+    }
+    return (String) token;
+  }
+
+  private void subscribe(Long id, String channel, StreamPosition since, String token) {
+    if (token != null) {
+      permissions().checkSubscriptionToken(token, identity(), channel);
+    }
+    permissions().check(Operation.SUBSCRIBE, identity(), channel, token != null);
     if (subscriptions == null) {
       subscriptions = new HashMap<>(4);
     }
@@ -111,6 +240,12 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
     }
     Subscription subscription = new Subscription(channel, this, services.broker());
     subscriptions.put(channel, subscription);
+    if (token != null) {
+      if (granted == null) {
+        granted = new HashSet<>(4);
+      }
+      granted.add(channel);
+    }
     services.metrics().subscriptions(1);
     services.presence().add(channel, info)
         .compose(v -> subscription.open(hub, since))
@@ -152,6 +287,9 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
     boolean announced = subscription.active();
     subscription.end();
     subscriptions.remove(subscription.channel());
+    if (granted != null) {
+      granted.remove(subscription.channel());
+    }
     hub.leave(subscription);
     services.presence().remove(subscription.channel(), id());
     services.metrics().subscriptions(-1);
@@ -168,9 +306,7 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
 
   private void publish(Long id, JsonObject frame, Buffer raw) {
     String channel = Json.channel(frame, "channel");
-    if (!services.config().namespaces().forChannel(channel).clientPublish()) {
-      throw new HeraldException(ErrorCode.PERMISSION_DENIED, "clients may not publish in this namespace");
-    }
+    permissions().check(Operation.PUBLISH, identity(), channel, granted(channel));
     Buffer data = Json.data(frame, raw, services.config().get(HeraldConfig.MAX_DATA_BYTES));
     services.publish(channel, data).onComplete(ar -> {
       if (ar.succeeded()) {
@@ -183,6 +319,7 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
 
   private void history(Long id, JsonObject frame) {
     String channel = Json.channel(frame, "channel");
+    permissions().check(Operation.HISTORY, identity(), channel, granted(channel));
     StreamPosition since = Json.since(frame);
     NamespaceOptions options = services.config().namespaces().forChannel(channel);
     int limit = (int) Math.min(Json.nonNegative(frame, "limit", services.config().get(HeraldConfig.HISTORY_DEFAULT_LIMIT)),
@@ -200,9 +337,7 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
   }
 
   private void presence(Long id, String channel) {
-    if (!services.config().namespaces().forChannel(channel).presence()) {
-      throw new HeraldException(ErrorCode.PERMISSION_DENIED, "presence is off in this namespace");
-    }
+    permissions().check(Operation.PRESENCE, identity(), channel, granted(channel));
     services.presence().clients(channel).onComplete(ar -> {
       if (ar.succeeded()) {
         send(Frames.presence(id, channel, ar.result()));
@@ -252,6 +387,10 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
 
   @Override
   protected void ended() {
+    if (authTimer >= 0) {
+      context.owner().cancelTimer(authTimer);
+      authTimer = -1;
+    }
     if (subscriptions != null) {
       for (Subscription s : List.copyOf(subscriptions.values())) {
         drop(s);

@@ -6,6 +6,7 @@ import java.util.Map;
 /** The {@code type} of a client-to-server /ws frame (PROTOCOL.md). */
 enum FrameType {
   CONNECT("connect"),
+  REFRESH("refresh"),
   SUBSCRIBE("subscribe"),
   UNSUBSCRIBE("unsubscribe"),
   PUBLISH("publish"),

@@ -17,9 +17,21 @@ final class Frames {
   private Frames() {
   }
 
-  static Buffer connected(Long id, String client, String node, long pingIntervalMs) {
-    return reply("connected", id).put("client", client).put("node", node)
-        .put("ping_interval_ms", pingIntervalMs).toBuffer();
+  static Buffer connected(Long id, String client, String node, long pingIntervalMs, String user) {
+    JsonObject f = reply("connected", id).put("client", client).put("node", node).put("ping_interval_ms", pingIntervalMs);
+    if (user != null) {
+      f.put("user", user);
+    }
+    return f.toBuffer();
+  }
+
+  /** Reply to {@code refresh}: {@code expires_at} is when the new token expires (epoch ms), absent without exp. */
+  static Buffer refreshed(Long id, String user, long expiresAtMs) {
+    JsonObject f = reply("refreshed", id).put("user", user);
+    if (expiresAtMs > 0) {
+      f.put("expires_at", expiresAtMs);
+    }
+    return f.toBuffer();
   }
 
   static Buffer subscribed(Long id, String channel, StreamPosition position, Boolean recovered) {

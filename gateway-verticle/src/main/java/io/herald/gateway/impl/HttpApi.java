@@ -12,6 +12,7 @@ import io.herald.core.CloseCode;
 import io.herald.core.config.HeraldConfig;
 import io.herald.gateway.GatewayServices;
 import io.herald.gateway.WebSocketSession;
+import io.herald.gateway.auth.ApiKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -24,8 +25,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -37,10 +36,12 @@ public final class HttpApi {
   private static final long INFO_TIMEOUT_MS = 2_000;
 
   private final GatewayServices services;
+  private final ApiKeys keys;
   private final int maxData;
 
-  public HttpApi(GatewayServices services) {
+  public HttpApi(GatewayServices services, ApiKeys keys) {
     this.services = services;
+    this.keys = keys;
     this.maxData = services.config().get(HeraldConfig.MAX_DATA_BYTES);
   }
 
@@ -59,17 +60,19 @@ public final class HttpApi {
   }
 
   private void authenticate(RoutingContext ctx) {
-    String key = services.config().get(HeraldConfig.API_KEY);
-    if (key.isEmpty()) {
+    if (!keys.required()) {
       ctx.next();
       return;
     }
     String header = ctx.request().getHeader("Authorization");
     String presented = header != null && header.startsWith("Bearer ") ? header.substring(7).trim() : "";
-    // Constant-time comparison: the key must not leak through response timing.
-    if (MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), key.getBytes(StandardCharsets.UTF_8))) {
+    // Constant-time comparisons: a key must not leak through response timing.
+    if (keys.accepts(presented)) {
       ctx.next();
     } else {
+      io.herald.gateway.auth.NodeAuth.logFailure("http", "-", null,
+          ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress(),
+          ctx.request().getHeader("Origin"), presented.isEmpty() ? "no API key" : "wrong API key");
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
       HttpErrors.send(ctx, ErrorCode.UNAUTHORIZED, "a valid API key is required: Authorization: Bearer <key>");
     }

@@ -26,6 +26,7 @@ import io.herald.core.Json;
 import io.herald.core.Message;
 import io.herald.core.config.HeraldConfig;
 import io.herald.gateway.GatewayServices;
+import io.herald.gateway.auth.ChannelPermissions;
 import io.vertx.core.Future;
 
 import java.io.IOException;
@@ -71,9 +72,19 @@ public final class GraphQLEngine {
     }
   }
 
-  Prepared prepare(String query, String operationName, Map<String, Object> variables) {
+  /**
+   * Checks a client's operation on a channel against the channel permissions; throws a
+   * {@link HeraldException} ({@code permission_denied}) to refuse it.
+   */
+  @FunctionalInterface
+  interface ChannelAccess {
+    void check(ChannelPermissions.Operation operation, String channel);
+  }
+
+  Prepared prepare(String query, String operationName, Map<String, Object> variables, ChannelAccess access) {
     ExecutionInput input = ExecutionInput.newExecutionInput(query).operationName(operationName)
-        .variables(variables == null ? Map.of() : variables).build();
+        .variables(variables == null ? Map.of() : variables)
+        .graphQLContext(Map.of(ChannelAccess.class, access)).build();
     ParseAndValidateResult parsed;
     try {
       parsed = ParseAndValidate.parseAndValidate(schema, input);
@@ -137,11 +148,21 @@ public final class GraphQLEngine {
         .scalar(Scalars.JSON)
         .scalar(Scalars.LONG)
         .type("Query", t -> t
-            .dataFetcher("channels", env -> async(services.presence().channels(orEmpty(env.getArgument("prefix")))))
+            .dataFetcher("channels", env -> {
+              // Clients see only the channels they may subscribe to: private and other users' names stay hidden.
+              ChannelAccess access = access(env);
+              return async(services.presence().channels(orEmpty(env.getArgument("prefix")))
+                  .map(list -> list.stream().filter(c -> allowed(access, c.name())).toList()));
+            })
             .dataFetcher("history", this::history)
-            .dataFetcher("presence", env -> async(services.presence().clients(Json.validChannel(env.getArgument("channel"))))))
+            .dataFetcher("presence", env -> {
+              String channel = Json.validChannel(env.getArgument("channel"));
+              access(env).check(ChannelPermissions.Operation.PRESENCE, channel);
+              return async(services.presence().clients(channel));
+            }))
         .type("Mutation", t -> t.dataFetcher("publish", env -> {
-          String channel = env.getArgument("channel");
+          String channel = Json.validChannel(env.getArgument("channel"));
+          access(env).check(ChannelPermissions.Operation.PUBLISH, channel);
           return async(services.publish(channel, io.vertx.core.json.Json.encodeToBuffer(env.getArgument("data")))
               .map(p -> Map.of("channel", channel, "epoch", p.epoch(), "offset", p.offset())));
         }))
@@ -152,6 +173,7 @@ public final class GraphQLEngine {
 
   private CompletableFuture<List<Message>> history(graphql.schema.DataFetchingEnvironment env) {
     String channel = Json.validChannel(env.getArgument("channel"));
+    access(env).check(ChannelPermissions.Operation.HISTORY, channel);
     Long sinceOffset = env.getArgument("sinceOffset");
     String epoch = env.getArgument("epoch");
     Integer requested = env.getArgument("limit");
@@ -165,6 +187,23 @@ public final class GraphQLEngine {
       }
       return page.messages();
     }));
+  }
+
+  private static boolean allowed(ChannelAccess access, String channel) {
+    try {
+      access.check(ChannelPermissions.Operation.SUBSCRIBE, channel);
+      return true;
+    } catch (HeraldException denied) {
+      return false;
+    }
+  }
+
+  private static ChannelAccess access(graphql.schema.DataFetchingEnvironment env) {
+    ChannelAccess access = env.getGraphQlContext().get(ChannelAccess.class);
+    if (access == null) {
+      throw new HeraldException(ErrorCode.PERMISSION_DENIED, "no client identity");
+    }
+    return access;
   }
 
   private static String orEmpty(String s) {

@@ -4,6 +4,9 @@ import graphql.language.OperationDefinition;
 import io.herald.core.ErrorCode;
 import io.herald.core.HeraldException;
 import io.herald.core.Json;
+import io.herald.gateway.auth.AuthFailure;
+import io.herald.gateway.auth.Identity;
+import io.herald.gateway.auth.NodeAuth;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -25,10 +28,42 @@ final class GraphQLHttp implements Handler<RoutingContext> {
 
   private final GraphQLEngine engine;
   private final GraphQLMetrics metrics;
+  private final NodeAuth auth;
 
-  GraphQLHttp(GraphQLEngine engine, GraphQLMetrics metrics) {
+  GraphQLHttp(GraphQLEngine engine, GraphQLMetrics metrics, NodeAuth auth) {
     this.engine = engine;
     this.metrics = metrics;
+    this.auth = auth;
+  }
+
+  /**
+   * The caller's channel access: anonymous, or the identity of an {@code Authorization: Bearer <JWT>};
+   * null after answering 401 (a bad token, or none when auth is required).
+   */
+  private GraphQLEngine.ChannelAccess access(RoutingContext ctx) {
+    Identity identity = null;
+    String header = ctx.request().getHeader("Authorization");
+    String token = header != null && header.startsWith("Bearer ") ? header.substring(7).trim() : null;
+    String refused = null;
+    if (auth.verifier().enabled() && token != null) {
+      try {
+        identity = auth.verifier().verify(token);
+      } catch (AuthFailure e) {
+        refused = e.getMessage();
+      }
+    } else if (auth.required()) {
+      refused = AuthFailure.Reason.TOKEN_REQUIRED.text();
+    }
+    if (refused != null) {
+      NodeAuth.logFailure("graphql-http", "-", null,
+          ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress(),
+          ctx.request().getHeader("Origin"), refused);
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+      reply(ctx, 401, errors("unauthorized: " + refused, ErrorCode.UNAUTHORIZED.wire()));
+      return null;
+    }
+    Identity who = identity;
+    return (operation, channel) -> auth.permissions().check(operation, who, channel, false);
   }
 
   @Override
@@ -64,7 +99,11 @@ final class GraphQLHttp implements Handler<RoutingContext> {
       reply(ctx, 400, errors(e.getMessage(), e.code().wire()));
       return;
     }
-    GraphQLEngine.Prepared prepared = engine.prepare(query, operationName, variables);
+    GraphQLEngine.ChannelAccess access = access(ctx);
+    if (access == null) {
+      return;
+    }
+    GraphQLEngine.Prepared prepared = engine.prepare(query, operationName, variables, access);
     String type = prepared.operation() == null ? "unknown" : prepared.type().name().toLowerCase(Locale.ROOT);
     if (prepared.failed()) {
       metrics.operation(type, "error");

@@ -24,7 +24,7 @@ public final class GraphQLRoutes {
   }
 
   public void mount(Router router, String path, long maxBodyBytes) {
-    GraphQLHttp http = new GraphQLHttp(engine, metrics);
+    GraphQLHttp http = new GraphQLHttp(engine, metrics, loop.auth());
     router.post(path).handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(http);
     router.get(path).handler(http);
     // GraphiQL's page and assets ship inside vertx-web-graphql: no CDN needed.

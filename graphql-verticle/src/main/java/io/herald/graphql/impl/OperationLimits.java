@@ -46,7 +46,7 @@ final class OperationLimits {
     this.maxComplexity = config.get(HeraldConfig.GRAPHQL_MAX_COMPLEXITY);
     this.maxFields = config.get(HeraldConfig.GRAPHQL_MAX_FIELDS);
     this.maxAliases = config.get(HeraldConfig.GRAPHQL_MAX_ALIASES);
-    this.introspection = config.get(HeraldConfig.GRAPHQL_INTROSPECTION);
+    this.introspection = io.herald.gateway.auth.SecurityPolicy.introspection(config);
   }
 
   /** @throws LimitExceeded naming the first limit the operation is over */

@@ -23,6 +23,9 @@ import io.herald.gateway.GatewayLoop;
 import io.herald.gateway.Subscription;
 import io.herald.gateway.SubscriptionSink;
 import io.herald.gateway.WebSocketSession;
+import io.herald.gateway.auth.AuthFailure;
+import io.herald.gateway.auth.ChannelPermissions;
+import io.herald.gateway.auth.Identity;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
@@ -91,8 +94,8 @@ final class TransportWsConnection extends WebSocketSession {
     }
     Object type = message.getValue("type");
     switch (type instanceof String s ? s : "") {
-      case "connection_init" -> init();
-      case "ping" -> send(new JsonObject().put("type", "pong").toBuffer());
+      case "connection_init" -> init(message.getValue("payload"));
+      case "ping" -> ping(message.getValue("payload"));
       case "pong" -> { }
       case "subscribe" -> subscribe(message);
       case "complete" -> complete(message.getValue("id"));
@@ -100,16 +103,102 @@ final class TransportWsConnection extends WebSocketSession {
     }
   }
 
-  private void init() {
+  private void init(Object payload) {
     if (initReceived) {
       close((short) 4429, "Too many initialisation requests");
       return;
     }
     initReceived = true;
     context.owner().cancelTimer(initTimer);
-    // The payload may carry an auth token; checking it comes with the security work.
+    String token = auth.verifier().enabled() ? token(payload) : null;
+    if (token != null) {
+      if (!authenticate(token)) {
+        return;
+      }
+    } else if (auth.required()) {
+      forbid(null, AuthFailure.Reason.TOKEN_REQUIRED.text());
+      return;
+    }
     acknowledged = true;
     send(new JsonObject().put("type", "connection_ack").toBuffer());
+  }
+
+  /** A {@code ping}; with a token in its payload (once acknowledged), the token replaces the connection's. */
+  private void ping(Object payload) {
+    String token = acknowledged && auth.verifier().enabled() ? token(payload) : null;
+    if (token != null) {
+      if (!authenticate(token)) {
+        return;
+      }
+      recheckSubscriptions();
+    }
+    send(new JsonObject().put("type", "pong").toBuffer());
+  }
+
+  /** The token of a connection_init or ping payload: {@code {"token": t}} or {@code {"Authorization": "Bearer t"}}. */
+  private static String token(Object payload) {
+    if (!(payload instanceof JsonObject p)) {
+      return null;
+    }
+    if (p.getValue("token") instanceof String t && !t.isEmpty()) {
+      return t;
+    }
+    Object header = p.containsKey("Authorization") ? p.getValue("Authorization") : p.getValue("authorization");
+    if (header instanceof String h && h.startsWith("Bearer ") && h.length() > 7) {
+      return h.substring(7).trim();
+    }
+    return null;
+  }
+
+  /** Verifies {@code token} as this connection's identity; a refused one closes the socket (4403, or 4009 per user). */
+  private boolean authenticate(String token) {
+    String user = user();
+    try {
+      if (!authenticated(auth.verifier().verify(token))) {
+        logAuthFailure(user, "too many connections for user");
+        close((short) 4009, "too many connections for user");
+        return false;
+      }
+      return true;
+    } catch (AuthFailure e) {
+      forbid(user, e.getMessage());
+      return false;
+    }
+  }
+
+  private void forbid(String user, String reason) {
+    logAuthFailure(user, reason);
+    close((short) 4403, "Forbidden");
+  }
+
+  @Override
+  protected String protocol() {
+    return "graphql-ws";
+  }
+
+  /** After a refresh, ends with {@code error} the subscriptions the new token does not allow. */
+  private void recheckSubscriptions() {
+    for (Operation o : List.copyOf(operations.values())) {
+      if (o.subscription == null) {
+        continue;
+      }
+      try {
+        auth.permissions().check(ChannelPermissions.Operation.SUBSCRIBE, identity(), o.subscription.channel(), o.granted);
+      } catch (HeraldException e) {
+        stop(o);
+        sendErrors(o.id, List.of(GraphQLEngine.error(e.getMessage(), e.code().wire())));
+      }
+    }
+  }
+
+  /** Whether a running subscription to {@code channel} was granted by a subscription token. */
+  private boolean granted(String channel) {
+    for (Operation o : operations.values()) {
+      if (o.granted && o.subscription != null && o.subscription.channel().equals(channel)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void subscribe(JsonObject message) {
@@ -132,8 +221,10 @@ final class TransportWsConnection extends WebSocketSession {
     }
     long start = System.nanoTime();
     JsonObject variables = payload.getJsonObject("variables");
+    Identity who = identity();
     GraphQLEngine.Prepared prepared = engine.prepare(query, payload.getString("operationName"),
-        variables == null ? Map.of() : variables.getMap());
+        variables == null ? Map.of() : variables.getMap(),
+        (op, channel) -> auth.permissions().check(op, who, channel, granted(channel)));
     String type = prepared.operation() == null ? "unknown" : prepared.type().name().toLowerCase(java.util.Locale.ROOT);
     if (prepared.failed()) {
       metrics.operation(type, "error");
@@ -150,7 +241,7 @@ final class TransportWsConnection extends WebSocketSession {
 
   /** A query or mutation sent over the socket: one {@code next}, then {@code complete}. */
   private void execute(String id, GraphQLEngine.Prepared prepared, String type) {
-    Operation operation = new Operation(id, null);
+    Operation operation = new Operation(id, null, false);
     operations.put(id, operation);
     engine.execute(prepared).whenComplete((result, failure) -> runOnLoop(() -> {
       if (operations.get(id) != operation) {
@@ -181,12 +272,19 @@ final class TransportWsConnection extends WebSocketSession {
     Field root = rootField(prepared.operation().getSelectionSet(), fragments, variables);
     String channel;
     StreamPosition since;
+    boolean granted;
     try {
       if (root == null) {
         throw new HeraldException(ErrorCode.BAD_REQUEST, "the subscription selects no field");
       }
       channel = Json.validChannel(stringArgument(root, "channel", variables));
       since = since(root, variables);
+      Object token = argument(root, "token", variables);
+      granted = token instanceof String;
+      if (granted) {
+        auth.permissions().checkSubscriptionToken((String) token, identity(), channel);
+      }
+      auth.permissions().check(ChannelPermissions.Operation.SUBSCRIBE, identity(), channel, granted);
     } catch (HeraldException e) {
       metrics.operation("subscription", "error");
       sendErrors(id, List.of(GraphQLEngine.error(e.getMessage(), e.code().wire())));
@@ -195,7 +293,7 @@ final class TransportWsConnection extends WebSocketSession {
     MessageShape shape = shapes.intern(MessageShape.of(root, fragments, variables));
     Sink sink = new Sink(id, shape);
     Subscription subscription = new Subscription(channel, sink, loop.services().broker());
-    Operation operation = new Operation(id, subscription);
+    Operation operation = new Operation(id, subscription, granted);
     operations.put(id, operation);
     metrics.subscriptions(1);
     loop.services().metrics().subscriptions(1);
@@ -345,7 +443,7 @@ final class TransportWsConnection extends WebSocketSession {
   }
 
   /** A running operation; {@code subscription} is null for a query or mutation. */
-  private record Operation(String id, Subscription subscription) {
+  private record Operation(String id, Subscription subscription, boolean granted) {
   }
 
   /** Writes one subscription's messages as {@code next} frames; the payload is shared per shape. */

@@ -1,0 +1,108 @@
+package io.herald.gateway.auth;
+
+import io.herald.core.config.HeraldConfig;
+import io.herald.gateway.GatewayServices;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A node's authentication state, shared by its gateway instances and protocols: the token verifier,
+ * channel permissions, API keys and connections per user. Looked up by the node's
+ * {@link GatewayServices} (created on first use, by the first gateway that starts).
+ */
+public final class NodeAuth {
+
+  private static final Logger LOG = LoggerFactory.getLogger("io.herald.auth");
+  private static final Map<Object, NodeAuth> BY_NODE = new WeakHashMap<>();
+
+  private final TokenVerifier verifier;
+  private final ChannelPermissions permissions;
+  private final ApiKeys apiKeys;
+  private final boolean required;
+  private final long timeoutMs;
+  private final int maxPerUser;
+  private final Map<String, Integer> perUser = new ConcurrentHashMap<>();
+
+  private NodeAuth(Vertx vertx, HeraldConfig config) {
+    SecurityPolicy.check(config);
+    this.verifier = TokenVerifier.create(vertx, config);
+    this.permissions = new ChannelPermissions(config.namespaces(), verifier);
+    this.apiKeys = new ApiKeys(config);
+    this.required = SecurityPolicy.authRequired(config);
+    this.timeoutMs = config.get(HeraldConfig.AUTH_TIMEOUT_MS);
+    this.maxPerUser = config.get(HeraldConfig.AUTH_MAX_CONNECTIONS_PER_USER);
+    if (required && !verifier.enabled()) {
+      throw new IllegalArgumentException(HeraldConfig.AUTH_REQUIRED.key()
+          + " needs a JWT key: set auth.hmac_secret, auth.public_keys, auth.public_key_file or auth.jwks_file");
+    }
+    apiKeys.watch(vertx, config.get(HeraldConfig.API_KEYS_RELOAD_MS));
+  }
+
+  /**
+   * The node's auth state, created with {@code vertx} on first use.
+   *
+   * @throws IllegalArgumentException for keys that cannot be loaded, or production mode without keys
+   */
+  public static NodeAuth of(Vertx vertx, GatewayServices services) {
+    synchronized (BY_NODE) {
+      // The registry is one object per node (the services record compares by value).
+      NodeAuth auth = BY_NODE.get(services.connections());
+      if (auth == null) {
+        auth = new NodeAuth(vertx, services.config());
+        BY_NODE.put(services.connections(), auth);
+      }
+      return auth;
+    }
+  }
+
+  public TokenVerifier verifier() {
+    return verifier;
+  }
+
+  public ChannelPermissions permissions() {
+    return permissions;
+  }
+
+  public ApiKeys apiKeys() {
+    return apiKeys;
+  }
+
+  /** Whether every connection must authenticate. */
+  public boolean required() {
+    return required;
+  }
+
+  /** How long a connection may stay unauthenticated when auth is required. */
+  public long timeoutMs() {
+    return timeoutMs;
+  }
+
+  /** Counts a new connection of {@code user}; false (nothing counted) when the user has too many. */
+  public boolean addConnection(String user) {
+    boolean[] added = {true};
+    perUser.compute(user, (u, n) -> {
+      int count = n == null ? 0 : n;
+      if (maxPerUser > 0 && count >= maxPerUser) {
+        added[0] = false;
+        return n;
+      }
+      return count + 1;
+    });
+    return added[0];
+  }
+
+  public void removeConnection(String user) {
+    perUser.computeIfPresent(user, (u, n) -> n <= 1 ? null : n - 1);
+  }
+
+  /** Logs a refused token or operation: who and why, never the token or a message body. */
+  public static void logFailure(String protocol, String client, String user, String ip, String origin, String reason) {
+    LOG.warn("auth failure: protocol={} client={} user={} ip={} origin={} reason=\"{}\"", protocol, client,
+        user == null ? "-" : user, ip == null ? "-" : ip, origin == null ? "-" : origin, reason);
+  }
+}
