@@ -22,9 +22,9 @@ public final class Addresses {
     return PREFIX + "seq." + node + "." + shard;
   }
 
-  /** Where a node answers what {@code GET /api/info} reports about it. */
-  public static String info(String node) {
-    return PREFIX + "info." + node;
+  /** Where a node answers the HTTP API's questions about its own connections (info, disconnect, unsubscribe). */
+  public static String commands(String node) {
+    return PREFIX + "cmd." + node;
   }
 
   /** A node's inbox: the messages and pushes of the channels it watches, sent by their sequencers. */

@@ -9,7 +9,6 @@ import io.herald.broker.cluster.HazelcastPresence;
 import io.herald.broker.cluster.PartitionRouting;
 import io.herald.broker.impl.InMemoryChannelStore;
 import io.herald.broker.impl.LocalPresence;
-import io.herald.core.Addresses;
 import io.herald.core.ChannelStore;
 import io.herald.core.CloseCode;
 import io.herald.core.EventBusBroker;
@@ -24,6 +23,7 @@ import io.herald.gateway.DeliveryCanary;
 import io.herald.gateway.GatewayServices;
 import io.herald.gateway.GatewayVerticle;
 import io.herald.gateway.HeraldMetrics;
+import io.herald.gateway.NodeCommands;
 import io.herald.gateway.NodeState;
 import io.herald.gateway.WebSocketSession;
 import io.herald.graphql.GraphQLExtension;
@@ -124,7 +124,7 @@ public final class HeraldNode {
       int s = shard;
       started = started.compose(v -> vertx.deployVerticle(new BrokerVerticle(member, s, backend.storeOfShard().apply(s), backend.clustered())));
     }
-    started = started.compose(v -> vertx.eventBus().consumer(Addresses.info(member), m -> m.reply(services.nodeInfo())).completion());
+    started = started.compose(v -> NodeCommands.serve(vertx.eventBus(), services));
     int instances = config.get(HeraldConfig.GATEWAY_INSTANCES) > 0
         ? config.get(HeraldConfig.GATEWAY_INSTANCES) : Runtime.getRuntime().availableProcessors();
     List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();

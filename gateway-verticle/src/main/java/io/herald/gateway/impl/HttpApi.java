@@ -1,6 +1,5 @@
 package io.herald.gateway.impl;
 
-import io.herald.core.Addresses;
 import io.herald.core.ChannelInfo;
 import io.herald.core.ErrorCode;
 import io.herald.core.HeraldException;
@@ -8,17 +7,13 @@ import io.herald.core.HistoryPage;
 import io.herald.core.HistoryQuery;
 import io.herald.core.Json;
 import io.herald.core.StreamPosition;
-import io.herald.core.CloseCode;
 import io.herald.core.config.HeraldConfig;
 import io.herald.gateway.GatewayServices;
-import io.herald.gateway.WebSocketSession;
+import io.herald.gateway.NodeCommands;
+import io.herald.gateway.NodeCommands.Command;
 import io.herald.gateway.auth.ApiKeys;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -32,8 +27,6 @@ import java.util.function.Function;
 
 /** The backend HTTP API of PROTOCOL.md under {@code /api}. */
 public final class HttpApi {
-
-  private static final long INFO_TIMEOUT_MS = 2_000;
 
   private final GatewayServices services;
   private final ApiKeys keys;
@@ -209,60 +202,39 @@ public final class HttpApi {
   }
 
   private Future<JsonObject> disconnect(RoutingContext ctx) {
-    List<WebSocketSession> targets = targets(body(ctx));
-    for (WebSocketSession c : targets) {
-      c.runOnLoop(() -> c.close(CloseCode.DISCONNECTED));
-    }
-    return Future.succeededFuture(new JsonObject().put("disconnected", targets.size()));
+    JsonObject target = target(body(ctx));
+    return NodeCommands.askAll(ctx.vertx(), services, Command.DISCONNECT, target)
+        .map(answers -> new JsonObject().put("disconnected", sum(answers, "disconnected")));
   }
 
   private Future<JsonObject> unsubscribe(RoutingContext ctx) {
     JsonObject body = body(ctx);
-    String channel = Json.channel(body, "channel");
-    List<Future<Boolean>> done = new ArrayList<>();
-    for (WebSocketSession c : targets(body)) {
-      Promise<Boolean> unsubscribed = Promise.promise();
-      c.runOnLoop(() -> unsubscribed.complete(c.unsubscribeByServer(channel)));
-      done.add(unsubscribed.future());
-    }
-    return Future.all(done).map(all -> new JsonObject()
-        .put("unsubscribed", done.stream().filter(Future::result).count()));
+    JsonObject target = target(body).put("channel", Json.channel(body, "channel"));
+    return NodeCommands.askAll(ctx.vertx(), services, Command.UNSUBSCRIBE, target)
+        .map(answers -> new JsonObject().put("unsubscribed", sum(answers, "unsubscribed")));
   }
 
-  /** The connections a disconnect/unsubscribe body names: {@code {"client": id}} or {@code {"user": id}}. */
-  private List<WebSocketSession> targets(JsonObject body) {
-    List<WebSocketSession> targets = new ArrayList<>();
+  /** Who a disconnect/unsubscribe body names: {@code {"client": id}} or {@code {"user": id}}. */
+  private static JsonObject target(JsonObject body) {
     if (body.containsKey("client")) {
-      WebSocketSession c = services.connections().get(Json.string(body, "client"));
-      if (c != null) {
-        targets.add(c);
-      }
-    } else if (body.containsKey("user")) {
-      String user = Json.string(body, "user");
-      for (WebSocketSession c : services.connections().all()) {
-        if (user.equals(c.user())) {
-          targets.add(c);
-        }
-      }
-    } else {
-      throw new HeraldException(ErrorCode.BAD_REQUEST, "give client or user");
+      return new JsonObject().put("client", Json.string(body, "client"));
     }
-    return targets;
+    if (body.containsKey("user")) {
+      return new JsonObject().put("user", Json.string(body, "user"));
+    }
+    throw new HeraldException(ErrorCode.BAD_REQUEST, "give client or user");
   }
 
-  /** Every member answers for itself; one that does not answer in time is left out. */
+  private static long sum(List<JsonObject> answers, String field) {
+    return answers.stream().mapToLong(a -> a.getLong(field, 0L)).sum();
+  }
+
+  /** Every member answers for itself, sorted by address; one that does not answer in time is left out. */
   private Future<JsonObject> info(RoutingContext ctx) {
-    EventBus bus = ctx.vertx().eventBus();
-    DeliveryOptions timeout = new DeliveryOptions().setSendTimeout(INFO_TIMEOUT_MS);
-    List<Future<JsonObject>> answers = services.membership().members().stream()
-        .map(member -> bus.<JsonObject>request(Addresses.info(member), null, timeout).map(Message::body))
-        .toList();
-    return Future.join(answers).transform(ar -> {
+    return NodeCommands.askAll(ctx.vertx(), services, Command.INFO, new JsonObject()).map(answers -> {
       JsonArray nodes = new JsonArray();
-      answers.stream().filter(Future::succeeded).map(Future::result)
-          .sorted(Comparator.comparing(n -> n.getString("address")))
-          .forEach(nodes::add);
-      return Future.succeededFuture(new JsonObject().put("nodes", nodes));
+      answers.stream().sorted(Comparator.comparing(n -> n.getString("address"))).forEach(nodes::add);
+      return new JsonObject().put("nodes", nodes);
     });
   }
 

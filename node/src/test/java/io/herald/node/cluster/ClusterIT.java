@@ -147,6 +147,24 @@ class ClusterIT {
     }
   }
 
+  @Test
+  void theHttpApiOfAnyNodeDisconnectsAndUnsubscribesClientsOnEveryNode() {
+    String channel = "admin:" + UUID.randomUUID();
+    try (WsClient onB = WsClient.connect(vertx, port(1)); WsClient onC = WsClient.connect(vertx, port(2))) {
+      onC.subscribe(1, channel);
+      HttpApiClient apiOnA = new HttpApiClient(vertx, port(0));
+
+      JsonObject unsubscribed = apiOnA.post("/api/unsubscribe",
+          new JsonObject().put("channel", channel).put("client", onC.clientId())).json();
+      JsonObject disconnected = apiOnA.post("/api/disconnect", new JsonObject().put("client", onB.clientId())).json();
+
+      assertThat(unsubscribed.getLong("unsubscribed")).isEqualTo(1);
+      assertThat(onC.next("unsubscribed").getString("channel")).isEqualTo(channel);
+      assertThat(disconnected.getLong("disconnected")).isEqualTo(1);
+      assertThat(onB.awaitClose()).isEqualTo((short) 4012);
+    }
+  }
+
   private int port(int node) {
     return nodes.get(node).port;
   }

@@ -1,0 +1,93 @@
+package io.herald.gateway;
+
+import io.herald.core.Addresses;
+import io.herald.core.CloseCode;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The HTTP API's operations on connections, which every member answers for its own: {@code GET /api/info}
+ * (figures), {@code POST /api/disconnect} and {@code /api/unsubscribe} (by client or user id). Any node's
+ * API asks all members and adds up the answers, so a backend reaches a client wherever it is connected.
+ */
+public final class NodeCommands {
+
+  /** How long the API waits for a member; one that does not answer in time is left out. */
+  static final long TIMEOUT_MS = 2_000;
+  private static final String HEADER = "cmd";
+
+  public enum Command { INFO, DISCONNECT, UNSUBSCRIBE }
+
+  private final GatewayServices services;
+
+  private NodeCommands(GatewayServices services) {
+    this.services = services;
+  }
+
+  /** Answers commands for this node, cluster-wide; completes once other members can reach it. */
+  public static Future<Void> serve(EventBus bus, GatewayServices services) {
+    NodeCommands commands = new NodeCommands(services);
+    return bus.<JsonObject>consumer(Addresses.commands(services.membership().self()), commands::handle).completion();
+  }
+
+  /** Sends {@code command} to every member; the answers of those that answered in time. */
+  public static Future<List<JsonObject>> askAll(Vertx vertx, GatewayServices services, Command command, JsonObject body) {
+    EventBus bus = vertx.eventBus();
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(TIMEOUT_MS).addHeader(HEADER, command.name());
+    List<Future<JsonObject>> answers = services.membership().members().stream()
+        .map(member -> bus.<JsonObject>request(Addresses.commands(member), body, options).map(Message::body))
+        .toList();
+    return Future.join(answers).transform(ar -> Future.succeededFuture(
+        answers.stream().filter(Future::succeeded).map(Future::result).toList()));
+  }
+
+  private void handle(Message<JsonObject> request) {
+    JsonObject body = request.body();
+    switch (Command.valueOf(request.headers().get(HEADER))) {
+      case INFO -> request.reply(services.nodeInfo());
+      case DISCONNECT -> {
+        List<WebSocketSession> targets = targets(body);
+        targets.forEach(c -> c.runOnLoop(() -> c.close(CloseCode.DISCONNECTED)));
+        request.reply(new JsonObject().put("disconnected", targets.size()));
+      }
+      case UNSUBSCRIBE -> {
+        String channel = body.getString("channel");
+        List<Future<Boolean>> done = new ArrayList<>();
+        for (WebSocketSession c : targets(body)) {
+          Promise<Boolean> unsubscribed = Promise.promise();
+          c.runOnLoop(() -> unsubscribed.complete(c.unsubscribeByServer(channel)));
+          done.add(unsubscribed.future());
+        }
+        Future.all(done).onComplete(ar -> request.reply(
+            new JsonObject().put("unsubscribed", done.stream().filter(f -> f.succeeded() && f.result()).count())));
+      }
+    }
+  }
+
+  /** This node's connections a body names: {@code {"client": id}} or {@code {"user": id}} (checked by the API). */
+  private List<WebSocketSession> targets(JsonObject body) {
+    List<WebSocketSession> targets = new ArrayList<>();
+    if (body.containsKey("client")) {
+      WebSocketSession c = services.connections().get(body.getString("client"));
+      if (c != null) {
+        targets.add(c);
+      }
+    } else {
+      String user = body.getString("user");
+      for (WebSocketSession c : services.connections().all()) {
+        if (user.equals(c.user())) {
+          targets.add(c);
+        }
+      }
+    }
+    return targets;
+  }
+}
