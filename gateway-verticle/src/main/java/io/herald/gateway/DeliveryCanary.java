@@ -33,6 +33,8 @@ public final class DeliveryCanary extends VerticleBase {
   private final long intervalMs;
   private final long timeoutMs;
   private MessageConsumer<Message> consumer;
+  /** The watch of the canary channel; asked again before a probe when it failed. */
+  private Future<Void> watching;
   private long probes;
   private int failuresInARow;
   private Promise<Void> awaited;
@@ -51,7 +53,6 @@ public final class DeliveryCanary extends VerticleBase {
   public Future<?> start() {
     consumer = vertx.eventBus().localConsumer(Addresses.channel(channel), m -> received(m.body()));
     return consumer.completion()
-        .compose(v -> broker.watch(channel))
         .transform(ar -> probe())
         .onComplete(ar -> timer = vertx.setPeriodic(intervalMs, id -> probe()));
   }
@@ -59,7 +60,9 @@ public final class DeliveryCanary extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(timer);
-    broker.unwatch(channel);
+    if (watching != null) {
+      broker.unwatch(channel);
+    }
     return consumer.unregister();
   }
 
@@ -68,12 +71,25 @@ public final class DeliveryCanary extends VerticleBase {
     if (awaited != null) {
       return awaited.future(); // the previous probe is still out
     }
+    if (watching != null && watching.failed()) {
+      broker.unwatch(channel); // takes back the failed watch, so the next one is sent again
+      watching = null;
+    }
+    if (watching == null) {
+      watching = broker.watch(channel);
+    }
     Promise<Void> back = Promise.promise();
     Buffer data = Buffer.buffer("{\"probe\":" + (++probes) + "}");
     awaited = back;
     awaitedData = data;
     long timeout = vertx.setTimer(timeoutMs, id -> finish(back, "no probe back within " + timeoutMs + " ms"));
-    broker.publish(channel, data).onFailure(t -> finish(back, "publish failed: " + t.getMessage()));
+    watching.onComplete(ar -> {
+      if (ar.failed()) {
+        finish(back, "watch failed: " + ar.cause().getMessage());
+      } else {
+        broker.publish(channel, data).onFailure(t -> finish(back, "publish failed: " + t.getMessage()));
+      }
+    });
     return back.future().onComplete(ar -> vertx.cancelTimer(timeout));
   }
 
