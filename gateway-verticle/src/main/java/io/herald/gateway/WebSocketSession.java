@@ -5,6 +5,10 @@ import io.herald.core.CloseCode;
 import io.herald.core.RandomIds;
 import io.herald.core.config.HeraldConfig;
 import io.herald.gateway.impl.WebSocketWrites;
+import io.herald.gateway.limits.ConnectionLifetime;
+import io.herald.gateway.limits.LimitEvents;
+import io.herald.gateway.limits.LimitEvents.Limit;
+import io.herald.gateway.limits.WriteTimeout;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -18,7 +22,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 /**
  * What every server-side WebSocket of the gateway shares, whatever its protocol (/ws, GraphQL): the
  * bounded outbound queue with its slow-consumer close (4008), consolidated flushes, the inbound size
- * limit (1009), the heartbeat (ping when silent, 4011 when dead) and closing exactly once. Runs on the socket's event loop.
+ * limit (1009), the heartbeat (ping when silent, 4011 when dead), the connection's lifetime (4010) and
+ * write timeout, and closing exactly once. Runs on the socket's event loop.
  */
 public abstract class WebSocketSession implements Heartbeats.Target {
 
@@ -35,6 +40,9 @@ public abstract class WebSocketSession implements Heartbeats.Target {
   private long inboundMessageBytes;
   /** Completes when the socket itself is closed: close handshake done, or the TCP connection gone. */
   private final Promise<Void> socketClosed = Promise.promise();
+  private final LimitEvents limits;
+  private final ConnectionLifetime lifetime;
+  private final WriteTimeout writeTimeout;
   private long lastHeardMs;
   private long lastPingMs;
   private boolean closed;
@@ -46,6 +54,9 @@ public abstract class WebSocketSession implements Heartbeats.Target {
     this.info = new ClientInfo(RandomIds.next(16), null, loop.services().nodeId());
     this.outboundLimit = loop.services().config().get(HeraldConfig.WS_OUTBOUND_QUEUE_BYTES);
     this.maxMessageBytes = loop.services().config().get(HeraldConfig.WS_MAX_FRAME_BYTES);
+    this.limits = LimitEvents.of(loop.vertx(), loop.services().meterRegistry());
+    this.lifetime = ConnectionLifetime.from(loop.services().config(), System.currentTimeMillis());
+    this.writeTimeout = WriteTimeout.of(ws, loop.services().config());
   }
 
   /** Installs the shared handlers; subclasses add their message handlers. */
@@ -77,15 +88,28 @@ public abstract class WebSocketSession implements Heartbeats.Target {
   }
 
   /**
-   * A single frame over ws.max_frame_bytes fails in Netty's decoder, which Vert.x configures not to answer
-   * protocol violations: Vert.x then drops the TCP connection without a close frame (the client would
-   * see 1006). Send the close frame with 1009 first.
+   * A frame Netty's decoder refuses (over ws.max_frame_bytes, or breaking the protocol: a reserved opcode or
+   * RSV bit, an unmasked or fragmented control frame, a continuation out of place...) fails in the decoder,
+   * which Vert.x configures not to answer protocol violations: Vert.x then drops the TCP connection without
+   * a close frame (the client would see 1006). Send the close frame with the decoder's status first: 1009
+   * for size, 1002 (protocol error) or 1007 (invalid payload) for the others.
    */
   private void onException(Throwable t) {
     loop.services().metrics().connectionError();
-    if (t instanceof CorruptedWebSocketFrameException e && e.closeStatus() == WebSocketCloseStatus.MESSAGE_TOO_BIG) {
-      close(CloseCode.TOO_LARGE);
+    if (t instanceof CorruptedWebSocketFrameException e) {
+      WebSocketCloseStatus status = e.closeStatus();
+      if (status == null || status == WebSocketCloseStatus.MESSAGE_TOO_BIG) {
+        close(CloseCode.TOO_LARGE);
+      } else {
+        close((short) status.code(), status.reasonText());
+      }
     }
+  }
+
+  /** Records that a limit refused or closed this client: metrics, and a rate-limited WARN with id, IP and origin. */
+  protected final void limitTriggered(Limit limit, String what) {
+    limits.triggered(limit, id(), ws.remoteAddress() == null ? null : ws.remoteAddress().hostAddress(),
+        ws.headers() == null ? null : ws.headers().get("Origin"), what);
   }
 
   /** This connection's client id (in presence, {@code POST /api/disconnect}). */
@@ -133,6 +157,16 @@ public abstract class WebSocketSession implements Heartbeats.Target {
 
   @Override
   public void heartbeat(long now, long pingIntervalMs, long pongTimeoutMs) {
+    if (lifetime.expired(now)) {
+      limits.counted(Limit.LIFETIME); // the normal end of a long connection: counted, not logged
+      close(CloseCode.LIFETIME_REACHED);
+      return;
+    }
+    if (writeTimeout != null && writeTimeout.stuck(now)) {
+      limitTriggered(Limit.WRITE_TIMEOUT, "dropped (" + CloseCode.SLOW_CONSUMER.code() + ", write timeout)");
+      abort(CloseCode.SLOW_CONSUMER);
+      return;
+    }
     long silent = now - lastHeardMs;
     if (silent >= pingIntervalMs + pongTimeoutMs) {
       close(CloseCode.HEARTBEAT_TIMEOUT);
@@ -155,6 +189,20 @@ public abstract class WebSocketSession implements Heartbeats.Target {
     loop.services().metrics().closed(code);
     release();
     ws.close(code, reason);
+  }
+
+  /**
+   * Ends the session like {@link #close(CloseCode)} but drops the TCP connection at once, without a close
+   * frame: for a peer that reads nothing, which would never get the frame.
+   */
+  private void abort(CloseCode code) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    loop.services().metrics().closed(code.code());
+    release();
+    writeTimeout.abort();
   }
 
   private void onSocketClosed() {

@@ -106,6 +106,9 @@ public final class Main implements Callable<Integer> {
     if (config.get(HeraldConfig.API_KEY).isEmpty()) {
       System.out.println("  WARNING: no API key set (HERALD_API_KEY): anyone who reaches this port can use /api/*");
     }
+    if (config.get(HeraldConfig.WS_ALLOWED_ORIGINS).isBlank()) {
+      System.out.println("  WARNING: no origin allow-list (HERALD_WS_ALLOWED_ORIGINS): web pages of any site may open WebSockets here");
+    }
   }
 
   private static String rootMessage(Throwable t) {
