@@ -62,6 +62,9 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
 
   private void onText(String text) {
     heard();
+    if (closed()) {
+      return; // frames still in flight after the server closed the connection are not served
+    }
     Long id = null;
     try {
       Buffer raw = Buffer.buffer(text);

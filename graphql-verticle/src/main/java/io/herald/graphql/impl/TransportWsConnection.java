@@ -87,6 +87,9 @@ final class TransportWsConnection extends WebSocketSession {
 
   private void onText(String text) {
     heard();
+    if (closed()) {
+      return; // frames still in flight after the server closed the connection are not served
+    }
     JsonObject message;
     try {
       message = Json.object(Buffer.buffer(text));
