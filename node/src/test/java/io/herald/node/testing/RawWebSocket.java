@@ -113,7 +113,15 @@ public final class RawWebSocket implements AutoCloseable {
    * Sec-WebSocket-Extensions, ...) and returns the answer's status and head, then closes.
    */
   public static Upgrade upgrade(String host, int port, String path, Map<String, String> headers) {
+    return upgradeFrom(null, host, port, path, headers);
+  }
+
+  /** As {@link #upgrade}, from local address {@code from} (such as 127.0.0.2: another client IP on loopback). */
+  public static Upgrade upgradeFrom(String from, String host, int port, String path, Map<String, String> headers) {
     try (Socket socket = new Socket()) {
+      if (from != null) {
+        socket.bind(new InetSocketAddress(from, 0));
+      }
       socket.connect(new InetSocketAddress(host, port), (int) WsClient.TIMEOUT_MS);
       socket.setSoTimeout((int) WsClient.TIMEOUT_MS);
       return new RawWebSocket(socket).handshake(port, path, null, headers);
