@@ -97,10 +97,12 @@ public abstract class WebSocketSession implements Heartbeats.Target {
   private void onException(Throwable t) {
     loop.services().metrics().connectionError();
     if (t instanceof CorruptedWebSocketFrameException e) {
-      WebSocketCloseStatus status = e.closeStatus();
-      if (status == null || status == WebSocketCloseStatus.MESSAGE_TOO_BIG) {
+      WebSocketCloseStatus status = e.closeStatus() == null ? WebSocketCloseStatus.MESSAGE_TOO_BIG : e.closeStatus();
+      if (status == WebSocketCloseStatus.MESSAGE_TOO_BIG) {
         close(CloseCode.TOO_LARGE);
       } else {
+        // Vert.x closes the TCP connection right after this handler: write the close frame straight out.
+        WebSocketWrites.closeNow(ws, status.code(), status.reasonText());
         close((short) status.code(), status.reasonText());
       }
     }
