@@ -19,6 +19,9 @@ import io.vertx.core.http.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+
 /**
  * What every server-side WebSocket of the gateway shares, whatever its protocol (/ws, GraphQL): the
  * bounded outbound queue with its slow-consumer close (4008), consolidated flushes, the inbound size
@@ -38,6 +41,11 @@ public abstract class WebSocketSession implements Heartbeats.Target {
   private final int maxMessageBytes;
   /** Bytes of the inbound data message being received so far (its fragments up to now). */
   private long inboundMessageBytes;
+  /** The fragments of the inbound data message being received, or null between messages. */
+  private Buffer fragments;
+  private boolean fragmentsText;
+  private Consumer<String> textHandler;
+  private Consumer<Buffer> binaryHandler;
   /** Completes when the socket itself is closed: close handshake done, or the TCP connection gone. */
   private final Promise<Void> socketClosed = Promise.promise();
   private final LimitEvents limits;
@@ -64,7 +72,7 @@ public abstract class WebSocketSession implements Heartbeats.Target {
     ws.setWriteQueueMaxSize(outboundLimit);
     WebSocketWrites.consolidateFlushes(ws);
     ws.pongHandler(b -> heard());
-    ws.frameHandler(this::checkMessageSize);
+    ws.frameHandler(this::onFrame);
     ws.exceptionHandler(this::onException);
     ws.closeHandler(v -> onSocketClosed());
     lastHeardMs = System.currentTimeMillis();
@@ -73,17 +81,55 @@ public abstract class WebSocketSession implements Heartbeats.Target {
   }
 
   /**
-   * Closes with 1009 a message whose fragments together exceed ws.max_frame_bytes: Vert.x only drops
-   * such a message (reporting it to the exception handler) and keeps the connection open.
+   * The handlers of whole data messages, which this session reassembles from their frames itself (see
+   * {@link #onFrame}); subclasses call it instead of {@code ws.textMessageHandler}/{@code binaryMessageHandler}.
    */
-  private void checkMessageSize(WebSocketFrame frame) {
-    if (frame.isText() || frame.isBinary() || frame.isContinuation()) {
-      inboundMessageBytes = (frame.isContinuation() ? inboundMessageBytes : 0) + frame.binaryData().length();
-      if (inboundMessageBytes > maxMessageBytes) {
-        close(CloseCode.TOO_LARGE);
-      } else if (frame.isFinal()) {
+  protected final void messageHandlers(Consumer<String> text, Consumer<Buffer> binary) {
+    this.textHandler = text;
+    this.binaryHandler = binary;
+  }
+
+  /**
+   * Reassembles data messages from their frames and closes with 1009 a message whose fragments together
+   * exceed ws.max_frame_bytes (Vert.x only drops such a message, reporting it to the exception handler, and
+   * keeps the connection open). Vert.x's own reassembly is not used: a fragmented message whose first
+   * fragment is empty makes it throw on every later fragment, and the connection loses every message after.
+   */
+  private void onFrame(WebSocketFrame frame) {
+    if (!(frame.isText() || frame.isBinary() || frame.isContinuation()) || closed) {
+      return;
+    }
+    inboundMessageBytes = (frame.isContinuation() ? inboundMessageBytes : 0) + frame.binaryData().length();
+    if (inboundMessageBytes > maxMessageBytes) {
+      fragments = null;
+      close(CloseCode.TOO_LARGE);
+      return;
+    }
+    if (!frame.isContinuation()) {
+      fragmentsText = frame.isText();
+      fragments = null;
+      if (frame.isFinal()) {
         inboundMessageBytes = 0;
+        dispatch(fragmentsText, frame.binaryData());
+      } else {
+        fragments = Buffer.buffer().appendBuffer(frame.binaryData());
       }
+    } else if (fragments != null) { // Netty's decoder refuses a continuation outside a message (1002)
+      fragments.appendBuffer(frame.binaryData());
+      if (frame.isFinal()) {
+        Buffer whole = fragments;
+        fragments = null;
+        inboundMessageBytes = 0;
+        dispatch(fragmentsText, whole);
+      }
+    }
+  }
+
+  private void dispatch(boolean text, Buffer message) {
+    if (text && textHandler != null) {
+      textHandler.accept(message.toString(StandardCharsets.UTF_8));
+    } else if (!text && binaryHandler != null) {
+      binaryHandler.accept(message);
     }
   }
 

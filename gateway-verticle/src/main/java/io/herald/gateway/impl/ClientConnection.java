@@ -47,8 +47,7 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
 
   void start(long upgradeStartNanos) {
     open();
-    ws.textMessageHandler(this::onText);
-    ws.binaryMessageHandler(b -> {
+    messageHandlers(this::onText, b -> {
       heard();
       sendError(null, ErrorCode.BAD_REQUEST, "binary frames are not supported: send JSON text frames", null);
     });

@@ -74,8 +74,7 @@ final class TransportWsConnection extends WebSocketSession {
       return;
     }
     open();
-    ws.textMessageHandler(this::onText);
-    ws.binaryMessageHandler(b -> close((short) 4400, "Binary messages are not supported"));
+    messageHandlers(this::onText, b -> close((short) 4400, "Binary messages are not supported"));
     long timeout = loop.services().config().get(HeraldConfig.GRAPHQL_INIT_TIMEOUT_MS);
     initTimer = context.owner().setTimer(timeout, id -> {
       if (!initReceived) {

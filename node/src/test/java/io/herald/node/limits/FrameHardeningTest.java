@@ -64,6 +64,28 @@ class FrameHardeningTest {
     assertThat(3 * 30_000).isGreaterThan(MAX_FRAME_BYTES);
   }
 
+  /**
+   * Found by the fuzz test: Vert.x's own reassembly throws on every fragment after an empty first one, and
+   * the connection then loses every message. The session reassembles messages itself.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"/ws", "/graphql"})
+  void fragmentedMessageWithEmptyFragmentsIsReassembled(String path) {
+    try (RawWebSocket ws = open(path)) {
+      if ("/ws".equals(path)) {
+        ws.next("connected");
+      }
+      byte[] ping = bytes("{\"type\":\"ping\"" + ("/ws".equals(path) ? ",\"id\":3" : "") + "}");
+      ws.sendFrame(false, RawWebSocket.TEXT, new byte[0]);
+      ws.sendFrame(false, 0, java.util.Arrays.copyOfRange(ping, 0, 5));
+      ws.sendFrame(false, 0, new byte[0]);
+      ws.sendFrame(true, 0, java.util.Arrays.copyOfRange(ping, 5, ping.length));
+      assertThat(ws.next("pong").getValue("id")).isEqualTo("/ws".equals(path) ? 3 : null);
+      ws.sendText(new String(ping, StandardCharsets.UTF_8));
+      assertThat(ws.next("pong").getString("type")).as("and the next message too").isEqualTo("pong");
+    }
+  }
+
   /** A frame breaking RFC 6455, as the client sends it. */
   record Violation(String name, Consumer<RawWebSocket> send) {
     @Override
