@@ -89,8 +89,16 @@ public final class RawWebSocket implements AutoCloseable {
    * unless it is null, with the receive buffer as in {@link #connect(int, int)}; fails unless the server answers 101.
    */
   public static RawWebSocket connect(int port, String path, String subProtocol, int receiveBufferBytes) {
+    return connectFrom(null, port, path, subProtocol, receiveBufferBytes);
+  }
+
+  /** As {@link #connect(int, String, String, int)}, from local address {@code from} (another client IP on loopback). */
+  public static RawWebSocket connectFrom(String from, int port, String path, String subProtocol, int receiveBufferBytes) {
     try {
       Socket socket = new Socket();
+      if (from != null) {
+        socket.bind(new InetSocketAddress(from, 0));
+      }
       if (receiveBufferBytes > 0) {
         socket.setReceiveBufferSize(receiveBufferBytes);
       }
