@@ -10,6 +10,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.IntConsumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,6 +53,17 @@ class PublishRateTest {
     return replies;
   }
 
+  /** Sends {@code n} requests, stopping early once the server has closed the connection (a write then fails). */
+  private static void sendUntilClosed(int n, IntConsumer send) {
+    for (int i = 1; i <= n; i++) {
+      try {
+        send.accept(i);
+      } catch (IllegalStateException closed) {
+        return;
+      }
+    }
+  }
+
   @Test
   void publishesOverTheRateAreRateLimitedAndTheConnectionStaysOpen() {
     try (WsClient client = lenient.connect(); WsClient other = lenient.connect()) {
@@ -77,9 +89,7 @@ class PublishRateTest {
   void aClientThatKeepsPublishingPastTheRejectionsIsClosedWith1008() {
     double before = Metrics.value(strict.http(), "herald_limits_triggered_total{limit=\"publish_rate_close\"}");
     try (WsClient client = strict.connect(); WsClient bystander = strict.connect()) {
-      for (int id = 1; id <= BURST + EXTRA; id++) {
-        client.send(publish(id, "rate-2"));
-      }
+      sendUntilClosed(BURST + EXTRA, id -> client.send(publish(id, "rate-2")));
       assertThat(client.awaitClose()).isEqualTo(POLICY);
       assertThat(bystander.request(publish(1, "rate-2")).getString("type")).isEqualTo("published");
     }
@@ -118,9 +128,8 @@ class PublishRateTest {
   @Test
   void aGraphQLClientThatKeepsGoingIsClosedWith1008() {
     try (GraphQLWsClient client = GraphQLWsClient.connectAndInit(strict.vertx(), strict.port())) {
-      for (int i = 1; i <= BURST + EXTRA; i++) {
-        client.subscribe("m" + i, "mutation { publish(channel: \"rate-4\", data: " + i + ") { offset } }");
-      }
+      sendUntilClosed(BURST + EXTRA,
+          i -> client.subscribe("m" + i, "mutation { publish(channel: \"rate-4\", data: " + i + ") { offset } }"));
       assertThat(client.awaitClose()).isEqualTo(POLICY);
     }
   }
