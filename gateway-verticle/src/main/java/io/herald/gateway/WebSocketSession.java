@@ -8,6 +8,8 @@ import io.herald.gateway.impl.WebSocketWrites;
 import io.herald.gateway.limits.ConnectionLifetime;
 import io.herald.gateway.limits.LimitEvents;
 import io.herald.gateway.limits.LimitEvents.Limit;
+import io.herald.gateway.limits.PublishRateLimiter;
+import io.herald.gateway.limits.PublishRateLimiter.Verdict;
 import io.herald.gateway.limits.WriteTimeout;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -51,6 +53,8 @@ public abstract class WebSocketSession implements Heartbeats.Target {
   private final LimitEvents limits;
   private final ConnectionLifetime lifetime;
   private final WriteTimeout writeTimeout;
+  /** Created with the first publish: most of an idle connection's memory is Netty's, keep ours small. */
+  private PublishRateLimiter publishRate;
   private long lastHeardMs;
   private long lastPingMs;
   private boolean closed;
@@ -96,10 +100,12 @@ public abstract class WebSocketSession implements Heartbeats.Target {
    * fragment is empty makes it throw on every later fragment, and the connection loses every message after.
    */
   private void onFrame(WebSocketFrame frame) {
+    // Frames still in flight once the server closed the connection are not served.
     if (!(frame.isText() || frame.isBinary() || frame.isContinuation()) || closed) {
       return;
     }
-    inboundMessageBytes = (frame.isContinuation() ? inboundMessageBytes : 0) + frame.binaryData().length();
+    Buffer data = frame.binaryData();
+    inboundMessageBytes = (frame.isContinuation() ? inboundMessageBytes : 0) + data.length();
     if (inboundMessageBytes > maxMessageBytes) {
       fragments = null;
       close(CloseCode.TOO_LARGE);
@@ -110,12 +116,12 @@ public abstract class WebSocketSession implements Heartbeats.Target {
       fragments = null;
       if (frame.isFinal()) {
         inboundMessageBytes = 0;
-        dispatch(fragmentsText, frame.binaryData());
+        dispatch(fragmentsText, data);
       } else {
-        fragments = Buffer.buffer().appendBuffer(frame.binaryData());
+        fragments = Buffer.buffer().appendBuffer(data);
       }
     } else if (fragments != null) { // Netty's decoder refuses a continuation outside a message (1002)
-      fragments.appendBuffer(frame.binaryData());
+      fragments.appendBuffer(data);
       if (frame.isFinal()) {
         Buffer whole = fragments;
         fragments = null;
@@ -138,7 +144,7 @@ public abstract class WebSocketSession implements Heartbeats.Target {
    * RSV bit, an unmasked or fragmented control frame, a continuation out of place...) fails in the decoder,
    * which Vert.x configures not to answer protocol violations: Vert.x then drops the TCP connection without
    * a close frame (the client would see 1006). Send the close frame with the decoder's status first: 1009
-   * for size, 1002 (protocol error) or 1007 (invalid payload) for the others.
+   * for size, 1002 (protocol error) for the others.
    */
   private void onException(Throwable t) {
     loop.services().metrics().connectionError();
@@ -152,6 +158,25 @@ public abstract class WebSocketSession implements Heartbeats.Target {
         close((short) status.code(), status.reasonText());
       }
     }
+  }
+
+  /**
+   * Takes {@code cost} tokens of ws.publish_rate for a publish from this client (a /ws {@code publish}, a
+   * GraphQL mutation over the socket). On REJECT the caller refuses the publish with {@code rate_limited};
+   * on CLOSE the client kept going past ws.publish_max_rejections and the connection is closed here (1008).
+   */
+  protected final Verdict publishRate(int cost) {
+    if (publishRate == null) {
+      publishRate = PublishRateLimiter.from(loop.services().config());
+    }
+    Verdict verdict = publishRate.check(cost);
+    if (verdict == Verdict.REJECT) {
+      limitTriggered(Limit.PUBLISH_RATE, "error rate_limited");
+    } else if (verdict == Verdict.CLOSE) {
+      limitTriggered(Limit.PUBLISH_RATE_CLOSE, "close " + CloseCode.POLICY.code());
+      close(CloseCode.POLICY.code(), "publish rate limit exceeded");
+    }
+    return verdict;
   }
 
   /** Records that a limit refused or closed this client: metrics, and a rate-limited WARN with id, IP and origin. */

@@ -1,7 +1,6 @@
 package io.herald.gateway.impl;
 
 import io.herald.core.Addresses;
-import io.herald.core.CloseCode;
 import io.herald.core.ErrorCode;
 import io.herald.core.HeraldException;
 import io.herald.core.HistoryQuery;
@@ -16,8 +15,6 @@ import io.herald.gateway.GatewayServices;
 import io.herald.gateway.WebSocketSession;
 import io.herald.gateway.Subscription;
 import io.herald.gateway.SubscriptionSink;
-import io.herald.gateway.limits.LimitEvents.Limit;
-import io.herald.gateway.limits.PublishRateLimiter;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
@@ -36,8 +33,6 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
   private final ChannelHub hub;
   /** Created with the first subscription: most of an idle connection's memory is Netty's, keep ours small. */
   private Map<String, Subscription> subscriptions;
-  /** Created with the first publish, for the same reason. */
-  private PublishRateLimiter publishRate;
 
   ClientConnection(ServerWebSocket ws, GatewayLoop loop) {
     super(ws, loop);
@@ -61,9 +56,6 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
 
   private void onText(String text) {
     heard();
-    if (closed()) {
-      return; // frames still in flight after the server closed the connection are not served
-    }
     Long id = null;
     try {
       Buffer raw = Buffer.buffer(text);
@@ -100,8 +92,11 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
       case SUBSCRIBE -> subscribe(id, Json.channel(frame, "channel"), Json.since(frame));
       case UNSUBSCRIBE -> unsubscribe(id, Json.channel(frame, "channel"));
       case PUBLISH -> {
-        if (publishAllowed()) {
-          publish(id, frame, raw);
+        switch (publishRate(1)) {
+          case ALLOW -> publish(id, frame, raw);
+          case REJECT -> throw new HeraldException(ErrorCode.RATE_LIMITED, "over " + HeraldConfig.WS_PUBLISH_RATE.key()
+              + " (" + services.config().get(HeraldConfig.WS_PUBLISH_RATE) + "/s): slow down");
+          case CLOSE -> { } // closed with 1008
         }
       }
       case HISTORY -> history(id, frame);
@@ -175,31 +170,6 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
   private void joinLeave(String type, String channel) {
     if (services.config().namespaces().forChannel(channel).joinLeave()) {
       context.owner().eventBus().publish(Addresses.channel(channel), Frames.presenceEvent(type, channel, info));
-    }
-  }
-
-  /**
-   * Takes a token of ws.publish_rate: without one the publish is refused with {@code rate_limited}, and a
-   * client that keeps going past ws.publish_max_rejections is closed with 1008 (returns false).
-   */
-  private boolean publishAllowed() {
-    if (publishRate == null) {
-      publishRate = PublishRateLimiter.from(services.config());
-    }
-    switch (publishRate.check(1)) {
-      case REJECT -> {
-        limitTriggered(Limit.PUBLISH_RATE, "error " + ErrorCode.RATE_LIMITED.wire());
-        throw new HeraldException(ErrorCode.RATE_LIMITED, "over " + HeraldConfig.WS_PUBLISH_RATE.key() + " ("
-            + services.config().get(HeraldConfig.WS_PUBLISH_RATE) + "/s): slow down");
-      }
-      case CLOSE -> {
-        limitTriggered(Limit.PUBLISH_RATE_CLOSE, "close " + CloseCode.POLICY.code());
-        close(CloseCode.POLICY.code(), "publish rate limit exceeded");
-        return false;
-      }
-      default -> {
-        return true;
-      }
     }
   }
 

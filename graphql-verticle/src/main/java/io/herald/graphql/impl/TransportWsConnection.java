@@ -13,7 +13,6 @@ import graphql.language.SelectionSet;
 import graphql.language.StringValue;
 import graphql.language.Value;
 import graphql.language.VariableReference;
-import io.herald.core.CloseCode;
 import io.herald.core.ErrorCode;
 import io.herald.core.HeraldException;
 import io.herald.core.Json;
@@ -24,8 +23,6 @@ import io.herald.gateway.GatewayLoop;
 import io.herald.gateway.Subscription;
 import io.herald.gateway.SubscriptionSink;
 import io.herald.gateway.WebSocketSession;
-import io.herald.gateway.limits.LimitEvents.Limit;
-import io.herald.gateway.limits.PublishRateLimiter;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
@@ -56,8 +53,6 @@ final class TransportWsConnection extends WebSocketSession {
   private boolean initReceived;
   private boolean acknowledged;
   private long initTimer = -1;
-  /** ws.publish_rate for mutations sent over the socket; created with the first one. */
-  private PublishRateLimiter publishRate;
 
   TransportWsConnection(ServerWebSocket ws, GatewayLoop loop, GraphQLEngine engine, GraphQLMetrics metrics, ShapeCache shapes) {
     super(ws, loop);
@@ -86,9 +81,6 @@ final class TransportWsConnection extends WebSocketSession {
 
   private void onText(String text) {
     heard();
-    if (closed()) {
-      return; // frames still in flight after the server closed the connection are not served
-    }
     JsonObject message;
     try {
       message = Json.object(Buffer.buffer(text));
@@ -164,25 +156,18 @@ final class TransportWsConnection extends WebSocketSession {
    * the socket is closed with 1008.
    */
   private boolean publishAllowed(String id, GraphQLEngine.Prepared prepared) {
-    if (publishRate == null) {
-      publishRate = PublishRateLimiter.from(loop.services().config());
-    }
-    int cost = Math.max(1, prepared.operation().getSelectionSet().getSelections().size());
-    switch (publishRate.check(cost)) {
+    switch (publishRate(Math.max(1, prepared.operation().getSelectionSet().getSelections().size()))) {
+      case ALLOW -> {
+        return true;
+      }
       case REJECT -> {
-        limitTriggered(Limit.PUBLISH_RATE, "error " + ErrorCode.RATE_LIMITED.wire());
         metrics.operation("mutation", "error");
         sendErrors(id, List.of(GraphQLEngine.error("over " + HeraldConfig.WS_PUBLISH_RATE.key() + ": slow down",
             ErrorCode.RATE_LIMITED.wire())));
         return false;
       }
-      case CLOSE -> {
-        limitTriggered(Limit.PUBLISH_RATE_CLOSE, "close " + CloseCode.POLICY.code());
-        close(CloseCode.POLICY.code(), "publish rate limit exceeded");
-        return false;
-      }
       default -> {
-        return true;
+        return false; // closed with 1008
       }
     }
   }
