@@ -8,6 +8,12 @@ import io.herald.gateway.auth.AuthFailure;
 import io.herald.gateway.auth.Identity;
 import io.herald.gateway.auth.NodeAuth;
 import io.herald.gateway.impl.WebSocketWrites;
+import io.herald.gateway.limits.ConnectionLifetime;
+import io.herald.gateway.limits.LimitEvents;
+import io.herald.gateway.limits.LimitEvents.Limit;
+import io.herald.gateway.limits.PublishRateLimiter;
+import io.herald.gateway.limits.PublishRateLimiter.Verdict;
+import io.herald.gateway.limits.WriteTimeout;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -18,10 +24,14 @@ import io.vertx.core.http.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+
 /**
  * What every server-side WebSocket of the gateway shares, whatever its protocol (/ws, GraphQL): the
  * bounded outbound queue with its slow-consumer close (4008), consolidated flushes, the inbound size
- * limit (1009), the heartbeat (ping when silent, 4011 when dead) and closing exactly once. Runs on the socket's event loop.
+ * limit (1009), the heartbeat (ping when silent, 4011 when dead), the connection's lifetime (4010) and
+ * write timeout, and closing exactly once. Runs on the socket's event loop.
  */
 public abstract class WebSocketSession implements Heartbeats.Target {
 
@@ -41,8 +51,18 @@ public abstract class WebSocketSession implements Heartbeats.Target {
   private final int maxMessageBytes;
   /** Bytes of the inbound data message being received so far (its fragments up to now). */
   private long inboundMessageBytes;
+  /** The fragments of the inbound data message being received, or null between messages. */
+  private Buffer fragments;
+  private boolean fragmentsText;
+  private Consumer<String> textHandler;
+  private Consumer<Buffer> binaryHandler;
   /** Completes when the socket itself is closed: close handshake done, or the TCP connection gone. */
   private final Promise<Void> socketClosed = Promise.promise();
+  private final LimitEvents limits;
+  private final ConnectionLifetime lifetime;
+  private final WriteTimeout writeTimeout;
+  /** Created with the first publish: most of an idle connection's memory is Netty's, keep ours small. */
+  private PublishRateLimiter publishRate;
   private long lastHeardMs;
   private long lastPingMs;
   private boolean closed;
@@ -55,6 +75,9 @@ public abstract class WebSocketSession implements Heartbeats.Target {
     this.auth = loop.auth();
     this.outboundLimit = loop.services().config().get(HeraldConfig.WS_OUTBOUND_QUEUE_BYTES);
     this.maxMessageBytes = loop.services().config().get(HeraldConfig.WS_MAX_FRAME_BYTES);
+    this.limits = LimitEvents.of(loop.vertx(), loop.services().meterRegistry());
+    this.lifetime = ConnectionLifetime.from(loop.services().config(), System.currentTimeMillis());
+    this.writeTimeout = WriteTimeout.of(ws, loop.services().config());
   }
 
   /** Installs the shared handlers; subclasses add their message handlers. */
@@ -62,7 +85,7 @@ public abstract class WebSocketSession implements Heartbeats.Target {
     ws.setWriteQueueMaxSize(outboundLimit);
     WebSocketWrites.consolidateFlushes(ws);
     ws.pongHandler(b -> heard());
-    ws.frameHandler(this::checkMessageSize);
+    ws.frameHandler(this::onFrame);
     ws.exceptionHandler(this::onException);
     ws.closeHandler(v -> onSocketClosed());
     lastHeardMs = System.currentTimeMillis();
@@ -71,30 +94,104 @@ public abstract class WebSocketSession implements Heartbeats.Target {
   }
 
   /**
-   * Closes with 1009 a message whose fragments together exceed ws.max_frame_bytes: Vert.x only drops
-   * such a message (reporting it to the exception handler) and keeps the connection open.
+   * The handlers of whole data messages, which this session reassembles from their frames itself (see
+   * {@link #onFrame}); subclasses call it instead of {@code ws.textMessageHandler}/{@code binaryMessageHandler}.
    */
-  private void checkMessageSize(WebSocketFrame frame) {
-    if (frame.isText() || frame.isBinary() || frame.isContinuation()) {
-      inboundMessageBytes = (frame.isContinuation() ? inboundMessageBytes : 0) + frame.binaryData().length();
-      if (inboundMessageBytes > maxMessageBytes) {
-        close(CloseCode.TOO_LARGE);
-      } else if (frame.isFinal()) {
+  protected final void messageHandlers(Consumer<String> text, Consumer<Buffer> binary) {
+    this.textHandler = text;
+    this.binaryHandler = binary;
+  }
+
+  /**
+   * Reassembles data messages from their frames and closes with 1009 a message whose fragments together
+   * exceed ws.max_frame_bytes (Vert.x only drops such a message, reporting it to the exception handler, and
+   * keeps the connection open). Vert.x's own reassembly is not used: a fragmented message whose first
+   * fragment is empty makes it throw on every later fragment, and the connection loses every message after.
+   */
+  private void onFrame(WebSocketFrame frame) {
+    // Frames still in flight once the server closed the connection are not served.
+    if (!(frame.isText() || frame.isBinary() || frame.isContinuation()) || closed) {
+      return;
+    }
+    Buffer data = frame.binaryData();
+    inboundMessageBytes = (frame.isContinuation() ? inboundMessageBytes : 0) + data.length();
+    if (inboundMessageBytes > maxMessageBytes) {
+      fragments = null;
+      close(CloseCode.TOO_LARGE);
+      return;
+    }
+    if (!frame.isContinuation()) {
+      fragmentsText = frame.isText();
+      fragments = null;
+      if (frame.isFinal()) {
         inboundMessageBytes = 0;
+        dispatch(fragmentsText, data);
+      } else {
+        fragments = Buffer.buffer().appendBuffer(data);
+      }
+    } else if (fragments != null) { // Netty's decoder refuses a continuation outside a message (1002)
+      fragments.appendBuffer(data);
+      if (frame.isFinal()) {
+        Buffer whole = fragments;
+        fragments = null;
+        inboundMessageBytes = 0;
+        dispatch(fragmentsText, whole);
+      }
+    }
+  }
+
+  private void dispatch(boolean text, Buffer message) {
+    if (text && textHandler != null) {
+      textHandler.accept(message.toString(StandardCharsets.UTF_8));
+    } else if (!text && binaryHandler != null) {
+      binaryHandler.accept(message);
+    }
+  }
+
+  /**
+   * A frame Netty's decoder refuses (over ws.max_frame_bytes, or breaking the protocol: a reserved opcode or
+   * RSV bit, an unmasked or fragmented control frame, a continuation out of place...) fails in the decoder,
+   * which Vert.x configures not to answer protocol violations: Vert.x then drops the TCP connection without
+   * a close frame (the client would see 1006). Send the close frame with the decoder's status first: 1009
+   * for size, 1002 (protocol error) for the others.
+   */
+  private void onException(Throwable t) {
+    loop.services().metrics().connectionError();
+    if (t instanceof CorruptedWebSocketFrameException e) {
+      WebSocketCloseStatus status = e.closeStatus() == null ? WebSocketCloseStatus.MESSAGE_TOO_BIG : e.closeStatus();
+      if (status == WebSocketCloseStatus.MESSAGE_TOO_BIG) {
+        close(CloseCode.TOO_LARGE);
+      } else {
+        // Vert.x closes the TCP connection right after this handler: write the close frame straight out.
+        WebSocketWrites.closeNow(ws, status.code(), status.reasonText());
+        close((short) status.code(), status.reasonText());
       }
     }
   }
 
   /**
-   * A single frame over ws.max_frame_bytes fails in Netty's decoder, which Vert.x configures not to answer
-   * protocol violations: Vert.x then drops the TCP connection without a close frame (the client would
-   * see 1006). Send the close frame with 1009 first.
+   * Takes {@code cost} tokens of ws.publish_rate for a publish from this client (a /ws {@code publish}, a
+   * GraphQL mutation over the socket). On REJECT the caller refuses the publish with {@code rate_limited};
+   * on CLOSE the client kept going past ws.publish_max_rejections and the connection is closed here (1008).
    */
-  private void onException(Throwable t) {
-    loop.services().metrics().connectionError();
-    if (t instanceof CorruptedWebSocketFrameException e && e.closeStatus() == WebSocketCloseStatus.MESSAGE_TOO_BIG) {
-      close(CloseCode.TOO_LARGE);
+  protected final Verdict publishRate(int cost) {
+    if (publishRate == null) {
+      publishRate = PublishRateLimiter.from(loop.services().config());
     }
+    Verdict verdict = publishRate.check(cost);
+    if (verdict == Verdict.REJECT) {
+      limitTriggered(Limit.PUBLISH_RATE, "error rate_limited");
+    } else if (verdict == Verdict.CLOSE) {
+      limitTriggered(Limit.PUBLISH_RATE_CLOSE, "close " + CloseCode.POLICY.code());
+      close(CloseCode.POLICY.code(), "publish rate limit exceeded");
+    }
+    return verdict;
+  }
+
+  /** Records that a limit refused or closed this client: metrics, and a rate-limited WARN with id, IP and origin. */
+  protected final void limitTriggered(Limit limit, String what) {
+    limits.triggered(limit, id(), ws.remoteAddress() == null ? null : ws.remoteAddress().hostAddress(),
+        ws.headers() == null ? null : ws.headers().get("Origin"), what);
   }
 
   /** This connection's client id (in presence, {@code POST /api/disconnect}). */
@@ -188,6 +285,16 @@ public abstract class WebSocketSession implements Heartbeats.Target {
 
   @Override
   public void heartbeat(long now, long pingIntervalMs, long pongTimeoutMs) {
+    if (lifetime.expired(now)) {
+      limits.counted(Limit.LIFETIME); // the normal end of a long connection: counted, not logged
+      close(CloseCode.LIFETIME_REACHED);
+      return;
+    }
+    if (writeTimeout != null && writeTimeout.stuck(now)) {
+      limitTriggered(Limit.WRITE_TIMEOUT, "dropped (" + CloseCode.SLOW_CONSUMER.code() + ", write timeout)");
+      abort(CloseCode.SLOW_CONSUMER);
+      return;
+    }
     long silent = now - lastHeardMs;
     if (silent >= pingIntervalMs + pongTimeoutMs) {
       close(CloseCode.HEARTBEAT_TIMEOUT);
@@ -210,6 +317,20 @@ public abstract class WebSocketSession implements Heartbeats.Target {
     loop.services().metrics().closed(code);
     release();
     ws.close(code, reason);
+  }
+
+  /**
+   * Ends the session like {@link #close(CloseCode)} but drops the TCP connection at once, without a close
+   * frame: for a peer that reads nothing, which would never get the frame.
+   */
+  private void abort(CloseCode code) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    loop.services().metrics().closed(code.code());
+    release();
+    writeTimeout.abort();
   }
 
   private void onSocketClosed() {

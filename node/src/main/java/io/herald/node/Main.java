@@ -137,6 +137,9 @@ public final class Main implements Callable<Integer> {
       System.out.println("  See docs/security.md; --production refuses to start without keys.");
       System.out.println("  ************************************************************************");
     }
+    if (config.get(HeraldConfig.WS_ALLOWED_ORIGINS).isBlank()) {
+      System.out.println("  WARNING: no origin allow-list (HERALD_WS_ALLOWED_ORIGINS): web pages of any site may open WebSockets here");
+    }
   }
 
   private static String rootMessage(Throwable t) {

@@ -88,6 +88,30 @@ public final class HeraldConfig {
   public static final Setting<Boolean> NAMESPACE_JOIN_LEAVE = Setting.bool("namespace.join_leave", false,
       "Default: subscribers get `join`/`leave` pushes.");
 
+  public static final Setting<String> WS_ALLOWED_ORIGINS = Setting.string("ws.allowed_origins", "",
+      "Comma-separated origins that may open WebSockets (https://app.example.com, https://*.example.com); "
+          + "others get 403 before the upgrade. Empty: any origin (set it in production).");
+  public static final Setting<Boolean> WS_ALLOW_MISSING_ORIGIN = Setting.bool("ws.allow_missing_origin", true,
+      "Whether an upgrade without an Origin header (not from a browser: backends, apps, tools) is allowed.");
+  public static final Setting<Integer> WS_PUBLISH_RATE = Setting.integer("ws.publish_rate", 500,
+      "Messages per second one connection may publish (token bucket); beyond: error `rate_limited`. 0: no limit.");
+  public static final Setting<Integer> WS_PUBLISH_BURST = Setting.integer("ws.publish_burst", 1_000,
+      "Publishes one connection may make at once above ws.publish_rate (the bucket's size).");
+  public static final Setting<Integer> WS_PUBLISH_MAX_REJECTIONS = Setting.integer("ws.publish_max_rejections", 100,
+      "A connection refused more than this many publishes within 10 s is closed with 1008.");
+  public static final Setting<Integer> WS_CONNECT_RATE_PER_IP = Setting.integer("ws.connect_rate_per_ip", 20,
+      "New WebSocket connections per second from one IP address; beyond: HTTP 429 before the upgrade. 0: no limit.");
+  public static final Setting<Integer> WS_CONNECT_BURST_PER_IP = Setting.integer("ws.connect_burst_per_ip", 100,
+      "New WebSocket connections one IP address may open at once above ws.connect_rate_per_ip.");
+  public static final Setting<Boolean> WS_CONNECT_RATE_EXEMPT_LOOPBACK = Setting.bool("ws.connect_rate_exempt_loopback", true,
+      "Whether loopback addresses (a local proxy or load tool) are exempt from ws.connect_rate_per_ip.");
+  public static final Setting<Integer> WS_MAX_CONNECTIONS = Setting.integer("ws.max_connections", 100_000,
+      "WebSocket connections (/ws and GraphQL) open at once on this node; beyond, new ones are closed with 4009. 0: no limit.");
+  public static final Setting<Long> WS_MAX_LIFETIME_MS = Setting.longValue("ws.max_lifetime_ms", 14_400_000,
+      "A connection is closed with 4010 after this long (less up to 10 % jitter); the client reconnects and recovers. 0: none.");
+  public static final Setting<Long> WS_WRITE_TIMEOUT_MS = Setting.longValue("ws.write_timeout_ms", 60_000,
+      "A connection whose pending output has not moved for this long (the peer stopped reading) is dropped (4008). 0: none.");
+
   public static final Setting<Integer> GRAPHQL_MAX_DEPTH = Setting.integer("graphql.max_depth", 7,
       "Deepest field nesting a GraphQL operation may have.");
   public static final Setting<Integer> GRAPHQL_MAX_COMPLEXITY = Setting.integer("graphql.max_complexity", 1_000,
@@ -127,7 +151,10 @@ public final class HeraldConfig {
       NAMESPACE_HISTORY_SIZE, NAMESPACE_HISTORY_TTL_MS, NAMESPACE_CLIENT_PUBLISH, NAMESPACE_PRESENCE,
       NAMESPACE_HISTORY, NAMESPACE_JOIN_LEAVE, GRAPHQL_MAX_DEPTH, GRAPHQL_MAX_COMPLEXITY, GRAPHQL_MAX_FIELDS, GRAPHQL_MAX_ALIASES,
       GRAPHQL_MAX_SUBSCRIPTIONS, GRAPHQL_INTROSPECTION, GRAPHQL_INIT_TIMEOUT_MS, CLUSTER, CLUSTER_CONFIG,
-      CLUSTER_NAME, CLUSTER_PORT, CLUSTER_MEMBERS, HEALTH_CANARY_INTERVAL_MS, HEALTH_CANARY_TIMEOUT_MS);
+      CLUSTER_NAME, CLUSTER_PORT, CLUSTER_MEMBERS, HEALTH_CANARY_INTERVAL_MS, HEALTH_CANARY_TIMEOUT_MS,
+      WS_ALLOWED_ORIGINS, WS_ALLOW_MISSING_ORIGIN, WS_PUBLISH_RATE, WS_PUBLISH_BURST, WS_PUBLISH_MAX_REJECTIONS,
+      WS_CONNECT_RATE_PER_IP, WS_CONNECT_BURST_PER_IP, WS_CONNECT_RATE_EXEMPT_LOOPBACK, WS_MAX_CONNECTIONS,
+      WS_MAX_LIFETIME_MS, WS_WRITE_TIMEOUT_MS);
 
   /** Key of the per-namespace overrides object: {@code {"chat": {"history_size": 50}}}. */
   public static final String NAMESPACES_KEY = "namespaces";

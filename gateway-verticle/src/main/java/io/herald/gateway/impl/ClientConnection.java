@@ -52,8 +52,7 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
 
   void start(long upgradeStartNanos) {
     open();
-    ws.textMessageHandler(this::onText);
-    ws.binaryMessageHandler(b -> {
+    messageHandlers(this::onText, b -> {
       heard();
       sendError(null, ErrorCode.BAD_REQUEST, "binary frames are not supported: send JSON text frames", null);
     });
@@ -208,7 +207,14 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
       case REFRESH -> connect(id, frame, true);
       case SUBSCRIBE -> subscribe(id, Json.channel(frame, "channel"), Json.since(frame), subscriptionToken(frame));
       case UNSUBSCRIBE -> unsubscribe(id, Json.channel(frame, "channel"));
-      case PUBLISH -> publish(id, frame, raw);
+      case PUBLISH -> {
+        switch (publishRate(1)) {
+          case ALLOW -> publish(id, frame, raw);
+          case REJECT -> throw new HeraldException(ErrorCode.RATE_LIMITED, "over " + HeraldConfig.WS_PUBLISH_RATE.key()
+              + " (" + services.config().get(HeraldConfig.WS_PUBLISH_RATE) + "/s): slow down");
+          case CLOSE -> { } // closed with 1008
+        }
+      }
       case HISTORY -> history(id, frame);
       case PRESENCE -> presence(id, Json.channel(frame, "channel"));
       case PING -> send(Frames.pong(id));

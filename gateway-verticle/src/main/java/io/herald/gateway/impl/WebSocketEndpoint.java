@@ -1,8 +1,15 @@
 package io.herald.gateway.impl;
 
+import io.herald.core.CloseCode;
 import io.herald.gateway.GatewayExtension;
 import io.herald.gateway.GatewayLoop;
+import io.herald.gateway.limits.ConnectionLimiter;
+import io.herald.gateway.limits.LimitEvents;
+import io.herald.gateway.limits.LimitEvents.Limit;
+import io.herald.gateway.limits.OriginPolicy;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
+import io.vertx.core.http.impl.WebSocketImplBase;
 
 import java.util.List;
 
@@ -18,10 +25,16 @@ public final class WebSocketEndpoint {
 
   private final GatewayLoop loop;
   private final List<GatewayExtension> extensions;
+  private final OriginPolicy origins;
+  private final ConnectionLimiter connections;
+  private final LimitEvents limits;
 
   public WebSocketEndpoint(GatewayLoop loop, List<GatewayExtension> extensions) {
     this.loop = loop;
     this.extensions = extensions;
+    this.origins = OriginPolicy.from(loop.services().config());
+    this.connections = ConnectionLimiter.of(loop.vertx(), loop.services().config());
+    this.limits = LimitEvents.of(loop.vertx(), loop.services().meterRegistry());
   }
 
   public void handshake(ServerWebSocketHandshake handshake) {
@@ -38,15 +51,45 @@ public final class WebSocketEndpoint {
       handshake.reject(503);
       return;
     }
+    String origin = handshake.headers().get("Origin");
+    String ip = handshake.remoteAddress() == null ? null : handshake.remoteAddress().hostAddress();
+    if (!origins.allows(origin)) {
+      limits.triggered(Limit.ORIGIN, null, ip, origin, "HTTP 403");
+      handshake.reject(403);
+      return;
+    }
+    if (!connections.allowNewConnection(ip)) {
+      limits.triggered(Limit.CONNECT_RATE, null, ip, origin, "HTTP 429");
+      handshake.reject(429);
+      return;
+    }
+    boolean slot = connections.tryOpen();
     GatewayExtension target = extension;
     handshake.accept().onComplete(ar -> {
       if (ar.failed()) {
+        if (slot) {
+          connections.closed();
+        }
         loop.services().metrics().connectionError();
-      } else if (target == null) {
-        new ClientConnection(ar.result(), loop).start(start);
+      } else if (!slot) {
+        refuse(ar.result(), ip, origin);
       } else {
-        target.accept(ar.result(), start, loop);
+        // The slot is given back when the TCP connection closes, however the session ends.
+        ((WebSocketImplBase<?>) ar.result()).channelHandlerContext().channel().closeFuture()
+            .addListener(f -> connections.closed());
+        if (target == null) {
+          new ClientConnection(ar.result(), loop).start(start);
+        } else {
+          target.accept(ar.result(), start, loop);
+        }
       }
     });
+  }
+
+  /** Over ws.max_connections: a close code tells the client why, where a refused upgrade would show as 1006. */
+  private void refuse(ServerWebSocket ws, String ip, String origin) {
+    limits.triggered(Limit.MAX_CONNECTIONS, null, ip, origin, "close " + CloseCode.TOO_MANY_CONNECTIONS.code());
+    loop.services().metrics().closed(CloseCode.TOO_MANY_CONNECTIONS.code());
+    ws.close(CloseCode.TOO_MANY_CONNECTIONS.code(), CloseCode.TOO_MANY_CONNECTIONS.reason());
   }
 }

@@ -31,6 +31,12 @@ public final class WebSocketWrites {
         .addFirst(new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
   }
 
+  /** Writes and flushes a close frame on the channel itself, ahead of Vert.x's queues. */
+  public static void closeNow(ServerWebSocket ws, int code, String reason) {
+    ((WebSocketImplBase<?>) ws).channelHandlerContext().channel()
+        .writeAndFlush(new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame(code, reason));
+  }
+
   public static void writeText(WebSocketBase ws, Buffer utf8Json) {
     ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, ((BufferInternal) utf8Json).getByteBuf(), true));
   }

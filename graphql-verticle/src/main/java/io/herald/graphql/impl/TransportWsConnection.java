@@ -72,8 +72,7 @@ final class TransportWsConnection extends WebSocketSession {
       return;
     }
     open();
-    ws.textMessageHandler(this::onText);
-    ws.binaryMessageHandler(b -> close((short) 4400, "Binary messages are not supported"));
+    messageHandlers(this::onText, b -> close((short) 4400, "Binary messages are not supported"));
     long timeout = loop.services().config().get(HeraldConfig.GRAPHQL_INIT_TIMEOUT_MS);
     initTimer = context.owner().setTimer(timeout, id -> {
       if (!initReceived) {
@@ -232,10 +231,35 @@ final class TransportWsConnection extends WebSocketSession {
       return;
     }
     metrics.measured(prepared.measures());
+    if (prepared.type() == OperationDefinition.Operation.MUTATION && !publishAllowed(id, prepared)) {
+      return;
+    }
     if (prepared.type() == OperationDefinition.Operation.SUBSCRIPTION) {
       startSubscription(id, prepared, start);
     } else {
       execute(id, prepared, type);
+    }
+  }
+
+  /**
+   * ws.publish_rate, as on /ws: a mutation takes a token per top-level field (each may publish). Without
+   * them it gets an {@code error} message with code {@code rate_limited}; past ws.publish_max_rejections
+   * the socket is closed with 1008.
+   */
+  private boolean publishAllowed(String id, GraphQLEngine.Prepared prepared) {
+    switch (publishRate(Math.max(1, prepared.operation().getSelectionSet().getSelections().size()))) {
+      case ALLOW -> {
+        return true;
+      }
+      case REJECT -> {
+        metrics.operation("mutation", "error");
+        sendErrors(id, List.of(GraphQLEngine.error("over " + HeraldConfig.WS_PUBLISH_RATE.key() + ": slow down",
+            ErrorCode.RATE_LIMITED.wire())));
+        return false;
+      }
+      default -> {
+        return false; // closed with 1008
+      }
     }
   }
 

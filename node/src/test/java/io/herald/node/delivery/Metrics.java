@@ -3,7 +3,7 @@ package io.herald.node.delivery;
 import io.herald.node.testing.HttpApiClient;
 
 /** Reads one meter from a node's {@code GET /metrics} (Prometheus text format). */
-final class Metrics {
+public final class Metrics {
 
   private Metrics() {
   }
@@ -12,7 +12,7 @@ final class Metrics {
    * The sum of every series named {@code name}, or the one series {@code name} names with its labels
    * ({@code herald_disconnects_total{code="4011"}}); fails if the node exposes none.
    */
-  static double value(HttpApiClient http, String name) {
+  public static double value(HttpApiClient http, String name) {
     HttpApiClient.Response response = http.get("/metrics");
     if (response.status() != 200) {
       throw new AssertionError("GET /metrics answered " + response.status());

@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -46,6 +47,20 @@ public final class RawWebSocket implements AutoCloseable {
     }
   }
 
+  /** The answer to an upgrade request: its status and its whole response head (status line and headers). */
+  public record Upgrade(int status, String head) {
+    /** The value of response header {@code name} (case-insensitive), or null. */
+    public String header(String name) {
+      for (String line : head.split("\r\n")) {
+        int colon = line.indexOf(':');
+        if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+          return line.substring(colon + 1).trim();
+        }
+      }
+      return null;
+    }
+  }
+
   private final Socket socket;
   private final DataInputStream in;
   private final OutputStream out;
@@ -74,20 +89,50 @@ public final class RawWebSocket implements AutoCloseable {
    * unless it is null, with the receive buffer as in {@link #connect(int, int)}; fails unless the server answers 101.
    */
   public static RawWebSocket connect(int port, String path, String subProtocol, int receiveBufferBytes) {
+    return connectFrom(null, port, path, subProtocol, receiveBufferBytes);
+  }
+
+  /** As {@link #connect(int, String, String, int)}, from local address {@code from} (another client IP on loopback). */
+  public static RawWebSocket connectFrom(String from, int port, String path, String subProtocol, int receiveBufferBytes) {
     try {
       Socket socket = new Socket();
+      if (from != null) {
+        socket.bind(new InetSocketAddress(from, 0));
+      }
       if (receiveBufferBytes > 0) {
         socket.setReceiveBufferSize(receiveBufferBytes);
       }
       socket.connect(new InetSocketAddress("127.0.0.1", port), (int) WsClient.TIMEOUT_MS);
       socket.setSoTimeout((int) WsClient.TIMEOUT_MS);
       RawWebSocket ws = new RawWebSocket(socket);
-      int status = ws.handshake(port, path, subProtocol);
+      int status = ws.handshake(port, path, subProtocol, Map.of()).status();
       if (status != 101) {
         socket.close();
         throw new AssertionError("WebSocket upgrade answered " + status + " instead of 101");
       }
       return ws;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Sends an upgrade request to {@code host:port/path} with {@code headers} added (Origin,
+   * Sec-WebSocket-Extensions, ...) and returns the answer's status and head, then closes.
+   */
+  public static Upgrade upgrade(String host, int port, String path, Map<String, String> headers) {
+    return upgradeFrom(null, host, port, path, headers);
+  }
+
+  /** As {@link #upgrade}, from local address {@code from} (such as 127.0.0.2: another client IP on loopback). */
+  public static Upgrade upgradeFrom(String from, String host, int port, String path, Map<String, String> headers) {
+    try (Socket socket = new Socket()) {
+      if (from != null) {
+        socket.bind(new InetSocketAddress(from, 0));
+      }
+      socket.connect(new InetSocketAddress(host, port), (int) WsClient.TIMEOUT_MS);
+      socket.setSoTimeout((int) WsClient.TIMEOUT_MS);
+      return new RawWebSocket(socket).handshake(port, path, null, headers);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -103,13 +148,13 @@ public final class RawWebSocket implements AutoCloseable {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), (int) WsClient.TIMEOUT_MS);
       socket.setSoTimeout((int) WsClient.TIMEOUT_MS);
-      return new RawWebSocket(socket).handshake(port, path, null);
+      return new RawWebSocket(socket).handshake(port, path, null, Map.of()).status();
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  private int handshake(int port, String path, String subProtocol) throws IOException {
+  private Upgrade handshake(int port, String path, String subProtocol, Map<String, String> headers) throws IOException {
     byte[] nonce = new byte[16];
     ThreadLocalRandom.current().nextBytes(nonce);
     String request = "GET " + path + " HTTP/1.1\r\n"
@@ -118,11 +163,13 @@ public final class RawWebSocket implements AutoCloseable {
         + "Connection: Upgrade\r\n"
         + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
         + (subProtocol == null ? "" : "Sec-WebSocket-Protocol: " + subProtocol + "\r\n")
+        + headers.entrySet().stream().map(h -> h.getKey() + ": " + h.getValue() + "\r\n").reduce("", String::concat)
         + "Sec-WebSocket-Version: 13\r\n\r\n";
     out.write(request.getBytes(StandardCharsets.US_ASCII));
     out.flush();
-    String statusLine = readHeaders().split("\r\n", 2)[0]; // "HTTP/1.1 101 Switching Protocols"
-    return Integer.parseInt(statusLine.split(" ")[1]);
+    String head = readHeaders();
+    String statusLine = head.split("\r\n", 2)[0]; // "HTTP/1.1 101 Switching Protocols"
+    return new Upgrade(Integer.parseInt(statusLine.split(" ")[1]), head);
   }
 
   /** Reads the response head up to the blank line; frames that follow stay in {@code in}. */
@@ -151,9 +198,18 @@ public final class RawWebSocket implements AutoCloseable {
 
   /** Sends one final frame, masked as a client must. */
   public RawWebSocket sendFrame(int opcode, byte[] payload) {
+    return sendFrame(true, opcode, payload);
+  }
+
+  /**
+   * Sends one masked frame, final or not: a text frame with {@code fin} false starts a fragmented message,
+   * opcode 0 continues it. Nothing stops a test from sending what the protocol forbids (a fragmented
+   * control frame, a reserved opcode): that is the point.
+   */
+  public RawWebSocket sendFrame(boolean fin, int opcode, byte[] payload) {
     try {
       ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-      frame.write(0x80 | opcode);
+      frame.write((fin ? 0x80 : 0) | (opcode & 0x7F));
       if (payload.length < 126) {
         frame.write(0x80 | payload.length);
       } else if (payload.length <= 0xFFFF) {
@@ -173,6 +229,17 @@ public final class RawWebSocket implements AutoCloseable {
         frame.write(payload[i] ^ mask[i % 4]);
       }
       out.write(frame.toByteArray());
+      out.flush();
+      return this;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Writes {@code bytes} as they are: frames with RSV bits, unmasked frames, garbage. */
+  public RawWebSocket sendRaw(byte[] bytes) {
+    try {
+      out.write(bytes);
       out.flush();
       return this;
     } catch (IOException e) {
