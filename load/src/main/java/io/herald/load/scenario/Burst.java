@@ -69,7 +69,7 @@ public final class Burst implements Callable<Integer> {
     if (total != null) {
       result.put("publish_rate_msg_s", Result.round(total.publishRate())).figures(total);
     }
-    return result.memory(heapBefore, heapAfter).put("connection_errors", subs.errors());
+    return result.memory(heapBefore, heapAfter, server).put("connection_errors", subs.errors());
   }
 
   private static JsonObject burst(int index, FanoutRun.Figures f) {

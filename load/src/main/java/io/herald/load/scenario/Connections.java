@@ -35,11 +35,10 @@ public final class Connections implements Callable<Integer> {
       long perConnection = (after.heapBytes() - before.heapBytes()) / Math.max(1, ramp.connections);
       return ramp.figures(new Result("connections"), subs)
           .latency("connect_", subs.setupTimes().summary())
-          .memory(before.heapBytes(), after.heapBytes())
+          .memory(before.heapBytes(), after.heapBytes(), server)
           .put("heap_per_connection_bytes", perConnection)
           .put("server_connections_before", before.connections())
-          .put("server_connections_active", after.connections())
-          .put("note", ServerMetrics.NO_GC_NOTE);
+          .put("server_connections_active", after.connections());
     });
   }
 }

@@ -5,6 +5,7 @@ import io.herald.load.engine.HeapSamples;
 import io.herald.load.engine.Progress;
 import io.herald.load.engine.Publisher;
 import io.herald.load.engine.Result;
+import io.herald.load.engine.ServerMetrics;
 import io.herald.load.engine.Subscribers;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -55,7 +56,8 @@ public final class FanoutMax implements Callable<Integer> {
   private Result measure(Vertx vertx) throws Exception {
     String channel = Target.channel("fanout-max");
     Publisher publisher = new Publisher(vertx, target.publishNode(), channel, options.publishConnections);
-    HeapSamples heap = new HeapSamples(target.metrics(vertx), "t_s");
+    ServerMetrics server = target.metrics(vertx);
+    HeapSamples heap = new HeapSamples(server, "t_s");
     long start = System.nanoTime();
     Target.await(heap.take(0.0), 30);
     Subscribers subs = Target.await(Subscribers.herald(vertx, target.urls, protocol, channel, publisher), 60);
@@ -85,7 +87,7 @@ public final class FanoutMax implements Callable<Integer> {
         .put("step_seconds", stepSeconds).put("steps", steps)
         .put("shown", held != null ? "the highest step that held" : "the first step (none held)")
         .figures(shown).put("protocol", protocol.name().toLowerCase())
-        .memory(heap.firstHeap(), heap.lastHeap()).put("heap_samples", heap.list())
+        .memory(heap.firstHeap(), heap.lastHeap(), server).put("heap_samples", heap.list())
         .put("connection_errors", subs.errors()).latency("setup_", subs.setupTimes().summary());
   }
 

@@ -76,13 +76,13 @@ public final class Leak implements Callable<Integer> {
         .put("cycles_with_lingering_connections", lingering)
         .put("seconds", Result.round((System.nanoTime() - start) / 1e9))
         .put("server_connections_after", Target.await(server.activeConnections(), 30))
-        .memory(samples.firstHeap(), samples.lastHeap()).put("heap_samples", samples.list())
-        .put("verdict", verdict(samples.growthPct())).put("note", ServerMetrics.NO_GC_NOTE);
+        .memory(samples.firstHeap(), samples.lastHeap(), server).put("heap_samples", samples.list())
+        .put("verdict", verdict(samples.growthPct(), server));
   }
 
-  private String verdict(double growthPct) {
-    return String.format(Locale.ROOT, "%s: heap %+.1f%% from before cycle 1 to after cycle %d (stable within %+.1f%%,"
-        + " each sample after %d ms settle)", growthPct <= maxGrowthPct ? "stable" : "GROWING", growthPct, cycles,
-        maxGrowthPct, settleMs);
+  private String verdict(double growthPct, ServerMetrics server) {
+    return String.format(Locale.ROOT, "%s: heap %s %+.1f%% from before cycle 1 to after cycle %d (stable within"
+        + " %+.1f%%, each sample after %d ms settle)", Math.abs(growthPct) <= maxGrowthPct ? "stable" : "GROWING",
+        server.afterGc() ? "after GC" : "read without a GC", growthPct, cycles, maxGrowthPct, settleMs);
   }
 }

@@ -43,7 +43,8 @@ public final class Stability implements Callable<Integer> {
   }
 
   private Result measure(Vertx vertx) throws Exception {
-    HeapSamples samples = new HeapSamples(target.metrics(vertx), "t_s");
+    ServerMetrics server = target.metrics(vertx);
+    HeapSamples samples = new HeapSamples(server, "t_s");
     Subscribers subs = ramp.subscribers(vertx, target, Target.channel("stability"));
     Pinger pinger = new Pinger(vertx, subs, pingIntervalMs);
     ramp.open(subs);
@@ -63,8 +64,7 @@ public final class Stability implements Callable<Integer> {
         .put("pings_unsent", pinger.unsent()).put("unexpected_pongs", pinger.unexpected())
         .latency("pong_", pinger.latency().summary())
         .put("disconnects", subs.disconnects())
-        .memory(samples.firstHeap(), samples.lastHeap()).put("heap_samples", samples.list())
-        .put("note", ServerMetrics.NO_GC_NOTE);
+        .memory(samples.firstHeap(), samples.lastHeap(), server).put("heap_samples", samples.list());
   }
 
   private static double since(long startNanos) {

@@ -90,7 +90,7 @@ public final class Throughput implements Callable<Integer> {
     Vertx vertx = target.vertx();
     String channel = Target.channel(name);
     Publisher publisher = new Publisher(vertx, target.publishNode(), channel, options.publishConnections);
-    ServerMetrics server = new ServerMetrics(vertx, target.publishNode());
+    ServerMetrics server = new ServerMetrics(vertx, List.of(target.publishNode()), target.serverPids);
     Subscribers subs = null;
     try {
       long heapBefore = Target.await(server.heapUsedBytes(), 30);
@@ -98,7 +98,7 @@ public final class Throughput implements Callable<Integer> {
       FanoutRun.Figures f = measure(vertx, subs, publisher, subscriberCount, messageRate, count);
       long heapAfter = Target.await(server.heapUsedBytes(), 30);
       return new Result(name).figures(f).put("protocol", protocol.name().toLowerCase())
-          .put("target_rate_msg_s", messageRate).memory(heapBefore, heapAfter)
+          .put("target_rate_msg_s", messageRate).memory(heapBefore, heapAfter, server)
           .put("connection_errors", subs.errors()).latency("setup_", subs.setupTimes().summary());
     } finally {
       if (subs != null) {
