@@ -74,13 +74,26 @@ public final class Subscribers {
   }
 
   public Subscribers(Vertx vertx, List<URI> nodes, Peer peer, String channel, boolean ownChannels) {
+    this(vertx, nodes, peer, channel, ownChannels, null);
+  }
+
+  /**
+   * With {@code localAddress} (a 127.0.0.x address, or null for the system's choice), every connection
+   * leaves from that address: each source address has its own range of ephemeral ports.
+   */
+  public Subscribers(Vertx vertx, List<URI> nodes, Peer peer, String channel, boolean ownChannels,
+                     String localAddress) {
     this.vertx = vertx;
     this.nodes = nodes;
     this.peer = peer;
     this.channel = channel;
     this.ownChannels = ownChannels;
-    this.client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20)
-        .setMaxMessageSize(1 << 22).setMaxConnections(100_000));
+    WebSocketClientOptions options = new WebSocketClientOptions().setMaxFrameSize(1 << 20)
+        .setMaxMessageSize(1 << 22).setMaxConnections(100_000);
+    if (localAddress != null) {
+      options.setLocalAddress(localAddress);
+    }
+    this.client = vertx.createWebSocketClient(options);
   }
 
   /** Connects and subscribes {@code count} more subscribers, at most {@code perSecond} new ones a second. */
