@@ -95,7 +95,7 @@ public final class Connections implements Callable<Integer> {
     long baseline = Target.await(server.activeConnections(), 30);
     String channel = Target.channel("connections");
     int[] shares = ConnectionShare.split(ramp.connections, n);
-    int[] rates = ConnectionShare.split(ramp.perSecond, n);
+    int[] rates = ConnectionShare.split(ramp.perSecond(), n);
     List<List<String>> args = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       args.add(childArguments(i, shares[i], Math.max(1, rates[i]), ramp.ownChannels ? channel + "-p" + i : channel));
@@ -107,10 +107,10 @@ public final class Connections implements Callable<Integer> {
       Target.await(server.awaitConnectionsAtMost(vertx, baseline, 10_000), 40);
       ServerMetrics.Snapshot before = Target.await(server.snapshot(), 120);
       Progress.line("connections: %d client processes ready; opening %d connections at %d/s", n, ramp.connections,
-          ramp.perSecond);
+          ramp.perSecond());
       children.tellAll(ClientProcesses.GO);
       List<ConnectionShare> results = new ArrayList<>();
-      for (String json : children.awaitResults((ramp.connections / Math.max(1, ramp.perSecond)
+      for (String json : children.awaitResults((ramp.connections / Math.max(1, ramp.perSecond())
           + Subscribers.SETUP_TIMEOUT_MS / 1000 + 60) * 1000)) {
         results.add(ConnectionShare.fromJson(new JsonObject(json)));
       }

@@ -70,7 +70,7 @@ public final class Leak implements Callable<Integer> {
       }
     }
     return new Result("leak").put("cycles", cycles).put("connections_per_cycle", ramp.connections)
-        .put("connect_rate_s", ramp.perSecond).put("channels", ramp.channels())
+        .put("connect_rate_s", ramp.perSecond()).put("channels", ramp.channels())
         .put("connections_opened", (long) cycles * ramp.connections)
         .put("errors", errors).put("error_events", errorEvents)
         .put("cycles_with_lingering_connections", lingering)

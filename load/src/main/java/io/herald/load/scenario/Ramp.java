@@ -6,6 +6,7 @@ import io.herald.load.engine.Subscribers;
 import io.herald.load.peer.HeraldPeer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The connections of the scenarios that open many /ws connections: how many, how fast, which channels. */
@@ -14,11 +15,15 @@ public final class Ramp {
   @Option(names = "--connections", description = "Connections (default ${DEFAULT-VALUE}).")
   int connections = 100;
 
-  @Option(names = "--connect-rate", description = "New connections per second (default ${DEFAULT-VALUE}).")
-  int perSecond = 2_000;
+  @Mixin
+  ConnectRate rate = new ConnectRate();
 
   @Option(names = "--own-channels", description = "Each connection subscribes to a channel of its own (default: one shared channel).")
   boolean ownChannels;
+
+  int perSecond() {
+    return rate.perSecond;
+  }
 
   String channels() {
     return ownChannels ? "own" : "shared";
@@ -35,8 +40,8 @@ public final class Ramp {
 
   /** Opens the connections and subscribes them; failures are counted by {@code subs}, not thrown. */
   void open(Subscribers subs) throws Exception {
-    long seconds = connections / Math.max(1, perSecond) + Subscribers.SETUP_TIMEOUT_MS / 1000 + 30;
-    Target.await(subs.open(connections, perSecond).otherwiseEmpty(), seconds);
+    long seconds = connections / Math.max(1, perSecond()) + Subscribers.SETUP_TIMEOUT_MS / 1000 + 30;
+    Target.await(subs.open(connections, perSecond()).otherwiseEmpty(), seconds);
   }
 
   /**
@@ -69,7 +74,7 @@ public final class Ramp {
 
   /** The same, from counts (the sum of several client processes' shares). */
   Result figures(Result result, long subscribed, long errorEvents) {
-    return result.put("connections", connections).put("connect_rate_s", perSecond).put("channels", channels())
+    return result.put("connections", connections).put("connect_rate_s", perSecond()).put("channels", channels())
         .put("subscribed", subscribed).put("errors", connections - subscribed).put("error_events", errorEvents);
   }
 }
