@@ -212,18 +212,20 @@ public final class Subscribers {
       socket.exceptionHandler(t -> errors.incrementAndGet());
       long timer = vertx.setTimer(SETUP_TIMEOUT_MS, id -> subscribed.tryFail("not subscribed in time"));
       subscribed.future().onComplete(ar -> vertx.cancelTimer(timer));
-      return socket.connect(peer.subscribeOptions(node, channel)).compose(ws -> {
+      socket.connect(peer.subscribeOptions(node, channel)).onSuccess(ws -> {
         this.ws = ws;
         peer.openingFrames(channel).forEach(ws::writeTextMessage);
         // Without a "subscribed" frame, the scenario's marker message confirms the subscriber later.
         if (!peer.confirmsSubscription()) {
           subscribed.tryComplete();
         }
-        return subscribed.future();
       }).onFailure(t -> {
         errors.incrementAndGet();
         subscribed.tryFail(t);
       });
+      // Done when subscribed, or failed: a connect or handshake the server has not answered within
+      // SETUP_TIMEOUT_MS fails the subscriber then, whenever the client would give up on the socket itself.
+      return subscribed.future();
     }
 
     private void onText(String text) {
