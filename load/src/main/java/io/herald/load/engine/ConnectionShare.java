@@ -10,16 +10,17 @@ import java.util.List;
  * times as an encoded HdrHistogram. {@link #merge} adds the shares up into one figure.
  */
 public record ConnectionShare(int process, long connections, long subscribed, long errorEvents, long disconnects,
-                              LatencyRecorder setupTimes) {
+                              JsonObject disconnectCodes, LatencyRecorder setupTimes) {
 
   public JsonObject toJson() {
     return new JsonObject().put("process", process).put("connections", connections).put("subscribed", subscribed)
-        .put("error_events", errorEvents).put("disconnects", disconnects).put("setup_histogram", setupTimes.encode());
+        .put("error_events", errorEvents).put("disconnects", disconnects).put("disconnect_codes", disconnectCodes)
+        .put("setup_histogram", setupTimes.encode());
   }
 
   public static ConnectionShare fromJson(JsonObject json) {
     return new ConnectionShare(json.getInteger("process"), json.getLong("connections"), json.getLong("subscribed"),
-        json.getLong("error_events"), json.getLong("disconnects"),
+        json.getLong("error_events"), json.getLong("disconnects"), json.getJsonObject("disconnect_codes", new JsonObject()),
         LatencyRecorder.decode(json.getString("setup_histogram")));
   }
 
@@ -35,21 +36,24 @@ public record ConnectionShare(int process, long connections, long subscribed, lo
     long subscribed = 0;
     long errors = 0;
     long disconnects = 0;
+    JsonObject codes = new JsonObject();
     for (ConnectionShare s : shares) {
       connections += s.connections;
       subscribed += s.subscribed;
       errors += s.errorEvents;
       disconnects += s.disconnects;
+      s.disconnectCodes.forEach(e -> codes.put(e.getKey(), codes.getLong(e.getKey(), 0L) + ((Number) e.getValue()).longValue()));
       all.add(s.setupTimes);
     }
-    return new ConnectionShare(-1, connections, subscribed, errors, disconnects, all);
+    return new ConnectionShare(-1, connections, subscribed, errors, disconnects, codes, all);
   }
 
   /** One line of the result's per-process list. */
   public JsonObject summary() {
     LatencyRecorder.Summary s = setupTimes.summary();
     return new JsonObject().put("process", process).put("connections", connections).put("subscribed", subscribed)
-        .put("errors", failed()).put("error_events", errorEvents).put("connect_median_ms", s.median())
+        .put("errors", failed()).put("error_events", errorEvents).put("disconnects", disconnects)
+        .put("connect_median_ms", s.median())
         .put("connect_p99_ms", s.p99()).put("connect_max_ms", s.max());
   }
 

@@ -14,6 +14,9 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
@@ -42,6 +45,7 @@ public final class Subscribers {
   private final AtomicLong errors = new AtomicLong();
   private final AtomicLong lastOffsetSeen = new AtomicLong();
   private final AtomicLong disconnects = new AtomicLong();
+  private final Map<String, AtomicLong> disconnectCodes = new ConcurrentHashMap<>();
   private volatile boolean closing;
   private volatile BiConsumer<Subscriber, JsonObject> frameListener = (s, frame) -> { };
 
@@ -140,6 +144,13 @@ public final class Subscribers {
     return disconnects.get();
   }
 
+  /** Those disconnects by close code ({@code "4011"}: heartbeat timeout; {@code "none"}: no close frame). */
+  public JsonObject disconnectCodes() {
+    JsonObject codes = new JsonObject();
+    new TreeMap<>(disconnectCodes).forEach((code, n) -> codes.put(code, n.get()));
+    return codes;
+  }
+
   /** Receives every frame this class does not handle itself, on the subscriber's event loop. */
   public void onFrame(BiConsumer<Subscriber, JsonObject> listener) {
     frameListener = listener;
@@ -207,6 +218,8 @@ public final class Subscribers {
         subscribed.tryFail("closed");
         if (!closing) {
           disconnects.incrementAndGet();
+          Short code = socket.closeStatusCode();
+          disconnectCodes.computeIfAbsent(code == null ? "none" : code.toString(), c -> new AtomicLong()).incrementAndGet();
         }
       });
       socket.exceptionHandler(t -> errors.incrementAndGet());

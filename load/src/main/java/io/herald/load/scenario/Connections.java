@@ -85,6 +85,7 @@ public final class Connections implements Callable<Integer> {
     ramp.open(subs);
     ServerMetrics.Snapshot after = Target.await(server.snapshot(), 120);
     return memory(ramp.figures(new Result("connections"), subs).put("client_processes", 1)
+        .put("client_disconnects", subs.disconnects()).put("client_disconnect_codes", subs.disconnectCodes())
         .latency("connect_", subs.setupTimes().summary()), server, before, after);
   }
 
@@ -120,7 +121,7 @@ public final class Connections implements Callable<Integer> {
       results.forEach(r -> perProcess.add(r.summary()));
       Result result = ramp.figures(new Result("connections"), all.subscribed(), all.errorEvents())
           .put("client_processes", n).put("source_addresses", String.join(",", sourceAddresses))
-          .put("client_disconnects", all.disconnects())
+          .put("client_disconnects", all.disconnects()).put("client_disconnect_codes", all.disconnectCodes())
           .latency("connect_", all.setupTimes().summary());
       return memory(result, server, before, after).put("per_process", perProcess);
     }
@@ -147,6 +148,7 @@ public final class Connections implements Callable<Integer> {
     return result.memory(before.heapBytes(), after.heapBytes(), server)
         .put("heap_per_connection_bytes", perConnection)
         .put("server_connections_before", before.connections())
-        .put("server_connections_active", after.connections());
+        .put("server_connections_active", after.connections())
+        .put("held", after.connections() - before.connections());
   }
 }

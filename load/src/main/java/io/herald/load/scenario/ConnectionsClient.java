@@ -62,7 +62,7 @@ public final class ConnectionsClient implements Callable<Integer> {
       }
       ramp.open(subs);
       ConnectionShare share = new ConnectionShare(process, ramp.connections, subs.confirmed(), subs.errors(),
-          subs.disconnects(), subs.setupTimes());
+          subs.disconnects(), subs.disconnectCodes(), subs.setupTimes());
       say(ClientProcesses.RESULT + " " + share.toJson().encode());
       commands.poll(holdMaxS, TimeUnit.SECONDS); // CLOSE, the end of stdin, or the longest hold
       Target.await(subs.close(), 60);

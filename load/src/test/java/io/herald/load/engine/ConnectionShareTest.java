@@ -26,7 +26,7 @@ class ConnectionShareTest {
 
   @Test
   void aShareSurvivesItsJson() {
-    ConnectionShare s = new ConnectionShare(3, 50, 48, 2, 1, recorder(5_000, 7_000));
+    ConnectionShare s = new ConnectionShare(3, 50, 48, 2, 1, new JsonObject().put("4011", 1), recorder(5_000, 7_000));
     ConnectionShare back = ConnectionShare.fromJson(new JsonObject(s.toJson().encode()));
     assertThat(back.process()).isEqualTo(3);
     assertThat(back.connections()).isEqualTo(50);
@@ -34,6 +34,7 @@ class ConnectionShareTest {
     assertThat(back.failed()).isEqualTo(2);
     assertThat(back.errorEvents()).isEqualTo(2);
     assertThat(back.disconnects()).isEqualTo(1);
+    assertThat(back.disconnectCodes()).isEqualTo(new JsonObject().put("4011", 1));
     assertThat(back.setupTimes().summary()).isEqualTo(s.setupTimes().summary());
   }
 
@@ -42,9 +43,9 @@ class ConnectionShareTest {
   void mergingAddsCountsAndHistogramsUp() {
     long[] fast = new long[99];
     java.util.Arrays.fill(fast, 1_000);
-    ConnectionShare a = new ConnectionShare(0, 100, 99, 1, 0, recorder(fast));
-    ConnectionShare b = new ConnectionShare(1, 100, 100, 0, 2, recorder(repeat(100, 1_000)));
-    ConnectionShare c = new ConnectionShare(2, 10, 1, 9, 0, recorder(900_000));
+    ConnectionShare a = new ConnectionShare(0, 100, 99, 1, 0, new JsonObject(), recorder(fast));
+    ConnectionShare b = new ConnectionShare(1, 100, 100, 0, 2, new JsonObject().put("4011", 1).put("none", 1), recorder(repeat(100, 1_000)));
+    ConnectionShare c = new ConnectionShare(2, 10, 1, 9, 1, new JsonObject().put("4011", 1), recorder(900_000));
 
     ConnectionShare all = ConnectionShare.merge(List.of(
         ConnectionShare.fromJson(a.toJson()), ConnectionShare.fromJson(b.toJson()), ConnectionShare.fromJson(c.toJson())));
@@ -53,7 +54,8 @@ class ConnectionShareTest {
     assertThat(all.subscribed()).isEqualTo(200);
     assertThat(all.failed()).isEqualTo(10);
     assertThat(all.errorEvents()).isEqualTo(10);
-    assertThat(all.disconnects()).isEqualTo(2);
+    assertThat(all.disconnects()).isEqualTo(3);
+    assertThat(all.disconnectCodes()).isEqualTo(new JsonObject().put("4011", 2).put("none", 1));
     LatencyRecorder.Summary s = all.setupTimes().summary();
     assertThat(s.count()).isEqualTo(200);
     assertThat(s.min()).isEqualTo(1.0);

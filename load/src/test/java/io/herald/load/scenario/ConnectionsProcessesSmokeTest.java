@@ -36,6 +36,8 @@ class ConnectionsProcessesSmokeTest {
     assertThat(r.getDouble("connect_max_ms")).isGreaterThanOrEqualTo(r.getDouble("connect_p99_ms"));
     assertThat(r.getLong("server_connections_before")).isZero();
     assertThat(r.getLong("server_connections_active")).isEqualTo(100);
+    assertThat(r.getLong("held")).isEqualTo(100);
+    assertThat(r.getJsonObject("client_disconnect_codes")).isEmpty();
     assertThat(r.getString("heap_reading")).isEqualTo("after_gc");
     JsonArray perProcess = r.getJsonArray("per_process");
     assertThat(perProcess).hasSize(2);
