@@ -35,7 +35,7 @@ import java.util.concurrent.Callable;
         + " our machines). Above 9,500 connections the tool spreads them over client processes (--processes),"
         + " each started with its open-files limit raised to the hard limit. The node needs the limit too:"
         + " start it from a shell that ran ulimit -n 20000.",
-        "", "Heap per connection is (heap with the connections open - heap before) / connections; give"
+        "", "Heap per connection is (heap with the connections open - heap before) / connections the server holds; give"
         + " --server-pid to read both after a full GC, else they include uncollected garbage."})
 public final class Connections implements Callable<Integer> {
 
@@ -144,11 +144,13 @@ public final class Connections implements Callable<Integer> {
   /** Heap before/after, per connection, and the server's connection counts. */
   private Result memory(Result result, ServerMetrics server, ServerMetrics.Snapshot before,
                         ServerMetrics.Snapshot after) {
-    long perConnection = (after.heapBytes() - before.heapBytes()) / Math.max(1, ramp.connections);
+    // Per connection the server holds: those that failed or were closed hold (almost) nothing.
+    long held = after.connections() - before.connections();
+    long perConnection = (after.heapBytes() - before.heapBytes()) / Math.max(1, held);
     return result.memory(before.heapBytes(), after.heapBytes(), server)
         .put("heap_per_connection_bytes", perConnection)
         .put("server_connections_before", before.connections())
         .put("server_connections_active", after.connections())
-        .put("held", after.connections() - before.connections());
+        .put("held", held);
   }
 }
