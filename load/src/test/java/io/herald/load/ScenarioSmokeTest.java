@@ -84,6 +84,7 @@ class ScenarioSmokeTest {
     assertThat(r.getLong("server_connections_active")).isEqualTo(20);
     assertThat(r.getDouble("memory_initial_mb")).isPositive();
     assertThat(r.containsKey("heap_per_connection_bytes")).isTrue();
+    assertThat(r.getString("heap_reading")).isEqualTo("no_gc");
   }
 
   @Test
@@ -133,7 +134,29 @@ class ScenarioSmokeTest {
     JsonArray samples = r.getJsonArray("heap_samples");
     assertThat(samples.stream().map(s -> ((JsonObject) s).getInteger("cycle"))).containsExactly(0, 2, 3);
     assertThat(r.getString("verdict")).contains("heap").contains("after cycle 3");
-    assertThat(r.getString("note")).contains("without a GC");
+    assertThat(r.getString("heap_reading")).isEqualTo("no_gc");
+    assertThat(r.getString("heap_note")).contains("without a GC");
+  }
+
+  /** The node runs in this JVM, so this JVM's pid is the server's: jcmd collects it before each heap reading. */
+  @Test
+  void withTheServerPidHeapIsReadAfterAGc() throws Exception {
+    String pid = String.valueOf(ProcessHandle.current().pid());
+    JsonObject r = run("leak", "--cycles", "2", "--connections", "5", "--sample-every", "1", "--settle-ms", "100",
+        "--server-pid", pid);
+    assertThat(r.getLong("errors") + r.getLong("error_events")).isZero();
+    assertThat(r.getString("heap_reading")).isEqualTo("after_gc");
+    assertThat(r.getString("heap_note")).contains("GC.run").contains(pid);
+    assertThat(r.getString("verdict")).contains("after GC");
+    assertThat(r.getDouble("memory_initial_mb")).isPositive();
+  }
+
+  @Test
+  void anUnknownServerPidFailsTheRunInsteadOfReadingWithoutAGc() {
+    long unused = ProcessHandle.allProcesses().mapToLong(ProcessHandle::pid).max().orElse(1) + 100_000;
+    int exit = LoadTool.commandLine().execute("connections", "--connections", "2", "--url", url().toString(),
+        "--server-pid", String.valueOf(unused));
+    assertThat(exit).isNotZero();
   }
 
   @Test

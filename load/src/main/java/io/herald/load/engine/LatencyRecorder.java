@@ -3,6 +3,10 @@ package io.herald.load.engine;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
+import java.nio.ByteBuffer;
+import java.util.Base64;
+import java.util.zip.DataFormatException;
+
 /**
  * Delivery latencies in microseconds, each measured from the message's <em>intended</em> send time
  * (open model), so a publisher that falls behind shows up as latency instead of vanishing from it
@@ -25,6 +29,29 @@ public final class LatencyRecorder {
 
   public void add(LatencyRecorder other) {
     histogram.add(other.histogram);
+  }
+
+  /** The histogram in HdrHistogram's compressed form, base64: to send it from a client process to another. */
+  public String encode() {
+    Histogram copy = histogram.copy();
+    ByteBuffer buffer = ByteBuffer.allocate(copy.getNeededByteBufferCapacity());
+    int length = copy.encodeIntoCompressedByteBuffer(buffer, 9);
+    byte[] bytes = new byte[length];
+    buffer.flip();
+    buffer.get(bytes);
+    return Base64.getEncoder().encodeToString(bytes);
+  }
+
+  /** A recorder holding what {@link #encode} wrote. */
+  public static LatencyRecorder decode(String base64) {
+    try {
+      Histogram h = Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(base64)), 0);
+      LatencyRecorder r = new LatencyRecorder();
+      r.histogram.add(h);
+      return r;
+    } catch (DataFormatException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("not an encoded latency histogram: " + e.getMessage(), e);
+    }
   }
 
   public long count() {

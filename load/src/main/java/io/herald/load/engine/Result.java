@@ -50,9 +50,14 @@ public final class Result {
     return put(name, list);
   }
 
-  public Result memory(long initialBytes, long finalBytes) {
+  /**
+   * Server heap at the start and the end, its growth, and how it was read ({@code heap_reading}:
+   * {@code after_gc} or {@code no_gc}, with the sentence that says so in {@code heap_note}).
+   */
+  public Result memory(long initialBytes, long finalBytes, ServerMetrics server) {
     return put("memory_initial_mb", round(initialBytes / 1048576.0)).put("memory_final_mb", round(finalBytes / 1048576.0))
-        .put("memory_growth_pct", initialBytes == 0 ? 0 : round(100.0 * (finalBytes - initialBytes) / initialBytes));
+        .put("memory_growth_pct", initialBytes == 0 ? 0 : round(100.0 * (finalBytes - initialBytes) / initialBytes))
+        .put("heap_reading", server.heapReading()).put("heap_note", server.heapNote());
   }
 
   public JsonObject toJson() {

@@ -11,31 +11,63 @@ import java.util.List;
 
 /**
  * Reads the nodes' figures from their {@code /metrics}: heap in use, open connections, summed over the
- * nodes. Heap is what the JVM holds right now, garbage included: a node cannot be asked to collect.
+ * nodes. A node cannot be asked to collect over HTTP, so heap is what the JVM holds right now, garbage
+ * included, unless the server JVMs' process ids are known ({@code --server-pid}): then every heap reading
+ * ({@link #snapshot}, {@link #heapUsedBytes}) first runs {@code jcmd <pid> GC.run} on each of them, and
+ * reads the heap left after that full collection. Connection counts never collect.
  */
 public final class ServerMetrics {
 
   private static final String HEAP = "jvm_memory_used_bytes{area=\"heap\"";
   private static final String CONNECTIONS = "herald_connections_active";
 
-  /** Said wherever a heap figure is reported. */
+  /** Said wherever a heap figure read without a GC is reported. */
   public static final String NO_GC_NOTE = "server heap is read as the node reports it, without a GC (a node cannot"
-      + " be asked to collect): garbage not yet collected counts as memory in use";
+      + " be asked to collect; give --server-pid to read it after one): garbage not yet collected counts as memory in use";
+
+  /** Said wherever a heap figure read after a GC is reported. */
+  public static final String AFTER_GC_NOTE = "server heap is read after a full GC: jcmd PID GC.run for every"
+      + " --server-pid, then /metrics (jvm_memory_used_bytes, area heap)";
 
   /** One reading: heap bytes in use and client connections open. */
   public record Snapshot(long heapBytes, long connections) {
   }
 
+  private final Vertx vertx;
   private final HttpClient http;
   private final List<URI> nodes;
+  private final List<Long> gcPids;
 
   public ServerMetrics(Vertx vertx, URI node) {
     this(vertx, List.of(node));
   }
 
   public ServerMetrics(Vertx vertx, List<URI> nodes) {
+    this(vertx, nodes, List.of());
+  }
+
+  /** With {@code gcPids} (the server JVMs' process ids on this machine), heap is read after a GC of each. */
+  public ServerMetrics(Vertx vertx, List<URI> nodes, List<Long> gcPids) {
+    this.vertx = vertx;
     this.http = vertx.createHttpClient();
     this.nodes = nodes.stream().distinct().toList();
+    this.gcPids = List.copyOf(gcPids);
+  }
+
+  /** Whether heap readings follow a GC. */
+  public boolean afterGc() {
+    return !gcPids.isEmpty();
+  }
+
+  /** How heap was read, for the result: {@code after_gc} or {@code no_gc}. */
+  public String heapReading() {
+    return afterGc() ? "after_gc" : "no_gc";
+  }
+
+  /** The sentence that goes with every heap figure. */
+  public String heapNote() {
+    return afterGc() ? AFTER_GC_NOTE.replace("every --server-pid",
+        "--server-pid " + String.join(",", gcPids.stream().map(String::valueOf).toList())) : NO_GC_NOTE;
   }
 
   /** Heap bytes in use: the sum of {@code jvm_memory_used_bytes{area="heap",...}}. */
@@ -43,12 +75,23 @@ public final class ServerMetrics {
     return snapshot().map(Snapshot::heapBytes);
   }
 
+  /** Connections open on the nodes now (never collects). */
   public Future<Long> activeConnections() {
-    return snapshot().map(Snapshot::connections);
+    return scrapeAll().map(Snapshot::connections);
   }
 
-  /** Heap and connections from one scrape of every node. */
+  /** Heap and connections from one scrape of every node, after a GC of each {@code --server-pid} when given. */
   public Future<Snapshot> snapshot() {
+    if (gcPids.isEmpty()) {
+      return scrapeAll();
+    }
+    return vertx.<Void>executeBlocking(() -> {
+      gcPids.forEach(Jcmd::gc);
+      return null;
+    }, false).compose(v -> scrapeAll());
+  }
+
+  private Future<Snapshot> scrapeAll() {
     List<Future<String>> scrapes = nodes.stream().map(this::scrape).toList();
     return Future.all(scrapes).map(all -> {
       long heap = 0;

@@ -14,6 +14,9 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
@@ -42,6 +45,7 @@ public final class Subscribers {
   private final AtomicLong errors = new AtomicLong();
   private final AtomicLong lastOffsetSeen = new AtomicLong();
   private final AtomicLong disconnects = new AtomicLong();
+  private final Map<String, AtomicLong> disconnectCodes = new ConcurrentHashMap<>();
   private volatile boolean closing;
   private volatile BiConsumer<Subscriber, JsonObject> frameListener = (s, frame) -> { };
 
@@ -74,13 +78,26 @@ public final class Subscribers {
   }
 
   public Subscribers(Vertx vertx, List<URI> nodes, Peer peer, String channel, boolean ownChannels) {
+    this(vertx, nodes, peer, channel, ownChannels, null);
+  }
+
+  /**
+   * With {@code localAddress} (a 127.0.0.x address, or null for the system's choice), every connection
+   * leaves from that address: each source address has its own range of ephemeral ports.
+   */
+  public Subscribers(Vertx vertx, List<URI> nodes, Peer peer, String channel, boolean ownChannels,
+                     String localAddress) {
     this.vertx = vertx;
     this.nodes = nodes;
     this.peer = peer;
     this.channel = channel;
     this.ownChannels = ownChannels;
-    this.client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20)
-        .setMaxMessageSize(1 << 22).setMaxConnections(100_000));
+    WebSocketClientOptions options = new WebSocketClientOptions().setMaxFrameSize(1 << 20)
+        .setMaxMessageSize(1 << 22).setMaxConnections(100_000);
+    if (localAddress != null) {
+      options.setLocalAddress(localAddress);
+    }
+    this.client = vertx.createWebSocketClient(options);
   }
 
   /** Connects and subscribes {@code count} more subscribers, at most {@code perSecond} new ones a second. */
@@ -125,6 +142,13 @@ public final class Subscribers {
   /** Connections the server (or the network) closed before {@link #close}. */
   public long disconnects() {
     return disconnects.get();
+  }
+
+  /** Those disconnects by close code ({@code "4011"}: heartbeat timeout; {@code "none"}: no close frame). */
+  public JsonObject disconnectCodes() {
+    JsonObject codes = new JsonObject();
+    new TreeMap<>(disconnectCodes).forEach((code, n) -> codes.put(code, n.get()));
+    return codes;
   }
 
   /** Receives every frame this class does not handle itself, on the subscriber's event loop. */
@@ -194,23 +218,27 @@ public final class Subscribers {
         subscribed.tryFail("closed");
         if (!closing) {
           disconnects.incrementAndGet();
+          Short code = socket.closeStatusCode();
+          disconnectCodes.computeIfAbsent(code == null ? "none" : code.toString(), c -> new AtomicLong()).incrementAndGet();
         }
       });
       socket.exceptionHandler(t -> errors.incrementAndGet());
       long timer = vertx.setTimer(SETUP_TIMEOUT_MS, id -> subscribed.tryFail("not subscribed in time"));
       subscribed.future().onComplete(ar -> vertx.cancelTimer(timer));
-      return socket.connect(peer.subscribeOptions(node, channel)).compose(ws -> {
+      socket.connect(peer.subscribeOptions(node, channel)).onSuccess(ws -> {
         this.ws = ws;
         peer.openingFrames(channel).forEach(ws::writeTextMessage);
         // Without a "subscribed" frame, the scenario's marker message confirms the subscriber later.
         if (!peer.confirmsSubscription()) {
           subscribed.tryComplete();
         }
-        return subscribed.future();
       }).onFailure(t -> {
         errors.incrementAndGet();
         subscribed.tryFail(t);
       });
+      // Done when subscribed, or failed: a connect or handshake the server has not answered within
+      // SETUP_TIMEOUT_MS fails the subscriber then, whenever the client would give up on the socket itself.
+      return subscribed.future();
     }
 
     private void onText(String text) {

@@ -33,8 +33,8 @@ public final class Burst implements Callable<Integer> {
   @Option(names = "--gap-ms", description = "Pause between the end of one burst and the next (default ${DEFAULT-VALUE}).")
   long gapMs = 1_000;
 
-  @Option(names = "--subscribers", description = "Subscribers (default ${DEFAULT-VALUE}).")
-  int subscribers = 100;
+  @Mixin
+  SubscriberCount subscribers = new SubscriberCount(100);
 
   @Mixin
   RunOptions options;
@@ -50,7 +50,7 @@ public final class Burst implements Callable<Integer> {
     Publisher publisher = new Publisher(vertx, target.publishNode(), channel, options.publishConnections);
     ServerMetrics server = target.metrics(vertx);
     long heapBefore = Target.await(server.heapUsedBytes(), 30);
-    Target.await(subs.open(subscribers, options.connectRate), options.openSeconds(subscribers));
+    Target.await(subs.open(subscribers.count, options.connectRate()), options.openSeconds(subscribers.count));
     Target.await(FanoutRun.mark(vertx, subs, publisher), 60);
     JsonArray perBurst = new JsonArray();
     FanoutRun.Figures total = null;
@@ -59,7 +59,7 @@ public final class Burst implements Callable<Integer> {
         Target.await(Poll.delay(vertx, gapMs), gapMs / 1000 + 10);
       }
       FanoutRun.Figures f = Target.await(FanoutRun.measure(vertx, subs, publisher, publisher.lastOffset() + 1,
-          messages, () -> publisher.burst(messages), options.drainMs), options.drainMs / 1000 + 120);
+          messages, () -> publisher.burst(messages), options.drainMs()), options.drainMs() / 1000 + 120);
       perBurst.add(burst(b, f));
       total = total == null ? f : total.plus(f);
     }
@@ -69,7 +69,7 @@ public final class Burst implements Callable<Integer> {
     if (total != null) {
       result.put("publish_rate_msg_s", Result.round(total.publishRate())).figures(total);
     }
-    return result.memory(heapBefore, heapAfter).put("connection_errors", subs.errors());
+    return result.memory(heapBefore, heapAfter, server).put("connection_errors", subs.errors());
   }
 
   private static JsonObject burst(int index, FanoutRun.Figures f) {

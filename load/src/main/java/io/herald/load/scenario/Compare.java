@@ -34,14 +34,12 @@ public final class Compare implements Callable<Integer> {
   @Option(names = "--skip-nchan", description = "Measure Herald only (for machines without nginx + libnginx-mod-nchan).")
   boolean skipNchan;
 
-  @Option(names = "--subscribers", description = "Subscribers (default ${DEFAULT-VALUE}).")
-  int subscribers = 100;
+  @Mixin
+  SubscriberCount subscribers = new SubscriberCount(100);
 
-  @Option(names = "--rate", description = "Messages per second (default ${DEFAULT-VALUE}).")
-  double rate = 100;
-
-  @Option(names = "--duration", description = "Seconds of publishing, per broker (default ${DEFAULT-VALUE}).")
-  double duration = 30;
+  /** Per broker: each is measured for --duration seconds. */
+  @Mixin
+  Publishing publishing = new Publishing();
 
   @Option(names = "--warmup", description = "Seconds of an unreported run against each broker first, same subscribers "
       + "and rate, so neither side measures a cold JIT (default ${DEFAULT-VALUE}; 0: none).")
@@ -72,8 +70,8 @@ public final class Compare implements Callable<Integer> {
     System.out.print(ratios.toText());
     if (target.json != null) {
       JsonObject json = new JsonObject().put("scenario", "compare")
-          .put("parameters", new JsonObject().put("subscribers", subscribers).put("rate_msg_s", rate)
-              .put("duration_s", duration).put("warmup_s", warmup).put("publish_connections", options.publishConnections))
+          .put("parameters", new JsonObject().put("subscribers", subscribers.count).put("rate_msg_s", publishing.rate)
+              .put("duration_s", publishing.duration).put("warmup_s", warmup).put("publish_connections", options.publishConnections))
           .put("herald", herald.fields().copy())
           .put("nchan", nchan == null ? null : nchan.fields().copy())
           .put("nchan_skipped", nchan == null)
@@ -88,11 +86,11 @@ public final class Compare implements Callable<Integer> {
     Throughput t = throughput(kind);
     if (warmup > 0) {
       System.err.println("compare: warming up " + kind.label() + " (" + warmup + " s)");
-      t.run(target, "throughput", subscribers, rate, Math.max(1, Math.round(rate * warmup)));
+      t.run(target, "throughput", subscribers.count, publishing.rate, Math.max(1, Math.round(publishing.rate * warmup)));
     }
-    System.err.println("compare: measuring " + kind.label() + " (" + duration + " s)");
+    System.err.println("compare: measuring " + kind.label() + " (" + publishing.duration + " s)");
     try {
-      return t.run(target, "throughput", subscribers, rate, Math.round(rate * duration));
+      return t.run(target, "throughput", subscribers.count, publishing.rate, publishing.messages());
     } catch (Exception e) {
       if (kind == Peer.Kind.NCHAN) {
         throw new IllegalStateException("the Nchan run at " + nchanUrl + " failed (is it running? "
@@ -107,8 +105,7 @@ public final class Compare implements Callable<Integer> {
     t.peer = kind;
     t.peerUrl = nchanUrl;
     t.subscribers = subscribers;
-    t.rate = rate;
-    t.duration = duration;
+    t.publishing = publishing;
     t.options = options;
     return t;
   }

@@ -5,6 +5,7 @@ import io.herald.load.engine.HeapSamples;
 import io.herald.load.engine.Progress;
 import io.herald.load.engine.Publisher;
 import io.herald.load.engine.Result;
+import io.herald.load.engine.ServerMetrics;
 import io.herald.load.engine.Subscribers;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -32,8 +33,8 @@ public final class FanoutMax implements Callable<Integer> {
   @Mixin
   RunOptions options;
 
-  @Option(names = "--subscribers", description = "Subscribers (default ${DEFAULT-VALUE}).")
-  int subscribers = 1_000;
+  @Mixin
+  SubscriberCount subscribers = new SubscriberCount(1_000);
 
   @Option(names = "--rates", split = ",", description = "Publish rates to step through, msg/s (default ${DEFAULT-VALUE}).")
   List<Double> rates = List.of(100.0, 250.0, 500.0, 1_000.0, 2_000.0, 4_000.0);
@@ -44,8 +45,8 @@ public final class FanoutMax implements Callable<Integer> {
   @Option(names = "--p99-bound-ms", description = "A step holds while its P99 is at most this (default ${DEFAULT-VALUE}).")
   double p99BoundMs = 50;
 
-  @Option(names = "--protocol", description = "ws or graphql (default ${DEFAULT-VALUE}).")
-  Subscribers.Protocol protocol = Subscribers.Protocol.WS;
+  @Mixin
+  ProtocolOption protocol = new ProtocolOption();
 
   @Override
   public Integer call() throws Exception {
@@ -55,18 +56,19 @@ public final class FanoutMax implements Callable<Integer> {
   private Result measure(Vertx vertx) throws Exception {
     String channel = Target.channel("fanout-max");
     Publisher publisher = new Publisher(vertx, target.publishNode(), channel, options.publishConnections);
-    HeapSamples heap = new HeapSamples(target.metrics(vertx), "t_s");
+    ServerMetrics server = target.metrics(vertx);
+    HeapSamples heap = new HeapSamples(server, "t_s");
     long start = System.nanoTime();
     Target.await(heap.take(0.0), 30);
-    Subscribers subs = Target.await(Subscribers.herald(vertx, target.urls, protocol, channel, publisher), 60);
-    Target.await(subs.open(subscribers, options.connectRate), options.openSeconds(subscribers));
+    Subscribers subs = Target.await(Subscribers.herald(vertx, target.urls, protocol.value, channel, publisher), 60);
+    Target.await(subs.open(subscribers.count, options.connectRate()), options.openSeconds(subscribers.count));
     JsonArray steps = new JsonArray();
     FanoutRun.Figures held = null;
     FanoutRun.Figures last = null;
     double heldRate = 0;
     for (double rate : rates) {
       long count = Math.max(1, Math.round(rate * stepSeconds));
-      last = Target.await(FanoutRun.run(vertx, subs, publisher, rate, count, options.drainMs),
+      last = Target.await(FanoutRun.run(vertx, subs, publisher, rate, count, options.drainMs()),
           options.runSeconds(count, rate));
       boolean holds = holds(last);
       Target.await(heap.take(Result.round((System.nanoTime() - start) / 1e9)), 30);
@@ -81,11 +83,11 @@ public final class FanoutMax implements Callable<Integer> {
     }
     FanoutRun.Figures shown = held != null ? held : last;
     return new Result("fanout-max").put("highest_rate_held_msg_s", heldRate)
-        .put("max_deliveries_s", heldRate * subscribers).put("p99_bound_ms", p99BoundMs)
+        .put("max_deliveries_s", heldRate * subscribers.count).put("p99_bound_ms", p99BoundMs)
         .put("step_seconds", stepSeconds).put("steps", steps)
         .put("shown", held != null ? "the highest step that held" : "the first step (none held)")
-        .figures(shown).put("protocol", protocol.name().toLowerCase())
-        .memory(heap.firstHeap(), heap.lastHeap()).put("heap_samples", heap.list())
+        .figures(shown).put("protocol", protocol.label())
+        .memory(heap.firstHeap(), heap.lastHeap(), server).put("heap_samples", heap.list())
         .put("connection_errors", subs.errors()).latency("setup_", subs.setupTimes().summary());
   }
 

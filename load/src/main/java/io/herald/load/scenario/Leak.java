@@ -70,19 +70,19 @@ public final class Leak implements Callable<Integer> {
       }
     }
     return new Result("leak").put("cycles", cycles).put("connections_per_cycle", ramp.connections)
-        .put("connect_rate_s", ramp.perSecond).put("channels", ramp.channels())
+        .put("connect_rate_s", ramp.perSecond()).put("channels", ramp.channels())
         .put("connections_opened", (long) cycles * ramp.connections)
         .put("errors", errors).put("error_events", errorEvents)
         .put("cycles_with_lingering_connections", lingering)
         .put("seconds", Result.round((System.nanoTime() - start) / 1e9))
         .put("server_connections_after", Target.await(server.activeConnections(), 30))
-        .memory(samples.firstHeap(), samples.lastHeap()).put("heap_samples", samples.list())
-        .put("verdict", verdict(samples.growthPct())).put("note", ServerMetrics.NO_GC_NOTE);
+        .memory(samples.firstHeap(), samples.lastHeap(), server).put("heap_samples", samples.list())
+        .put("verdict", verdict(samples.growthPct(), server));
   }
 
-  private String verdict(double growthPct) {
-    return String.format(Locale.ROOT, "%s: heap %+.1f%% from before cycle 1 to after cycle %d (stable within %+.1f%%,"
-        + " each sample after %d ms settle)", growthPct <= maxGrowthPct ? "stable" : "GROWING", growthPct, cycles,
-        maxGrowthPct, settleMs);
+  private String verdict(double growthPct, ServerMetrics server) {
+    return String.format(Locale.ROOT, "%s: heap %s %+.1f%% from before cycle 1 to after cycle %d (stable within"
+        + " %+.1f%%, each sample after %d ms settle)", Math.abs(growthPct) <= maxGrowthPct ? "stable" : "GROWING",
+        server.afterGc() ? "after GC" : "read without a GC", growthPct, cycles, maxGrowthPct, settleMs);
   }
 }

@@ -154,6 +154,11 @@ public final class Report implements Callable<Integer> {
     Runtime rt = Runtime.getRuntime();
     List<String> notInSuite = new ArrayList<>(spec.root().subcommands().keySet());
     notInSuite.remove(spec.name());
+    spec.root().subcommands().forEach((name, cmd) -> {
+      if (cmd.getCommandSpec().usageMessage().hidden()) {
+        notInSuite.remove(name);
+      }
+    });
     Suite.standard().runs().forEach(r -> notInSuite.remove(r.scenario()));
     return List.of(
         "date: " + ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME),
@@ -161,6 +166,8 @@ public final class Report implements Callable<Integer> {
             System.getProperty("os.name"), System.getProperty("os.arch"), rt.availableProcessors(),
             System.getProperty("java.version"), rt.maxMemory() / 1048576),
         "nodes: " + target.urls + (target.publishUrl != null ? ", publishing to " + target.publishUrl : ""),
+        "server heap: " + (target.serverPids.isEmpty() ? "read from /metrics without a GC (no --server-pid)"
+            : "read after a full GC (jcmd PID GC.run for --server-pid " + target.serverPids + ")"),
         quick ? "scale: quick (seconds-long smoke runs: they say the tool works, not how fast Herald is)"
             : "scale: " + scale.name().toLowerCase(Locale.ROOT),
         "command: `herald load " + String.join(" ", spec.commandLine().getParseResult().originalArgs()) + "`",

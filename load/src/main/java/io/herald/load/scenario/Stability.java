@@ -34,8 +34,8 @@ public final class Stability implements Callable<Integer> {
   @Option(names = "--sample-interval-s", description = "Seconds between heap samples (default ${DEFAULT-VALUE}).")
   double sampleIntervalS = 10;
 
-  @Option(names = "--drain-ms", description = "How long to wait for the last pongs (default ${DEFAULT-VALUE}).")
-  long drainMs = 5_000;
+  @Mixin
+  Drain drain = new Drain();
 
   @Override
   public Integer call() throws Exception {
@@ -43,7 +43,8 @@ public final class Stability implements Callable<Integer> {
   }
 
   private Result measure(Vertx vertx) throws Exception {
-    HeapSamples samples = new HeapSamples(target.metrics(vertx), "t_s");
+    ServerMetrics server = target.metrics(vertx);
+    HeapSamples samples = new HeapSamples(server, "t_s");
     Subscribers subs = ramp.subscribers(vertx, target, Target.channel("stability"));
     Pinger pinger = new Pinger(vertx, subs, pingIntervalMs);
     ramp.open(subs);
@@ -55,7 +56,7 @@ public final class Stability implements Callable<Integer> {
     Target.await(Poll.delay(vertx, durationMs), durationMs / 1000 + 30);
     pinger.stop();
     vertx.cancelTimer(sampler);
-    Target.await(pinger.drain(drainMs), drainMs / 1000 + 30);
+    Target.await(pinger.drain(drain.ms), drain.ms / 1000 + 30);
     Target.await(samples.take(since(start)), 30);
     return ramp.figures(new Result("stability"), subs).put("duration_s", duration).put("ping_interval_ms", pingIntervalMs)
         .put("pings_sent", pinger.sent()).put("pongs", pinger.pongs())
@@ -63,8 +64,7 @@ public final class Stability implements Callable<Integer> {
         .put("pings_unsent", pinger.unsent()).put("unexpected_pongs", pinger.unexpected())
         .latency("pong_", pinger.latency().summary())
         .put("disconnects", subs.disconnects())
-        .memory(samples.firstHeap(), samples.lastHeap()).put("heap_samples", samples.list())
-        .put("note", ServerMetrics.NO_GC_NOTE);
+        .memory(samples.firstHeap(), samples.lastHeap(), server).put("heap_samples", samples.list());
   }
 
   private static double since(long startNanos) {

@@ -30,6 +30,12 @@ public final class Target {
   @Option(names = "--event-loops", description = "Client event loops (default: CPU cores).")
   int eventLoops = Runtime.getRuntime().availableProcessors();
 
+  @Option(names = "--server-pid", split = ",", paramLabel = "PID",
+      description = "Process id(s) of the node JVM(s) on this machine: every server heap reading then follows a full GC"
+          + " (jcmd PID GC.run; needs a JDK and the same user). Without it, heap is read as /metrics reports it,"
+          + " garbage included.")
+  List<Long> serverPids = List.of();
+
   URI publishNode() {
     return publishUrl != null ? publishUrl : urls.get(0);
   }
@@ -55,7 +61,7 @@ public final class Target {
 
   /** The nodes' /metrics, summed over every --url. */
   ServerMetrics metrics(Vertx vertx) {
-    return new ServerMetrics(vertx, urls);
+    return new ServerMetrics(vertx, urls, serverPids);
   }
 
   /** A channel of this run's own, so no earlier run's messages count. */
@@ -69,6 +75,9 @@ public final class Target {
         "--event-loops", String.valueOf(eventLoops)));
     if (publishUrl != null) {
       args.addAll(List.of("--publish-url", publishUrl.toString()));
+    }
+    if (!serverPids.isEmpty()) {
+      args.addAll(List.of("--server-pid", String.join(",", serverPids.stream().map(String::valueOf).toList())));
     }
     return args;
   }

@@ -30,17 +30,14 @@ public final class Throughput implements Callable<Integer> {
   @Mixin
   Target target;
 
-  @Option(names = "--subscribers", description = "Subscribers (default ${DEFAULT-VALUE}).")
-  int subscribers = 100;
+  @Mixin
+  SubscriberCount subscribers = new SubscriberCount(100);
 
-  @Option(names = "--rate", description = "Messages per second (default ${DEFAULT-VALUE}).")
-  double rate = 100;
+  @Mixin
+  Publishing publishing = new Publishing();
 
-  @Option(names = "--duration", description = "Seconds of publishing (default ${DEFAULT-VALUE}).")
-  double duration = 30;
-
-  @Option(names = "--protocol", description = "ws or graphql (default ${DEFAULT-VALUE}).")
-  Subscribers.Protocol protocol = Subscribers.Protocol.WS;
+  @Mixin
+  ProtocolOption protocol = new ProtocolOption();
 
   @Mixin
   RunOptions options = new RunOptions();
@@ -62,19 +59,19 @@ public final class Throughput implements Callable<Integer> {
       if (peerUrl == null) {
         throw new ParameterException(spec.commandLine(), "--peer " + peer.label() + " needs --peer-url");
       }
-      if (protocol != Subscribers.Protocol.WS) {
-        throw new ParameterException(spec.commandLine(), "--protocol " + protocol.name().toLowerCase()
+      if (protocol.value != Subscribers.Protocol.WS) {
+        throw new ParameterException(spec.commandLine(), "--protocol " + protocol.label()
             + " is Herald's only; --peer " + peer.label() + " subscribes over its own WebSocket");
       }
     }
-    return target.report(run(target, "throughput", subscribers, rate, Math.round(rate * duration)));
+    return target.report(run(target, "throughput", subscribers.count, publishing.rate, publishing.messages()));
   }
 
   /** A throughput run with GraphQL subscribers, as the GraphQL scenarios make it. */
   static Throughput graphql(RunOptions options) {
     Throughput t = new Throughput();
     t.options = options;
-    t.protocol = Subscribers.Protocol.GRAPHQL;
+    t.protocol.value = Subscribers.Protocol.GRAPHQL;
     return t;
   }
 
@@ -90,15 +87,15 @@ public final class Throughput implements Callable<Integer> {
     Vertx vertx = target.vertx();
     String channel = Target.channel(name);
     Publisher publisher = new Publisher(vertx, target.publishNode(), channel, options.publishConnections);
-    ServerMetrics server = new ServerMetrics(vertx, target.publishNode());
+    ServerMetrics server = new ServerMetrics(vertx, List.of(target.publishNode()), target.serverPids);
     Subscribers subs = null;
     try {
       long heapBefore = Target.await(server.heapUsedBytes(), 30);
-      subs = Target.await(Subscribers.herald(vertx, target.urls, protocol, channel, publisher), 60);
+      subs = Target.await(Subscribers.herald(vertx, target.urls, protocol.value, channel, publisher), 60);
       FanoutRun.Figures f = measure(vertx, subs, publisher, subscriberCount, messageRate, count);
       long heapAfter = Target.await(server.heapUsedBytes(), 30);
-      return new Result(name).figures(f).put("protocol", protocol.name().toLowerCase())
-          .put("target_rate_msg_s", messageRate).memory(heapBefore, heapAfter)
+      return new Result(name).figures(f).put("protocol", protocol.label())
+          .put("target_rate_msg_s", messageRate).memory(heapBefore, heapAfter, server)
           .put("connection_errors", subs.errors()).latency("setup_", subs.setupTimes().summary());
     } finally {
       if (subs != null) {
@@ -137,8 +134,8 @@ public final class Throughput implements Callable<Integer> {
 
   private FanoutRun.Figures measure(Vertx vertx, Subscribers subs, Publisher publisher, int subscriberCount,
                                     double messageRate, long count) throws Exception {
-    Target.await(subs.open(subscriberCount, options.connectRate), options.openSeconds(subscriberCount));
-    return Target.await(FanoutRun.run(vertx, subs, publisher, messageRate, count, options.drainMs),
+    Target.await(subs.open(subscriberCount, options.connectRate()), options.openSeconds(subscriberCount));
+    return Target.await(FanoutRun.run(vertx, subs, publisher, messageRate, count, options.drainMs()),
         options.runSeconds(count, messageRate));
   }
 
