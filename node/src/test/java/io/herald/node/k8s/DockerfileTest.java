@@ -7,12 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,15 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DockerfileTest {
 
-  private static final Path DOCKERFILE = Manifests.ROOT.resolve("Dockerfile");
-
-  /** The image's runtime: ENTRYPOINT followed by CMD, both in exec (JSON) form. */
-  public record Image(List<String> entrypoint, List<String> cmd, String user, Map<String, String> copies) {
-  }
-
   @Test
   void buildsWithMavenAndRunsTheShadedJarOnAJre17AsNonRoot() throws IOException {
-    String text = Files.readString(DOCKERFILE);
+    String text = Files.readString(Manifests.DOCKERFILE);
     List<String> stages = text.lines().filter(l -> l.startsWith("FROM ")).toList();
     assertThat(stages).hasSize(2);
     assertThat(stages.get(0)).contains("maven:").contains("temurin-17").endsWith("AS build");
@@ -41,7 +30,7 @@ class DockerfileTest {
     // node/pom.xml's finalName and the shade plugin's output: node/target/herald.jar
     assertThat(Files.readString(Manifests.ROOT.resolve("node").resolve("pom.xml"))).contains("<finalName>herald</finalName>");
 
-    Image image = image();
+    Manifests.Image image = Manifests.image();
 
     assertThat(image.copies()).containsEntry("/src/node/target/herald.jar", "/opt/herald/herald.jar");
     assertThat(image.entrypoint()).startsWith("java").endsWith("-jar", "/opt/herald/herald.jar")
@@ -51,7 +40,7 @@ class DockerfileTest {
 
   @Test
   void runsWhatTheDeploymentRunsWithTheConfigItMounts() throws IOException {
-    Image image = image();
+    Manifests.Image image = Manifests.image();
     for (String overlay : Manifests.OVERLAYS) {
       Rendered rendered = Manifests.render(overlay);
       JsonObject pod = rendered.podSpec().getJsonObject("securityContext");
@@ -68,25 +57,5 @@ class DockerfileTest {
         assertThat(Files.readString(Manifests.K8S.resolve("base").resolve(file))).isEqualTo(rendered.configFiles().getString(file));
       }
     }
-  }
-
-  public static Image image() throws IOException {
-    String text = Files.readString(DOCKERFILE);
-    Matcher copy = Pattern.compile("(?m)^COPY (?:--from=\\S+ )?(\\S+) (\\S+)$").matcher(text);
-    Map<String, String> copies = new java.util.LinkedHashMap<>();
-    while (copy.find()) {
-      copies.put(copy.group(1), copy.group(2));
-    }
-    return new Image(execForm(text, "ENTRYPOINT"), execForm(text, "CMD"), instruction(text, "USER"), copies);
-  }
-
-  private static List<String> execForm(String text, String instruction) {
-    return new JsonArray(instruction(text, instruction)).stream().map(String.class::cast).collect(Collectors.toList());
-  }
-
-  private static String instruction(String text, String instruction) {
-    List<String> lines = text.lines().filter(l -> l.startsWith(instruction + " ")).toList();
-    assertThat(lines).as(instruction).hasSize(1);
-    return lines.get(0).substring(instruction.length() + 1).strip();
   }
 }

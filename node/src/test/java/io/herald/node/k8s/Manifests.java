@@ -7,10 +7,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The objects of a kustomize overlay of {@code k8s/}, as Kubernetes would get them: rendered by
@@ -25,6 +28,7 @@ public final class Manifests {
   public static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   public static final Path K8S = ROOT.resolve("k8s");
   public static final List<String> OVERLAYS = List.of("dev", "prod");
+  public static final Path DOCKERFILE = ROOT.resolve("Dockerfile");
 
   private static final Path VALIDATOR = K8S.resolve("validate");
   private static final long TIMEOUT_S = 300;
@@ -104,6 +108,32 @@ public final class Manifests {
           .filter(p -> name.equals(p.getString("name"))).findFirst()
           .orElseThrow(() -> new AssertionError(overlay + ": no container port " + name)).getInteger("containerPort");
     }
+  }
+
+  /** The image's runtime as the Dockerfile defines it: ENTRYPOINT and CMD (exec form), USER, COPY source to destination. */
+  public record Image(List<String> entrypoint, List<String> cmd, String user, Map<String, String> copies) {
+  }
+
+  public static Image image() throws IOException {
+    String text = Files.readString(DOCKERFILE);
+    Matcher copy = Pattern.compile("(?m)^COPY (?:--from=\\S+ )?(\\S+) (\\S+)$").matcher(text);
+    Map<String, String> copies = new LinkedHashMap<>();
+    while (copy.find()) {
+      copies.put(copy.group(1), copy.group(2));
+    }
+    return new Image(execForm(text, "ENTRYPOINT"), execForm(text, "CMD"), instruction(text, "USER"), copies);
+  }
+
+  private static List<String> execForm(String text, String instruction) {
+    return new JsonArray(instruction(text, instruction)).stream().map(String.class::cast).toList();
+  }
+
+  private static String instruction(String text, String instruction) {
+    List<String> lines = text.lines().filter(l -> l.startsWith(instruction + " ")).toList();
+    if (lines.size() != 1) {
+      throw new AssertionError("Dockerfile: expected one " + instruction + ", found " + lines.size());
+    }
+    return lines.get(0).substring(instruction.length() + 1).strip();
   }
 
   public static Rendered render(String overlay) {
