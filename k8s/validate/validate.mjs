@@ -1,13 +1,16 @@
 // Validates rendered manifests (the output of `kubectl kustomize k8s/overlays/<name>`) offline against
 // the Kubernetes API schemas (kubernetes-models) and the Prometheus Operator CRD schemas
 // (@kubernetes-models/prometheus-operator): types, required fields, enums, int-or-string, quantities.
-// Every object must be of a kind listed below, so nothing passes unvalidated.
+// The schemas do not reject unknown fields (a misspelt `readinesProbe` would pass them and be ignored
+// by Kubernetes), so each object is then type-checked as a TypeScript object literal of the model's
+// interface (IDeployment, IServiceMonitor, ...): TypeScript rejects properties an interface does not
+// declare, at every depth. Every object must be of a kind listed below, so nothing passes unvalidated.
 //
 //   node validate.mjs rendered.yaml     prints the objects as a JSON array; exit 1 with the errors otherwise
-//
-// The schemas do not reject unknown fields; the fields Herald depends on are read and checked by
-// KubernetesManifestsTest (node/src/test/java/io/herald/node/k8s).
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
 
 const core = (kind) => `kubernetes-models/v1/${kind}`;
@@ -54,8 +57,40 @@ for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
     errors.push(`${name}: ${e.message}`);
   }
 }
+if (errors.length === 0) {
+  errors.push(...unknownFields(objects));
+}
 if (errors.length > 0) {
   console.error(errors.join('\n'));
   process.exit(1);
 }
 process.stdout.write(JSON.stringify(objects));
+
+/** TypeScript's excess-property errors for the objects, each typed as its model's interface. */
+function unknownFields(objects) {
+  const file = join(dirname(fileURLToPath(import.meta.url)), `.typecheck-${process.pid}.ts`);
+  const lines = [];
+  objects.forEach((object, i) => {
+    const module = MODELS[`${object.apiVersion}/${object.kind}`];
+    lines.push(`import type { I${object.kind} as T${i} } from '${module}';`);
+    lines.push(`export const o${i}: T${i} = ${JSON.stringify(object)};`);
+  });
+  writeFileSync(file, lines.join('\n'));
+  try {
+    const program = ts.createProgram([file], {
+      noEmit: true, strict: true, skipLibCheck: true, types: [],
+      module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022,
+    });
+    return ts.getPreEmitDiagnostics(program).map((d) => {
+      const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+      if (!d.file || d.start === undefined) {
+        return message;
+      }
+      const { line } = d.file.getLineAndCharacterOfPosition(d.start);
+      const object = objects[Math.floor(line / 2)];
+      return `${object ? `${object.apiVersion}/${object.kind} ${object.metadata?.name}` : 'type check'}: ${message}`;
+    });
+  } finally {
+    rmSync(file, { force: true });
+  }
+}

@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
 /**
  * The objects of a kustomize overlay of {@code k8s/}, as Kubernetes would get them: rendered by
  * {@code kubectl kustomize} (the renderer {@code kubectl apply -k} uses) and validated offline against
- * the Kubernetes and Prometheus Operator schemas by {@code k8s/validate/validate.mjs} (npm package
- * kubernetes-models, installed with {@code npm ci} from the committed lock file). Rendering fails the
+ * the Kubernetes and Prometheus Operator schemas, unknown fields included, by {@code k8s/validate/validate.mjs}
+ * (npm packages kubernetes-models and typescript, installed with {@code npm ci} from the committed lock file). Rendering fails the
  * test, with the tool's output, when either step fails. Renders are cached per JVM.
  */
 public final class Manifests {
@@ -160,6 +160,28 @@ public final class Manifests {
         }
       } finally {
         Files.deleteIfExists(yaml);
+      }
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** What {@code validate.mjs} says of {@code yaml}: its errors, or an empty string when every object is valid. */
+  public static String validationErrors(String yaml) {
+    try {
+      installValidator();
+      Path in = Files.createTempFile("herald-k8s-check", ".yaml");
+      Path out = Files.createTempFile("herald-k8s-check", ".json");
+      try {
+        Files.writeString(in, yaml);
+        Run validate = run(List.of("node", "validate.mjs", in.toString()), VALIDATOR, out, "Node.js must be on the PATH");
+        return validate.exitCode() == 0 ? "" : validate.errors();
+      } finally {
+        Files.deleteIfExists(in);
+        Files.deleteIfExists(out);
       }
     } catch (IOException e) {
       throw new AssertionError(e);
