@@ -1,6 +1,7 @@
 package io.herald.core;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -20,7 +21,10 @@ import java.util.Map;
 public final class EventBusBroker implements Broker {
 
   private static final ErrorCode[] CODES = ErrorCode.values();
+  /** Pause before sending a request again that found no sequencer at the owner's address. */
+  static final long NO_HANDLERS_RETRY_MS = 50;
 
+  private final Vertx vertx;
   private final EventBus bus;
   private final String node;
   private final SequencerRouting routing;
@@ -35,6 +39,7 @@ public final class EventBusBroker implements Broker {
    * @param shards  sequencer shards per node
    */
   public EventBusBroker(Vertx vertx, String node, SequencerRouting routing, int shards, long timeoutMs) {
+    this.vertx = vertx;
     this.bus = vertx.eventBus();
     this.node = node;
     this.routing = routing;
@@ -101,9 +106,31 @@ public final class EventBusBroker implements Broker {
   }
 
   private <T> Future<T> request(String channel, Object body, DeliveryOptions options) {
+    Promise<T> result = Promise.promise();
+    attempt(channel, body, options, System.currentTimeMillis() + timeoutMs, result);
+    return result.future();
+  }
+
+  /**
+   * Sends to the channel's current owner. No handler there means the request was not processed: the owner
+   * is leaving (its sequencers are gone while it still owns partitions, until they move), so it is sent
+   * again, to the owner of that moment, until the timeout. Any other failure is final.
+   */
+  private <T> void attempt(String channel, Object body, DeliveryOptions options, long deadline, Promise<T> result) {
     String address = Addresses.sequencer(routing.ownerOf(channel), channel, shards);
-    return bus.<T>request(address, body, options)
-        .transform(ar -> ar.succeeded() ? Future.succeededFuture(ar.result().body()) : Future.failedFuture(translate(ar.cause())));
+    bus.<T>request(address, body, options).onComplete(ar -> {
+      if (ar.succeeded()) {
+        result.complete(ar.result().body());
+      } else if (noHandlers(ar.cause()) && System.currentTimeMillis() + NO_HANDLERS_RETRY_MS < deadline) {
+        vertx.setTimer(NO_HANDLERS_RETRY_MS, id -> attempt(channel, body, options, deadline, result));
+      } else {
+        result.fail(translate(ar.cause()));
+      }
+    });
+  }
+
+  private static boolean noHandlers(Throwable cause) {
+    return cause instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS;
   }
 
   /** Failure code of a reply: the {@link ErrorCode} ordinal; anything else is internal. */
