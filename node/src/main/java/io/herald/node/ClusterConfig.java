@@ -1,6 +1,7 @@
 package io.herald.node;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.TcpIpConfig;
 import io.herald.core.config.HeraldConfig;
 
@@ -13,7 +14,8 @@ import java.util.Arrays;
 /**
  * The Hazelcast member config of a clustered node: {@code cluster.config} if set, else {@code cluster.xml}
  * in the working directory, else the copy of the repository's {@code cluster.xml} inside the jar; then the
- * {@code cluster.name}, {@code cluster.port} and {@code cluster.members} overrides.
+ * {@code cluster.name}, {@code cluster.port} and {@code cluster.members} overrides ({@code cluster.members}
+ * makes the join TCP-IP with that list, turning any other join mechanism of the file off).
  */
 final class ClusterConfig {
 
@@ -31,7 +33,13 @@ final class ClusterConfig {
       hazelcast.getNetworkConfig().setPort(config.get(HeraldConfig.CLUSTER_PORT));
     }
     if (!config.get(HeraldConfig.CLUSTER_MEMBERS).isEmpty()) {
-      TcpIpConfig tcpIp = hazelcast.getNetworkConfig().getJoin().getTcpIpConfig();
+      JoinConfig join = hazelcast.getNetworkConfig().getJoin();
+      // The member list replaces the config's way of joining: Hazelcast refuses two enabled join mechanisms,
+      // and a discovery config (k8s/base/cluster.xml: Kubernetes DNS) run on loopback joins through the list.
+      join.getMulticastConfig().setEnabled(false);
+      join.getAutoDetectionConfig().setEnabled(false);
+      join.getKubernetesConfig().setEnabled(false);
+      TcpIpConfig tcpIp = join.getTcpIpConfig();
       tcpIp.setEnabled(true).setMembers(Arrays.stream(config.get(HeraldConfig.CLUSTER_MEMBERS).split(","))
           .map(String::trim).filter(m -> !m.isEmpty()).toList());
     }

@@ -27,6 +27,7 @@ import io.herald.gateway.NodeCommands;
 import io.herald.gateway.NodeState;
 import io.herald.gateway.WebSocketSession;
 import io.herald.graphql.GraphQLExtension;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -118,6 +119,7 @@ public final class HeraldNode {
     NodeState state = new NodeState();
     GatewayServices services = new GatewayServices(nodeId, config, broker, backend.presence(), backend.membership(),
         connections, new HeraldMetrics(registry, connections), registry, state);
+    operationsGauges(registry, backend.membership(), state);
 
     Future<?> started = NodeInbox.open(vertx.eventBus(), member);
     for (int shard = 0; shard < shards; shard++) {
@@ -143,6 +145,19 @@ public final class HeraldNode {
           return new HeraldNode(vertx, services, port);
         })
         .onFailure(t -> vertx.close());
+  }
+
+  /**
+   * What the Kubernetes alerts need besides the gateway's meters (k8s/base/prometheusrule.yaml): the members
+   * this node sees ({@code herald_cluster_members}, 1 standalone) and its readiness as /health/ready
+   * answers it ({@code herald_ready}, 1 or 0).
+   */
+  private static void operationsGauges(PrometheusMeterRegistry registry, Membership membership, NodeState state) {
+    Gauge.builder("herald.cluster.members", membership, m -> m.members().size())
+        .description("Members of the cluster as this node sees them (1 standalone)").register(registry);
+    Gauge.builder("herald.ready", state, s -> s.ready() ? 1 : 0)
+        .description("1 while /health/ready answers 200, 0 while it answers 503 (starting, canary failing, draining)")
+        .register(registry);
   }
 
   /** The public port (the bound one when the config asked for port 0). */

@@ -1,7 +1,5 @@
 package io.herald.node.cluster;
 
-import io.herald.node.cluster.ContinuousPublisher.Progress;
-import io.herald.node.cluster.RecoveringSubscriber.Snapshot;
 import io.herald.node.testing.HttpApiClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -16,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -134,24 +131,8 @@ class ClusterFailoverIT {
     Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> publisher.progress().acknowledged().size() >= count);
   }
 
-  /**
-   * Every subscriber ends at the last offset, saw offsets 1..last exactly once and in order (the ones
-   * missed while reconnecting replayed from history), and so holds every acknowledged publish.
-   */
   private void assertEveryAcknowledgedMessageDeliveredInOrder(ContinuousPublisher publisher) {
-    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> publisher.progress().done());
-    Progress progress = publisher.progress();
-    long last = progress.acknowledged().stream().mapToLong(Long::longValue).max().orElseThrow();
-    Awaitility.await().atMost(Duration.ofSeconds(30))
-        .until(() -> subscribers.stream().allMatch(s -> s.snapshot().offsets().contains(last)));
-    for (RecoveringSubscriber s : subscribers) {
-      Snapshot seen = s.snapshot();
-      assertThat(seen.anomalies()).as("no gap, duplicate, epoch change or recovery failure").isEmpty();
-      assertThat(seen.offsets()).startsWith(1L).containsAll(progress.acknowledged());
-      assertThat(seen.offsets().subList(0, seen.offsets().indexOf(last) + 1))
-          .containsExactlyElementsOf(LongStream.rangeClosed(1, last).boxed().toList());
-    }
-    System.out.printf("published %d, acknowledged %d, failed %d; subscriber reconnections %s%n", progress.sent(),
-        progress.acknowledged().size(), progress.failed(), subscribers.stream().map(s -> s.snapshot().connections() - 1).toList());
+    Deliveries.assertEveryAcknowledgedMessageDeliveredInOrder(publisher, subscribers);
   }
+
 }

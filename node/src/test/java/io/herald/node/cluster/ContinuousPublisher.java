@@ -28,6 +28,7 @@ final class ContinuousPublisher {
   private final IntSupplier nextPort;
   private final long intervalMs;
   private final int limit;
+  private final String apiKey;
   private final List<Long> acknowledged = new ArrayList<>();
   private int sent;
   private int failed;
@@ -35,6 +36,12 @@ final class ContinuousPublisher {
   private int port;
 
   ContinuousPublisher(Vertx vertx, String channel, IntSupplier nextPort, long intervalMs, int limit) {
+    this(vertx, channel, nextPort, intervalMs, limit, "");
+  }
+
+  /** @param apiKey sent as {@code Authorization: Bearer} when not empty (nodes with {@code api.key} set) */
+  ContinuousPublisher(Vertx vertx, String channel, IntSupplier nextPort, long intervalMs, int limit, String apiKey) {
+    this.apiKey = apiKey;
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2_000));
@@ -69,8 +76,12 @@ final class ContinuousPublisher {
     }
     sent++;
     Buffer body = new JsonObject().put("channel", channel).put("data", new JsonObject().put("i", sent)).toBuffer();
-    http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
-            .setURI("/api/publish").setTimeout(15_000))
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
+        .setURI("/api/publish").setTimeout(15_000);
+    if (!apiKey.isEmpty()) {
+      options.putHeader("Authorization", "Bearer " + apiKey);
+    }
+    http.request(options)
         .compose(request -> request.send(body))
         .compose(response -> response.body().map(b -> response.statusCode() == 200 ? new JsonObject(b) : null))
         .onComplete(ar -> {

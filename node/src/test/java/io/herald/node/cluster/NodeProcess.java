@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -53,8 +54,18 @@ final class NodeProcess implements AutoCloseable {
       command.add("--set");
       command.add(s);
     }
+    return launch(command, Map.of(), port);
+  }
+
+  /**
+   * Starts {@code command} (a node listening on {@code port}) with {@code env} added to this JVM's
+   * environment; returns once it prints that it is ready.
+   */
+  static NodeProcess launch(List<String> command, Map<String, String> env, int port) {
     try {
-      NodeProcess node = new NodeProcess(port, new ProcessBuilder(command).redirectErrorStream(true).start());
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+      builder.environment().putAll(env);
+      NodeProcess node = new NodeProcess(port, builder.start());
       node.ready.get(START_TIMEOUT_S, TimeUnit.SECONDS);
       return node;
     } catch (Exception e) {

@@ -9,6 +9,7 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +35,7 @@ final class RecoveringSubscriber {
   private final IntSupplier nextPort;
   private final List<Long> offsets = new ArrayList<>();
   private final List<String> anomalies = new ArrayList<>();
+  private final List<Short> closeCodes = new ArrayList<>();
   private String epoch;
   private long lastOffset;
   private int connections;
@@ -49,8 +51,9 @@ final class RecoveringSubscriber {
     this.nextPort = nextPort;
   }
 
-  /** What the subscriber has seen so far. */
-  record Snapshot(List<Long> offsets, List<String> anomalies, String epoch, int connections, boolean subscribed) {
+  /** What the subscriber has seen so far; {@code closeCodes}: of each connection the server closed (null: no close frame). */
+  record Snapshot(List<Long> offsets, List<String> anomalies, String epoch, int connections, boolean subscribed,
+                  List<Short> closeCodes) {
   }
 
   void start() {
@@ -59,7 +62,8 @@ final class RecoveringSubscriber {
 
   Snapshot snapshot() {
     return RecoveringSubscriber.<Snapshot>onContext(context, () ->
-        new Snapshot(List.copyOf(offsets), List.copyOf(anomalies), epoch, connections, epoch != null));
+        new Snapshot(List.copyOf(offsets), List.copyOf(anomalies), epoch, connections, epoch != null,
+            Collections.unmodifiableList(new ArrayList<>(closeCodes))));
   }
 
   void stop() {
@@ -86,6 +90,9 @@ final class RecoveringSubscriber {
       connections++;
       ws.textMessageHandler(text -> received(new JsonObject(text)));
       ws.closeHandler(v -> {
+        if (!stopped) {
+          closeCodes.add(ws.closeStatusCode());
+        }
         socket = null;
         vertx.setTimer(RECONNECT_DELAY_MS, id -> connect());
       });

@@ -1,0 +1,27 @@
+# Herald's container image (docs/deploy.md). Not built in CI (no Docker engine there); DockerfileTest
+# checks that it copies the jar `mvn package` builds and the cluster config the manifests mount.
+#   docker build -t herald:0.1.0 .
+#   docker run -p 8080:8080 herald:0.1.0 --port 8080      (standalone; the default command joins a cluster)
+
+# 1. Build: the node module and what it depends on, without tests (CI runs them).
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY . .
+RUN mvn -B -q -DskipTests -pl node -am package
+
+# 2. Run: a JRE 17, the shaded jar and the Kubernetes cluster config, as a non-root user.
+FROM eclipse-temurin:17-jre-jammy
+RUN groupadd --system --gid 10001 herald \
+ && useradd --system --uid 10001 --gid herald --no-create-home --shell /usr/sbin/nologin herald
+COPY --from=build /src/node/target/herald.jar /opt/herald/herald.jar
+# Defaults that the herald-config ConfigMap replaces when mounted at /etc/herald.
+COPY k8s/base/herald.json /etc/herald/herald.json
+COPY k8s/base/cluster.xml /etc/herald/cluster.xml
+USER 10001:10001
+WORKDIR /opt/herald
+# 8080: /ws, /graphql, /api/*, /metrics, /health/*. 5701: Hazelcast members.
+EXPOSE 8080 5701
+# Container-aware heap: 75 % of the memory limit, the rest for metaspace, threads, direct buffers
+# (Netty) and Hazelcast. Exit on OOM so Kubernetes restarts the pod instead of a half-working JVM.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/herald/herald.jar"]
+CMD ["--cluster", "--config", "/etc/herald/herald.json"]
