@@ -78,18 +78,17 @@ class WsTokenTest {
   @MethodSource("badTokensBothWays")
   void aBadTokenClosesWith4001AndItsReasonAndSubscribesNothing(String how, Bad bad) {
     String token = bad.token().apply(this);
-    AuthWsClient client;
     if (how.equals("?token=")) {
-      client = AuthWsClient.ws(node.vertx(), node.port(), token);
+      assertThat(AuthWsClient.refusedOnUpgrade(node.port(), token)).isEqualTo(new Close((short) 4001, bad.reason()));
     } else {
-      client = AuthWsClient.ws(node.vertx(), node.port(), null);
+      AuthWsClient client = AuthWsClient.ws(node.vertx(), node.port(), null);
       // The subscribe is pipelined right behind the refused connect: it must not create a subscription.
       client.sendPipelined(AuthWsClient.frame("connect", 1).put("token", token),
           AuthWsClient.frame("subscribe", 2).put("channel", "secret:room"));
-    }
-    try (client) {
-      assertThat(client.awaitClose()).isEqualTo(new Close((short) 4001, bad.reason()));
-      assertThat(client.pending()).as("no connected, subscribed or other frame").isZero();
+      try (client) {
+        assertThat(client.awaitClose()).isEqualTo(new Close((short) 4001, bad.reason()));
+        assertThat(client.pending()).as("no connected, subscribed or other frame").isZero();
+      }
     }
     assertThat(node.http().get("/api/channels").json().getJsonArray("channels")).isEmpty();
     assertThat(node.http().get("/api/info").json().getJsonArray("nodes").getJsonObject(0).getInteger("subscriptions"))
