@@ -136,7 +136,7 @@ public final class HeraldConfig {
   public static final Setting<Integer> CLUSTER_PORT = Setting.integer("cluster.port", 0,
       "Overrides the first Hazelcast member port (it auto-increments when taken); 0 keeps the config's (5701).");
   public static final Setting<String> CLUSTER_MEMBERS = Setting.string("cluster.members", "",
-      "Overrides the TCP-IP join list of the Hazelcast config: comma-separated host[:port] of members to contact.");
+      "Overrides the join of the Hazelcast config: TCP-IP to these comma-separated host[:port] (other join mechanisms off).");
   public static final Setting<Long> HEALTH_CANARY_INTERVAL_MS = Setting.longValue("health.canary_interval_ms", 5_000,
       "How often the node publishes a probe to itself through the broker; readiness follows whether it comes back.");
   public static final Setting<Long> HEALTH_CANARY_TIMEOUT_MS = Setting.longValue("health.canary_timeout_ms", 5_000,
