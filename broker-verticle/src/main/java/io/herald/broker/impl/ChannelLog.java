@@ -29,8 +29,11 @@ public final class ChannelLog implements DataSerializable {
   private long ttlMs;
   private long lastAppendMs;
   private ArrayDeque<Message> messages = new ArrayDeque<>();
-  /** A handful of nodes at most: a list beats a set here. */
-  private List<String> watchers = new ArrayList<>(2);
+  /**
+   * Immutable, replaced when a node starts or stops watching (rare), so every append hands it out
+   * without a copy. A handful of nodes at most: a list beats a set here.
+   */
+  private List<String> watchers = List.of();
 
   /** For Hazelcast's deserialization only. */
   public ChannelLog() {
@@ -90,18 +93,21 @@ public final class ChannelLog implements DataSerializable {
 
   /** Adds or removes a watching node; returns whether that changed anything. */
   public boolean watch(String node, boolean watching) {
-    if (watching) {
-      if (watchers.contains(node)) {
-        return false;
-      }
-      watchers.add(node);
-      return true;
+    if (watching == watchers.contains(node)) {
+      return false;
     }
-    return watchers.remove(node);
+    List<String> changed = new ArrayList<>(watchers);
+    if (watching) {
+      changed.add(node);
+    } else {
+      changed.remove(node);
+    }
+    watchers = List.copyOf(changed);
+    return true;
   }
 
   public List<String> watchers() {
-    return List.copyOf(watchers);
+    return watchers;
   }
 
   /**
@@ -141,7 +147,7 @@ public final class ChannelLog implements DataSerializable {
     ttlMs = in.readLong();
     lastAppendMs = in.readLong();
     messages = new ArrayDeque<>(HazelcastWire.readMessages(in, channel, epoch));
-    watchers = HazelcastWire.readStrings(in);
+    watchers = List.copyOf(HazelcastWire.readStrings(in));
   }
 
   /** Messages held, expired or not. */
