@@ -138,6 +138,26 @@ class ScenarioSmokeTest {
     assertThat(r.getString("heap_note")).contains("without a GC");
   }
 
+  /** Small, harmless versions of each attack: the accounting of what was sent and answered, never the speed. */
+  @Test
+  void hostileCountsWhatEachAttackGotAndEveryProbePing() throws Exception {
+    JsonObject r = run("hostile", "--duration", "2", "--probes", "2", "--probe-interval-ms", "100",
+        "--bomb-rate", "5", "--bomb-depth", "3", "--flood-connections", "2", "--flood-rate", "10",
+        "--flood-bytes", "100", "--flood-channels", "10", "--slowloris", "3", "--trickle-ms", "200");
+    assertThat(r.getLong("pings_sent")).isPositive();
+    assertThat(r.getLong("pongs")).isEqualTo(r.getLong("pings_sent"));
+    assertThat(r.getLong("probe_disconnects")).isZero();
+    JsonObject outcomes = r.getJsonObject("outcomes");
+    JsonObject bomb = outcomes.getJsonObject("fragment-bomb");
+    assertThat(bomb.getLong("sent")).isPositive();
+    assertThat(bomb.getJsonObject("answers").getLong("200")).as("a depth-3 bomb is a legal query").isPositive();
+    JsonObject flood = outcomes.getJsonObject("channel-flood");
+    assertThat(flood.getLong("channels_tried")).isEqualTo(10);
+    assertThat(flood.getJsonObject("replies").getLong("published")).isEqualTo(10);
+    assertThat(outcomes.getJsonObject("slowloris").getLong("opened")).isEqualTo(3);
+    assertThat(r.containsKey("every_loop_answered_within_bound")).isTrue();
+  }
+
   /** The node runs in this JVM, so this JVM's pid is the server's: jcmd collects it before each heap reading. */
   @Test
   void withTheServerPidHeapIsReadAfterAGc() throws Exception {
