@@ -20,6 +20,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Abusive anonymous clients against one node, while probe connections measure how fast its event loops answer:
@@ -103,20 +104,31 @@ public final class Hostile implements Callable<Integer> {
     running.forEach(Attack::stop);
     pinger.stop();
     Target.await(pinger.drain(drain.ms), drain.ms / 1000 + 30);
-    long heapAfter = Target.await(server.heapUsedBytes(), 60);
+    Long heapAfter = heapAfter(server);
     JsonObject outcomes = new JsonObject();
     running.forEach(a -> outcomes.put(a.name(), a.figures()));
     double slowest = pinger.latency().summary().max();
     Target.await(probeConnections.close(), 30);
-    return new Result("hostile").put("attacks", String.join(",", attacks)).put("duration_s", duration)
+    Result result = new Result("hostile").put("attacks", String.join(",", attacks)).put("duration_s", duration)
         .put("probes", probes).put("probe_interval_ms", probeIntervalMs)
         .put("pings_sent", pinger.sent()).put("pongs", pinger.pongs())
-        .put("pong_rate_pct", Result.pct(pinger.pongRatePct())).put("probe_disconnects", probeConnections.disconnects())
+        .put("pong_rate_pct", Result.pct(pinger.pongRatePct())).put("pings_unanswered", pinger.sent() - pinger.pongs()).put("probe_disconnects", probeConnections.disconnects())
         .latency("pong_", pinger.latency().summary())
         .put("answer_bound_ms", ANSWER_BOUND_MS)
         .put("every_loop_answered_within_bound", pinger.pongs() == pinger.sent() && slowest <= ANSWER_BOUND_MS)
-        .put("outcomes", outcomes)
-        .memory(heapBefore, heapAfter, server);
+        .put("outcomes", outcomes);
+    return heapAfter == null ? result.put("server_answered_metrics_after", false)
+        : result.memory(heapBefore, heapAfter, server);
+  }
+
+  /** The heap after the run, or null when the node does not answer /metrics within a minute (a frozen node). */
+  private static Long heapAfter(ServerMetrics server) throws Exception {
+    try {
+      return Target.await(server.heapUsedBytes(), 60);
+    } catch (TimeoutException e) {
+      Progress.line("hostile: the node did not answer /metrics within 60 s after the attacks");
+      return null;
+    }
   }
 
   private Attack attack(String name, Vertx vertx, URI node) {
