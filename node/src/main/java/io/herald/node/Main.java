@@ -60,6 +60,11 @@ public final class Main implements Callable<Integer> {
       System.err.println("herald: invalid configuration: " + e.getMessage());
       return 2;
     }
+    List<String> cluster = ClusterBus.problems(config);
+    if (!cluster.isEmpty()) {
+      System.err.println("herald: invalid configuration: " + String.join("; ", cluster));
+      return 2;
+    }
     List<String> missing = SecurityPolicy.productionProblems(config);
     if (!missing.isEmpty()) {
       System.err.println("herald: production mode refuses to start:");
