@@ -73,6 +73,10 @@ public final class HeraldNode {
   }
 
   public static Future<HeraldNode> start(HeraldConfig config) {
+    List<String> problems = StartupChecks.problems(config);
+    if (!problems.isEmpty()) {
+      return Future.failedFuture(new IllegalArgumentException(String.join("; ", problems)));
+    }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     VertxOptions options = new VertxOptions()
         .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));

@@ -60,9 +60,9 @@ public final class Main implements Callable<Integer> {
       System.err.println("herald: invalid configuration: " + e.getMessage());
       return 2;
     }
-    List<String> cluster = ClusterBus.problems(config);
-    if (!cluster.isEmpty()) {
-      System.err.println("herald: invalid configuration: " + String.join("; ", cluster));
+    List<String> invalid = StartupChecks.problems(config);
+    if (!invalid.isEmpty()) {
+      System.err.println("herald: invalid configuration: " + String.join("; ", invalid));
       return 2;
     }
     List<String> missing = SecurityPolicy.productionProblems(config);

@@ -26,6 +26,7 @@ class StartupRefusalTest {
       "TLS file that does not exist   |                               | --cluster --set cluster.tls.key_file=/nonexistent --set cluster.tls.cert_file=/dev/null --set cluster.tls.ca_file=/dev/null | cluster.tls.key_file: cannot read /nonexistent",
       "wildcard cluster host          |                               | --cluster --set cluster.host=0.0.0.0            | cluster.host: an IP address",
       "hostname cluster host          |                               | --cluster --set cluster.host=localhost          | cluster.host: an IP address",
+      "a node id no channel name fits |                               | --set node.id=a/b                               | node.id: at most 64",
   })
   void refusesToStartNamingTheMistake(String what, String env, String args, String message) {
     NodeProcesses.Exit exit = NodeProcesses.runMain(variables(env), args == null ? List.of() : List.of(args.split(" ")));
