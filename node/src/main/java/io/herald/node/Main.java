@@ -142,6 +142,10 @@ public final class Main implements Callable<Integer> {
       System.out.println("  See docs/security.md; --production refuses to start without keys.");
       System.out.println("  ************************************************************************");
     }
+    if (config.get(HeraldConfig.CLUSTER) && !ClusterBus.tls(config)) {
+      System.out.println("  WARNING: event bus between members is plain TCP (cluster.tls.*); the Hazelcast member port on "
+          + config.get(HeraldConfig.CLUSTER_HOST) + " admits whoever reaches it (docs/security.md, Cluster)");
+    }
     if (config.get(HeraldConfig.WS_ALLOWED_ORIGINS).isBlank()) {
       System.out.println("  WARNING: no origin allow-list (HERALD_WS_ALLOWED_ORIGINS): web pages of any site may open WebSockets here");
     }
