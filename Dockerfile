@@ -19,8 +19,9 @@ COPY k8s/base/herald.json /etc/herald/herald.json
 COPY k8s/base/cluster.xml /etc/herald/cluster.xml
 USER 10001:10001
 WORKDIR /opt/herald
-# 8080: /ws, /graphql, /api/*, /metrics, /health/*. 5701: Hazelcast members.
-EXPOSE 8080 5701
+# 8080: /ws, /graphql, /health/*. 9090: /api/*, /metrics (herald.json's admin.port). 5701: Hazelcast
+# members, 5801: the event bus between members (both bound to cluster.host: the pod IP on Kubernetes).
+EXPOSE 8080 9090 5701 5801
 # Container-aware heap: 75 % of the memory limit, the rest for metaspace, threads, direct buffers
 # (Netty) and Hazelcast. Exit on OOM so Kubernetes restarts the pod instead of a half-working JVM.
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/herald/herald.jar"]

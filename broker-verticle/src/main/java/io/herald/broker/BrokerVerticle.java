@@ -3,6 +3,8 @@ package io.herald.broker;
 import io.herald.broker.impl.ChannelSequencer;
 import io.herald.broker.impl.Fanout;
 import io.herald.core.Addresses;
+import io.herald.core.BusRejections;
+import io.herald.core.ChannelName;
 import io.herald.core.ChannelStore;
 import io.herald.core.ErrorCode;
 import io.herald.core.EventBusBroker;
@@ -35,6 +37,7 @@ public class BrokerVerticle extends VerticleBase {
   private final int shard;
   private final ChannelStore store;
   private final boolean clustered;
+  private final BusRejections rejections;
   private final Map<String, ChannelSequencer> sequencers = new HashMap<>();
   private Fanout fanout;
   private MessageConsumer<Object> consumer;
@@ -45,10 +48,16 @@ public class BrokerVerticle extends VerticleBase {
    * @param clustered whether other nodes send requests here (a cluster-wide consumer) or only this one
    */
   public BrokerVerticle(String node, int shard, ChannelStore store, boolean clustered) {
+    this(node, shard, store, clustered, new BusRejections());
+  }
+
+  /** @param rejections where requests refused for a bad channel name, body or header are counted */
+  public BrokerVerticle(String node, int shard, ChannelStore store, boolean clustered, BusRejections rejections) {
     this.node = node;
     this.shard = shard;
     this.store = store;
     this.clustered = clustered;
+    this.rejections = rejections;
   }
 
   @Override
@@ -67,11 +76,12 @@ public class BrokerVerticle extends VerticleBase {
   }
 
   private void handle(Message<Object> request) {
-    SequencerOp op;
-    try {
-      op = SequencerOp.valueOf(request.headers().get(SequencerOp.HEADER));
-    } catch (RuntimeException e) {
-      request.fail(EventBusBroker.failureCode(ErrorCode.BAD_REQUEST), "unknown sequencer operation");
+    SequencerOp op = operation(request);
+    String refused = op == null ? "unknown sequencer operation" : malformed(op, request);
+    if (refused != null) {
+      // Another member (or whoever reached the bus) sent what no Herald node sends: nothing is stored.
+      rejections.reject(BusRejections.Handler.SEQUENCER, request.address(), refused);
+      request.fail(EventBusBroker.failureCode(ErrorCode.BAD_REQUEST), refused);
       return;
     }
     Future<?> reply = switch (op) {
@@ -95,6 +105,34 @@ public class BrokerVerticle extends VerticleBase {
         request.fail(EventBusBroker.failureCode(ErrorCode.INTERNAL), ar.cause().getMessage());
       }
     });
+  }
+
+  private static SequencerOp operation(Message<Object> request) {
+    String op = request.headers().get(SequencerOp.HEADER);
+    for (SequencerOp known : SequencerOp.values()) {
+      if (known.name().equals(op)) {
+        return known;
+      }
+    }
+    return null;
+  }
+
+  /** Why a request cannot come from a Herald node (wrong body type, invalid channel name, no node), or null. */
+  private static String malformed(SequencerOp op, Message<Object> request) {
+    Object body = request.body();
+    String channel = switch (op) {
+      case PUBLISH -> body instanceof PublishRequest p && p.data() != null ? p.channel() : null;
+      case HISTORY -> body instanceof HistoryQuery q ? q.channel() : null;
+      case POSITION, WATCH, UNWATCH -> body instanceof String s ? s : null;
+      case PUSH -> body instanceof Buffer ? request.headers().get(SequencerOp.CHANNEL) : null;
+    };
+    if (!ChannelName.isValid(channel)) {
+      return "invalid channel name or body";
+    }
+    if ((op == SequencerOp.WATCH || op == SequencerOp.UNWATCH) && !BusRejections.isNodeId(request.headers().get(SequencerOp.NODE))) {
+      return "watch without a valid node";
+    }
+    return null;
   }
 
   private ChannelSequencer sequencer(String channel) {

@@ -2,6 +2,8 @@ package io.herald.broker;
 
 import io.herald.broker.impl.Fanout;
 import io.herald.core.Addresses;
+import io.herald.core.BusRejections;
+import io.herald.core.ChannelName;
 import io.herald.core.Message;
 import io.herald.core.SequencerOp;
 import io.vertx.core.Future;
@@ -12,7 +14,8 @@ import io.vertx.core.eventbus.MessageConsumer;
 /**
  * A node's inbox: receives the messages and presence frames other nodes' sequencers send it for the
  * channels it watches (one copy per node) and publishes each on the local channel address, where every
- * gateway event loop with subscribers has a consumer.
+ * gateway event loop with subscribers has a consumer. A delivery whose channel name is invalid, or that
+ * is neither a message nor a presence frame, is dropped and counted ({@link BusRejections}).
  */
 public final class NodeInbox {
 
@@ -24,16 +27,19 @@ public final class NodeInbox {
 
   /** Registers the inbox of {@code node} cluster-wide; completes once other nodes can reach it. */
   public static Future<NodeInbox> open(EventBus bus, String node) {
+    return open(bus, node, new BusRejections());
+  }
+
+  public static Future<NodeInbox> open(EventBus bus, String node, BusRejections rejections) {
     MessageConsumer<Object> consumer = bus.consumer(Addresses.node(node), delivery -> {
       Object body = delivery.body();
-      if (body instanceof Message message) {
-        bus.publish(Addresses.channel(message.channel()), message, Fanout.LOCAL);
-      } else if (body instanceof Buffer frame) {
-        String channel = delivery.headers().get(SequencerOp.CHANNEL);
-        if (channel != null) {
-          bus.publish(Addresses.channel(channel), frame, Fanout.LOCAL);
-        }
+      String channel = body instanceof Message message ? message.channel()
+          : body instanceof Buffer ? delivery.headers().get(SequencerOp.CHANNEL) : null;
+      if (!ChannelName.isValid(channel)) {
+        rejections.reject(BusRejections.Handler.INBOX, delivery.address(), "invalid channel name or body");
+        return;
       }
+      bus.publish(Addresses.channel(channel), body, Fanout.LOCAL);
     });
     return consumer.completion().map(v -> new NodeInbox(consumer));
   }

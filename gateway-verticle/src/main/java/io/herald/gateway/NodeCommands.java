@@ -1,6 +1,8 @@
 package io.herald.gateway;
 
 import io.herald.core.Addresses;
+import io.herald.core.BusRejections;
+import io.herald.core.ChannelName;
 import io.herald.core.CloseCode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -17,25 +19,31 @@ import java.util.List;
  * The HTTP API's operations on connections, which every member answers for its own: {@code GET /api/info}
  * (figures), {@code POST /api/disconnect} and {@code /api/unsubscribe} (by client or user id). Any node's
  * API asks all members and adds up the answers, so a backend reaches a client wherever it is connected.
+ * A command no node sends (unknown, no JSON body, no client or user, an invalid channel name) is refused
+ * with {@value #BAD_REQUEST} and counted ({@link BusRejections}).
  */
 public final class NodeCommands {
 
   /** How long the API waits for a member; one that does not answer in time is left out. */
   static final long TIMEOUT_MS = 2_000;
   private static final String HEADER = "cmd";
+  /** Failure code of a refused command (the HTTP status it stands for). */
+  public static final int BAD_REQUEST = 400;
 
   public enum Command { INFO, DISCONNECT, UNSUBSCRIBE }
 
   private final GatewayServices services;
+  private final BusRejections rejections;
 
-  private NodeCommands(GatewayServices services) {
+  private NodeCommands(GatewayServices services, BusRejections rejections) {
     this.services = services;
+    this.rejections = rejections;
   }
 
   /** Answers commands for this node, cluster-wide; completes once other members can reach it. */
-  public static Future<Void> serve(EventBus bus, GatewayServices services) {
-    NodeCommands commands = new NodeCommands(services);
-    return bus.<JsonObject>consumer(Addresses.commands(services.membership().self()), commands::handle).completion();
+  public static Future<Void> serve(EventBus bus, GatewayServices services, BusRejections rejections) {
+    NodeCommands commands = new NodeCommands(services, rejections);
+    return bus.consumer(Addresses.commands(services.membership().self()), commands::handle).completion();
   }
 
   /** Sends {@code command} to every member; the answers of those that answered in time. */
@@ -49,9 +57,16 @@ public final class NodeCommands {
         answers.stream().filter(Future::succeeded).map(Future::result).toList()));
   }
 
-  private void handle(Message<JsonObject> request) {
-    JsonObject body = request.body();
-    switch (Command.valueOf(request.headers().get(HEADER))) {
+  private void handle(Message<Object> request) {
+    Command command = command(request.headers().get(HEADER));
+    String refused = command == null ? "unknown command" : malformed(command, request.body());
+    if (refused != null) {
+      rejections.reject(BusRejections.Handler.COMMANDS, request.address(), refused);
+      request.fail(BAD_REQUEST, refused);
+      return;
+    }
+    JsonObject body = (JsonObject) request.body();
+    switch (command) {
       case INFO -> request.reply(services.nodeInfo());
       case DISCONNECT -> {
         List<WebSocketSession> targets = targets(body);
@@ -72,11 +87,37 @@ public final class NodeCommands {
     }
   }
 
+  private static Command command(String name) {
+    for (Command c : Command.values()) {
+      if (c.name().equals(name)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /** Why a command's body is not one the HTTP API sends, or null. */
+  private static String malformed(Command command, Object body) {
+    if (command == Command.INFO) {
+      return null;
+    }
+    if (!(body instanceof JsonObject json)) {
+      return "no JSON body";
+    }
+    if (!(json.getValue("client") instanceof String) && !(json.getValue("user") instanceof String)) {
+      return "no client or user";
+    }
+    if (command == Command.UNSUBSCRIBE && !ChannelName.isValid(json.getValue("channel") instanceof String c ? c : null)) {
+      return "invalid channel name";
+    }
+    return null;
+  }
+
   /** This node's connections a body names: {@code {"client": id}} or {@code {"user": id}} (checked by the API). */
   private List<WebSocketSession> targets(JsonObject body) {
     List<WebSocketSession> targets = new ArrayList<>();
-    if (body.containsKey("client")) {
-      WebSocketSession c = services.connections().get(body.getString("client"));
+    if (body.getValue("client") instanceof String client) {
+      WebSocketSession c = services.connections().get(client);
       if (c != null) {
         targets.add(c);
       }

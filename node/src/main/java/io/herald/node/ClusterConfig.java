@@ -10,12 +10,15 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The Hazelcast member config of a clustered node: {@code cluster.config} if set, else {@code cluster.xml}
  * in the working directory, else the copy of the repository's {@code cluster.xml} inside the jar; then the
  * {@code cluster.name}, {@code cluster.port} and {@code cluster.members} overrides ({@code cluster.members}
- * makes the join TCP-IP with that list, turning any other join mechanism of the file off).
+ * makes the join TCP-IP with that list, turning any other join mechanism of the file off). The member port
+ * always binds {@code cluster.host} only, whatever the file says: Hazelcast OSS lets anyone who reaches
+ * that port join the cluster, so it must never listen on every interface.
  */
 final class ClusterConfig {
 
@@ -24,8 +27,14 @@ final class ClusterConfig {
   private ClusterConfig() {
   }
 
+  /** Hazelcast's default: bind the wildcard address and only announce the picked interface. */
+  static final String BIND_ANY = "hazelcast.socket.bind.any";
+
   static Config load(HeraldConfig config) throws IOException {
     Config hazelcast = read(config.get(HeraldConfig.CLUSTER_CONFIG));
+    hazelcast.setProperty(BIND_ANY, "false");
+    hazelcast.getNetworkConfig().getInterfaces().setEnabled(true)
+        .setInterfaces(List.of(ClusterBus.host(config)));
     if (!config.get(HeraldConfig.CLUSTER_NAME).isEmpty()) {
       hazelcast.setClusterName(config.get(HeraldConfig.CLUSTER_NAME));
     }

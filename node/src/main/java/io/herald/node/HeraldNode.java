@@ -9,6 +9,7 @@ import io.herald.broker.cluster.HazelcastPresence;
 import io.herald.broker.cluster.PartitionRouting;
 import io.herald.broker.impl.InMemoryChannelStore;
 import io.herald.broker.impl.LocalPresence;
+import io.herald.core.BusRejections;
 import io.herald.core.ChannelStore;
 import io.herald.core.CloseCode;
 import io.herald.core.EventBusBroker;
@@ -27,6 +28,7 @@ import io.herald.gateway.NodeCommands;
 import io.herald.gateway.NodeState;
 import io.herald.gateway.WebSocketSession;
 import io.herald.graphql.GraphQLExtension;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -71,11 +73,15 @@ public final class HeraldNode {
   }
 
   public static Future<HeraldNode> start(HeraldConfig config) {
+    List<String> problems = StartupChecks.problems(config);
+    if (!problems.isEmpty()) {
+      return Future.failedFuture(new IllegalArgumentException(String.join("; ", problems)));
+    }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    VertxBuilder builder = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
-        .withMetrics(new MicrometerMetricsFactory(registry));
+    VertxOptions options = new VertxOptions()
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
     if (!config.get(HeraldConfig.CLUSTER)) {
+      VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
       Vertx vertx = builder.build();
       String node = config.get(HeraldConfig.NODE_ID).isEmpty() ? RandomIds.next(8) : config.get(HeraldConfig.NODE_ID);
       return deploy(vertx, config, registry, standalone(node, config));
@@ -83,9 +89,11 @@ public final class HeraldNode {
     HazelcastClusterManager manager;
     try {
       manager = new HazelcastClusterManager(ClusterConfig.load(config));
+      options.setEventBusOptions(ClusterBus.options(config));
     } catch (Exception e) {
       return Future.failedFuture(new IllegalArgumentException("cluster config: " + e.getMessage(), e));
     }
+    VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
     return builder.withClusterManager(manager).buildClustered()
         .compose(vertx -> deploy(vertx, config, registry, clustered(vertx, manager.getHazelcastInstance(), config)));
   }
@@ -120,13 +128,15 @@ public final class HeraldNode {
     GatewayServices services = new GatewayServices(nodeId, config, broker, backend.presence(), backend.membership(),
         connections, new HeraldMetrics(registry, connections), registry, state);
     operationsGauges(registry, backend.membership(), state);
+    BusRejections rejections = rejectionsCounter(registry);
 
-    Future<?> started = NodeInbox.open(vertx.eventBus(), member);
+    Future<?> started = NodeInbox.open(vertx.eventBus(), member, rejections);
     for (int shard = 0; shard < shards; shard++) {
       int s = shard;
-      started = started.compose(v -> vertx.deployVerticle(new BrokerVerticle(member, s, backend.storeOfShard().apply(s), backend.clustered())));
+      started = started.compose(v -> vertx.deployVerticle(
+          new BrokerVerticle(member, s, backend.storeOfShard().apply(s), backend.clustered(), rejections)));
     }
-    started = started.compose(v -> NodeCommands.serve(vertx.eventBus(), services));
+    started = started.compose(v -> NodeCommands.serve(vertx.eventBus(), services, rejections));
     int instances = config.get(HeraldConfig.GATEWAY_INSTANCES) > 0
         ? config.get(HeraldConfig.GATEWAY_INSTANCES) : Runtime.getRuntime().availableProcessors();
     List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
@@ -158,6 +168,17 @@ public final class HeraldNode {
     Gauge.builder("herald.ready", state, s -> s.ready() ? 1 : 0)
         .description("1 while /health/ready answers 200, 0 while it answers 503 (starting, canary failing, draining)")
         .register(registry);
+  }
+
+  /** {@code herald_bus_rejected_total{handler}}: event-bus messages refused for a bad channel name, body or header. */
+  private static BusRejections rejectionsCounter(PrometheusMeterRegistry registry) {
+    BusRejections rejections = new BusRejections();
+    for (BusRejections.Handler handler : BusRejections.Handler.values()) {
+      FunctionCounter.builder("herald.bus.rejected", rejections, r -> r.count(handler))
+          .description("Event-bus messages refused: invalid channel name, body or header (forged or from an incompatible member)")
+          .tag("handler", handler.name().toLowerCase()).register(registry);
+    }
+    return rejections;
   }
 
   /** The public port (the bound one when the config asked for port 0). */

@@ -60,6 +60,11 @@ public final class Main implements Callable<Integer> {
       System.err.println("herald: invalid configuration: " + e.getMessage());
       return 2;
     }
+    List<String> invalid = StartupChecks.problems(config);
+    if (!invalid.isEmpty()) {
+      System.err.println("herald: invalid configuration: " + String.join("; ", invalid));
+      return 2;
+    }
     List<String> missing = SecurityPolicy.productionProblems(config);
     if (!missing.isEmpty()) {
       System.err.println("herald: production mode refuses to start:");
@@ -136,6 +141,10 @@ public final class Main implements Callable<Integer> {
       off.forEach(w -> System.out.println("    - " + w));
       System.out.println("  See docs/security.md; --production refuses to start without keys.");
       System.out.println("  ************************************************************************");
+    }
+    if (config.get(HeraldConfig.CLUSTER) && !ClusterBus.tls(config)) {
+      System.out.println("  WARNING: event bus between members is plain TCP (cluster.tls.*); the Hazelcast member port on "
+          + config.get(HeraldConfig.CLUSTER_HOST) + " admits whoever reaches it (docs/security.md, Cluster)");
     }
     if (config.get(HeraldConfig.WS_ALLOWED_ORIGINS).isBlank()) {
       System.out.println("  WARNING: no origin allow-list (HERALD_WS_ALLOWED_ORIGINS): web pages of any site may open WebSockets here");

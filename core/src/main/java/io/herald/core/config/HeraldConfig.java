@@ -137,6 +137,16 @@ public final class HeraldConfig {
       "Overrides the first Hazelcast member port (it auto-increments when taken); 0 keeps the config's (5701).");
   public static final Setting<String> CLUSTER_MEMBERS = Setting.string("cluster.members", "",
       "Overrides the join of the Hazelcast config: TCP-IP to these comma-separated host[:port] (other join mechanisms off).");
+  public static final Setting<String> CLUSTER_HOST = Setting.string("cluster.host", "127.0.0.1",
+      "IP address the Hazelcast member port and the event bus bind to and announce (never the wildcard); on Kubernetes the pod IP.");
+  public static final Setting<Integer> CLUSTER_BUS_PORT = Setting.integer("cluster.bus_port", 0,
+      "Event-bus port between members; 0 picks a free one (several nodes on one machine). Fixed on Kubernetes for the NetworkPolicy.");
+  public static final Setting<String> CLUSTER_TLS_KEY_FILE = Setting.string("cluster.tls.key_file", "",
+      "PEM private key of this member for event-bus TLS; set with cluster.tls.cert_file and cluster.tls.ca_file, or none of them.");
+  public static final Setting<String> CLUSTER_TLS_CERT_FILE = Setting.string("cluster.tls.cert_file", "",
+      "PEM certificate (chain) of this member for event-bus TLS, signed by the cluster's CA.");
+  public static final Setting<String> CLUSTER_TLS_CA_FILE = Setting.string("cluster.tls.ca_file", "",
+      "PEM CA certificate(s) a member's certificate must be signed by: both ends of every event-bus connection are checked.");
   public static final Setting<Long> HEALTH_CANARY_INTERVAL_MS = Setting.longValue("health.canary_interval_ms", 5_000,
       "How often the node publishes a probe to itself through the broker; readiness follows whether it comes back.");
   public static final Setting<Long> HEALTH_CANARY_TIMEOUT_MS = Setting.longValue("health.canary_timeout_ms", 5_000,
@@ -151,7 +161,8 @@ public final class HeraldConfig {
       NAMESPACE_HISTORY_SIZE, NAMESPACE_HISTORY_TTL_MS, NAMESPACE_CLIENT_PUBLISH, NAMESPACE_PRESENCE,
       NAMESPACE_HISTORY, NAMESPACE_JOIN_LEAVE, GRAPHQL_MAX_DEPTH, GRAPHQL_MAX_COMPLEXITY, GRAPHQL_MAX_FIELDS, GRAPHQL_MAX_ALIASES,
       GRAPHQL_MAX_SUBSCRIPTIONS, GRAPHQL_INTROSPECTION, GRAPHQL_INIT_TIMEOUT_MS, CLUSTER, CLUSTER_CONFIG,
-      CLUSTER_NAME, CLUSTER_PORT, CLUSTER_MEMBERS, HEALTH_CANARY_INTERVAL_MS, HEALTH_CANARY_TIMEOUT_MS,
+      CLUSTER_NAME, CLUSTER_PORT, CLUSTER_MEMBERS, CLUSTER_HOST, CLUSTER_BUS_PORT, CLUSTER_TLS_KEY_FILE,
+      CLUSTER_TLS_CERT_FILE, CLUSTER_TLS_CA_FILE, HEALTH_CANARY_INTERVAL_MS, HEALTH_CANARY_TIMEOUT_MS,
       WS_ALLOWED_ORIGINS, WS_ALLOW_MISSING_ORIGIN, WS_PUBLISH_RATE, WS_PUBLISH_BURST, WS_PUBLISH_MAX_REJECTIONS,
       WS_CONNECT_RATE_PER_IP, WS_CONNECT_BURST_PER_IP, WS_CONNECT_RATE_EXEMPT_LOOPBACK, WS_MAX_CONNECTIONS,
       WS_MAX_LIFETIME_MS, WS_WRITE_TIMEOUT_MS);
@@ -159,6 +170,13 @@ public final class HeraldConfig {
   /** Key of the per-namespace overrides object: {@code {"chat": {"history_size": 50}}}. */
   public static final String NAMESPACES_KEY = "namespaces";
   public static final String NAMESPACES_ENV = "HERALD_NAMESPACES";
+  /** Prefix of the variables a node reads; any other variable with it stops the node at start. */
+  public static final String ENV_PREFIX = "HERALD_";
+  /**
+   * {@code HERALD_*} variables that are not settings, which the node ignores: {@code HERALD_REQUIRE_NCHAN}
+   * (exported by .ci/run for the load tool's tests, inherited by the nodes those tests start).
+   */
+  public static final List<String> NON_SETTING_ENV = List.of("HERALD_REQUIRE_NCHAN");
 
   private final Map<Setting<?>, Object> values;
   private final Namespaces namespaces;
@@ -195,6 +213,12 @@ public final class HeraldConfig {
         values.put(s, s.convert(e.getValue()));
       }
     }
+    for (String name : env.keySet()) {
+      if (name.startsWith(ENV_PREFIX) && !isKnownEnv(name)) {
+        throw new IllegalArgumentException("unknown environment variable " + name
+            + " (not a setting; every setting's variable is listed in docs/configuration.md)");
+      }
+    }
     for (Setting<?> s : SETTINGS) {
       String v = env.get(s.envName());
       if (v != null) {
@@ -213,6 +237,11 @@ public final class HeraldConfig {
       }
     }
     return new HeraldConfig(values, namespaces);
+  }
+
+  private static boolean isKnownEnv(String name) {
+    return name.equals(NAMESPACES_ENV) || NON_SETTING_ENV.contains(name)
+        || SETTINGS.stream().anyMatch(s -> s.envName().equals(name));
   }
 
   private static Setting<?> known(Map<String, Setting<?>> byKey, String key) {

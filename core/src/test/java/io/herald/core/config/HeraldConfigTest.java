@@ -97,11 +97,38 @@ class HeraldConfigTest {
   }
 
   @Test
-  void environmentVariablesOtherThanSettingsAreIgnored() {
-    HeraldConfig c = HeraldConfig.load(new JsonObject(), Map.of("PATH", "/bin", "HERALD_NOT_A_SETTING", "1",
-        "ws.max_frame_bytes", "5"), Map.of());
+  void environmentVariablesWithoutTheHeraldPrefixAreIgnored() {
+    HeraldConfig c = HeraldConfig.load(new JsonObject(), Map.of("PATH", "/bin", "ws.max_frame_bytes", "5",
+        "herald_port", "1", "MY_HERALD_PORT", "2"), Map.of());
 
     assertThat(c.get(HeraldConfig.WS_MAX_FRAME_BYTES)).isEqualTo(65_536);
+    assertThat(c.get(HeraldConfig.PORT)).isEqualTo(8080);
+  }
+
+  /** A HERALD_* variable that is no setting is a mistake (a misspelt or outdated name): the node refuses to start. */
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.CsvSource({
+      "HERALD_NOT_A_SETTING",
+      "HERALD_JWT_SECRET",           // the name k8s/ used once; the setting is HERALD_AUTH_HMAC_SECRET
+      "HERALD_JWT_PUBLIC_KEY",
+      "HERALD_SERVICE_HOST",         // what Kubernetes injects for a Service named herald without enableServiceLinks: false
+      "HERALD_PORT_8080_TCP_ADDR",
+      "HERALD_",
+  })
+  void unknownHeraldEnvironmentVariablesAreRefusedByName(String name) {
+    assertThatThrownBy(() -> HeraldConfig.load(new JsonObject(), Map.of(name, "x"), Map.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown environment variable " + name + " ");
+  }
+
+  @Test
+  void theDocumentedNonSettingVariablesAndNamespacesAreAccepted() {
+    Map<String, String> env = new HashMap<>();
+    HeraldConfig.NON_SETTING_ENV.forEach(name -> env.put(name, "1"));
+    env.put(HeraldConfig.NAMESPACES_ENV, "{}");
+    HeraldConfig.SETTINGS.forEach(s -> env.put(s.envName(), String.valueOf(s.defaultValue())));
+
+    assertThat(HeraldConfig.load(new JsonObject(), env, Map.of()).get(HeraldConfig.PORT)).isEqualTo(8080);
+    assertThat(HeraldConfig.NON_SETTING_ENV).containsExactly("HERALD_REQUIRE_NCHAN");
   }
 
   @Test

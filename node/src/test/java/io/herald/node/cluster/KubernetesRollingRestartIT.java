@@ -7,6 +7,10 @@ import io.herald.node.testing.HttpApiClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,11 +41,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * SIGTERM an old one and wait until it has drained and left; under continuous publishing, with zero loss
  * for recovering clients, and every drained client closed with 1001.
  *
+ * <p>The prod overlay runs production mode (clients authenticate: the subscribers carry a JWT signed with
+ * the secret's {@code auth-hmac-secret}; the backend publishes on the admin port with the API key) and TLS on
+ * the event bus from the secret {@code herald-cluster-tls}, whose PEM files the test makes with openssl.
+ *
  * <p>What loopback changes (docs/deploy.md, "Rehearsal"): a pod has its own IP and finds the others
- * through the headless Service's DNS name; here every pod binds 127.0.0.1
- * ({@code -Dhazelcast.local.localAddress}), joins through {@code cluster.members=127.0.0.1} (which turns
- * the mounted config's Kubernetes discovery into a TCP-IP join, nothing else of the file changes) on a free
- * range of member ports, with a cluster name of its own, and listens on a free HTTP port instead of 8080.
+ * through the headless Service's DNS name; here every pod's IP ({@code status.podIP}, so {@code cluster.host})
+ * is 127.0.0.1, it joins through {@code cluster.members=127.0.0.1} (which turns the mounted config's
+ * Kubernetes discovery into a TCP-IP join, nothing else of the file changes) on a free range of member
+ * ports, with a cluster name of its own, and listens on free HTTP, admin and event-bus ports instead of
+ * 8080, 9090 and 5801.
  * The container's memory and CPU limits become {@code -XX:MaxRAM} and {@code -XX:ActiveProcessorCount}, which
  * is what the JVM reads from the cgroup in the container. The preStop sleep only waits for endpoint
  * propagation, which loopback does not have, so SIGTERM comes at once.
@@ -53,18 +62,20 @@ class KubernetesRollingRestartIT {
   private static final String NAMESPACE = "rehearsal";
   private static final int SUBSCRIBERS_PER_POD = 2;
   private static final long PUBLISH_INTERVAL_MS = 20;
-  private static final Pattern VARIABLE = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
 
   private final List<NodeProcess> pods = new CopyOnWriteArrayList<>();
+  private final Map<NodeProcess, Integer> adminPorts = new java.util.concurrent.ConcurrentHashMap<>();
   private final List<RecoveringSubscriber> subscribers = new ArrayList<>();
   private final AtomicInteger roundRobin = new AtomicInteger();
   private final AtomicInteger podNames = new AtomicInteger();
   private Rendered rendered;
   private Image image;
-  private Path mount;
+  /** Each mounted volume's path in the pod to the directory standing for it here. */
+  private final Map<String, Path> mounts = new LinkedHashMap<>();
   private String cluster;
   private int hazelcastPort;
   private String apiKey;
+  private String jwtSecret;
   private Vertx vertx;
 
   @BeforeEach
@@ -72,14 +83,23 @@ class KubernetesRollingRestartIT {
     assertThat(JAR).as("the jar `mvn package` builds (mvn verify packages before the ITs)").isRegularFile();
     rendered = Manifests.render(OVERLAY);
     image = Manifests.image();
-    mount = Files.createTempDirectory("herald-etc");
+    Path config = Files.createTempDirectory("herald-etc");
+    mounts.put(rendered.mountPath("config"), config);
     for (String file : rendered.configFiles().fieldNames()) {
-      Files.writeString(mount.resolve(file), mapMount(rendered.configFiles().getString(file)));
+      Files.writeString(config.resolve(file), mapMounts(rendered.configFiles().getString(file)));
     }
+    // The secret herald-cluster-tls, made the way docs/deploy.md says.
+    Path tls = Files.createTempDirectory("herald-tls");
+    mounts.put(rendered.mountPath("cluster-tls"), tls);
+    ClusterCertificates certificates = ClusterCertificates.create(tls, "rehearsal");
+    Files.move(certificates.key(), tls.resolve("tls.key"));
+    Files.move(certificates.cert(), tls.resolve("tls.crt"));
+    Files.move(certificates.ca(), tls.resolve("ca.crt"));
     vertx = Vertx.vertx();
     cluster = "rehearsal-" + UUID.randomUUID();
     hazelcastPort = NodeProcess.freePortRange();
     apiKey = UUID.randomUUID().toString();
+    jwtSecret = UUID.randomUUID().toString();
     int replicas = rendered.deployment().getJsonObject("spec").getInteger("replicas");
     for (int i = 0; i < replicas; i++) {
       pods.add(startPod());
@@ -91,12 +111,14 @@ class KubernetesRollingRestartIT {
     subscribers.forEach(RecoveringSubscriber::stop);
     pods.forEach(NodeProcess::close);
     vertx.close();
-    try (var files = Files.list(mount)) {
-      for (Path f : files.toList()) {
-        Files.delete(f);
+    for (Path dir : mounts.values()) {
+      try (var files = Files.list(dir)) {
+        for (Path f : files.toList()) {
+          Files.delete(f);
+        }
       }
+      Files.delete(dir);
     }
-    Files.delete(mount);
   }
 
   @Test
@@ -105,7 +127,7 @@ class KubernetesRollingRestartIT {
     assertThat(rolling.getInteger("maxSurge") + "/" + rolling.getInteger("maxUnavailable")).as("the order rehearsed below").isEqualTo("1/0");
     String channel = "rehearsal:" + UUID.randomUUID();
     subscribeOnEveryPod(channel);
-    ContinuousPublisher publisher = new ContinuousPublisher(vertx, channel, this::nextLivePort, PUBLISH_INTERVAL_MS, 5_000, apiKey);
+    ContinuousPublisher publisher = new ContinuousPublisher(vertx, channel, this::nextLiveAdminPort, PUBLISH_INTERVAL_MS, 5_000, apiKey);
     publisher.start();
     awaitAcknowledged(publisher, 30);
 
@@ -115,6 +137,7 @@ class KubernetesRollingRestartIT {
       awaitReady(surge);
       old.stop(); // SIGTERM; returns once the process has exited
       pods.remove(old);
+      adminPorts.remove(old);
       assertThat(old.output()).as("drained and left within its own bound").anyMatch(line -> line.contains("herald: stopped"))
           .noneMatch(line -> line.contains("drain did not finish"));
       awaitAcknowledged(publisher, publisher.progress().acknowledged().size() + 30);
@@ -126,15 +149,18 @@ class KubernetesRollingRestartIT {
       assertThat(s.snapshot().closeCodes()).as("every subscriber was drained at least once, always with 1001")
           .isNotEmpty().containsOnly((short) 1001);
     }
-    HttpApiClient http = new HttpApiClient(vertx, pods.get(0).port);
-    assertThat(http.request(HttpMethod.GET, "/api/info", null, apiKey).json().getJsonArray("nodes")).hasSize(pods.size());
-    assertThat(http.get("/api/info").status()).as("the API key from the secret is in force").isEqualTo(401);
+    HttpApiClient admin = new HttpApiClient(vertx, adminPorts.get(pods.get(0)));
+    assertThat(admin.request(HttpMethod.GET, "/api/info", null, apiKey).json().getJsonArray("nodes")).hasSize(pods.size());
+    assertThat(admin.get("/api/info").status()).as("the API key from the secret is in force").isEqualTo(401);
+    assertThat(new HttpApiClient(vertx, pods.get(0).port).get("/api/info").status()).as("the API is on the admin port only").isEqualTo(404);
+    assertThat(pods.get(0).output()).as("production mode").anyMatch(line -> line.contains("production mode"));
   }
 
   /** A pod of the Deployment, as a process on loopback. */
   private NodeProcess startPod() {
     String podName = "herald-" + podNames.incrementAndGet();
     int port = NodeProcess.freePort();
+    int adminPort = NodeProcess.freePort();
     JsonObject container = rendered.container();
     JsonObject limits = container.getJsonObject("resources").getJsonObject("limits");
 
@@ -146,7 +172,6 @@ class KubernetesRollingRestartIT {
       if (part.equals("-jar")) {
         command.add("-XX:MaxRAM=" + bytes(limits.getString("memory")));
         command.add("-XX:ActiveProcessorCount=" + cores(limits.getString("cpu")));
-        command.add("-Dhazelcast.local.localAddress=127.0.0.1");
         command.add(part);
       } else if (part.equals(image.copies().get("/src/node/target/herald.jar"))) {
         command.add(JAR.toString());
@@ -154,47 +179,30 @@ class KubernetesRollingRestartIT {
         command.add(part);
       }
     }
-    container.getJsonArray("args").forEach(arg -> command.add(mapMount((String) arg)));
+    container.getJsonArray("args").forEach(arg -> command.add(mapMounts((String) arg)));
     command.addAll(List.of("--port", Integer.toString(port), "--host", "127.0.0.1",
+        "--set", "admin.port=" + adminPort, "--set", "admin.host=127.0.0.1",
+        "--set", "cluster.bus_port=" + NodeProcess.freePort(),
         "--set", "cluster.members=127.0.0.1", "--set", "cluster.port=" + hazelcastPort, "--set", "cluster.name=" + cluster));
-    return NodeProcess.launch(command, environment(container, podName), port);
+    NodeProcess pod = NodeProcess.launch(command, environment(podName), port);
+    adminPorts.put(pod, adminPort);
+    return pod;
   }
 
-  /** The container's environment: $(VAR) expanded from earlier variables, the downward API and the secrets. */
-  private Map<String, String> environment(JsonObject container, String podName) {
+  /** The container's environment: downward API values of a pod on loopback, the secrets, mount paths mapped. */
+  private Map<String, String> environment(String podName) {
     Map<String, String> env = new LinkedHashMap<>();
-    Map<String, String> secrets = Map.of("api-key", apiKey);
-    for (Object o : container.getJsonArray("env")) {
-      JsonObject e = (JsonObject) o;
-      String name = e.getString("name");
-      if (e.containsKey("value")) {
-        Matcher m = VARIABLE.matcher(e.getString("value"));
-        env.put(name, m.replaceAll(r -> Matcher.quoteReplacement(env.getOrDefault(r.group(1), r.group()))));
-        continue;
-      }
-      JsonObject from = e.getJsonObject("valueFrom");
-      if (from.containsKey("fieldRef")) {
-        String field = from.getJsonObject("fieldRef").getString("fieldPath");
-        env.put(name, switch (field) {
-          case "metadata.namespace" -> NAMESPACE;
-          case "metadata.name" -> podName;
-          default -> throw new AssertionError("the rehearsal does not know the field " + field);
-        });
-      } else {
-        JsonObject ref = from.getJsonObject("secretKeyRef");
-        String value = secrets.get(ref.getString("key"));
-        if (value != null) {
-          env.put(name, value);
-        } else {
-          assertThat(ref.getBoolean("optional", false)).as("secret key " + ref.getString("key") + " is optional").isTrue();
-        }
-      }
-    }
+    rendered.environment(Map.of("metadata.namespace", NAMESPACE, "metadata.name", podName, "status.podIP", "127.0.0.1"),
+            Map.of("api-key", apiKey, "auth-hmac-secret", jwtSecret))
+        .forEach((name, value) -> env.put(name, mapMounts(value)));
     return env;
   }
 
-  private String mapMount(String text) {
-    return text.replace(rendered.mountPath("config") + "/", mount.toString() + "/");
+  private String mapMounts(String text) {
+    for (Map.Entry<String, Path> m : mounts.entrySet()) {
+      text = text.replace(m.getKey() + "/", m.getValue() + "/");
+    }
+    return text;
   }
 
   private void awaitReady(NodeProcess pod) {
@@ -208,7 +216,7 @@ class KubernetesRollingRestartIT {
       for (int i = 0; i < SUBSCRIBERS_PER_POD; i++) {
         AtomicInteger attempts = new AtomicInteger();
         RecoveringSubscriber s = new RecoveringSubscriber(vertx, channel,
-            () -> attempts.getAndIncrement() == 0 ? pod.port : nextLivePort());
+            () -> attempts.getAndIncrement() == 0 ? pod.port : nextLivePort(), token("subscriber-" + subscribers.size()));
         subscribers.add(s);
         s.start();
       }
@@ -218,14 +226,29 @@ class KubernetesRollingRestartIT {
 
   /** Like a Service: round robin over the pods whose process runs (a draining one refuses, and the client moves on). */
   private int nextLivePort() {
+    return nextLive().port;
+  }
+
+  /** Like the herald-admin Service, for the backend's publishes. */
+  private int nextLiveAdminPort() {
+    return adminPorts.get(nextLive());
+  }
+
+  private NodeProcess nextLive() {
     List<NodeProcess> now = List.copyOf(pods);
     for (int i = 0; i < now.size(); i++) {
       NodeProcess candidate = now.get(Math.floorMod(roundRobin.getAndIncrement(), now.size()));
       if (candidate.alive()) {
-        return candidate.port;
+        return candidate;
       }
     }
-    return now.get(0).port;
+    return now.get(0);
+  }
+
+  /** A client JWT as the backend would sign it, with the secret's auth-hmac-secret (HS256). */
+  private String token(String user) {
+    return JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(jwtSecret)))
+        .generateToken(new JsonObject().put("sub", user), new JWTOptions().setExpiresInMinutes(30));
   }
 
   private static void awaitAcknowledged(ContinuousPublisher publisher, int count) {

@@ -33,6 +33,8 @@ final class RecoveringSubscriber {
   private final WebSocketClient client;
   private final String channel;
   private final IntSupplier nextPort;
+  /** The /ws URI: with {@code ?token=} where nodes require client auth. */
+  private final String uri;
   private final List<Long> offsets = new ArrayList<>();
   private final List<String> anomalies = new ArrayList<>();
   private final List<Short> closeCodes = new ArrayList<>();
@@ -44,6 +46,12 @@ final class RecoveringSubscriber {
 
   /** @param nextPort the node to (re)connect to; called once per connection attempt */
   RecoveringSubscriber(Vertx vertx, String channel, IntSupplier nextPort) {
+    this(vertx, channel, nextPort, null);
+  }
+
+  /** @param token a client JWT sent on every connection, or null */
+  RecoveringSubscriber(Vertx vertx, String channel, IntSupplier nextPort, String token) {
+    this.uri = token == null ? "/ws" : "/ws?token=" + token;
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 24));
@@ -80,7 +88,7 @@ final class RecoveringSubscriber {
       return;
     }
     int port = nextPort.getAsInt();
-    client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws")).onComplete(ar -> {
+    client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri)).onComplete(ar -> {
       if (ar.failed()) {
         vertx.setTimer(RECONNECT_DELAY_MS, id -> connect());
         return;

@@ -35,9 +35,14 @@ class KubernetesManifestsTest {
   private static TestNode node;
   private static Vertx client;
 
+  private static int adminPort;
+
   @BeforeAll
-  static void startNode() {
-    node = TestNode.start();
+  static void startNode() throws java.io.IOException {
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      adminPort = free.getLocalPort();
+    }
+    node = TestNode.start(Map.of(HeraldConfig.ADMIN_PORT.key(), Integer.toString(adminPort)));
     client = Vertx.vertx();
   }
 
@@ -53,8 +58,8 @@ class KubernetesManifestsTest {
     Rendered rendered = Manifests.render(overlay);
 
     assertThat(rendered.objects()).extracting(o -> o.getString("kind")).contains("Namespace", "Deployment", "Service",
-        "ConfigMap", "PodDisruptionBudget", "HorizontalPodAutoscaler", "ServiceMonitor", "PrometheusRule");
-    assertThat(rendered.ofKind("Service")).hasSize(2);
+        "ConfigMap", "PodDisruptionBudget", "HorizontalPodAutoscaler", "ServiceMonitor", "PrometheusRule", "NetworkPolicy");
+    assertThat(rendered.ofKind("Service")).hasSize(3);
     assertThat(rendered.objects()).filteredOn(o -> !"Namespace".equals(o.getString("kind")))
         .allSatisfy(o -> assertThat(o.getJsonObject("metadata").getString("namespace")).isEqualTo(rendered.namespace()));
     assertThat(rendered.get("Namespace", rendered.namespace())).isNotNull();
@@ -127,12 +132,19 @@ class KubernetesManifestsTest {
     Map<String, Object> monitored = monitor.getJsonObject("selector").getJsonObject("matchLabels").getMap();
     assertThat(rendered.ofKind("Service")).filteredOn(s -> s.getJsonObject("metadata").getJsonObject("labels").getMap().entrySet()
             .containsAll(monitored.entrySet()))
-        .as("the ServiceMonitor selects the client Service only").extracting(s -> s.getJsonObject("metadata").getString("name"))
-        .containsExactly("herald");
+        .as("the ServiceMonitor selects the admin Service only").extracting(s -> s.getJsonObject("metadata").getString("name"))
+        .containsExactly("herald-admin");
+    JsonObject admin = rendered.get("Service", "herald-admin").getJsonObject("spec");
+    assertThat(pods).containsAllEntriesOf(admin.getJsonObject("selector").getMap());
+    assertThat(admin.getBoolean("publishNotReadyAddresses")).as("not-ready pods are scraped too").isTrue();
+    JsonObject adminPort = admin.getJsonArray("ports").getJsonObject(0);
+    assertThat(rendered.containerPort(adminPort.getString("targetPort"))).isEqualTo(config(rendered).get(HeraldConfig.ADMIN_PORT));
     JsonObject endpoint = monitor.getJsonArray("endpoints").getJsonObject(0);
-    assertThat(endpoint.getString("port")).isEqualTo(clientPort.getString("name"));
+    assertThat(endpoint.getString("port")).isEqualTo(adminPort.getString("name"));
     assertThat(endpoint.getString("path")).isEqualTo("/metrics");
-    assertThat(new HttpApiClient(client, node.port()).get("/metrics").status()).isEqualTo(200);
+    // A node with an admin port serves /metrics there only.
+    assertThat(new HttpApiClient(client, adminPort()).get("/metrics").status()).isEqualTo(200);
+    assertThat(new HttpApiClient(client, node.port()).get("/metrics").status()).isEqualTo(404);
 
     JsonObject target = rendered.get("HorizontalPodAutoscaler", "herald").getJsonObject("spec").getJsonObject("scaleTargetRef");
     assertThat(target.getString("kind") + "/" + target.getString("name")).isEqualTo("Deployment/herald");
@@ -208,10 +220,11 @@ class KubernetesManifestsTest {
     assertThat(apiKey.getString("name")).isEqualTo("herald-secrets");
     assertThat(apiKey.getString("key")).isEqualTo("api-key");
     assertThat(apiKey.getBoolean("optional", false)).as("no pod without an API key").isFalse();
-    assertThat(rendered.container().getJsonArray("env").stream().map(JsonObject.class::cast)
-        .filter(e -> e.getString("name").startsWith("HERALD_JWT_")))
-        .as("JWT placeholders: optional secret keys").isNotEmpty()
-        .allSatisfy(e -> assertThat(e.getJsonObject("valueFrom").getJsonObject("secretKeyRef").getBoolean("optional")).isTrue());
+    for (var jwt : Map.of(HeraldConfig.AUTH_HMAC_SECRET, "auth-hmac-secret", HeraldConfig.AUTH_PUBLIC_KEYS, "auth-public-keys").entrySet()) {
+      JsonObject ref = rendered.env(jwt.getKey().envName()).getJsonObject("valueFrom").getJsonObject("secretKeyRef");
+      assertThat(ref.getString("name") + "/" + ref.getString("key")).isEqualTo("herald-secrets/" + jwt.getValue());
+      assertThat(ref.getBoolean("optional")).as("either JWT key may be missing").isTrue();
+    }
     assertThat(rendered.env(HeraldConfig.NODE_ID.envName()).getString("value")).isEqualTo("$(POD_NAME)");
 
     if (overlay.equals("dev")) {
@@ -228,6 +241,14 @@ class KubernetesManifestsTest {
 
     assertThat(dashboard.getJsonObject("metadata").getJsonObject("labels").getString("grafana_dashboard")).isEqualTo("1");
     assertThat(new JsonObject(dashboard.getJsonObject("data").getString("herald-dashboard.json")).getJsonArray("panels")).isNotEmpty();
+  }
+
+  private static HeraldConfig config(Rendered rendered) {
+    return rendered.heraldConfig(Map.of("api-key", "k"));
+  }
+
+  private static int adminPort() {
+    return adminPort;
   }
 
   private static Map<String, Object> podLabels(Rendered rendered) {

@@ -1,5 +1,6 @@
 package io.herald.node.k8s;
 
+import io.herald.core.config.HeraldConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -30,7 +31,10 @@ public final class Manifests {
   public static final List<String> OVERLAYS = List.of("dev", "prod");
   public static final Path DOCKERFILE = ROOT.resolve("Dockerfile");
 
+  /** The address {@link Rendered#podEnvironment} gives the pod. */
+  public static final String POD_IP = "10.1.2.3";
   private static final Path VALIDATOR = K8S.resolve("validate");
+  private static final Pattern VARIABLE = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
   private static final long TIMEOUT_S = 300;
   private static final Map<String, Rendered> CACHE = new ConcurrentHashMap<>();
 
@@ -100,6 +104,52 @@ public final class Manifests {
       return container().getJsonArray("env").stream().map(JsonObject.class::cast)
           .filter(e -> name.equals(e.getString("name"))).findFirst()
           .orElseThrow(() -> new AssertionError(overlay + ": no env " + name));
+    }
+
+    /**
+     * The container's environment as the kubelet builds it: {@code $(VAR)} expanded from earlier variables,
+     * the downward API's {@code fields} (metadata.name, metadata.namespace, status.podIP) and the values of
+     * {@code secrets} by key; an optional secret key that is missing leaves its variable out.
+     */
+    public Map<String, String> environment(Map<String, String> fields, Map<String, String> secrets) {
+      Map<String, String> env = new LinkedHashMap<>();
+      for (Object o : container().getJsonArray("env")) {
+        JsonObject e = (JsonObject) o;
+        String name = e.getString("name");
+        if (e.containsKey("value")) {
+          Matcher m = VARIABLE.matcher(e.getString("value"));
+          env.put(name, m.replaceAll(r -> Matcher.quoteReplacement(env.getOrDefault(r.group(1), r.group()))));
+          continue;
+        }
+        JsonObject from = e.getJsonObject("valueFrom");
+        if (from.containsKey("fieldRef")) {
+          String field = from.getJsonObject("fieldRef").getString("fieldPath");
+          String value = fields.get(field);
+          if (value == null) {
+            throw new AssertionError(overlay + ": no value given for the field " + field);
+          }
+          env.put(name, value);
+        } else {
+          JsonObject ref = from.getJsonObject("secretKeyRef");
+          String value = secrets.get(ref.getString("key"));
+          if (value != null) {
+            env.put(name, value);
+          } else if (!ref.getBoolean("optional", false)) {
+            throw new AssertionError(overlay + ": secret key " + ref.getString("key") + " is required");
+          }
+        }
+      }
+      return env;
+    }
+
+    /** A pod's environment with these secret keys present; its name, namespace and IP made up. */
+    public Map<String, String> podEnvironment(Map<String, String> secrets) {
+      return environment(Map.of("metadata.name", "herald-0", "metadata.namespace", namespace(), "status.podIP", POD_IP), secrets);
+    }
+
+    /** The configuration a pod runs with: the mounted herald.json, then its environment (as Main layers them). */
+    public HeraldConfig heraldConfig(Map<String, String> secrets) {
+      return HeraldConfig.load(new JsonObject(configFiles().getString("herald.json")), podEnvironment(secrets), Map.of());
     }
 
     /** The container port named {@code name}. */

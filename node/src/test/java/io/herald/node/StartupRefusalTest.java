@@ -1,0 +1,54 @@
+package io.herald.node;
+
+import io.herald.node.cluster.NodeProcesses;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The node's real command line, as a process, refuses to start (exit code 2, the message naming what is
+ * wrong) on configuration mistakes that would otherwise leave a protection silently off or a cluster
+ * port open: a {@code HERALD_*} variable that is no setting, a partial event-bus TLS configuration, a
+ * wildcard or hostname {@code cluster.host}. The documented non-setting variable does not stop it.
+ */
+class StartupRefusalTest {
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "outdated JWT variable of k8s/  | HERALD_JWT_SECRET=s           |                                               | unknown environment variable HERALD_JWT_SECRET",
+      "a Kubernetes service link      | HERALD_SERVICE_HOST=10.0.0.1  |                                               | unknown environment variable HERALD_SERVICE_HOST",
+      "a misspelt setting             | HERALD_API_KYE=k              |                                               | unknown environment variable HERALD_API_KYE",
+      "TLS key without cert and CA    |                               | --cluster --set cluster.tls.key_file=/dev/null | missing cluster.tls.cert_file, cluster.tls.ca_file",
+      "TLS file that does not exist   |                               | --cluster --set cluster.tls.key_file=/nonexistent --set cluster.tls.cert_file=/dev/null --set cluster.tls.ca_file=/dev/null | cluster.tls.key_file: cannot read /nonexistent",
+      "wildcard cluster host          |                               | --cluster --set cluster.host=0.0.0.0            | cluster.host: an IP address",
+      "hostname cluster host          |                               | --cluster --set cluster.host=localhost          | cluster.host: an IP address",
+      "a node id no channel name fits |                               | --set node.id=a/b                               | node.id: at most 64",
+  })
+  void refusesToStartNamingTheMistake(String what, String env, String args, String message) {
+    NodeProcesses.Exit exit = NodeProcesses.runMain(variables(env), args == null ? List.of() : List.of(args.split(" ")));
+
+    assertThat(exit.code()).as(exit.output()).isEqualTo(2);
+    assertThat(exit.output()).contains(message);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "the load tests' variable of .ci/run | HERALD_REQUIRE_NCHAN=1",
+      "a setting's variable                | HERALD_WS_MAX_SUBSCRIPTIONS=64",
+  })
+  void startsWithVariablesItKnows(String what, String env) {
+    assertThat(NodeProcesses.startsAndStops(variables(env))).isTrue();
+  }
+
+  private static Map<String, String> variables(String env) {
+    if (env == null) {
+      return Map.of();
+    }
+    String[] kv = env.split("=", 2);
+    return Map.of(kv[0], kv[1]);
+  }
+}
