@@ -116,6 +116,10 @@ public final class ChannelSequencer {
       } else {
         batch.results.forEach(p -> p.fail(ar.cause()));
       }
+      // The sequencer outlives the batch (its tail refers to it) by up to BrokerVerticle.SEQUENCER_IDLE_MS: let the
+      // data go now, or every channel published to in that time keeps its last batch (a refused one too).
+      batch.data.clear();
+      batch.results.clear();
       return Future.succeededFuture();
     });
   }
