@@ -6,6 +6,7 @@ import com.hazelcast.map.IMap;
 import io.herald.broker.cluster.ChannelLogOps.ChannelStart;
 import io.herald.broker.impl.ChannelLog;
 import io.herald.broker.impl.StoreLimits;
+import io.herald.core.ChannelName;
 import io.herald.core.ErrorCode;
 import io.herald.core.HeraldException;
 import com.hazelcast.map.LocalMapStats;
@@ -176,7 +177,8 @@ public final class HazelcastChannelStore implements ChannelStore {
   private ChannelStart start(String channel, long now, boolean create) {
     NamespaceOptions options = namespaces.forChannel(channel);
     int refuse = !create ? ErrorCode.RATE_LIMITED.ordinal()
-        : limits.channels() >= limits.maxChannels() ? ErrorCode.TOO_MANY_CHANNELS.ordinal() : -1;
+        : limits.channels() >= limits.maxChannels() && !ChannelName.isCanary(channel) ? ErrorCode.TOO_MANY_CHANNELS.ordinal()
+        : -1;
     return new ChannelStart(RandomIds.epoch(), options.historySize(), options.historyTtlMs(), now, refuse);
   }
 

@@ -133,7 +133,7 @@ public final class InMemoryChannelStore implements ChannelStore {
   private ChannelLog logOrCreate(String channel, boolean create) {
     ChannelLog log = logs.get(channel);
     if (log == null) {
-      limits.addChannel(create);
+      limits.addChannel(channel, create);
       NamespaceOptions options = namespaces.forChannel(channel);
       log = new ChannelLog(channel, RandomIds.epoch(), options.historySize(), options.historyTtlMs(), clock.getAsLong());
       logs.put(channel, log);

@@ -1,5 +1,6 @@
 package io.herald.broker.impl;
 
+import io.herald.core.ChannelName;
 import io.herald.core.ErrorCode;
 import io.herald.core.HeraldException;
 import io.herald.core.config.HeraldConfig;
@@ -37,18 +38,22 @@ public final class StoreLimits {
   }
 
   /**
-   * Counts a channel about to be created: refused with {@code rate_limited} when the client may not create
-   * one, with {@code too_many_channels} when the node holds broker.max_channels.
+   * Counts {@code channel}, about to be created: refused with {@code rate_limited} when the client may not
+   * create one, with {@code too_many_channels} when the node holds broker.max_channels (the node's canary
+   * channels excepted).
    */
-  public void addChannel(boolean allowed) {
+  public void addChannel(String channel, boolean allowed) {
     if (!allowed) {
       throw outOfNewChannels();
     }
-    if (!tryAddChannel()) {
+    if (ChannelName.isCanary(channel)) {
+      channels.incrementAndGet();
+    } else if (!tryAddChannel()) {
       throw tooManyChannels(maxChannels);
     }
   }
 
+  /** Counts a channel unless the node holds its bound. */
   private boolean tryAddChannel() {
     while (true) {
       int held = channels.get();

@@ -1,5 +1,6 @@
 package io.herald.broker.impl;
 
+import io.herald.core.ChannelName;
 import io.herald.core.ErrorCode;
 import io.herald.core.HeraldException;
 import io.herald.core.HistoryPage;
@@ -78,10 +79,13 @@ class StoreLimitsTest {
     assertThat(code(store.watch("c", "node", true))).isEqualTo(ErrorCode.TOO_MANY_CHANNELS);
     assertThat(store.append("a", List.of(data()), now.get()).succeeded()).as("an existing channel").isTrue();
     assertThat(limits.channels()).isEqualTo(2);
+    assertThat(store.watch(ChannelName.CANARY_PREFIX + "n1", "n1", true).succeeded()).as("the readiness canary").isTrue();
+    assertThat(store.watch(ChannelName.CANARY_PREFIX + "n1", "n1", false).succeeded()).isTrue();
+    assertThat(limits.channels()).isEqualTo(3);
 
     now.addAndGet(TTL + 1);
     store.sweep();
-    assertThat(limits.channels()).as("a forgotten: no history, no watchers").isEqualTo(1);
+    assertThat(limits.channels()).as("a and the canary forgotten: no history, no watchers").isEqualTo(1);
     assertThat(limits.historyBytes()).isZero();
     assertThat(store.append("c", List.of(data()), now.get()).succeeded()).isTrue();
   }
