@@ -20,12 +20,14 @@ import io.herald.core.Message;
 import io.herald.core.StreamPosition;
 import io.herald.core.config.HeraldConfig;
 import io.herald.gateway.GatewayLoop;
+import io.herald.gateway.GatewayServices;
 import io.herald.gateway.Subscription;
 import io.herald.gateway.SubscriptionSink;
 import io.herald.gateway.WebSocketSession;
 import io.herald.gateway.auth.AuthFailure;
 import io.herald.gateway.auth.ChannelPermissions;
 import io.herald.gateway.auth.Identity;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
@@ -223,7 +225,20 @@ final class TransportWsConnection extends WebSocketSession {
     Identity who = identity();
     GraphQLEngine.Prepared prepared = engine.prepare(query, payload.getString("operationName"),
         variables == null ? Map.of() : variables.getMap(),
-        (op, channel) -> auth.permissions().check(op, who, channel, granted(channel)));
+        new GraphQLEngine.ChannelAccess() {
+          @Override
+          public void check(ChannelPermissions.Operation op, String channel) {
+            auth.permissions().check(op, who, channel, granted(channel));
+          }
+
+          /** ws.new_channel_rate, as for a /ws publish: offset 1 means the publish created the channel. */
+          @Override
+          public Future<StreamPosition> publish(GatewayServices services, String channel, Buffer data) {
+            boolean charged = mayCreateChannel();
+            return services.publish(channel, data, charged)
+                .andThen(ar -> settleNewChannel(charged, ar.succeeded() && ar.result().offset() == 1, ar.cause()));
+          }
+        });
     String type = prepared.operation() == null ? "unknown" : prepared.type().name().toLowerCase(java.util.Locale.ROOT);
     if (prepared.failed()) {
       metrics.operation(type, "error");

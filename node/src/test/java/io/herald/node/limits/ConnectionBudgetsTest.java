@@ -52,6 +52,19 @@ class ConnectionBudgetsTest {
         return code(ws.subscribe(id, channel));
       }
     },
+    GRAPHQL_PUBLISH {
+      @Override
+      String create(WsClient ws, GraphQLWsClient graphQL, String channel, int id) {
+        graphQL.subscribe("p" + id, "mutation { publish(channel: \"" + channel + "\", data: 1) { offset } }");
+        JsonObject reply = graphQL.next();
+        if ("next".equals(reply.getString("type"))) {
+          graphQL.expect("complete", "p" + id);
+          JsonArray errors = reply.getJsonObject("payload").getJsonArray("errors");
+          return errors == null || errors.isEmpty() ? null : errors.getJsonObject(0).getJsonObject("extensions").getString("code");
+        }
+        return "unexpected " + reply;
+      }
+    },
     GRAPHQL_SUBSCRIBE {
       /** From offset 0 of the channel's epoch, so a channel that exists answers its first message at once. */
       @Override
@@ -81,9 +94,10 @@ class ConnectionBudgetsTest {
     node.http().publish(existing, 0);
     double refusedBefore = Metrics.value(node.http(), "herald_limits_triggered_total{limit=\"new_channel_rate\"}");
     try (WsClient ws = node.connect(); GraphQLWsClient graphQL = GraphQLWsClient.connectAndInit(node.vertx(), node.port())) {
+      Create publisher = how == Create.GRAPHQL_PUBLISH ? Create.GRAPHQL_PUBLISH : Create.WS_PUBLISH;
       if (how != Create.GRAPHQL_SUBSCRIBE) {
         for (int i = 0; i < 2 * BURST; i++) {
-          assertThat(Create.WS_PUBLISH.create(ws, graphQL, existing, 100 + i)).as("a publish to an existing channel").isNull();
+          assertThat(publisher.create(ws, graphQL, existing, 100 + i)).as("a publish to an existing channel").isNull();
         }
       }
       List<String> outcomes = new ArrayList<>();
