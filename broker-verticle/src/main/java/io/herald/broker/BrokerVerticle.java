@@ -8,6 +8,7 @@ import io.herald.core.ChannelName;
 import io.herald.core.ChannelStore;
 import io.herald.core.ErrorCode;
 import io.herald.core.EventBusBroker;
+import io.herald.core.HeraldException;
 import io.herald.core.HistoryQuery;
 import io.herald.core.PublishRequest;
 import io.herald.core.SequencerOp;
@@ -87,7 +88,7 @@ public class BrokerVerticle extends VerticleBase {
     Future<?> reply = switch (op) {
       case PUBLISH -> {
         PublishRequest publish = (PublishRequest) request.body();
-        yield sequencer(publish.channel()).publish(publish.data());
+        yield sequencer(publish.channel()).publish(publish.data(), mayCreate(request));
       }
       case POSITION -> sequencer((String) request.body()).position();
       case HISTORY -> {
@@ -95,14 +96,16 @@ public class BrokerVerticle extends VerticleBase {
         yield sequencer(query.channel()).read(query);
       }
       case WATCH, UNWATCH -> sequencer((String) request.body())
-          .watch(request.headers().get(SequencerOp.NODE), op == SequencerOp.WATCH);
+          .watch(request.headers().get(SequencerOp.NODE), op == SequencerOp.WATCH, mayCreate(request));
       case PUSH -> sequencer(request.headers().get(SequencerOp.CHANNEL)).push((Buffer) request.body());
     };
     reply.onComplete(ar -> {
       if (ar.succeeded()) {
         request.reply(ar.result());
       } else {
-        request.fail(EventBusBroker.failureCode(ErrorCode.INTERNAL), ar.cause().getMessage());
+        // A refusal (rate_limited, too_many_channels) reaches the client with its code; anything else is internal.
+        ErrorCode code = ar.cause() instanceof HeraldException he ? he.code() : ErrorCode.INTERNAL;
+        request.fail(EventBusBroker.failureCode(code), ar.cause().getMessage());
       }
     });
   }
@@ -133,6 +136,10 @@ public class BrokerVerticle extends VerticleBase {
       return "watch without a valid node";
     }
     return null;
+  }
+
+  private static boolean mayCreate(Message<Object> request) {
+    return !request.headers().contains(SequencerOp.NO_CREATE);
   }
 
   private ChannelSequencer sequencer(String channel) {

@@ -16,9 +16,21 @@ import io.vertx.core.buffer.Buffer;
 public interface Broker {
 
   /** Sequences and publishes {@code data} (raw JSON); completes with the message's position. */
-  Future<StreamPosition> publish(String channel, Buffer data);
+  default Future<StreamPosition> publish(String channel, Buffer data) {
+    return publish(channel, data, true);
+  }
 
-  /** The channel's current epoch and latest offset. */
+  /**
+   * As {@link #publish(String, Buffer)}; with {@code mayCreate} false a channel the store does not hold is
+   * not created and the publish fails with {@link ErrorCode#RATE_LIMITED} (the client is out of new channels).
+   * A channel that would be one over broker.max_channels fails with {@link ErrorCode#TOO_MANY_CHANNELS}.
+   */
+  Future<StreamPosition> publish(String channel, Buffer data, boolean mayCreate);
+
+  /**
+   * The channel's current epoch and latest offset. Reads never create a channel: one the store does not
+   * hold answers offset 0 of a throwaway epoch (its first publish starts a new one).
+   */
   Future<StreamPosition> position(String channel);
 
   /** Reads history together with the channel's position, in one step of the sequencer. */
@@ -29,7 +41,12 @@ public interface Broker {
    * per node: the node keeps receiving until every watch is matched by an {@link #unwatch}. Completes
    * once the channel's sequencer knows.
    */
-  Future<Void> watch(String channel);
+  default Future<Void> watch(String channel) {
+    return watch(channel, true);
+  }
+
+  /** As {@link #watch(String)}; {@code mayCreate} as for {@link #publish(String, Buffer, boolean)}. */
+  Future<Void> watch(String channel, boolean mayCreate);
 
   /** Takes back one {@link #watch}. */
   void unwatch(String channel);

@@ -18,6 +18,11 @@ public final class ChannelName {
   public static final char PRIVATE_PREFIX = '$';
   /** Separates a namespaced channel's name from the users it is limited to. */
   public static final char USERS_SEPARATOR = '#';
+  /**
+   * Prefix of the node's own probe channels (the delivery canary's): never refused by broker.max_channels,
+   * so a node flooded with channels still passes its readiness probe.
+   */
+  public static final String CANARY_PREFIX = "$herald-canary:";
 
   private static final String CHARS = "[A-Za-z0-9_.:@=-]";
   private static final String USER = "[A-Za-z0-9_.@=-]+";
@@ -40,6 +45,10 @@ public final class ChannelName {
   }
 
   /** Whether a valid channel name is private ({@code $...}): subscribing needs a subscription token. */
+  public static boolean isCanary(String name) {
+    return name.startsWith(CANARY_PREFIX);
+  }
+
   public static boolean isPrivate(String name) {
     return !name.isEmpty() && name.charAt(0) == PRIVATE_PREFIX;
   }

@@ -16,18 +16,34 @@ public interface ChannelStore {
 
   /**
    * Appends messages with the channel's next offsets (a channel the store does not know starts a new
-   * epoch at 1) and reports who watches the channel at that moment.
+   * epoch at 1) and reports who watches the channel at that moment. A channel the store does not know
+   * is created only if {@code create} (else the append fails with {@link ErrorCode#RATE_LIMITED}) and the
+   * store holds fewer than its channel bound (else {@link ErrorCode#TOO_MANY_CHANNELS}).
    */
-  Future<Appended> append(String channel, List<Buffer> data, long ts);
+  Future<Appended> append(String channel, List<Buffer> data, long ts, boolean create);
 
-  /** The channel's epoch and latest offset; a channel the store does not know starts a new epoch at 0. */
+  default Future<Appended> append(String channel, List<Buffer> data, long ts) {
+    return append(channel, data, ts, true);
+  }
+
+  /**
+   * The channel's epoch and latest offset. Creates nothing: a channel the store does not know answers
+   * offset 0 of a throwaway epoch (its first append or watch starts a new one).
+   */
   Future<StreamPosition> position(String channel);
 
-  /** Messages and the channel's position, read in one step; an unknown channel starts a new epoch. */
+  /** Messages and the channel's position, read in one step; an unknown channel is empty, as for {@link #position}. */
   Future<HistoryPage> read(HistoryQuery query);
 
-  /** Adds {@code node} to the nodes that receive the channel's messages, or removes it. */
-  Future<Void> watch(String channel, String node, boolean watching);
+  /**
+   * Adds {@code node} to the nodes that receive the channel's messages, or removes it. Adding creates an
+   * unknown channel, under the same conditions as {@link #append}.
+   */
+  Future<Void> watch(String channel, String node, boolean watching, boolean create);
+
+  default Future<Void> watch(String channel, String node, boolean watching) {
+    return watch(channel, node, watching, true);
+  }
 
   /** The nodes watching the channel (none for an unknown channel). */
   Future<List<String>> watchers(String channel);
@@ -35,7 +51,10 @@ public interface ChannelStore {
   /** Removes {@code node} from every channel's watchers: it left the cluster. */
   Future<Void> forgetNode(String node);
 
-  /** Drops expired messages and forgets idle, unwatched channels; sequencers call it periodically. */
+  /**
+   * Drops expired messages and forgets idle, unwatched channels (no messages, no watchers, no append for
+   * the history TTL); sequencers call it periodically.
+   */
   default void sweep() {
   }
 

@@ -11,6 +11,7 @@ public enum ErrorCode {
   ALREADY_SUBSCRIBED("already_subscribed", 400),
   TOO_MANY_SUBSCRIPTIONS("too_many_subscriptions", 400),
   RATE_LIMITED("rate_limited", 429),
+  TOO_MANY_CHANNELS("too_many_channels", 503),
   MESSAGE_TOO_LARGE("message_too_large", 413),
   RECOVERY_FAILED("recovery_failed", 409),
   NOT_FOUND("not_found", 404),

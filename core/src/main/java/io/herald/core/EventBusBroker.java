@@ -48,8 +48,8 @@ public final class EventBusBroker implements Broker {
   }
 
   @Override
-  public Future<StreamPosition> publish(String channel, Buffer data) {
-    return request(channel, new PublishRequest(channel, data), options(SequencerOp.PUBLISH));
+  public Future<StreamPosition> publish(String channel, Buffer data, boolean mayCreate) {
+    return request(channel, new PublishRequest(channel, data), create(options(SequencerOp.PUBLISH), mayCreate));
   }
 
   @Override
@@ -63,11 +63,12 @@ public final class EventBusBroker implements Broker {
   }
 
   @Override
-  public Future<Void> watch(String channel) {
+  public Future<Void> watch(String channel, boolean mayCreate) {
     synchronized (watches) {
       Watch w = watches.computeIfAbsent(channel, c -> new Watch());
       if (w.count++ == 0) {
-        w.tail = w.tail.transform(ar -> sendWatch(channel, SequencerOp.WATCH));
+        // Only the node's first watch reaches the store: while others are counted the channel exists there.
+        w.tail = w.tail.transform(ar -> sendWatch(channel, SequencerOp.WATCH, mayCreate));
       }
       return w.tail;
     }
@@ -80,7 +81,7 @@ public final class EventBusBroker implements Broker {
       if (w == null || --w.count > 0) {
         return;
       }
-      Future<Void> unwatched = w.tail.transform(ar -> sendWatch(channel, SequencerOp.UNWATCH));
+      Future<Void> unwatched = w.tail.transform(ar -> sendWatch(channel, SequencerOp.UNWATCH, false));
       w.tail = unwatched;
       unwatched.onComplete(ar -> {
         synchronized (watches) {
@@ -97,8 +98,12 @@ public final class EventBusBroker implements Broker {
     return request(channel, frame, options(SequencerOp.PUSH).addHeader(SequencerOp.CHANNEL, channel));
   }
 
-  private Future<Void> sendWatch(String channel, SequencerOp op) {
-    return request(channel, channel, options(op).addHeader(SequencerOp.NODE, node)).mapEmpty();
+  private Future<Void> sendWatch(String channel, SequencerOp op, boolean mayCreate) {
+    return request(channel, channel, create(options(op).addHeader(SequencerOp.NODE, node), mayCreate)).mapEmpty();
+  }
+
+  private static DeliveryOptions create(DeliveryOptions options, boolean mayCreate) {
+    return mayCreate ? options : options.addHeader(SequencerOp.NO_CREATE, "1");
   }
 
   private DeliveryOptions options(SequencerOp op) {

@@ -42,14 +42,27 @@ public final class ChannelHub {
    * node watches it (at once if both already were).
    */
   public Future<Void> join(Subscription subscription) {
+    return join(subscription, true);
+  }
+
+  /**
+   * As {@link #join(Subscription)}; {@code mayCreate} false: the watch this loop sends for a channel new
+   * to it fails with rate_limited if the store does not hold the channel (see {@link Broker#watch(String, boolean)}).
+   */
+  public Future<Void> join(Subscription subscription, boolean mayCreate) {
     LocalChannel channel = channels.get(subscription.channel());
     if (channel == null) {
-      channel = new LocalChannel(subscription.channel());
+      channel = new LocalChannel(subscription.channel(), mayCreate);
       channels.put(subscription.channel(), channel);
       metrics.channels(1);
     }
     channel.add(subscription);
     return channel.registered;
+  }
+
+  /** Whether this loop already has subscribers of {@code channel} (so a subscribe cannot create it). */
+  public boolean has(String channel) {
+    return channels.containsKey(channel);
   }
 
   public void leave(Subscription subscription) {
@@ -68,9 +81,9 @@ public final class ChannelHub {
     /** Copy-on-write: subscribe and unsubscribe are rare next to messages, and a write may unsubscribe. */
     Subscription[] subscribers = new Subscription[0];
 
-    LocalChannel(String name) {
+    LocalChannel(String name, boolean mayCreate) {
       consumer = bus.localConsumer(Addresses.channel(name), message -> dispatch(message.body()));
-      registered = consumer.completion().compose(v -> broker.watch(name));
+      registered = consumer.completion().compose(v -> broker.watch(name, mayCreate));
     }
 
     void add(Subscription s) {

@@ -1,5 +1,6 @@
 package io.herald.gateway;
 
+import io.herald.core.ChannelName;
 import io.herald.core.Addresses;
 import io.herald.core.Broker;
 import io.herald.core.Message;
@@ -24,7 +25,7 @@ public final class DeliveryCanary extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryCanary.class);
   /** Internal channels: clients cannot reach them, since a client's channel name cannot contain {@code $}. */
-  static final String CHANNEL_PREFIX = "$herald-canary:";
+  static final String CHANNEL_PREFIX = ChannelName.CANARY_PREFIX;
   static final int FAILURES_BEFORE_NOT_READY = 2;
 
   private final Broker broker;

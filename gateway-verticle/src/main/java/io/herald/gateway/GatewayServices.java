@@ -32,9 +32,14 @@ public record GatewayServices(String nodeId, HeraldConfig config, Broker broker,
    * size of {@code data} (raw JSON), counts it, and hands it to the channel's sequencer.
    */
   public Future<StreamPosition> publish(String channel, Buffer data) {
+    return publish(channel, data, true);
+  }
+
+  /** As {@link #publish(String, Buffer)}; {@code mayCreate} false: only to a channel that exists (see {@link Broker}). */
+  public Future<StreamPosition> publish(String channel, Buffer data, boolean mayCreate) {
     Json.validChannel(channel);
     Json.checkDataSize(data, config.get(HeraldConfig.MAX_DATA_BYTES));
     metrics.published();
-    return broker.publish(channel, data);
+    return broker.publish(channel, data, mayCreate);
   }
 }

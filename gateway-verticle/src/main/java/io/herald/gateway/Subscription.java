@@ -50,7 +50,12 @@ public final class Subscription {
    * meanwhile the answer covers every message. Complete the start with {@link #start}.
    */
   public Future<HistoryPage> open(ChannelHub hub, StreamPosition since) {
-    return hub.join(this).compose(v -> since == null
+    return open(hub, since, true);
+  }
+
+  /** As {@link #open(ChannelHub, StreamPosition)}; {@code mayCreate} false: only if the channel exists (see {@link Broker}). */
+  public Future<HistoryPage> open(ChannelHub hub, StreamPosition since, boolean mayCreate) {
+    return hub.join(this, mayCreate).compose(v -> since == null
         ? broker.position(channel).map(p -> new HistoryPage(p.epoch(), p.offset(), p.offset() + 1, List.of()))
         : broker.history(new HistoryQuery(channel, since.offset(), Integer.MAX_VALUE)));
   }

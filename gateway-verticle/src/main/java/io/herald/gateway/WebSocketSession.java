@@ -2,6 +2,8 @@ package io.herald.gateway;
 
 import io.herald.core.ClientInfo;
 import io.herald.core.CloseCode;
+import io.herald.core.ErrorCode;
+import io.herald.core.HeraldException;
 import io.herald.core.RandomIds;
 import io.herald.core.config.HeraldConfig;
 import io.herald.gateway.auth.AuthFailure;
@@ -11,6 +13,7 @@ import io.herald.gateway.impl.WebSocketWrites;
 import io.herald.gateway.limits.ConnectionLifetime;
 import io.herald.gateway.limits.LimitEvents;
 import io.herald.gateway.limits.LimitEvents.Limit;
+import io.herald.gateway.limits.NewChannelBudget;
 import io.herald.gateway.limits.PublishRateLimiter;
 import io.herald.gateway.limits.PublishRateLimiter.Verdict;
 import io.herald.gateway.limits.WriteTimeout;
@@ -63,6 +66,10 @@ public abstract class WebSocketSession implements Heartbeats.Target {
   private final WriteTimeout writeTimeout;
   /** Created with the first publish: most of an idle connection's memory is Netty's, keep ours small. */
   private PublishRateLimiter publishRate;
+  /** Created with the first history, presence or subscribe request, as {@link #publishRate}. */
+  private PublishRateLimiter requestRate;
+  /** Created with the first request that may create a channel. */
+  private NewChannelBudget newChannels;
   private long lastHeardMs;
   private long lastPingMs;
   private boolean closed;
@@ -186,6 +193,47 @@ public abstract class WebSocketSession implements Heartbeats.Target {
       close(CloseCode.POLICY.code(), "publish rate limit exceeded");
     }
     return verdict;
+  }
+
+  /**
+   * Takes a token of ws.request_rate for a history, presence or subscribe request (GraphQL: a query or
+   * subscription over the socket); REJECT and CLOSE as for {@link #publishRate}.
+   */
+  protected final Verdict requestRate() {
+    if (requestRate == null) {
+      requestRate = PublishRateLimiter.forRequests(loop.services().config());
+    }
+    Verdict verdict = requestRate.check(1);
+    if (verdict == Verdict.REJECT) {
+      limitTriggered(Limit.REQUEST_RATE, "error rate_limited");
+    } else if (verdict == Verdict.CLOSE) {
+      limitTriggered(Limit.REQUEST_RATE_CLOSE, "close " + CloseCode.POLICY.code());
+      close(CloseCode.POLICY.code(), "request rate limit exceeded");
+    }
+    return verdict;
+  }
+
+  /**
+   * Whether the next publish or subscribe may create its channel (ws.new_channel_rate): takes a token if one
+   * is left. Without one the request still goes, but only to a channel that exists. See {@link NewChannelBudget}.
+   */
+  protected final boolean mayCreateChannel() {
+    if (newChannels == null) {
+      newChannels = NewChannelBudget.from(loop.services().config());
+    }
+    return newChannels.take();
+  }
+
+  /**
+   * After a publish or subscribe that took a ws.new_channel_rate token ({@code charged}) or went without:
+   * gives the token back when no channel was created, counts and logs the refusal of one it could not create.
+   */
+  protected final void settleNewChannel(boolean charged, boolean created, Throwable failure) {
+    if (charged && !created) {
+      newChannels.giveBack();
+    } else if (!charged && failure instanceof HeraldException he && he.code() == ErrorCode.RATE_LIMITED) {
+      limitTriggered(Limit.NEW_CHANNEL_RATE, "error rate_limited");
+    }
   }
 
   /** Records that a limit refused or closed this client: metrics, and a rate-limited WARN with id, IP and origin. */

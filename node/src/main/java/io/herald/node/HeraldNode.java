@@ -8,6 +8,7 @@ import io.herald.broker.cluster.HazelcastMembership;
 import io.herald.broker.cluster.HazelcastPresence;
 import io.herald.broker.cluster.PartitionRouting;
 import io.herald.broker.impl.InMemoryChannelStore;
+import io.herald.broker.impl.StoreLimits;
 import io.herald.broker.impl.LocalPresence;
 import io.herald.core.BusRejections;
 import io.herald.core.ChannelStore;
@@ -100,20 +101,25 @@ public final class HeraldNode {
 
   /** Where a node keeps channels and presence, and how it finds a channel's sequencer. */
   private record Backend(Membership membership, SequencerRouting routing, IntFunction<ChannelStore> storeOfShard,
-                         Presence presence, boolean clustered) {
+                         Presence presence, boolean clustered, StoreLimits limits) {
   }
 
+  /** Every shard's store shares the node's bounds (broker.max_history_bytes, broker.max_channels). */
   private static Backend standalone(String node, HeraldConfig config) {
+    StoreLimits limits = StoreLimits.from(config);
     return new Backend(Membership.standalone(node), channel -> node,
-        shard -> new InMemoryChannelStore(config.namespaces(), System::currentTimeMillis), new LocalPresence(), false);
+        shard -> new InMemoryChannelStore(config.namespaces(), limits, System::currentTimeMillis), new LocalPresence(),
+        false, limits);
   }
 
   private static Backend clustered(Vertx vertx, HazelcastInstance hazelcast, HeraldConfig config) {
-    HazelcastChannelStore store = new HazelcastChannelStore(vertx, hazelcast, config.namespaces(), System::currentTimeMillis);
+    StoreLimits limits = StoreLimits.from(config);
+    HazelcastChannelStore store = new HazelcastChannelStore(vertx, hazelcast, config.namespaces(), limits,
+        System::currentTimeMillis);
     String member = hazelcast.getCluster().getLocalMember().getUuid().toString();
     HazelcastPresence presence = new HazelcastPresence(vertx, hazelcast, member);
     return new Backend(HazelcastMembership.watch(hazelcast, store, presence), new PartitionRouting(hazelcast),
-        shard -> store, presence, true);
+        shard -> store, presence, true, limits);
   }
 
   private static Future<HeraldNode> deploy(Vertx vertx, HeraldConfig config, PrometheusMeterRegistry registry, Backend backend) {
@@ -129,6 +135,7 @@ public final class HeraldNode {
         connections, new HeraldMetrics(registry, connections), registry, state);
     operationsGauges(registry, backend.membership(), state);
     BusRejections rejections = rejectionsCounter(registry);
+    storeGauges(registry, backend.limits());
 
     Future<?> started = NodeInbox.open(vertx.eventBus(), member, rejections);
     for (int shard = 0; shard < shards; shard++) {
@@ -179,6 +186,18 @@ public final class HeraldNode {
           .tag("handler", handler.name().toLowerCase()).register(registry);
     }
     return rejections;
+  }
+
+  /**
+   * What the node's channel store holds against its bounds: {@code herald_channels} and
+   * {@code herald_history_bytes} (standalone: counted on every change; in a cluster: this member's owned
+   * entries of the channel map and their memory, measured each sweep).
+   */
+  private static void storeGauges(PrometheusMeterRegistry registry, StoreLimits limits) {
+    Gauge.builder("herald.channels", limits, StoreLimits::channels)
+        .description("Channels this node's store holds state for (broker.max_channels bounds it)").register(registry);
+    Gauge.builder("herald.history.bytes", limits, StoreLimits::historyBytes)
+        .description("Bytes of history this node's store retains (broker.max_history_bytes bounds it)").register(registry);
   }
 
   /** The public port (the bound one when the config asked for port 0). */

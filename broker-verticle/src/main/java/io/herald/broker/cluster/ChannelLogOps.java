@@ -6,7 +6,9 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.DataSerializable;
 import io.herald.broker.impl.ChannelLog;
+import io.herald.core.HistoryPage;
 import io.herald.core.HistoryQuery;
+import io.herald.core.StreamPosition;
 import io.vertx.core.buffer.Buffer;
 
 import java.io.IOException;
@@ -31,6 +33,8 @@ final class ChannelLogOps {
     int historySize;
     long ttlMs;
     long now;
+    /** The ErrorCode ordinal an unknown channel is refused with instead of being created, or -1: create it. */
+    int refuse = -1;
 
     LogOp() {
     }
@@ -40,6 +44,7 @@ final class ChannelLogOps {
       this.historySize = start.historySize();
       this.ttlMs = start.ttlMs();
       this.now = start.now();
+      this.refuse = start.refuse();
     }
 
     /** The channel's log; a new one (not yet stored) when the channel is unknown. */
@@ -54,6 +59,7 @@ final class ChannelLogOps {
       out.writeInt(historySize);
       out.writeLong(ttlMs);
       out.writeLong(now);
+      out.writeInt(refuse);
       writeArgs(out);
     }
 
@@ -63,6 +69,7 @@ final class ChannelLogOps {
       historySize = in.readInt();
       ttlMs = in.readLong();
       now = in.readLong();
+      refuse = in.readInt();
       readArgs(in);
     }
 
@@ -87,6 +94,11 @@ final class ChannelLogOps {
 
     @Override
     public StoreReply process(Map.Entry<String, ChannelLog> entry) {
+      if (entry.getValue() == null && refuse >= 0) {
+        StoreReply refused = new StoreReply(entry.getKey(), new StreamPosition(epoch, 0));
+        refused.refused = refuse;
+        return refused;
+      }
       ChannelLog log = log(entry);
       long first = log.append(data, now);
       entry.setValue(log);
@@ -114,8 +126,8 @@ final class ChannelLogOps {
     }
   }
 
-  /** The channel's position; an unknown channel is stored at offset 0 of the caller's epoch. */
-  public static final class Position extends LogOp<StoreReply> {
+  /** The channel's position; an unknown channel answers offset 0 of the caller's epoch and is not stored. */
+  public static final class Position extends LogOp<StoreReply> implements ReadOnly {
 
     public Position() {
     }
@@ -126,13 +138,18 @@ final class ChannelLogOps {
 
     @Override
     public StoreReply process(Map.Entry<String, ChannelLog> entry) {
-      ChannelLog log = stored(entry, this);
-      return new StoreReply(entry.getKey(), log.position());
+      ChannelLog log = entry.getValue();
+      return new StoreReply(entry.getKey(), log == null ? new StreamPosition(epoch, 0) : log.position());
+    }
+
+    @Override
+    public EntryProcessor<String, ChannelLog, StoreReply> getBackupProcessor() {
+      return null;
     }
   }
 
-  /** A page of history with the position; an unknown channel is stored as {@link Position} stores it. */
-  public static final class Read extends LogOp<StoreReply> {
+  /** A page of history with the position; an unknown channel is empty, as for {@link Position}, and not stored. */
+  public static final class Read extends LogOp<StoreReply> implements ReadOnly {
     long afterOffset;
     int limit;
 
@@ -147,8 +164,14 @@ final class ChannelLogOps {
 
     @Override
     public StoreReply process(Map.Entry<String, ChannelLog> entry) {
-      ChannelLog log = stored(entry, this);
-      return StoreReply.of(entry.getKey(), log.read(new HistoryQuery(entry.getKey(), afterOffset, limit), now));
+      ChannelLog log = entry.getValue();
+      return StoreReply.of(entry.getKey(), log == null ? new HistoryPage(epoch, 0, 1, List.of())
+          : log.read(new HistoryQuery(entry.getKey(), afterOffset, limit), now));
+    }
+
+    @Override
+    public EntryProcessor<String, ChannelLog, StoreReply> getBackupProcessor() {
+      return null;
     }
 
     @Override
@@ -164,8 +187,11 @@ final class ChannelLogOps {
     }
   }
 
-  /** Adds a node to the channel's watchers or removes it. */
-  public static final class Watch extends LogOp<Void> {
+  /**
+   * Adds a node to the channel's watchers or removes it; answers the ErrorCode ordinal an unknown channel
+   * was refused with, or null.
+   */
+  public static final class Watch extends LogOp<Integer> {
     String node;
     boolean watching;
 
@@ -179,9 +205,12 @@ final class ChannelLogOps {
     }
 
     @Override
-    public Void process(Map.Entry<String, ChannelLog> entry) {
+    public Integer process(Map.Entry<String, ChannelLog> entry) {
       if (entry.getValue() == null && !watching) {
         return null;
+      }
+      if (entry.getValue() == null && refuse >= 0) {
+        return refuse;
       }
       ChannelLog log = log(entry);
       if (log.watch(node, watching) || entry.getValue() == null) {
@@ -249,6 +278,42 @@ final class ChannelLogOps {
     }
   }
 
+  /** A channel's last append time and retained bytes ({@code [lastAppendMs, bytes]}); changes nothing. */
+  public static final class Usage implements EntryProcessor<String, ChannelLog, long[]>, ReadOnly {
+
+    @Override
+    public long[] process(Map.Entry<String, ChannelLog> entry) {
+      ChannelLog log = entry.getValue();
+      return log == null ? new long[] {0, 0} : new long[] {log.lastAppendMs(), log.bytes()};
+    }
+
+    @Override
+    public EntryProcessor<String, ChannelLog, long[]> getBackupProcessor() {
+      return null;
+    }
+  }
+
+  /** Drops every retained message of the channel (its offsets and epoch stay): the member is over broker.max_history_bytes. */
+  public static final class DropHistory implements EntryProcessor<String, ChannelLog, Void>, DataSerializable {
+
+    @Override
+    public Void process(Map.Entry<String, ChannelLog> entry) {
+      ChannelLog log = entry.getValue();
+      if (log != null && log.evictOldest(Long.MAX_VALUE) > 0) {
+        entry.setValue(log);
+      }
+      return null;
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) {
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) {
+    }
+  }
+
   /** Drops expired messages and removes channels that {@link ChannelLog#sweep} says can go. */
   public static final class Sweep implements EntryProcessor<String, ChannelLog, Void>, DataSerializable {
     long now;
@@ -285,17 +350,10 @@ final class ChannelLogOps {
     }
   }
 
-  /** The channel's log, stored first if the channel was unknown. */
-  private static ChannelLog stored(Map.Entry<String, ChannelLog> entry, LogOp<?> op) {
-    ChannelLog log = entry.getValue();
-    if (log == null) {
-      log = op.log(entry);
-      entry.setValue(log);
-    }
-    return log;
-  }
-
-  /** How a channel starts if it is unknown: the caller's epoch, its namespace's history, the time. */
-  record ChannelStart(String epoch, int historySize, long ttlMs, long now) {
+  /**
+   * How a channel starts if it is unknown: the caller's epoch, its namespace's history, the time, and
+   * whether it may be created ({@code refuse} -1) or is refused with that ErrorCode ordinal.
+   */
+  record ChannelStart(String epoch, int historySize, long ttlMs, long now, int refuse) {
   }
 }

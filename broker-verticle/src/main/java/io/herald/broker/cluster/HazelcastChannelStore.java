@@ -5,6 +5,11 @@ import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import io.herald.broker.cluster.ChannelLogOps.ChannelStart;
 import io.herald.broker.impl.ChannelLog;
+import io.herald.broker.impl.StoreLimits;
+import io.herald.core.ChannelName;
+import io.herald.core.ErrorCode;
+import io.herald.core.HeraldException;
+import com.hazelcast.map.LocalMapStats;
 import io.herald.core.ChannelStore;
 import io.herald.core.HistoryPage;
 import io.herald.core.HistoryQuery;
@@ -16,7 +21,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -39,33 +48,57 @@ public final class HazelcastChannelStore implements ChannelStore {
   private final Namespaces namespaces;
   private final LongSupplier clock;
   private final AtomicLong lastSweepMs = new AtomicLong();
+  /** This member's share of the map as of the last sweep, against the node's bounds. */
+  private final StoreLimits limits;
 
   public HazelcastChannelStore(Vertx vertx, HazelcastInstance hazelcast, Namespaces namespaces, LongSupplier clock) {
+    this(vertx, hazelcast, namespaces, StoreLimits.unbounded(), clock);
+  }
+
+  public HazelcastChannelStore(Vertx vertx, HazelcastInstance hazelcast, Namespaces namespaces, StoreLimits limits,
+                               LongSupplier clock) {
     this.vertx = vertx;
     this.map = hazelcast.getMap(MAP);
     this.namespaces = namespaces;
+    this.limits = limits;
     this.clock = clock;
   }
 
   @Override
-  public Future<Appended> append(String channel, List<Buffer> data, long ts) {
-    return submit(channel, new ChannelLogOps.Append(start(channel, ts), data))
-        .map(reply -> new Appended(reply.epoch, reply.offset, reply.watchers));
+  public Future<Appended> append(String channel, List<Buffer> data, long ts, boolean create) {
+    return submit(channel, new ChannelLogOps.Append(start(channel, ts, create), data)).map(reply -> {
+      if (reply.refused >= 0) {
+        throw refusal(reply.refused);
+      }
+      return new Appended(reply.epoch, reply.offset, reply.watchers);
+    });
   }
 
   @Override
   public Future<StreamPosition> position(String channel) {
-    return submit(channel, new ChannelLogOps.Position(start(channel, clock.getAsLong()))).map(StoreReply::position);
+    return submit(channel, new ChannelLogOps.Position(start(channel, clock.getAsLong(), false))).map(StoreReply::position);
   }
 
   @Override
   public Future<HistoryPage> read(HistoryQuery query) {
-    return submit(query.channel(), new ChannelLogOps.Read(start(query.channel(), clock.getAsLong()), query)).map(StoreReply::page);
+    return submit(query.channel(), new ChannelLogOps.Read(start(query.channel(), clock.getAsLong(), false), query)).map(StoreReply::page);
   }
 
   @Override
-  public Future<Void> watch(String channel, String node, boolean watching) {
-    return submit(channel, new ChannelLogOps.Watch(start(channel, clock.getAsLong()), node, watching));
+  public Future<Void> watch(String channel, String node, boolean watching, boolean create) {
+    return submit(channel, new ChannelLogOps.Watch(start(channel, clock.getAsLong(), create), node, watching))
+        .map(refused -> {
+          if (refused != null) {
+            throw refusal(refused);
+          }
+          return null;
+        });
+  }
+
+  private HeraldException refusal(int code) {
+    ErrorCode error = ErrorCode.values()[code];
+    return error == ErrorCode.TOO_MANY_CHANNELS ? StoreLimits.tooManyChannels(limits.maxChannels())
+        : StoreLimits.outOfNewChannels();
   }
 
   @Override
@@ -94,14 +127,59 @@ public final class HazelcastChannelStore implements ChannelStore {
     }
     vertx.executeBlocking(() -> {
       Set<String> local = map.localKeySet();
-      return local.isEmpty() ? null : map.submitToKeys(local, new ChannelLogOps.Sweep(now));
+      if (!local.isEmpty()) {
+        map.executeOnKeys(local, new ChannelLogOps.Sweep(now));
+      }
+      measure();
+      if (limits.historyBytesOver() > 0) {
+        dropLeastRecentlyPublished(map.localKeySet());
+        measure();
+      }
+      return null;
     }, false);
   }
 
-  /** How {@code channel} starts if no member knows it yet, for an operation at {@code now}. */
-  private ChannelStart start(String channel, long now) {
+  /** Takes this member's owned entries and their memory as what the bounds and gauges see. */
+  private void measure() {
+    LocalMapStats stats = map.getLocalMapStats();
+    limits.held(stats.getOwnedEntryCount(), stats.getOwnedEntryMemoryCost());
+  }
+
+  /**
+   * This member owns more than broker.max_history_bytes: drops the whole history of its least recently
+   * published channels until the excess is freed. Runs on a worker thread, once per sweep at most, so
+   * the sort over the member's channels is paid only while it is over the bound.
+   */
+  private void dropLeastRecentlyPublished(Set<String> local) {
+    Map<String, long[]> usage = map.executeOnKeys(local, new ChannelLogOps.Usage());
+    List<Map.Entry<String, long[]>> oldestFirst = new ArrayList<>(usage.entrySet());
+    oldestFirst.sort(Comparator.comparingLong(e -> e.getValue()[0]));
+    long over = limits.historyBytesOver();
+    Set<String> drop = new HashSet<>();
+    for (Map.Entry<String, long[]> e : oldestFirst) {
+      if (over <= 0) {
+        break;
+      }
+      if (e.getValue()[1] > 0) {
+        drop.add(e.getKey());
+        over -= e.getValue()[1];
+      }
+    }
+    if (!drop.isEmpty()) {
+      map.executeOnKeys(drop, new ChannelLogOps.DropHistory());
+    }
+  }
+
+  /**
+   * How {@code channel} starts if no member knows it yet, for an operation at {@code now}: created if
+   * {@code create} and this member owned fewer than broker.max_channels at its last sweep.
+   */
+  private ChannelStart start(String channel, long now, boolean create) {
     NamespaceOptions options = namespaces.forChannel(channel);
-    return new ChannelStart(RandomIds.epoch(), options.historySize(), options.historyTtlMs(), now);
+    int refuse = !create ? ErrorCode.RATE_LIMITED.ordinal()
+        : limits.channels() >= limits.maxChannels() && !ChannelName.isCanary(channel) ? ErrorCode.TOO_MANY_CHANNELS.ordinal()
+        : -1;
+    return new ChannelStart(RandomIds.epoch(), options.historySize(), options.historyTtlMs(), now, refuse);
   }
 
   private <R> Future<R> submit(String channel, EntryProcessor<String, ChannelLog, R> op) {

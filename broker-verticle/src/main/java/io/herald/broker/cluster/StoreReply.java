@@ -24,6 +24,8 @@ public final class StoreReply implements DataSerializable {
   long earliest;
   List<Message> messages = List.of();
   List<String> watchers = List.of();
+  /** For an append: the ErrorCode ordinal the unknown channel was refused with, or -1. */
+  int refused = -1;
 
   /** For Hazelcast's deserialization only. */
   public StoreReply() {
@@ -58,6 +60,7 @@ public final class StoreReply implements DataSerializable {
     out.writeLong(earliest);
     HazelcastWire.writeMessages(out, messages);
     HazelcastWire.writeStrings(out, watchers);
+    out.writeInt(refused);
   }
 
   @Override
@@ -68,5 +71,6 @@ public final class StoreReply implements DataSerializable {
     earliest = in.readLong();
     messages = HazelcastWire.readMessages(in, channel, epoch);
     watchers = HazelcastWire.readStrings(in);
+    refused = in.readInt();
   }
 }

@@ -22,6 +22,12 @@ import java.util.List;
  */
 public final class ChannelLog implements DataSerializable {
 
+  /**
+   * What one retained message costs besides its data, roughly: the Message, its Buffer wrappers, the
+   * deque slot and the channel's share of the frame a replay caches. Close enough for a bound.
+   */
+  static final int MESSAGE_OVERHEAD_BYTES = 256;
+
   private String channel;
   private String epoch;
   private long latest;
@@ -29,6 +35,8 @@ public final class ChannelLog implements DataSerializable {
   private long ttlMs;
   private long lastAppendMs;
   private ArrayDeque<Message> messages = new ArrayDeque<>();
+  /** {@link #cost} of {@link #messages}, kept up to date by every change (not serialized: recomputed). */
+  private long bytes;
   /**
    * Immutable, replaced when a node starts or stops watching (rare), so every append hands it out
    * without a copy. A handful of nodes at most: a list beats a set here.
@@ -59,8 +67,9 @@ public final class ChannelLog implements DataSerializable {
       latest++;
       if (historySize > 0) {
         messages.addLast(new Message(channel, epoch, latest, ts, d));
+        bytes += cost(d);
         if (messages.size() > historySize) {
-          messages.removeFirst();
+          removeOldest();
         }
       }
     }
@@ -122,8 +131,45 @@ public final class ChannelLog implements DataSerializable {
   private void expire(long now) {
     long oldestKept = now - ttlMs;
     while (!messages.isEmpty() && messages.peekFirst().ts() < oldestKept) {
-      messages.removeFirst();
+      removeOldest();
     }
+  }
+
+  /**
+   * Drops the oldest messages until at least {@code wanted} bytes are freed or none is left (the node is
+   * over broker.max_history_bytes); returns the bytes freed. Offsets and epoch stay: a client recovering
+   * from a dropped range gets recovery_failed, as after a trim by size or TTL.
+   */
+  public long evictOldest(long wanted) {
+    long before = bytes;
+    while (!messages.isEmpty() && before - bytes < wanted) {
+      removeOldest();
+    }
+    return before - bytes;
+  }
+
+  private void removeOldest() {
+    bytes -= cost(messages.removeFirst().data());
+  }
+
+  /** The accounted size of a retained message with {@code data}. */
+  static long cost(Buffer data) {
+    return data.length() + MESSAGE_OVERHEAD_BYTES;
+  }
+
+  /** Accounted bytes of the retained messages (broker.max_history_bytes counts these). */
+  public long bytes() {
+    return bytes;
+  }
+
+  /** When the channel's last append was (its creation if none). */
+  public long lastAppendMs() {
+    return lastAppendMs;
+  }
+
+  /** Whether no node watches the channel. */
+  public boolean unwatched() {
+    return watchers.isEmpty();
   }
 
   @Override
@@ -147,6 +193,8 @@ public final class ChannelLog implements DataSerializable {
     ttlMs = in.readLong();
     lastAppendMs = in.readLong();
     messages = new ArrayDeque<>(HazelcastWire.readMessages(in, channel, epoch));
+    bytes = 0;
+    messages.forEach(m -> bytes += cost(m.data()));
     watchers = List.copyOf(HazelcastWire.readStrings(in));
   }
 

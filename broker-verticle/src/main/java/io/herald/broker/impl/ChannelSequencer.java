@@ -43,11 +43,19 @@ public final class ChannelSequencer {
   }
 
   public Future<StreamPosition> publish(Buffer data) {
+    return publish(data, true);
+  }
+
+  /**
+   * Sequences {@code data}; with {@code mayCreate} false an unknown channel is refused (see
+   * {@link ChannelStore#append}). Such a publish is not batched with those that may create the channel.
+   */
+  public Future<StreamPosition> publish(Buffer data, boolean mayCreate) {
     touch();
-    if (open != null) {
+    if (open != null && open.create == mayCreate) {
       return open.add(data);
     }
-    Batch batch = new Batch();
+    Batch batch = new Batch(mayCreate);
     open = batch;
     Future<StreamPosition> result = batch.add(data);
     tail = tail.transform(ar -> {
@@ -67,8 +75,8 @@ public final class ChannelSequencer {
     return then(() -> store.read(query));
   }
 
-  public Future<Void> watch(String node, boolean watching) {
-    return then(() -> store.watch(channel, node, watching));
+  public Future<Void> watch(String node, boolean watching, boolean mayCreate) {
+    return then(() -> store.watch(channel, node, watching, mayCreate));
   }
 
   /** Sends an unsequenced frame to the nodes watching the channel. */
@@ -97,7 +105,7 @@ public final class ChannelSequencer {
 
   private Future<Void> append(Batch batch) {
     long ts = clock.getAsLong();
-    return store.append(channel, batch.data, ts).transform(ar -> {
+    return store.append(channel, batch.data, ts, batch.create).transform(ar -> {
       if (ar.succeeded()) {
         Appended appended = ar.result();
         for (int i = 0; i < batch.data.size(); i++) {
@@ -108,6 +116,10 @@ public final class ChannelSequencer {
       } else {
         batch.results.forEach(p -> p.fail(ar.cause()));
       }
+      // The sequencer outlives the batch (its tail refers to it) by up to BrokerVerticle.SEQUENCER_IDLE_MS: let the
+      // data go now, or every channel published to in that time keeps its last batch (a refused one too).
+      batch.data.clear();
+      batch.results.clear();
       return Future.succeededFuture();
     });
   }
@@ -117,8 +129,13 @@ public final class ChannelSequencer {
   }
 
   private static final class Batch {
+    final boolean create;
     final List<Buffer> data = new ArrayList<>(1);
     final List<Promise<StreamPosition>> results = new ArrayList<>(1);
+
+    Batch(boolean create) {
+      this.create = create;
+    }
 
     Future<StreamPosition> add(Buffer d) {
       Promise<StreamPosition> result = Promise.promise();

@@ -35,16 +35,19 @@ class InMemoryChannelStoreTest {
       .namespaces(), now::get);
 
   @Test
-  void anUnknownChannelStartsAnEpochAtZeroAndKeepsIt() {
+  void readsOfAnUnknownChannelAnswerOffsetZeroAndCreateNothing() {
     StreamPosition start = get(store.position("new"));
     HistoryPage page = read(HistoryQuery.latest("new", 10));
 
     assertThat(start.offset()).isZero();
     assertThat(start.epoch()).isNotEmpty();
-    assertThat(page.epoch()).isEqualTo(start.epoch());
     assertThat(page.messages()).isEmpty();
-    assertThat(page.covers(start.epoch(), 0)).isTrue();
-    assertThat(append("new", 2).epoch()).isEqualTo(start.epoch());
+    assertThat(page.latest()).isZero();
+    assertThat(page.covers(page.epoch(), 0)).isTrue();
+    assertThat(store.channels()).isZero();
+    Appended first = append("new", 2);
+    assertThat(first.firstOffset()).isEqualTo(1);
+    assertThat(get(store.position("new")).epoch()).isEqualTo(first.epoch());
   }
 
   @Test

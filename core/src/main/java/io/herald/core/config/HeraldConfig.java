@@ -112,6 +112,21 @@ public final class HeraldConfig {
   public static final Setting<Long> WS_WRITE_TIMEOUT_MS = Setting.longValue("ws.write_timeout_ms", 60_000,
       "A connection whose pending output has not moved for this long (the peer stopped reading) is dropped (4008). 0: none.");
 
+  public static final Setting<Integer> WS_NEW_CHANNEL_RATE = Setting.integer("ws.new_channel_rate", 10,
+      "Channels per second one connection may create (a publish or subscribe to a channel the node does not hold); beyond: `rate_limited`. 0: no limit.");
+  public static final Setting<Integer> WS_NEW_CHANNEL_BURST = Setting.integer("ws.new_channel_burst", 100,
+      "Channels one connection may create at once above ws.new_channel_rate (the bucket's size).");
+  public static final Setting<Integer> WS_REQUEST_RATE = Setting.integer("ws.request_rate", 100,
+      "history, presence and subscribe requests per second one connection may make (token bucket); beyond: `rate_limited`. 0: no limit.");
+  public static final Setting<Integer> WS_REQUEST_BURST = Setting.integer("ws.request_burst", 1_100,
+      "Such requests one connection may make at once above ws.request_rate (the bucket's size).");
+  public static final Setting<Integer> WS_MAX_REPLY_BYTES = Setting.integer("ws.max_reply_bytes", 524_288,
+      "Largest history reply (its messages' JSON) on /ws; a longer one is cut to fewer messages and says `truncated`.");
+  public static final Setting<Long> BROKER_MAX_HISTORY_BYTES = Setting.longValue("broker.max_history_bytes", 0,
+      "History bytes (data + per-message overhead) a node retains over all channels; beyond, the least recently published channels lose their oldest messages. 0: a quarter of the max heap.");
+  public static final Setting<Integer> BROKER_MAX_CHANNELS = Setting.integer("broker.max_channels", 100_000,
+      "Channels a node holds state for (in a cluster: owns); a publish or subscribe that would create one more gets `too_many_channels`.");
+
   public static final Setting<Integer> GRAPHQL_MAX_DEPTH = Setting.integer("graphql.max_depth", 7,
       "Deepest field nesting a GraphQL operation may have.");
   public static final Setting<Integer> GRAPHQL_MAX_COMPLEXITY = Setting.integer("graphql.max_complexity", 1_000,
@@ -165,7 +180,8 @@ public final class HeraldConfig {
       CLUSTER_TLS_CERT_FILE, CLUSTER_TLS_CA_FILE, HEALTH_CANARY_INTERVAL_MS, HEALTH_CANARY_TIMEOUT_MS,
       WS_ALLOWED_ORIGINS, WS_ALLOW_MISSING_ORIGIN, WS_PUBLISH_RATE, WS_PUBLISH_BURST, WS_PUBLISH_MAX_REJECTIONS,
       WS_CONNECT_RATE_PER_IP, WS_CONNECT_BURST_PER_IP, WS_CONNECT_RATE_EXEMPT_LOOPBACK, WS_MAX_CONNECTIONS,
-      WS_MAX_LIFETIME_MS, WS_WRITE_TIMEOUT_MS);
+      WS_MAX_LIFETIME_MS, WS_WRITE_TIMEOUT_MS, WS_NEW_CHANNEL_RATE, WS_NEW_CHANNEL_BURST, WS_REQUEST_RATE,
+      WS_REQUEST_BURST, WS_MAX_REPLY_BYTES, BROKER_MAX_HISTORY_BYTES, BROKER_MAX_CHANNELS);
 
   /** Key of the per-namespace overrides object: {@code {"chat": {"history_size": 50}}}. */
   public static final String NAMESPACES_KEY = "namespaces";

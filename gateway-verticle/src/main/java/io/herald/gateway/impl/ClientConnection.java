@@ -205,7 +205,11 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
     switch (type) {
       case CONNECT -> connect(id, frame, false);
       case REFRESH -> connect(id, frame, true);
-      case SUBSCRIBE -> subscribe(id, Json.channel(frame, "channel"), Json.since(frame), subscriptionToken(frame));
+      case SUBSCRIBE -> {
+        if (requestAllowed()) {
+          subscribe(id, Json.channel(frame, "channel"), Json.since(frame), subscriptionToken(frame));
+        }
+      }
       case UNSUBSCRIBE -> unsubscribe(id, Json.channel(frame, "channel"));
       case PUBLISH -> {
         switch (publishRate(1)) {
@@ -215,10 +219,28 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
           case CLOSE -> { } // closed with 1008
         }
       }
-      case HISTORY -> history(id, frame);
-      case PRESENCE -> presence(id, Json.channel(frame, "channel"));
+      case HISTORY -> {
+        if (requestAllowed()) {
+          history(id, frame);
+        }
+      }
+      case PRESENCE -> {
+        if (requestAllowed()) {
+          presence(id, Json.channel(frame, "channel"));
+        }
+      }
       case PING -> send(Frames.pong(id));
     }
+  }
+
+  /** ws.request_rate for history, presence and subscribe: false when the connection was closed for it (1008). */
+  private boolean requestAllowed() {
+    return switch (requestRate()) {
+      case ALLOW -> true;
+      case REJECT -> throw new HeraldException(ErrorCode.RATE_LIMITED, "over " + HeraldConfig.WS_REQUEST_RATE.key()
+          + " (" + services.config().get(HeraldConfig.WS_REQUEST_RATE) + "/s): slow down");
+      case CLOSE -> false;
+    };
   }
 
   private static String subscriptionToken(JsonObject frame) {
@@ -253,12 +275,17 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
       granted.add(channel);
     }
     services.metrics().subscriptions(1);
+    // Only a channel without subscribers on this loop may be new to the store (ws.new_channel_rate).
+    boolean local = hub.has(channel);
+    boolean charged = !local && mayCreateChannel();
     services.presence().add(channel, info)
-        .compose(v -> subscription.open(hub, since))
+        .compose(v -> subscription.open(hub, since, local || charged))
         .onComplete(ar -> {
           if (closed() || subscriptions.get(channel) != subscription) {
             return; // closed or unsubscribed meanwhile; cleanup already happened
           }
+          // A channel with messages was not created by this subscribe (nor one that failed).
+          settleNewChannel(charged, ar.succeeded() && ar.result().latest() == 0, ar.cause());
           if (ar.succeeded()) {
             subscription.start(id, since, ar.result());
             joinLeave("join", channel);
@@ -314,7 +341,10 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
     String channel = Json.channel(frame, "channel");
     permissions().check(Operation.PUBLISH, identity(), channel, granted(channel));
     Buffer data = Json.data(frame, raw, services.config().get(HeraldConfig.MAX_DATA_BYTES));
-    services.publish(channel, data).onComplete(ar -> {
+    boolean charged = mayCreateChannel();
+    services.publish(channel, data, charged).onComplete(ar -> {
+      // Offset 1 starts a channel: any other publish did not create one.
+      settleNewChannel(charged, ar.succeeded() && ar.result().offset() == 1, ar.cause());
       if (ar.succeeded()) {
         send(Frames.published(id, channel, ar.result()));
       } else {
@@ -337,7 +367,7 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
       } else if (since != null && !ar.result().covers(since.epoch(), since.offset())) {
         sendError(id, ErrorCode.RECOVERY_FAILED, "history no longer holds the position", channel);
       } else {
-        send(Frames.history(id, channel, ar.result()));
+        send(Frames.history(id, channel, ar.result(), services.config().get(HeraldConfig.WS_MAX_REPLY_BYTES), since == null));
       }
     });
   }

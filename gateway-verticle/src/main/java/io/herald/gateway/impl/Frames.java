@@ -57,6 +57,31 @@ final class Frames {
   }
 
   static Buffer history(Long id, String channel, HistoryPage page) {
+    return history(id, channel, page, Integer.MAX_VALUE, true);
+  }
+
+  /**
+   * The history reply, its messages cut to about {@code maxBytes} of JSON (ws.max_reply_bytes; at least one
+   * message): the newest ones when {@code keepNewest} (a request without {@code since}), else the first
+   * ones after {@code since}, so the client can ask again from the last it got. A cut reply says
+   * {@code "truncated":true}.
+   */
+  static Buffer history(Long id, String channel, HistoryPage page, int maxBytes, boolean keepNewest) {
+    List<Message> messages = page.messages();
+    int kept = 0;
+    long bytes = 0;
+    while (kept < messages.size()) {
+      Message m = messages.get(keepNewest ? messages.size() - 1 - kept : kept);
+      bytes += m.data().length() + m.channel().length() + m.epoch().length() + MESSAGE_JSON_OVERHEAD;
+      if (bytes > maxBytes && kept > 0) {
+        break;
+      }
+      kept++;
+    }
+    boolean truncated = kept < messages.size();
+    if (truncated) {
+      messages = keepNewest ? messages.subList(messages.size() - kept, messages.size()) : messages.subList(0, kept);
+    }
     Buffer out = Buffer.buffer(256);
     out.appendString("{\"type\":\"history\",");
     if (id != null) {
@@ -64,8 +89,12 @@ final class Frames {
     }
     out.appendString("\"channel\":\"").appendString(channel).appendString("\",\"epoch\":\"")
         .appendString(page.epoch()).appendString("\",\"messages\":");
-    return appendMessages(out, page.messages()).appendString("}");
+    appendMessages(out, messages);
+    return (truncated ? out.appendString(",\"truncated\":true") : out).appendString("}");
   }
+
+  /** A message's JSON besides its data, channel and epoch: field names, offset, ts. */
+  private static final int MESSAGE_JSON_OVERHEAD = 80;
 
   /** Appends {@code [message, ...]}; shared with the HTTP API so history looks the same everywhere. */
   static Buffer appendMessages(Buffer out, List<Message> messages) {

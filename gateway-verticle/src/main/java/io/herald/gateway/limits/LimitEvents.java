@@ -22,7 +22,8 @@ public final class LimitEvents implements Shareable {
 
   /** The limits, as the {@code limit} tag of the counter. */
   public enum Limit {
-    ORIGIN, CONNECT_RATE, MAX_CONNECTIONS, PUBLISH_RATE, PUBLISH_RATE_CLOSE, LIFETIME, WRITE_TIMEOUT;
+    ORIGIN, CONNECT_RATE, MAX_CONNECTIONS, PUBLISH_RATE, PUBLISH_RATE_CLOSE, LIFETIME, WRITE_TIMEOUT,
+    NEW_CHANNEL_RATE, REQUEST_RATE, REQUEST_RATE_CLOSE;
 
     public String tag() {
       return name().toLowerCase(Locale.ROOT);

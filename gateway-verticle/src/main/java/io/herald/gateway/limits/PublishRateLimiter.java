@@ -7,7 +7,8 @@ import io.herald.core.config.HeraldConfig;
  * bucket of {@code ws.publish_burst} tokens refilled at {@code ws.publish_rate} per second. A publish
  * without a token is refused ({@code rate_limited}); a connection refused more than
  * {@code ws.publish_max_rejections} times within {@link #WINDOW_NANOS} keeps going regardless and is
- * closed (1008). Used on the connection's event loop only.
+ * closed (1008). The same machinery meters a connection's reads ({@link #forRequests}: history, presence,
+ * subscribe at ws.request_rate). Used on the connection's event loop only.
  */
 public final class PublishRateLimiter {
 
@@ -30,6 +31,12 @@ public final class PublishRateLimiter {
   /** The connection's limiter, or one that allows everything when {@code ws.publish_rate} is 0. */
   public static PublishRateLimiter from(HeraldConfig config) {
     return new PublishRateLimiter(config.get(HeraldConfig.WS_PUBLISH_RATE), config.get(HeraldConfig.WS_PUBLISH_BURST),
+        config.get(HeraldConfig.WS_PUBLISH_MAX_REJECTIONS), System.nanoTime());
+  }
+
+  /** The limiter of history, presence and subscribe requests (ws.request_rate, ws.request_burst). */
+  public static PublishRateLimiter forRequests(HeraldConfig config) {
+    return new PublishRateLimiter(config.get(HeraldConfig.WS_REQUEST_RATE), config.get(HeraldConfig.WS_REQUEST_BURST),
         config.get(HeraldConfig.WS_PUBLISH_MAX_REJECTIONS), System.nanoTime());
   }
 

@@ -30,6 +30,11 @@ public final class TokenBucket {
     return false;
   }
 
+  /** Puts back {@code n} tokens taken for an event that turned out not to count (never above the capacity). */
+  public void giveBack(double n) {
+    tokens = Math.min(capacity, tokens + n);
+  }
+
   /** Whether the bucket is full again at {@code nowNanos}: its owner may forget it. */
   public boolean full(long nowNanos) {
     refill(nowNanos);

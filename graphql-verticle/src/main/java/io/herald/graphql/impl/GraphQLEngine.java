@@ -25,9 +25,11 @@ import io.herald.core.HistoryQuery;
 import io.herald.core.Json;
 import io.herald.core.Message;
 import io.herald.core.config.HeraldConfig;
+import io.herald.core.StreamPosition;
 import io.herald.gateway.GatewayServices;
 import io.herald.gateway.auth.ChannelPermissions;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -79,6 +81,11 @@ public final class GraphQLEngine {
   @FunctionalInterface
   interface ChannelAccess {
     void check(ChannelPermissions.Operation operation, String channel);
+
+    /** Publishes for this client; over the socket within its ws.new_channel_rate (see TransportWsConnection). */
+    default Future<StreamPosition> publish(GatewayServices services, String channel, Buffer data) {
+      return services.publish(channel, data);
+    }
   }
 
   Prepared prepare(String query, String operationName, Map<String, Object> variables, ChannelAccess access) {
@@ -163,7 +170,7 @@ public final class GraphQLEngine {
         .type("Mutation", t -> t.dataFetcher("publish", env -> {
           String channel = Json.validChannel(env.getArgument("channel"));
           access(env).check(ChannelPermissions.Operation.PUBLISH, channel);
-          return async(services.publish(channel, io.vertx.core.json.Json.encodeToBuffer(env.getArgument("data")))
+          return async(access(env).publish(services, channel, io.vertx.core.json.Json.encodeToBuffer(env.getArgument("data")))
               .map(p -> Map.of("channel", channel, "epoch", p.epoch(), "offset", p.offset())));
         }))
         .type("Message", t -> t.dataFetcher("data", (DataFetcher<Object>) env ->

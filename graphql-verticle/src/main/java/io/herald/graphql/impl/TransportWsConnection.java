@@ -20,12 +20,14 @@ import io.herald.core.Message;
 import io.herald.core.StreamPosition;
 import io.herald.core.config.HeraldConfig;
 import io.herald.gateway.GatewayLoop;
+import io.herald.gateway.GatewayServices;
 import io.herald.gateway.Subscription;
 import io.herald.gateway.SubscriptionSink;
 import io.herald.gateway.WebSocketSession;
 import io.herald.gateway.auth.AuthFailure;
 import io.herald.gateway.auth.ChannelPermissions;
 import io.herald.gateway.auth.Identity;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
@@ -223,7 +225,20 @@ final class TransportWsConnection extends WebSocketSession {
     Identity who = identity();
     GraphQLEngine.Prepared prepared = engine.prepare(query, payload.getString("operationName"),
         variables == null ? Map.of() : variables.getMap(),
-        (op, channel) -> auth.permissions().check(op, who, channel, granted(channel)));
+        new GraphQLEngine.ChannelAccess() {
+          @Override
+          public void check(ChannelPermissions.Operation op, String channel) {
+            auth.permissions().check(op, who, channel, granted(channel));
+          }
+
+          /** ws.new_channel_rate, as for a /ws publish: offset 1 means the publish created the channel. */
+          @Override
+          public Future<StreamPosition> publish(GatewayServices services, String channel, Buffer data) {
+            boolean charged = mayCreateChannel();
+            return services.publish(channel, data, charged)
+                .andThen(ar -> settleNewChannel(charged, ar.succeeded() && ar.result().offset() == 1, ar.cause()));
+          }
+        });
     String type = prepared.operation() == null ? "unknown" : prepared.type().name().toLowerCase(java.util.Locale.ROOT);
     if (prepared.failed()) {
       metrics.operation(type, "error");
@@ -231,7 +246,8 @@ final class TransportWsConnection extends WebSocketSession {
       return;
     }
     metrics.measured(prepared.measures());
-    if (prepared.type() == OperationDefinition.Operation.MUTATION && !publishAllowed(id, prepared)) {
+    if (prepared.type() == OperationDefinition.Operation.MUTATION ? !publishAllowed(id, prepared)
+        : !requestAllowed(id, type)) {
       return;
     }
     if (prepared.type() == OperationDefinition.Operation.SUBSCRIPTION) {
@@ -254,6 +270,28 @@ final class TransportWsConnection extends WebSocketSession {
       case REJECT -> {
         metrics.operation("mutation", "error");
         sendErrors(id, List.of(GraphQLEngine.error("over " + HeraldConfig.WS_PUBLISH_RATE.key() + ": slow down",
+            ErrorCode.RATE_LIMITED.wire())));
+        return false;
+      }
+      default -> {
+        return false; // closed with 1008
+      }
+    }
+  }
+
+  /**
+   * ws.request_rate, as on /ws for history, presence and subscribe: a query or subscription takes a token.
+   * Without one it gets an {@code error} message with code {@code rate_limited}; past ws.publish_max_rejections
+   * refusals the socket is closed with 1008.
+   */
+  private boolean requestAllowed(String id, String type) {
+    switch (requestRate()) {
+      case ALLOW -> {
+        return true;
+      }
+      case REJECT -> {
+        metrics.operation(type, "error");
+        sendErrors(id, List.of(GraphQLEngine.error("over " + HeraldConfig.WS_REQUEST_RATE.key() + ": slow down",
             ErrorCode.RATE_LIMITED.wire())));
         return false;
       }
@@ -322,12 +360,17 @@ final class TransportWsConnection extends WebSocketSession {
     metrics.subscriptions(1);
     loop.services().metrics().subscriptions(1);
     channelCount.merge(channel, 1, Integer::sum);
+    // ws.new_channel_rate, as on /ws: only a channel without subscribers on this loop may be new to the store.
+    boolean local = loop.hub().has(channel);
+    boolean charged = !local && mayCreateChannel();
     loop.services().presence().add(channel, info)
-        .compose(v -> subscription.open(loop.hub(), since))
+        .compose(v -> subscription.open(loop.hub(), since, local || charged))
         .onComplete(ar -> {
           if (operations.get(id) != operation) {
             return; // completed or closed meanwhile
           }
+          // A channel with messages was not created by this subscribe (nor one that failed).
+          settleNewChannel(charged, ar.succeeded() && ar.result().latest() == 0, ar.cause());
           if (ar.succeeded()) {
             metrics.operation("subscription", "ok");
             subscription.start(null, since, ar.result());
@@ -335,7 +378,8 @@ final class TransportWsConnection extends WebSocketSession {
           } else {
             stop(operation);
             metrics.operation("subscription", "error");
-            sendErrors(id, List.of(GraphQLEngine.error("subscribe failed: " + ar.cause().getMessage(), ErrorCode.INTERNAL.wire())));
+            ErrorCode code = ar.cause() instanceof HeraldException he ? he.code() : ErrorCode.INTERNAL;
+            sendErrors(id, List.of(GraphQLEngine.error("subscribe failed: " + ar.cause().getMessage(), code.wire())));
           }
         });
   }

@@ -39,7 +39,7 @@ class FuzzWebSocketTest {
   /** PROTOCOL.md and docs/protocol.md; {@code internal} is not a client error and must not appear. */
   private static final Set<String> ERROR_CODES = Set.of("bad_request", "unknown_type", "invalid_channel", "unauthorized",
       "permission_denied", "not_subscribed", "already_subscribed", "too_many_subscriptions", "rate_limited",
-      "message_too_large", "recovery_failed");
+      "message_too_large", "recovery_failed", "too_many_channels");
   /** 1002 protocol error, 1008 policy (publish rate), 1009 too large (docs/security.md). */
   private static final Set<Integer> CLOSE_CODES = Set.of(1002, 1008, 1009);
 
