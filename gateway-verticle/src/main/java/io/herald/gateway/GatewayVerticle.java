@@ -91,7 +91,9 @@ public class GatewayVerticle extends VerticleBase {
     if (adminPort != 0) {
       errorHandlers(admin);
       adminStarted = vertx.createHttpServer(new HttpServerOptions().setHost(config.get(HeraldConfig.ADMIN_HOST))
-              .setPort(adminPort).setTcpNoDelay(true))
+              .setPort(adminPort).setTcpNoDelay(true).setHttp2ClearTextEnabled(false))
+          // The admin port gets the slow-client deadlines too, but not the public port's caps.
+          .connectionHandler(new HttpConnections(HttpConnectionLimits.uncapped(), limits, config)::accept)
           .requestHandler(admin).listen().onSuccess(s -> adminServer = s);
     }
     return adminStarted.compose(v -> vertx.createHttpServer(options)

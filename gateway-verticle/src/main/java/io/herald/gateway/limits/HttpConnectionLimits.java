@@ -42,6 +42,11 @@ public final class HttpConnectionLimits implements Shareable {
             config.get(HeraldConfig.LIMITS_MAX_TRACKED_ADDRESSES)));
   }
 
+  /** No caps, only the count: for the admin port, which must stay reachable whatever the public port suffers. */
+  public static HttpConnectionLimits uncapped() {
+    return new HttpConnectionLimits(0, 0, ClientAddresses.of("", true), 1);
+  }
+
   /** A connection from {@code peer} was accepted; an admitted one is given back with {@link #closed}. */
   public Ticket open(String peer) {
     if (open.incrementAndGet() > max && max != 0) {

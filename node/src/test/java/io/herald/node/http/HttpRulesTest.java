@@ -29,11 +29,19 @@ class HttpRulesTest {
   @RegisterExtension
   static final NodeExtension production = NodeExtension.withSettings(Map.of("production", "true", "api.key", KEY,
       "auth.hmac_secret", "rules-secret-0123456789abcdef0123"));
+  private static final int ADMIN_PORT = RawHttp.freePort();
+  @RegisterExtension
+  static final NodeExtension productionAdmin = NodeExtension.withSettings(Map.of("production", "true", "api.key", KEY,
+      "auth.hmac_secret", "rules-secret-0123456789abcdef0123", "admin.port", Integer.toString(ADMIN_PORT)));
   @RegisterExtension
   static final NodeExtension hosts = NodeExtension.withSettings(Map.of("http.allowed_hosts", "herald.example, api.example:8443"));
 
   private static String exchange(NodeExtension node, String request) {
-    try (RawHttp client = RawHttp.open(node.port())) {
+    return exchange(node.port(), request);
+  }
+
+  private static String exchange(int port, String request) {
+    try (RawHttp client = RawHttp.open(port)) {
       return client.send(request).readResponse();
     }
   }
@@ -72,14 +80,16 @@ class HttpRulesTest {
 
   static Stream<Arguments> metrics() {
     return Stream.of(
-        arguments("dev", dev, 200),
-        arguments("production", production, 404));
+        arguments("dev, public port", (java.util.function.IntSupplier) dev::port, 200),
+        arguments("production, public port", (java.util.function.IntSupplier) production::port, 404),
+        arguments("production with admin.port, public port", (java.util.function.IntSupplier) productionAdmin::port, 404),
+        arguments("production with admin.port, admin port", (java.util.function.IntSupplier) () -> ADMIN_PORT, 200));
   }
 
   @ParameterizedTest(name = "{0}: GET /metrics -> {2}")
   @MethodSource("metrics")
-  void productionServesNoMetricsOnThePublicPort(String mode, NodeExtension node, int status) {
-    assertThat(RawHttp.status(exchange(node, "GET /metrics HTTP/1.1\r\nHost: herald\r\n\r\n"))).isEqualTo(status);
+  void productionServesMetricsOnlyOnTheAdminPort(String where, java.util.function.IntSupplier port, int status) {
+    assertThat(RawHttp.status(exchange(port.getAsInt(), "GET /metrics HTTP/1.1\r\nHost: herald\r\n\r\n"))).isEqualTo(status);
   }
 
   private static final String UPGRADE = " HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"

@@ -49,6 +49,15 @@ final class RawHttp implements AutoCloseable {
     }
   }
 
+  /** A port free now, for a setting that needs a real one ({@code admin.port}). */
+  static int freePort() {
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      return free.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Sends {@code text} as is; a connection the server has reset counts as closed. */
   RawHttp send(String text) {
     try {

@@ -1,6 +1,5 @@
 package io.herald.node.http;
 
-import io.herald.node.delivery.Metrics;
 import io.herald.node.testing.NodeExtension;
 import io.herald.node.testing.WsClient;
 import org.junit.jupiter.api.Test;
@@ -10,6 +9,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -34,9 +35,17 @@ class SlowClientsTest {
   private static final String BODY = "POST /api/publish HTTP/1.1\r\nHost: herald\r\nContent-Type: application/json\r\n"
       + "Content-Length: 100000\r\n\r\n{\"channel\":\"slow\",\"data\":\"";
 
+  private static final int ADMIN_PORT = RawHttp.freePort();
+
+  private static final Map<String, String> TIMEOUTS = Map.of("http.header_timeout_ms", Long.toString(TIMEOUT_MS),
+      "http.body_timeout_ms", Long.toString(TIMEOUT_MS), "http.idle_timeout_ms", Long.toString(TIMEOUT_MS));
+
   @RegisterExtension
-  static final NodeExtension node = NodeExtension.withSettings(Map.of("http.header_timeout_ms", Long.toString(TIMEOUT_MS),
-      "http.body_timeout_ms", Long.toString(TIMEOUT_MS), "http.idle_timeout_ms", Long.toString(TIMEOUT_MS)));
+  static final NodeExtension node = NodeExtension.withSettings(TIMEOUTS);
+  /** The same timeouts, with /api/* and /metrics on an admin port. */
+  @RegisterExtension
+  static final NodeExtension withAdmin = NodeExtension.withSettings(
+      Map.of("admin.port", Integer.toString(ADMIN_PORT), "http.header_timeout_ms", Long.toString(TIMEOUT_MS)));
 
   /** Name, what the client sends at once, what it then trickles a byte at a time, what it receives before the close. */
   static Stream<Arguments> slowClients() {
@@ -71,12 +80,48 @@ class SlowClientsTest {
   }
 
   @Test
-  void timeoutsAreCountedAsLimits() {
-    double before = Metrics.value(node.http(), "herald_limits_triggered_total{limit=\"header_timeout\"}");
-    try (RawHttp client = RawHttp.open(node.port())) {
-      await().atMost(Duration.ofMillis(TIMEOUT_MS + 5_000)).pollInterval(POLL).until(client::closedByServer);
+  void aHundredTricklingConnectionsAreAllClosed() {
+    List<RawHttp> clients = new ArrayList<>();
+    try {
+      for (int i = 0; i < 100; i++) {
+        clients.add(RawHttp.open(node.port()).send(HEAD));
+      }
+      await().atMost(Duration.ofMillis(TIMEOUT_MS + 10_000)).pollInterval(POLL).until(() -> {
+        boolean all = true;
+        for (RawHttp client : clients) {
+          if (!client.closedByServer()) {
+            client.send("x");
+            all = false;
+          }
+        }
+        return all;
+      });
+    } finally {
+      clients.forEach(RawHttp::close);
     }
-    assertThat(Metrics.value(node.http(), "herald_limits_triggered_total{limit=\"header_timeout\"}")).isGreaterThan(before);
+  }
+
+  @Test
+  void timeoutsAreCountedAsLimitsAndTheAdminPortHasThemToo() {
+    String counter = "herald_limits_triggered_total{limit=\"header_timeout\"}";
+    double before = value(scrape(), counter);
+    try (RawHttp client = RawHttp.open(ADMIN_PORT)) {
+      await().atMost(Duration.ofMillis(TIMEOUT_MS + 5_000)).pollInterval(POLL).until(client::closedByServer);
+      assertThat(client.received()).startsWith("HTTP/1.1 408 ");
+    }
+    assertThat(value(scrape(), counter)).isGreaterThan(before);
+  }
+
+  private static String scrape() {
+    try (RawHttp metrics = RawHttp.open(ADMIN_PORT)) {
+      return metrics.send("GET /metrics HTTP/1.1\r\nHost: herald\r\n\r\n").readResponse();
+    }
+  }
+
+  /** The value of series {@code name} in a /metrics response. */
+  private static double value(String response, String name) {
+    return response.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .findFirst().orElseThrow(() -> new AssertionError("no " + name + " in /metrics"));
   }
 
   @Test
