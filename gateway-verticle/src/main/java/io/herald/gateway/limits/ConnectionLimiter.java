@@ -28,6 +28,7 @@ public final class ConnectionLimiter implements Shareable {
 
   /** Above this many tracked addresses, each new one first sweeps out the idle ones. */
   static final int SWEEP_ABOVE = 10_000;
+  private static final long SWEEP_INTERVAL_NANOS = 1_000_000_000L;
 
   private final int maxConnections;
   private final int ratePerIp;
@@ -37,6 +38,9 @@ public final class ConnectionLimiter implements Shareable {
   private final AtomicInteger open = new AtomicInteger();
   private final Map<String, TokenBucket> perIp = new ConcurrentHashMap<>();
   private final PerAddressCounts openPerIp;
+  private volatile int sweepAbove;
+  private final AtomicInteger sweeps = new AtomicInteger();
+  private volatile long lastSweepNanos = System.nanoTime();
 
   ConnectionLimiter(int maxConnections, int ratePerIp, int burstPerIp, int maxPerIp, ClientAddresses addresses,
                     int maxTracked) {
@@ -46,6 +50,7 @@ public final class ConnectionLimiter implements Shareable {
     this.addresses = addresses;
     this.maxTracked = maxTracked;
     this.openPerIp = new PerAddressCounts(maxPerIp, maxTracked);
+    this.sweepAbove = Math.min(SWEEP_ABOVE, maxTracked);
   }
 
   /** The node's limiter: one per Vert.x instance (one per node), created by the first gateway that asks. */
@@ -64,12 +69,20 @@ public final class ConnectionLimiter implements Shareable {
     }
     String group = ClientAddresses.group(ip);
     long now = System.nanoTime();
-    if (perIp.size() > Math.min(SWEEP_ABOVE, maxTracked) && !perIp.containsKey(group)) {
-      perIp.entrySet().removeIf(e -> {
-        synchronized (e.getValue()) {
-          return e.getValue().full(now);
-        }
-      });
+    if (!perIp.containsKey(group)) {
+      int size = perIp.size();
+      // Amortised: a sweep that frees little doubles the size of the next, so addresses that all stay busy
+      // cost O(1) each; a full table is swept again once a second, so it does not stay full of idle buckets.
+      if (size > sweepAbove || (size >= maxTracked && now - lastSweepNanos > SWEEP_INTERVAL_NANOS)) {
+        lastSweepNanos = now;
+        sweeps.incrementAndGet();
+        perIp.entrySet().removeIf(e -> {
+          synchronized (e.getValue()) {
+            return e.getValue().full(now);
+          }
+        });
+        sweepAbove = Math.max(Math.min(SWEEP_ABOVE, maxTracked), 2 * perIp.size());
+      }
       if (perIp.size() >= maxTracked) {
         return true; // every tracked address is busy: this one goes untracked rather than grow the table
       }
@@ -118,6 +131,11 @@ public final class ConnectionLimiter implements Shareable {
   /** Connections holding a slot. */
   public int open() {
     return open.get();
+  }
+
+  /** How many times the rate table was swept. */
+  int sweeps() {
+    return sweeps.get();
   }
 
   /** Addresses whose recent connections are tracked. */

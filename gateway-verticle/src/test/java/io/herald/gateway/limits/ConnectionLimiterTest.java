@@ -75,6 +75,17 @@ class ConnectionLimiterTest {
   }
 
   @Test
+  void busyAddressesDoNotMakeEveryNewOneSweepTheWholeTable() {
+    // Busy buckets are never freed: without amortised sweeps each new address would walk the whole table.
+    ConnectionLimiter limiter = new ConnectionLimiter(0, 1, 1, 0, ClientAddresses.of("", false), 100_000);
+    for (int i = 0; i < 60_000; i++) {
+      limiter.allowNewConnection("10." + (i >> 16 & 0xFF) + "." + (i >> 8 & 0xFF) + "." + (i & 0xFF));
+    }
+    assertThat(limiter.trackedAddresses()).isEqualTo(60_000);
+    assertThat(limiter.sweeps()).as("sweeps at 10,000, 20,000 and 40,000 tracked addresses").isLessThanOrEqualTo(3);
+  }
+
+  @Test
   void openWebSocketsPerAddressAreCappedAndGivenBack() {
     ConnectionLimiter limiter = new ConnectionLimiter(0, 0, 0, 2, ClientAddresses.of("", true), 100_000);
     assertThat(limiter.openFrom("2001:db8::1")).isEqualTo(PerAddressCounts.Admission.COUNTED);
