@@ -8,6 +8,7 @@ import io.herald.gateway.impl.HttpApi;
 import io.herald.gateway.impl.HttpConnections;
 import io.herald.gateway.impl.HttpErrors;
 import io.herald.gateway.impl.WebSocketEndpoint;
+import io.herald.gateway.limits.ClientAddresses;
 import io.herald.gateway.limits.HostPolicy;
 import io.herald.gateway.limits.HttpConnectionLimits;
 import io.herald.gateway.limits.LimitEvents;
@@ -52,7 +53,11 @@ public class GatewayVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     LimitEvents limits = LimitEvents.of(vertx, services.meterRegistry());
-    hostCheck(router, HostPolicy.from(config), limits);
+    try {
+      hostCheck(router, HostPolicy.from(config), ClientAddresses.from(config), limits);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e); // a malformed http.trusted_proxies entry stops the node
+    }
     WebSocketEndpoint webSockets = new WebSocketEndpoint(loop, extensions);
     router.get(WebSocketEndpoint.PATH).handler(ctx ->
         HttpErrors.send(ctx, ErrorCode.BAD_REQUEST, WebSocketEndpoint.PATH + " expects a WebSocket upgrade request"));
@@ -105,7 +110,7 @@ public class GatewayVerticle extends VerticleBase {
   }
 
   /** {@code http.allowed_hosts}: first on the public router, so no route answers another Host (upgrades: WebSocketEndpoint). */
-  private static void hostCheck(Router router, HostPolicy hosts, LimitEvents limits) {
+  private static void hostCheck(Router router, HostPolicy hosts, ClientAddresses addresses, LimitEvents limits) {
     if (hosts.allowsAny()) {
       return;
     }
@@ -114,8 +119,7 @@ public class GatewayVerticle extends VerticleBase {
       if (hosts.allows(host)) {
         ctx.next();
       } else {
-        limits.triggered(LimitEvents.Limit.HOST, null,
-            ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress(), null, "HTTP 421");
+        limits.triggered(LimitEvents.Limit.HOST, null, addresses.client(ctx.request()), null, "HTTP 421");
         HttpErrors.send(ctx, ErrorCode.MISDIRECTED_REQUEST, "this node does not serve that Host (http.allowed_hosts)");
       }
     });

@@ -13,6 +13,7 @@ import io.herald.gateway.NodeCommands;
 import io.herald.gateway.NodeCommands.Command;
 import io.herald.gateway.auth.ApiKeys;
 import io.herald.gateway.auth.SecurityPolicy;
+import io.herald.gateway.limits.ClientAddresses;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -34,12 +35,14 @@ public final class HttpApi {
   private final ApiKeys keys;
   private final int maxData;
   private final boolean production;
+  private final ClientAddresses addresses;
 
   public HttpApi(GatewayServices services, ApiKeys keys) {
     this.services = services;
     this.keys = keys;
     this.maxData = services.config().get(HeraldConfig.MAX_DATA_BYTES);
     this.production = SecurityPolicy.production(services.config());
+    this.addresses = ClientAddresses.from(services.config());
   }
 
   public void mount(Router router) {
@@ -73,8 +76,7 @@ public final class HttpApi {
     if (keys.accepts(presented)) {
       ctx.next();
     } else {
-      io.herald.gateway.auth.NodeAuth.logFailure("http", "-", null,
-          ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress(),
+      io.herald.gateway.auth.NodeAuth.logFailure("http", "-", null, addresses.client(ctx.request()),
           ctx.request().getHeader("Origin"), presented.isEmpty() ? "no API key" : "wrong API key");
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
       HttpErrors.send(ctx, ErrorCode.UNAUTHORIZED, "a valid API key is required: Authorization: Bearer <key>");

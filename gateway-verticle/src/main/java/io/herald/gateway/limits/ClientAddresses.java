@@ -106,6 +106,12 @@ public final class ClientAddresses {
     return peer;
   }
 
+  /** The client address of an HTTP request (for logs and per-address limits). */
+  public String client(io.vertx.core.http.HttpServerRequest request) {
+    return client(request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
+        request.headers().getAll("X-Forwarded-For"));
+  }
+
   /** Whether per-address limits leave {@code ip} alone: loopback (when exempt) and the trusted proxies themselves. */
   public boolean exempt(String ip) {
     return (exemptLoopback && loopback(ip)) || trusted(ip);

@@ -2,6 +2,8 @@ package io.herald.node.limits;
 
 import io.herald.node.testing.NodeExtension;
 import io.herald.node.testing.RawWebSocket;
+import io.herald.node.testing.TestNode;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -19,6 +21,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
@@ -97,6 +100,12 @@ class ConnectionCapsTest {
         s.close();
       }
     }
+  }
+
+  @Test
+  void aMalformedTrustedProxyStopsTheNode() {
+    assertThatThrownBy(() -> TestNode.start(Map.of("http.trusted_proxies", "10.0.0.0/8, 10.0.0.0/33")).close())
+        .rootCause().hasMessageContaining("http.trusted_proxies").hasMessageContaining("10.0.0.0/33");
   }
 
   /** Peer address, X-Forwarded-For of each of three upgrades, close codes expected of the three (0: open). */
