@@ -17,6 +17,8 @@ public enum ErrorCode {
   NOT_FOUND("not_found", 404),
   METHOD_NOT_ALLOWED("method_not_allowed", 405),
   UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415),
+  /** Extension: the request's Host is not one of {@code http.allowed_hosts}. */
+  MISDIRECTED_REQUEST("misdirected_request", 421),
   UNAVAILABLE("unavailable", 503),
   INTERNAL("internal", 500);
 

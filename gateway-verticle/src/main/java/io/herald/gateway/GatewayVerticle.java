@@ -3,9 +3,15 @@ package io.herald.gateway;
 import io.herald.core.ErrorCode;
 import io.herald.core.config.HeraldConfig;
 import io.herald.gateway.auth.NodeAuth;
+import io.herald.gateway.auth.SecurityPolicy;
 import io.herald.gateway.impl.HttpApi;
+import io.herald.gateway.impl.HttpConnections;
 import io.herald.gateway.impl.HttpErrors;
 import io.herald.gateway.impl.WebSocketEndpoint;
+import io.herald.gateway.limits.ClientAddresses;
+import io.herald.gateway.limits.HostPolicy;
+import io.herald.gateway.limits.HttpConnectionLimits;
+import io.herald.gateway.limits.LimitEvents;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -46,6 +52,12 @@ public class GatewayVerticle extends VerticleBase {
     GatewayLoop loop = new GatewayLoop(vertx, services, new ChannelHub(vertx.eventBus(), services.broker(), services.metrics()), heartbeats, auth);
 
     Router router = Router.router(vertx);
+    LimitEvents limits = LimitEvents.of(vertx, services.meterRegistry());
+    try {
+      hostCheck(router, HostPolicy.from(config), ClientAddresses.from(config), limits);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e); // a malformed http.trusted_proxies entry stops the node
+    }
     WebSocketEndpoint webSockets = new WebSocketEndpoint(loop, extensions);
     router.get(WebSocketEndpoint.PATH).handler(ctx ->
         HttpErrors.send(ctx, ErrorCode.BAD_REQUEST, WebSocketEndpoint.PATH + " expects a WebSocket upgrade request"));
@@ -53,7 +65,10 @@ public class GatewayVerticle extends VerticleBase {
     // With an admin port, /api/* and /metrics are served there only; the public port answers them 404.
     Router admin = adminPort == 0 ? router : Router.router(vertx);
     new HttpApi(services, auth.apiKeys()).mount(admin);
-    admin.get("/metrics").handler(PrometheusScrapingHandler.create(services.meterRegistry()));
+    // In production /metrics never goes on the public port: without an admin port it is not served.
+    if (adminPort != 0 || !SecurityPolicy.production(config)) {
+      admin.get("/metrics").handler(PrometheusScrapingHandler.create(services.meterRegistry()));
+    }
     extensions.forEach(e -> e.mount(router, loop));
     router.get("/health/live").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(ctx -> {
@@ -73,19 +88,41 @@ public class GatewayVerticle extends VerticleBase {
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false)
         .setWebSocketSubProtocols(extensions.stream().flatMap(e -> e.webSocketSubProtocols().stream()).toList())
+        // h2c multiplexes requests past the per-connection deadlines and is set up only once bytes arrive.
+        .setHttp2ClearTextEnabled(config.get(HeraldConfig.HTTP_H2C))
         .setTcpNoDelay(true);
+    HttpConnections connections = new HttpConnections(HttpConnectionLimits.of(vertx, config), limits, config);
     Future<?> adminStarted = Future.succeededFuture();
     if (adminPort != 0) {
       errorHandlers(admin);
       adminStarted = vertx.createHttpServer(new HttpServerOptions().setHost(config.get(HeraldConfig.ADMIN_HOST))
-              .setPort(adminPort).setTcpNoDelay(true))
+              .setPort(adminPort).setTcpNoDelay(true).setHttp2ClearTextEnabled(false))
+          // The admin port gets the slow-client deadlines too, but not the public port's caps.
+          .connectionHandler(new HttpConnections(HttpConnectionLimits.uncapped(), limits, config)::accept)
           .requestHandler(admin).listen().onSuccess(s -> adminServer = s);
     }
     return adminStarted.compose(v -> vertx.createHttpServer(options)
+        .connectionHandler(connections::accept)
         .webSocketHandshakeHandler(webSockets::handshake)
         .webSocketHandler(ws -> { }) // connections are taken from the accepted handshake
         .requestHandler(router)
         .listen().onSuccess(s -> server = s));
+  }
+
+  /** {@code http.allowed_hosts}: first on the public router, so no route answers another Host (upgrades: WebSocketEndpoint). */
+  private static void hostCheck(Router router, HostPolicy hosts, ClientAddresses addresses, LimitEvents limits) {
+    if (hosts.allowsAny()) {
+      return;
+    }
+    router.route().handler(ctx -> {
+      String host = ctx.request().getHeader("Host");
+      if (hosts.allows(host)) {
+        ctx.next();
+      } else {
+        limits.triggered(LimitEvents.Limit.HOST, null, addresses.client(ctx.request()), null, "HTTP 421");
+        HttpErrors.send(ctx, ErrorCode.MISDIRECTED_REQUEST, "this node does not serve that Host (http.allowed_hosts)");
+      }
+    });
   }
 
   private static void errorHandlers(Router router) {

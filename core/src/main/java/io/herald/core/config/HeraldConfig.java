@@ -37,6 +37,24 @@ public final class HeraldConfig {
       "A connection silent for ping interval + this long is closed with 4011 (heartbeat timeout).");
   public static final Setting<Integer> HTTP_MAX_BODY_BYTES = Setting.integer("http.max_body_bytes", 1_048_576,
       "Largest HTTP API request body: 413 `message_too_large` beyond.");
+  public static final Setting<Long> HTTP_HEADER_TIMEOUT_MS = Setting.longValue("http.header_timeout_ms", 10_000,
+      "A request's head must arrive whole within this long of the connection's accept (or of its first byte after a response), however it trickles; else 408 and close. 0: none.");
+  public static final Setting<Long> HTTP_BODY_TIMEOUT_MS = Setting.longValue("http.body_timeout_ms", 30_000,
+      "A request's body must arrive whole within this long of its head; else the connection is closed. 0: none.");
+  public static final Setting<Long> HTTP_IDLE_TIMEOUT_MS = Setting.longValue("http.idle_timeout_ms", 30_000,
+      "A kept-alive HTTP connection that starts no new request for this long after a response is closed. 0: none.");
+  public static final Setting<Integer> HTTP_MAX_CONNECTIONS = Setting.integer("http.max_connections", 10_000,
+      "HTTP connections (not yet upgraded to WebSocket) open at once on the public port; beyond, 503 and close. 0: no limit.");
+  public static final Setting<Integer> HTTP_MAX_CONNECTIONS_PER_IP = Setting.integer("http.max_connections_per_ip", 256,
+      "HTTP connections (not yet upgraded) open at once from one address (IPv6: one /64); beyond, 429 and close. 0: no limit.");
+  public static final Setting<String> HTTP_TRUSTED_PROXIES = Setting.string("http.trusted_proxies", "",
+      "Comma-separated addresses or CIDRs of reverse proxies: only from them is X-Forwarded-For believed (right-most untrusted entry). Empty: none.");
+  public static final Setting<String> HTTP_ALLOWED_HOSTS = Setting.string("http.allowed_hosts", "",
+      "Comma-separated Host header values (host or host:port) the public port answers; others get 421. Empty: any.");
+  public static final Setting<Boolean> HTTP_H2C = Setting.bool("http.h2c", false,
+      "Whether HTTP/2 over cleartext (h2c upgrade and prior knowledge) is served on the public port.");
+  public static final Setting<Integer> LIMITS_MAX_TRACKED_ADDRESSES = Setting.integer("limits.max_tracked_addresses", 100_000,
+      "Most client addresses each per-address table tracks; beyond, a new address is let through untracked.");
   public static final Setting<String> API_KEY = Setting.string("api.key", "",
       "When set, /api/* requires `Authorization: Bearer <key>`. Prefer the environment variable to a file.");
   public static final Setting<String> API_KEYS = Setting.string("api.keys", "",
@@ -104,7 +122,9 @@ public final class HeraldConfig {
   public static final Setting<Integer> WS_CONNECT_BURST_PER_IP = Setting.integer("ws.connect_burst_per_ip", 100,
       "New WebSocket connections one IP address may open at once above ws.connect_rate_per_ip.");
   public static final Setting<Boolean> WS_CONNECT_RATE_EXEMPT_LOOPBACK = Setting.bool("ws.connect_rate_exempt_loopback", true,
-      "Whether loopback addresses (a local proxy or load tool) are exempt from ws.connect_rate_per_ip.");
+      "Whether loopback addresses (a local proxy or load tool) are exempt from the per-address limits (connect rate, open connections).");
+  public static final Setting<Integer> WS_MAX_CONNECTIONS_PER_IP = Setting.integer("ws.max_connections_per_ip", 1_000,
+      "WebSockets (/ws and GraphQL) open at once from one client address (IPv6: one /64); beyond, close 4009. 0: no limit.");
   public static final Setting<Integer> WS_MAX_CONNECTIONS = Setting.integer("ws.max_connections", 100_000,
       "WebSocket connections (/ws and GraphQL) open at once on this node; beyond, new ones are closed with 4009. 0: no limit.");
   public static final Setting<Long> WS_MAX_LIFETIME_MS = Setting.longValue("ws.max_lifetime_ms", 14_400_000,
@@ -181,7 +201,10 @@ public final class HeraldConfig {
       WS_ALLOWED_ORIGINS, WS_ALLOW_MISSING_ORIGIN, WS_PUBLISH_RATE, WS_PUBLISH_BURST, WS_PUBLISH_MAX_REJECTIONS,
       WS_CONNECT_RATE_PER_IP, WS_CONNECT_BURST_PER_IP, WS_CONNECT_RATE_EXEMPT_LOOPBACK, WS_MAX_CONNECTIONS,
       WS_MAX_LIFETIME_MS, WS_WRITE_TIMEOUT_MS, WS_NEW_CHANNEL_RATE, WS_NEW_CHANNEL_BURST, WS_REQUEST_RATE,
-      WS_REQUEST_BURST, WS_MAX_REPLY_BYTES, BROKER_MAX_HISTORY_BYTES, BROKER_MAX_CHANNELS);
+      WS_REQUEST_BURST, WS_MAX_REPLY_BYTES, BROKER_MAX_HISTORY_BYTES, BROKER_MAX_CHANNELS,
+      WS_MAX_LIFETIME_MS, WS_WRITE_TIMEOUT_MS, WS_MAX_CONNECTIONS_PER_IP, HTTP_HEADER_TIMEOUT_MS, HTTP_BODY_TIMEOUT_MS,
+      HTTP_IDLE_TIMEOUT_MS, HTTP_MAX_CONNECTIONS, HTTP_MAX_CONNECTIONS_PER_IP, HTTP_TRUSTED_PROXIES, HTTP_ALLOWED_HOSTS,
+      HTTP_H2C, LIMITS_MAX_TRACKED_ADDRESSES);
 
   /** Key of the per-namespace overrides object: {@code {"chat": {"history_size": 50}}}. */
   public static final String NAMESPACES_KEY = "namespaces";

@@ -12,6 +12,8 @@ import io.herald.gateway.GatewayServices;
 import io.herald.gateway.NodeCommands;
 import io.herald.gateway.NodeCommands.Command;
 import io.herald.gateway.auth.ApiKeys;
+import io.herald.gateway.auth.SecurityPolicy;
+import io.herald.gateway.limits.ClientAddresses;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -23,6 +25,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
 
 /** The backend HTTP API of PROTOCOL.md under {@code /api}. */
@@ -31,25 +34,35 @@ public final class HttpApi {
   private final GatewayServices services;
   private final ApiKeys keys;
   private final int maxData;
+  private final boolean production;
+  private final ClientAddresses addresses;
 
   public HttpApi(GatewayServices services, ApiKeys keys) {
     this.services = services;
     this.keys = keys;
     this.maxData = services.config().get(HeraldConfig.MAX_DATA_BYTES);
+    this.production = SecurityPolicy.production(services.config());
+    this.addresses = ClientAddresses.from(services.config());
   }
 
   public void mount(Router router) {
     // Authentication first, for every method, so an unauthenticated body is never buffered.
     router.route("/api/*").handler(this::authenticate);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(services.config().get(HeraldConfig.HTTP_MAX_BODY_BYTES));
-    router.post("/api/publish").handler(body).handler(json(this::publish));
-    router.post("/api/broadcast").handler(body).handler(json(this::broadcast));
+    postJson(router, "/api/publish", body, this::publish);
+    postJson(router, "/api/broadcast", body, this::broadcast);
     router.get("/api/channels").handler(json(this::channels));
     router.get("/api/channels/:channel/history").handler(this::history);
     router.get("/api/channels/:channel/presence").handler(json(this::presence));
-    router.post("/api/disconnect").handler(body).handler(json(this::disconnect));
-    router.post("/api/unsubscribe").handler(body).handler(json(this::unsubscribe));
+    postJson(router, "/api/disconnect", body, this::disconnect);
+    postJson(router, "/api/unsubscribe", body, this::unsubscribe);
     router.get("/api/info").handler(json(this::info));
+  }
+
+  /** A POST whose body is JSON: the content type is checked on a route of its own (vertx-web wants a route's BodyHandler first). */
+  private void postJson(Router router, String path, BodyHandler body, Function<RoutingContext, Future<JsonObject>> handler) {
+    router.post(path).handler(this::contentType);
+    router.post(path).handler(body).handler(json(handler));
   }
 
   private void authenticate(RoutingContext ctx) {
@@ -63,11 +76,29 @@ public final class HttpApi {
     if (keys.accepts(presented)) {
       ctx.next();
     } else {
-      io.herald.gateway.auth.NodeAuth.logFailure("http", "-", null,
-          ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress(),
+      io.herald.gateway.auth.NodeAuth.logFailure("http", "-", null, addresses.client(ctx.request()),
           ctx.request().getHeader("Origin"), presented.isEmpty() ? "no API key" : "wrong API key");
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
       HttpErrors.send(ctx, ErrorCode.UNAUTHORIZED, "a valid API key is required: Authorization: Bearer <key>");
+    }
+  }
+
+  /**
+   * Bodies are JSON: {@code Content-Type: application/json}, else 415 before the body is read. Outside
+   * production mode a body without a type, or typed {@code application/x-www-form-urlencoded} (what
+   * {@code curl -d} sends), is read as JSON too; in production only {@code application/json} is, so a
+   * browser's cross-site form post (which cannot send that type without a CORS preflight) never is.
+   */
+  private void contentType(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Content-Type");
+    String media = header == null ? "" : header.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    if (media.equals("application/json")
+        || (!production && (media.isEmpty() || media.equals("application/x-www-form-urlencoded")))) {
+      ctx.next();
+    } else {
+      HttpErrors.send(ctx, ErrorCode.UNSUPPORTED_MEDIA_TYPE, production
+          ? "the body must be Content-Type: application/json"
+          : "the body must be JSON (Content-Type: application/json)");
     }
   }
 

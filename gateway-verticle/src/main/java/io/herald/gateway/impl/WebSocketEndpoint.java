@@ -3,10 +3,13 @@ package io.herald.gateway.impl;
 import io.herald.core.CloseCode;
 import io.herald.gateway.GatewayExtension;
 import io.herald.gateway.GatewayLoop;
+import io.herald.gateway.limits.ClientAddresses;
 import io.herald.gateway.limits.ConnectionLimiter;
+import io.herald.gateway.limits.HostPolicy;
 import io.herald.gateway.limits.LimitEvents;
 import io.herald.gateway.limits.LimitEvents.Limit;
 import io.herald.gateway.limits.OriginPolicy;
+import io.herald.gateway.limits.PerAddressCounts.Admission;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.http.impl.WebSocketImplBase;
@@ -16,8 +19,9 @@ import java.util.List;
 /**
  * WebSocket upgrades on the public port: /ws, and the paths of the gateway's extensions. They are taken
  * at the HTTP server, before the router, so connections get Vert.x's own WebSocket (the router would
- * wrap it) and the handshake can be refused cheaply: 404 for a path that serves no WebSocket, 503
- * while the node drains.
+ * wrap it) and the handshake can be refused cheaply: 421 for a Host not in {@code http.allowed_hosts}, 404
+ * for a path that serves no WebSocket, 503 while the node drains, 403 for an origin not allowed, 429 over
+ * the connect rate of the client's address.
  */
 public final class WebSocketEndpoint {
 
@@ -26,6 +30,8 @@ public final class WebSocketEndpoint {
   private final GatewayLoop loop;
   private final List<GatewayExtension> extensions;
   private final OriginPolicy origins;
+  private final HostPolicy hosts;
+  private final ClientAddresses addresses;
   private final ConnectionLimiter connections;
   private final LimitEvents limits;
 
@@ -33,12 +39,21 @@ public final class WebSocketEndpoint {
     this.loop = loop;
     this.extensions = extensions;
     this.origins = OriginPolicy.from(loop.services().config());
+    this.hosts = HostPolicy.from(loop.services().config());
+    this.addresses = ClientAddresses.from(loop.services().config());
     this.connections = ConnectionLimiter.of(loop.vertx(), loop.services().config());
     this.limits = LimitEvents.of(loop.vertx(), loop.services().meterRegistry());
   }
 
   public void handshake(ServerWebSocketHandshake handshake) {
     long start = System.nanoTime();
+    String peer = handshake.remoteAddress() == null ? null : handshake.remoteAddress().hostAddress();
+    String ip = addresses.client(peer, handshake.headers().getAll("X-Forwarded-For"));
+    if (!hosts.allows(handshake.headers().get("Host"))) {
+      limits.triggered(Limit.HOST, null, ip, null, "HTTP 421");
+      handshake.reject(421);
+      return;
+    }
     GatewayExtension extension = null;
     if (!PATH.equals(handshake.path())) {
       extension = extensions.stream().filter(e -> handshake.path().equals(e.webSocketPath())).findFirst().orElse(null);
@@ -52,7 +67,6 @@ public final class WebSocketEndpoint {
       return;
     }
     String origin = handshake.headers().get("Origin");
-    String ip = handshake.remoteAddress() == null ? null : handshake.remoteAddress().hostAddress();
     if (!origins.allows(origin)) {
       limits.triggered(Limit.ORIGIN, null, ip, origin, "HTTP 403");
       handshake.reject(403);
@@ -63,20 +77,22 @@ public final class WebSocketEndpoint {
       handshake.reject(429);
       return;
     }
-    boolean slot = connections.tryOpen();
+    Admission fromIp = connections.openFrom(ip);
+    boolean slot = fromIp != Admission.REFUSED && connections.tryOpen();
     GatewayExtension target = extension;
     handshake.accept().onComplete(ar -> {
       if (ar.failed()) {
-        if (slot) {
-          connections.closed();
-        }
+        release(slot, fromIp, ip);
         loop.services().metrics().connectionError();
+      } else if (fromIp == Admission.REFUSED) {
+        refuse(ar.result(), Limit.WS_CONNECTIONS_PER_IP, "too many connections from this address", ip, origin);
       } else if (!slot) {
-        refuse(ar.result(), ip, origin);
+        release(false, fromIp, ip);
+        refuse(ar.result(), Limit.MAX_CONNECTIONS, CloseCode.TOO_MANY_CONNECTIONS.reason(), ip, origin);
       } else {
-        // The slot is given back when the TCP connection closes, however the session ends.
+        // The slots are given back when the TCP connection closes, however the session ends.
         ((WebSocketImplBase<?>) ar.result()).channelHandlerContext().channel().closeFuture()
-            .addListener(f -> connections.closed());
+            .addListener(f -> release(true, fromIp, ip));
         if (target == null) {
           new ClientConnection(ar.result(), loop).start(start);
         } else {
@@ -86,10 +102,22 @@ public final class WebSocketEndpoint {
     });
   }
 
-  /** Over ws.max_connections: a close code tells the client why, where a refused upgrade would show as 1006. */
-  private void refuse(ServerWebSocket ws, String ip, String origin) {
-    limits.triggered(Limit.MAX_CONNECTIONS, null, ip, origin, "close " + CloseCode.TOO_MANY_CONNECTIONS.code());
+  private void release(boolean slot, Admission fromIp, String ip) {
+    if (slot) {
+      connections.closed();
+    }
+    if (fromIp == Admission.COUNTED) {
+      connections.closedFrom(ip);
+    }
+  }
+
+  /**
+   * Over ws.max_connections or ws.max_connections_per_ip: a close code tells the client why, where a
+   * refused upgrade would show as 1006.
+   */
+  private void refuse(ServerWebSocket ws, Limit limit, String reason, String ip, String origin) {
+    limits.triggered(limit, null, ip, origin, "close " + CloseCode.TOO_MANY_CONNECTIONS.code());
     loop.services().metrics().closed(CloseCode.TOO_MANY_CONNECTIONS.code());
-    ws.close(CloseCode.TOO_MANY_CONNECTIONS.code(), CloseCode.TOO_MANY_CONNECTIONS.reason());
+    ws.close(CloseCode.TOO_MANY_CONNECTIONS.code(), reason);
   }
 }

@@ -23,7 +23,8 @@ public final class LimitEvents implements Shareable {
   /** The limits, as the {@code limit} tag of the counter. */
   public enum Limit {
     ORIGIN, CONNECT_RATE, MAX_CONNECTIONS, PUBLISH_RATE, PUBLISH_RATE_CLOSE, LIFETIME, WRITE_TIMEOUT,
-    NEW_CHANNEL_RATE, REQUEST_RATE, REQUEST_RATE_CLOSE;
+    NEW_CHANNEL_RATE, REQUEST_RATE, REQUEST_RATE_CLOSE,
+    WS_CONNECTIONS_PER_IP, HTTP_MAX_CONNECTIONS, HTTP_CONNECTIONS_PER_IP, HEADER_TIMEOUT, BODY_TIMEOUT, IDLE_TIMEOUT, HOST;
 
     public String tag() {
       return name().toLowerCase(Locale.ROOT);
@@ -52,7 +53,7 @@ public final class LimitEvents implements Shareable {
         .computeIfAbsent("events", k -> new LimitEvents(registry));
   }
 
-  /** Counts a limit without logging it (the connection lifetime, which ends every long connection). */
+  /** Counts a limit without logging it (the connection lifetime and HTTP idle timeout: normal ends of a connection). */
   public void counted(Limit limit) {
     counters.get(limit).increment();
   }

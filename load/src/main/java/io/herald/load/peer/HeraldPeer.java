@@ -57,8 +57,9 @@ public final class HeraldPeer implements Peer {
 
   @Override
   public RequestOptions publishRequest(URI node, String channel) {
+    // A production node reads only application/json bodies.
     return new RequestOptions().setMethod(HttpMethod.POST).setHost(node.getHost()).setPort(node.getPort())
-        .setURI("/api/publish");
+        .setURI("/api/publish").putHeader("Content-Type", "application/json");
   }
 
   @Override

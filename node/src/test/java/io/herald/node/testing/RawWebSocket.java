@@ -94,6 +94,12 @@ public final class RawWebSocket implements AutoCloseable {
 
   /** As {@link #connect(int, String, String, int)}, from local address {@code from} (another client IP on loopback). */
   public static RawWebSocket connectFrom(String from, int port, String path, String subProtocol, int receiveBufferBytes) {
+    return connectFrom(from, port, path, subProtocol, receiveBufferBytes, Map.of());
+  }
+
+  /** As {@link #connectFrom(String, int, String, String, int)}, with {@code headers} added to the upgrade request. */
+  public static RawWebSocket connectFrom(String from, int port, String path, String subProtocol, int receiveBufferBytes,
+                                         Map<String, String> headers) {
     try {
       Socket socket = new Socket();
       if (from != null) {
@@ -105,7 +111,7 @@ public final class RawWebSocket implements AutoCloseable {
       socket.connect(new InetSocketAddress("127.0.0.1", port), (int) WsClient.TIMEOUT_MS);
       socket.setSoTimeout((int) WsClient.TIMEOUT_MS);
       RawWebSocket ws = new RawWebSocket(socket);
-      int status = ws.handshake(port, path, subProtocol, Map.of()).status();
+      int status = ws.handshake(port, path, subProtocol, headers).status();
       if (status != 101) {
         socket.close();
         throw new AssertionError("WebSocket upgrade answered " + status + " instead of 101");
