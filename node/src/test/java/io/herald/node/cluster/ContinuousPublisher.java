@@ -77,7 +77,7 @@ final class ContinuousPublisher {
     sent++;
     Buffer body = new JsonObject().put("channel", channel).put("data", new JsonObject().put("i", sent)).toBuffer();
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
-        .setURI("/api/publish").setTimeout(15_000);
+        .setURI("/api/publish").setTimeout(15_000).putHeader("Content-Type", "application/json");
     if (!apiKey.isEmpty()) {
       options.putHeader("Authorization", "Bearer " + apiKey);
     }
