@@ -84,7 +84,7 @@ public final class HeraldConfig {
   public static final Setting<Boolean> NAMESPACE_PRESENCE = Setting.bool("namespace.presence", true,
       "Default: clients may read a channel's presence.");
   public static final Setting<Boolean> NAMESPACE_HISTORY = Setting.bool("namespace.history", true,
-      "Default: clients may read a channel's history.");
+      "Default: clients may read a channel's history (history requests, and subscribes with since, which replay it).");
   public static final Setting<Boolean> NAMESPACE_JOIN_LEAVE = Setting.bool("namespace.join_leave", false,
       "Default: subscribers get `join`/`leave` pushes.");
 

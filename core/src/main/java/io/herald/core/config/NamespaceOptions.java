@@ -11,8 +11,8 @@ import java.util.Locale;
  * @param presence      whether clients may read presence
  * @param joinLeave     whether subscribers get join/leave pushes
  * @param subscribe     who may subscribe (and so read and publish, when those are allowed)
- * @param history       whether clients may read history (the HTTP API always may; recovery with
- *                      {@code since} is part of subscribing and follows {@code subscribe})
+ * @param history       whether clients may read history (the HTTP API always may); a subscribe with
+ *                      {@code since} replays history, so it needs this too
  */
 public record NamespaceOptions(int historySize, long historyTtlMs, boolean clientPublish, boolean presence,
                                boolean joinLeave, SubscribeMode subscribe, boolean history) {

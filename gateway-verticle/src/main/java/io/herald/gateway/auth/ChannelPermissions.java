@@ -85,6 +85,17 @@ public final class ChannelPermissions {
   }
 
   /**
+   * Checks a subscribe: SUBSCRIBE, and with {@code since} (which replays the channel's history) the
+   * namespace's {@code history} option too, so that a replay cannot read what a history request may not.
+   */
+  public void checkSubscribe(Identity identity, String channel, boolean granted, boolean since) {
+    check(Operation.SUBSCRIBE, identity, channel, granted);
+    if (since && !namespaces.forChannel(channel).history()) {
+      throw denied("history is not readable in this namespace: subscribe without since");
+    }
+  }
+
+  /**
    * Verifies the subscription token a subscribe carries: signed by a configured key, unexpired, its
    * {@code channel} claim the channel and its {@code sub} the connection's user.
    */

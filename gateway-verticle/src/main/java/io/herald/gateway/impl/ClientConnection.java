@@ -233,7 +233,7 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
     if (token != null) {
       permissions().checkSubscriptionToken(token, identity(), channel);
     }
-    permissions().check(Operation.SUBSCRIBE, identity(), channel, token != null);
+    permissions().checkSubscribe(identity(), channel, token != null, since != null);
     if (subscriptions == null) {
       subscriptions = new HashMap<>(4);
     }

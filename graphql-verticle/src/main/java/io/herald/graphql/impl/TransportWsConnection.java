@@ -308,7 +308,7 @@ final class TransportWsConnection extends WebSocketSession {
       if (granted) {
         auth.permissions().checkSubscriptionToken((String) token, identity(), channel);
       }
-      auth.permissions().check(ChannelPermissions.Operation.SUBSCRIBE, identity(), channel, granted);
+      auth.permissions().checkSubscribe(identity(), channel, granted, since != null);
     } catch (HeraldException e) {
       metrics.operation("subscription", "error");
       sendErrors(id, List.of(GraphQLEngine.error(e.getMessage(), e.code().wire())));
