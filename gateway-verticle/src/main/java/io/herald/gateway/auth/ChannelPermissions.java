@@ -97,9 +97,10 @@ public final class ChannelPermissions {
 
   /**
    * Verifies the subscription token a subscribe carries: signed by a configured key, unexpired, its
-   * {@code channel} claim the channel and its {@code sub} the connection's user.
+   * {@code channel} claim the channel and its {@code sub} the connection's user. Returns when it expires
+   * (epoch ms, leeway included; 0 without {@code exp}): the subscription ends then unless refreshed.
    */
-  public void checkSubscriptionToken(String token, Identity identity, String channel) {
+  public long checkSubscriptionToken(String token, Identity identity, String channel) {
     JsonObject claims;
     try {
       claims = verifier.claims(token);
@@ -112,6 +113,7 @@ public final class ChannelPermissions {
     if (identity == null || !identity.user().equals(claims.getValue("sub"))) {
       throw denied("subscription token refused: it is for another user");
     }
+    return verifier.expiresAtMs(claims);
   }
 
   private static HeraldException denied(String message) {

@@ -125,8 +125,12 @@ public final class TokenVerifier {
       }
       channels = List.copyOf(channels);
     }
-    long expiresAtMs = claims.getValue("exp") instanceof Number exp ? (exp.longValue() + leewayS) * 1000 : 0;
-    return new Identity(user, channels, expiresAtMs);
+    return new Identity(user, channels, expiresAtMs(claims));
+  }
+
+  /** When verified claims stop being valid: {@code exp} plus the leeway, in epoch ms; 0 without {@code exp}. */
+  public long expiresAtMs(JsonObject claims) {
+    return claims.getValue("exp") instanceof Number exp ? (exp.longValue() + leewayS) * 1000 : 0;
   }
 
   /** Verifies a token's signature and its time, audience and issuer claims; returns its claims. */

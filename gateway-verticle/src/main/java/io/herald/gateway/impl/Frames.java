@@ -34,6 +34,15 @@ final class Frames {
     return f.toBuffer();
   }
 
+  /** Reply to {@code sub_refresh}: {@code expires_at} is when the new subscription token expires, absent without exp. */
+  static Buffer subRefreshed(Long id, String channel, long expiresAtMs) {
+    JsonObject f = reply("sub_refreshed", id).put("channel", channel);
+    if (expiresAtMs > 0) {
+      f.put("expires_at", expiresAtMs);
+    }
+    return f.toBuffer();
+  }
+
   static Buffer subscribed(Long id, String channel, StreamPosition position, Boolean recovered) {
     JsonObject f = reply("subscribed", id).put("channel", channel).put("epoch", position.epoch())
         .put("offset", position.offset());

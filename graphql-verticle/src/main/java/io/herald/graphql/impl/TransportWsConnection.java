@@ -122,7 +122,10 @@ final class TransportWsConnection extends WebSocketSession {
     send(new JsonObject().put("type", "connection_ack").toBuffer());
   }
 
-  /** A {@code ping}; with a token in its payload (once acknowledged), the token replaces the connection's. */
+  /**
+   * A {@code ping}; once acknowledged, a {@code token} in its payload replaces the connection's, and
+   * {@code subscription_tokens} ({@code {"<operation id>": "<subscription token>"}}) extend subscriptions.
+   */
   private void ping(Object payload) {
     String token = acknowledged && auth.verifier().enabled() ? token(payload) : null;
     if (token != null) {
@@ -131,7 +134,30 @@ final class TransportWsConnection extends WebSocketSession {
       }
       recheckSubscriptions();
     }
+    if (acknowledged && payload instanceof JsonObject p && p.getValue("subscription_tokens") instanceof JsonObject tokens) {
+      refreshSubscriptionTokens(tokens);
+    }
     send(new JsonObject().put("type", "pong").toBuffer());
+  }
+
+  /**
+   * Fresh subscription tokens for running subscriptions opened with one; ids of other operations are
+   * ignored (so at most one verification per subscription). A refused token ends its subscription with an
+   * {@code error}: graphql-transport-ws has no other way to tell the client.
+   */
+  private void refreshSubscriptionTokens(JsonObject tokens) {
+    for (String id : tokens.fieldNames()) {
+      Operation o = operations.get(id);
+      if (o == null || !o.granted || !(tokens.getValue(id) instanceof String t)) {
+        continue;
+      }
+      try {
+        subscriptionTokenExpiresAt(id, auth.permissions().checkSubscriptionToken(t, identity(), o.subscription.channel()));
+      } catch (HeraldException e) {
+        stop(o);
+        sendErrors(id, List.of(GraphQLEngine.error(e.getMessage(), e.code().wire())));
+      }
+    }
   }
 
   /** The token of a connection_init or ping payload: {@code {"token": t}} or {@code {"Authorization": "Bearer t"}}. */
@@ -297,6 +323,7 @@ final class TransportWsConnection extends WebSocketSession {
     String channel;
     StreamPosition since;
     boolean granted;
+    long tokenExpiresAtMs = 0;
     try {
       if (root == null) {
         throw new HeraldException(ErrorCode.BAD_REQUEST, "the subscription selects no field");
@@ -306,7 +333,7 @@ final class TransportWsConnection extends WebSocketSession {
       Object token = argument(root, "token", variables);
       granted = token instanceof String;
       if (granted) {
-        auth.permissions().checkSubscriptionToken((String) token, identity(), channel);
+        tokenExpiresAtMs = auth.permissions().checkSubscriptionToken((String) token, identity(), channel);
       }
       auth.permissions().checkSubscribe(identity(), channel, granted, since != null);
     } catch (HeraldException e) {
@@ -319,6 +346,9 @@ final class TransportWsConnection extends WebSocketSession {
     Subscription subscription = new Subscription(channel, sink, loop.services().broker());
     Operation operation = new Operation(id, subscription, granted);
     operations.put(id, operation);
+    if (granted) {
+      subscriptionTokenExpiresAt(id, tokenExpiresAtMs);
+    }
     metrics.subscriptions(1);
     loop.services().metrics().subscriptions(1);
     channelCount.merge(channel, 1, Integer::sum);
@@ -421,8 +451,19 @@ final class TransportWsConnection extends WebSocketSession {
     return any;
   }
 
+  /** A subscription's subscription token expired: the operation ends with an {@code error}. */
+  @Override
+  protected void subscriptionTokenExpired(Object id) {
+    Operation o = operations.get(id);
+    if (o != null && o.subscription != null) {
+      stop(o);
+      sendErrors(o.id, List.of(GraphQLEngine.error("subscription token expired", ErrorCode.PERMISSION_DENIED.wire())));
+    }
+  }
+
   private void stop(Operation operation) {
     operations.remove(operation.id);
+    forgetSubscriptionToken(operation.id);
     Subscription s = operation.subscription;
     if (s == null) {
       return;
