@@ -266,7 +266,7 @@ public abstract class WebSocketSession implements Heartbeats.Target {
 
   /** Logs a refused token for this connection: client, user, IP, origin and reason (never the token). */
   protected final void logAuthFailure(String user, String reason) {
-    NodeAuth.logFailure(protocol(), id(), user, ws.remoteAddress() == null ? null : ws.remoteAddress().hostAddress(),
+    limits.authFailure(protocol(), id(), user, ws.remoteAddress() == null ? null : ws.remoteAddress().hostAddress(),
         ws.headers() == null ? null : ws.headers().get("Origin"), reason);
   }
 

@@ -63,8 +63,7 @@ public final class HttpApi {
     if (keys.accepts(presented)) {
       ctx.next();
     } else {
-      io.herald.gateway.auth.NodeAuth.logFailure("http", "-", null,
-          ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress(),
+      keys.logRefused(ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress(),
           ctx.request().getHeader("Origin"), presented.isEmpty() ? "no API key" : "wrong API key");
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
       HttpErrors.send(ctx, ErrorCode.UNAUTHORIZED, "a valid API key is required: Authorization: Bearer <key>");

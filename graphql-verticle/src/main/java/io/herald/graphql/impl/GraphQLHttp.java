@@ -55,7 +55,7 @@ final class GraphQLHttp implements Handler<RoutingContext> {
       refused = AuthFailure.Reason.TOKEN_REQUIRED.text();
     }
     if (refused != null) {
-      NodeAuth.logFailure("graphql-http", "-", null,
+      auth.logFailure("graphql-http", null, null,
           ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress(),
           ctx.request().getHeader("Origin"), refused);
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
