@@ -1,6 +1,7 @@
 package io.herald.gateway.auth;
 
 import io.herald.core.ChannelName;
+import io.herald.core.ClientInfo;
 import io.herald.core.ErrorCode;
 import io.herald.core.HeraldException;
 import io.herald.core.config.NamespaceOptions;
@@ -82,6 +83,22 @@ public final class ChannelPermissions {
     if (identity != null && identity.channels() != null && !identity.claims(channel)) {
       throw denied("the token's channels claim does not allow this channel");
     }
+  }
+
+  /**
+   * Presence as {@code identity} (null: anonymous) may see it: an anonymous client sees who is there (client
+   * ids) but not their users, unless the namespace sets {@code presence_users}; user ids are often personal.
+   */
+  public List<ClientInfo> presenceView(Identity identity, String channel, List<ClientInfo> clients) {
+    if (seesUsers(identity, channel)) {
+      return clients;
+    }
+    return clients.stream().map(c -> c.user() == null ? c : new ClientInfo(c.client(), null, c.node())).toList();
+  }
+
+  /** Whether {@code identity} (null: anonymous) sees the users of presence on {@code channel}. */
+  public boolean seesUsers(Identity identity, String channel) {
+    return identity != null || namespaces.forChannel(channel).presenceUsers();
   }
 
   /**

@@ -370,7 +370,7 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
     permissions().check(Operation.PRESENCE, identity(), channel, granted(channel));
     services.presence().clients(channel).onComplete(ar -> {
       if (ar.succeeded()) {
-        send(Frames.presence(id, channel, ar.result()));
+        send(Frames.presence(id, channel, permissions().presenceView(identity(), channel, ar.result())));
       } else {
         sendError(id, ErrorCode.INTERNAL, "presence unavailable", channel);
       }
@@ -404,7 +404,7 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
 
   @Override
   public void push(Subscription subscription, Buffer frame) {
-    send(frame);
+    send(permissions().seesUsers(identity(), subscription.channel()) ? frame : Frames.withoutUser(frame));
   }
 
   private static ErrorCode errorCode(Throwable t) {

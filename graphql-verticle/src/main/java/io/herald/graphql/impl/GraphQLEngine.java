@@ -19,6 +19,7 @@ import graphql.schema.GraphQLSchema;
 import graphql.schema.idl.RuntimeWiring;
 import graphql.schema.idl.SchemaGenerator;
 import graphql.schema.idl.SchemaParser;
+import io.herald.core.ClientInfo;
 import io.herald.core.ErrorCode;
 import io.herald.core.HeraldException;
 import io.herald.core.HistoryQuery;
@@ -27,6 +28,7 @@ import io.herald.core.Message;
 import io.herald.core.config.HeraldConfig;
 import io.herald.gateway.GatewayServices;
 import io.herald.gateway.auth.ChannelPermissions;
+import io.herald.gateway.auth.Identity;
 import io.vertx.core.Future;
 
 import java.io.IOException;
@@ -35,6 +37,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 /**
  * Herald's GraphQL schema ({@code herald.graphqls}) wired to the same Broker, Presence and publish path
@@ -72,13 +75,28 @@ public final class GraphQLEngine {
     }
   }
 
-  /**
-   * Checks a client's operation on a channel against the channel permissions; throws a
-   * {@link HeraldException} ({@code permission_denied}) to refuse it.
-   */
-  @FunctionalInterface
+  /** A client's access to channels: its operations checked against the channel permissions, its view of presence. */
   interface ChannelAccess {
+    /** Throws a {@link HeraldException} ({@code permission_denied}) to refuse {@code operation}. */
     void check(ChannelPermissions.Operation operation, String channel);
+
+    /** Presence of {@code channel} as this client may see it (users hidden from anonymous clients). */
+    List<ClientInfo> presenceView(String channel, List<ClientInfo> clients);
+
+    /** The access of {@code identity} (null: anonymous); {@code granted}: channels a subscription token opened. */
+    static ChannelAccess of(ChannelPermissions permissions, Identity identity, Predicate<String> granted) {
+      return new ChannelAccess() {
+        @Override
+        public void check(ChannelPermissions.Operation operation, String channel) {
+          permissions.check(operation, identity, channel, granted.test(channel));
+        }
+
+        @Override
+        public List<ClientInfo> presenceView(String channel, List<ClientInfo> clients) {
+          return permissions.presenceView(identity, channel, clients);
+        }
+      };
+    }
   }
 
   Prepared prepare(String query, String operationName, Map<String, Object> variables, ChannelAccess access) {
@@ -157,8 +175,9 @@ public final class GraphQLEngine {
             .dataFetcher("history", this::history)
             .dataFetcher("presence", env -> {
               String channel = Json.validChannel(env.getArgument("channel"));
-              access(env).check(ChannelPermissions.Operation.PRESENCE, channel);
-              return async(services.presence().clients(channel));
+              ChannelAccess access = access(env);
+              access.check(ChannelPermissions.Operation.PRESENCE, channel);
+              return async(services.presence().clients(channel).map(clients -> access.presenceView(channel, clients)));
             }))
         .type("Mutation", t -> t.dataFetcher("publish", env -> {
           String channel = Json.validChannel(env.getArgument("channel"));

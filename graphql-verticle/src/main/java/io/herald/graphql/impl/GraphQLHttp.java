@@ -62,8 +62,7 @@ final class GraphQLHttp implements Handler<RoutingContext> {
       reply(ctx, 401, errors("unauthorized: " + refused, ErrorCode.UNAUTHORIZED.wire()));
       return null;
     }
-    Identity who = identity;
-    return (operation, channel) -> auth.permissions().check(operation, who, channel, false);
+    return GraphQLEngine.ChannelAccess.of(auth.permissions(), identity, channel -> false);
   }
 
   @Override

@@ -25,7 +25,6 @@ import io.herald.gateway.SubscriptionSink;
 import io.herald.gateway.WebSocketSession;
 import io.herald.gateway.auth.AuthFailure;
 import io.herald.gateway.auth.ChannelPermissions;
-import io.herald.gateway.auth.Identity;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
@@ -246,10 +245,9 @@ final class TransportWsConnection extends WebSocketSession {
     }
     long start = System.nanoTime();
     JsonObject variables = payload.getJsonObject("variables");
-    Identity who = identity();
     GraphQLEngine.Prepared prepared = engine.prepare(query, payload.getString("operationName"),
         variables == null ? Map.of() : variables.getMap(),
-        (op, channel) -> auth.permissions().check(op, who, channel, granted(channel)));
+        GraphQLEngine.ChannelAccess.of(auth.permissions(), identity(), this::granted));
     String type = prepared.operation() == null ? "unknown" : prepared.type().name().toLowerCase(java.util.Locale.ROOT);
     if (prepared.failed()) {
       metrics.operation(type, "error");
