@@ -9,6 +9,7 @@ import io.herald.core.config.HeraldConfig;
 import io.herald.gateway.auth.AuthFailure;
 import io.herald.gateway.auth.Identity;
 import io.herald.gateway.auth.NodeAuth;
+import io.herald.gateway.auth.TokenDeadlines;
 import io.herald.gateway.impl.WebSocketWrites;
 import io.herald.gateway.limits.ConnectionLifetime;
 import io.herald.gateway.limits.LimitEvents;
@@ -39,6 +40,8 @@ import java.util.function.Consumer;
 public abstract class WebSocketSession implements Heartbeats.Target {
 
   private static final Buffer EMPTY = Buffer.buffer();
+  /** The key of the connection token's deadline (subscription tokens use keys of the subclass). */
+  private static final Object CONNECTION_TOKEN = new Object();
 
   protected final ServerWebSocket ws;
   protected final GatewayLoop loop;
@@ -49,7 +52,8 @@ public abstract class WebSocketSession implements Heartbeats.Target {
   protected final NodeAuth auth;
   /** The verified token's identity, or null while anonymous. */
   private Identity identity;
-  private long expiryTimer = -1;
+  /** When the connection's token and its subscriptions' tokens expire: one timer for all of them. */
+  private final TokenDeadlines deadlines;
   private final int outboundLimit;
   private final int maxMessageBytes;
   /** Bytes of the inbound data message being received so far (its fragments up to now). */
@@ -85,6 +89,7 @@ public abstract class WebSocketSession implements Heartbeats.Target {
     this.limits = LimitEvents.of(loop.vertx(), loop.services().meterRegistry());
     this.lifetime = ConnectionLifetime.from(loop.services().config(), System.currentTimeMillis());
     this.writeTimeout = WriteTimeout.of(ws, loop.services().config());
+    this.deadlines = new TokenDeadlines(loop.vertx(), this::tokenExpired);
   }
 
   /** Installs the shared handlers; subclasses add their message handlers. */
@@ -260,7 +265,8 @@ public abstract class WebSocketSession implements Heartbeats.Target {
   /**
    * Makes {@code verified} this connection's identity: the first time, counts it against
    * auth.max_connections_per_user (false: over the limit, nothing changed); later (a refresh), its user
-   * must stay the same. Either way the connection closes with 1008 "token expired" when the token expires.
+   * must stay the same. Either way the connection closes with 1008 "token expired" when the token expires (a
+   * token without {@code exp} never does).
    *
    * @throws AuthFailure with USER_CHANGED when a refresh names another user
    */
@@ -274,24 +280,41 @@ public abstract class WebSocketSession implements Heartbeats.Target {
       throw new AuthFailure(AuthFailure.Reason.USER_CHANGED);
     }
     identity = verified;
-    if (expiryTimer >= 0) {
-      context.owner().cancelTimer(expiryTimer);
-      expiryTimer = -1;
-    }
-    if (verified.expiresAtMs() > 0) {
-      long delay = Math.max(1, verified.expiresAtMs() - System.currentTimeMillis());
-      expiryTimer = context.owner().setTimer(delay, id -> {
-        expiryTimer = -1;
-        logAuthFailure(verified.user(), AuthFailure.Reason.EXPIRED.text());
-        close(CloseCode.POLICY.code(), "token expired");
-      });
-    }
+    deadlines.set(CONNECTION_TOKEN, verified.expiresAtMs());
     return true;
+  }
+
+  /**
+   * The subscription token behind {@code key} (a channel, an operation id: the subclass's choice) expires at
+   * {@code atMs} (epoch ms, leeway included; 0: never); then {@link #subscriptionTokenExpired} is called.
+   */
+  protected final void subscriptionTokenExpiresAt(Object key, long atMs) {
+    deadlines.set(key, atMs);
+  }
+
+  /** The subscription behind {@code key} ended: its token's expiry no longer matters. */
+  protected final void forgetSubscriptionToken(Object key) {
+    deadlines.remove(key);
+  }
+
+  /** The subscription token behind {@code key} expired (no refresh came): end that subscription. */
+  protected abstract void subscriptionTokenExpired(Object key);
+
+  private void tokenExpired(Object key) {
+    if (closed) {
+      return;
+    }
+    if (key == CONNECTION_TOKEN) {
+      logAuthFailure(user(), AuthFailure.Reason.EXPIRED.text());
+      close(CloseCode.POLICY.code(), "token expired");
+    } else {
+      subscriptionTokenExpired(key);
+    }
   }
 
   /** Logs a refused token for this connection: client, user, IP, origin and reason (never the token). */
   protected final void logAuthFailure(String user, String reason) {
-    NodeAuth.logFailure(protocol(), id(), user, ws.remoteAddress() == null ? null : ws.remoteAddress().hostAddress(),
+    limits.authFailure(protocol(), id(), user, ws.remoteAddress() == null ? null : ws.remoteAddress().hostAddress(),
         ws.headers() == null ? null : ws.headers().get("Origin"), reason);
   }
 
@@ -391,10 +414,7 @@ public abstract class WebSocketSession implements Heartbeats.Target {
   }
 
   private void release() {
-    if (expiryTimer >= 0) {
-      context.owner().cancelTimer(expiryTimer);
-      expiryTimer = -1;
-    }
+    deadlines.clear();
     if (identity != null) {
       auth.removeConnection(identity.user());
     }

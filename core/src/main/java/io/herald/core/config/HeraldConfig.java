@@ -85,6 +85,8 @@ public final class HeraldConfig {
       "When set, a token's `aud` must contain it.");
   public static final Setting<String> AUTH_ISSUER = Setting.string("auth.issuer", "",
       "When set, a token's `iss` must equal it.");
+  public static final Setting<Boolean> AUTH_REQUIRE_EXP = Setting.bool("auth.require_exp", false,
+      "Client tokens (connection and subscription tokens) must carry exp, else 4001 \"missing exp claim\"; always on in production mode.");
   public static final Setting<Integer> AUTH_LEEWAY_S = Setting.integer("auth.leeway_s", 5,
       "Clock skew allowed when checking `exp` and `nbf`.");
   public static final Setting<Integer> AUTH_MAX_CONNECTIONS_PER_USER = Setting.integer("auth.max_connections_per_user", 0,
@@ -102,7 +104,9 @@ public final class HeraldConfig {
   public static final Setting<Boolean> NAMESPACE_PRESENCE = Setting.bool("namespace.presence", true,
       "Default: clients may read a channel's presence.");
   public static final Setting<Boolean> NAMESPACE_HISTORY = Setting.bool("namespace.history", true,
-      "Default: clients may read a channel's history.");
+      "Default: clients may read a channel's history (history requests, and subscribes with since, which replay it).");
+  public static final Setting<Boolean> NAMESPACE_PRESENCE_USERS = Setting.bool("namespace.presence_users", false,
+      "Default: anonymous clients see the users (token sub) of presence replies and join/leave pushes; otherwise user is null for them.");
   public static final Setting<Boolean> NAMESPACE_JOIN_LEAVE = Setting.bool("namespace.join_leave", false,
       "Default: subscribers get `join`/`leave` pushes.");
 
@@ -191,10 +195,10 @@ public final class HeraldConfig {
       WS_MAX_FRAME_BYTES, MAX_DATA_BYTES, WS_OUTBOUND_QUEUE_BYTES, WS_MAX_SUBSCRIPTIONS, WS_PING_INTERVAL_MS,
       WS_PONG_TIMEOUT_MS, HTTP_MAX_BODY_BYTES, API_KEY, API_KEYS, API_KEYS_FILE, API_KEYS_RELOAD_MS, ADMIN_PORT,
       ADMIN_HOST, PRODUCTION, AUTH_REQUIRED, AUTH_TIMEOUT_MS, AUTH_HMAC_SECRET, AUTH_PUBLIC_KEYS, AUTH_PUBLIC_KEY_FILE,
-      AUTH_JWKS_FILE, AUTH_AUDIENCE, AUTH_ISSUER, AUTH_LEEWAY_S, AUTH_MAX_CONNECTIONS_PER_USER,
+      AUTH_JWKS_FILE, AUTH_AUDIENCE, AUTH_ISSUER, AUTH_REQUIRE_EXP, AUTH_LEEWAY_S, AUTH_MAX_CONNECTIONS_PER_USER,
       HISTORY_DEFAULT_LIMIT, SHUTDOWN_DRAIN_MS,
       NAMESPACE_HISTORY_SIZE, NAMESPACE_HISTORY_TTL_MS, NAMESPACE_CLIENT_PUBLISH, NAMESPACE_PRESENCE,
-      NAMESPACE_HISTORY, NAMESPACE_JOIN_LEAVE, GRAPHQL_MAX_DEPTH, GRAPHQL_MAX_COMPLEXITY, GRAPHQL_MAX_FIELDS, GRAPHQL_MAX_ALIASES,
+      NAMESPACE_HISTORY, NAMESPACE_PRESENCE_USERS, NAMESPACE_JOIN_LEAVE, GRAPHQL_MAX_DEPTH, GRAPHQL_MAX_COMPLEXITY, GRAPHQL_MAX_FIELDS, GRAPHQL_MAX_ALIASES,
       GRAPHQL_MAX_SUBSCRIPTIONS, GRAPHQL_INTROSPECTION, GRAPHQL_INIT_TIMEOUT_MS, CLUSTER, CLUSTER_CONFIG,
       CLUSTER_NAME, CLUSTER_PORT, CLUSTER_MEMBERS, CLUSTER_HOST, CLUSTER_BUS_PORT, CLUSTER_TLS_KEY_FILE,
       CLUSTER_TLS_CERT_FILE, CLUSTER_TLS_CA_FILE, HEALTH_CANARY_INTERVAL_MS, HEALTH_CANARY_TIMEOUT_MS,

@@ -11,15 +11,17 @@ import java.util.Locale;
  * @param presence      whether clients may read presence
  * @param joinLeave     whether subscribers get join/leave pushes
  * @param subscribe     who may subscribe (and so read and publish, when those are allowed)
- * @param history       whether clients may read history (the HTTP API always may; recovery with
- *                      {@code since} is part of subscribing and follows {@code subscribe})
+ * @param history       whether clients may read history (the HTTP API always may); a subscribe with
+ *                      {@code since} replays history, so it needs this too
+ * @param presenceUsers whether anonymous clients see the users of presence (replies and join/leave
+ *                      pushes); authenticated clients and the HTTP API always do
  */
 public record NamespaceOptions(int historySize, long historyTtlMs, boolean clientPublish, boolean presence,
-                               boolean joinLeave, SubscribeMode subscribe, boolean history) {
+                               boolean joinLeave, SubscribeMode subscribe, boolean history, boolean presenceUsers) {
 
-  /** The options without permissions: anyone may subscribe, history is readable. */
+  /** The options without permissions: anyone may subscribe, history is readable, users are hidden from anonymous clients. */
   public NamespaceOptions(int historySize, long historyTtlMs, boolean clientPublish, boolean presence, boolean joinLeave) {
-    this(historySize, historyTtlMs, clientPublish, presence, joinLeave, SubscribeMode.ANYONE, true);
+    this(historySize, historyTtlMs, clientPublish, presence, joinLeave, SubscribeMode.ANYONE, true, false);
   }
 
   /** Who may subscribe to a namespace's channels (docs/security.md). */

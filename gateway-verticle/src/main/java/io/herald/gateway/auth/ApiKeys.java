@@ -1,8 +1,10 @@
 package io.herald.gateway.auth;
 
 import io.herald.core.config.HeraldConfig;
+import io.herald.gateway.limits.LimitEvents;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,12 +21,18 @@ import java.util.List;
  */
 public final class ApiKeys {
 
+  private static final Logger LOG = LoggerFactory.getLogger("io.herald.auth");
+
   private final List<byte[]> fixed;
   private final String file;
   private volatile List<byte[]> fromFile = List.of();
   private volatile String fileText;
+  /** Whether the last reload failed (so an outage is logged once, not every period). */
+  private volatile boolean unreadable;
+  private final LimitEvents log;
 
-  ApiKeys(HeraldConfig config) {
+  ApiKeys(HeraldConfig config, LimitEvents log) {
+    this.log = log;
     List<byte[]> keys = new ArrayList<>();
     add(keys, config.get(HeraldConfig.API_KEY));
     for (String k : config.get(HeraldConfig.API_KEYS).split(",")) {
@@ -41,12 +49,24 @@ public final class ApiKeys {
     }
   }
 
-  /** Re-reads the key file every {@code periodMs}; a file that cannot be read keeps the keys last read. */
+  /**
+   * Re-reads the key file every {@code periodMs}. Fails closed: a file that cannot be read (deleted, a
+   * permission changed, mid-rename) keeps the keys last read, never "no keys, API open"; said once per outage.
+   */
   void watch(Vertx vertx, long periodMs) {
     if (file.isEmpty() || periodMs <= 0) {
       return;
     }
-    vertx.setPeriodic(periodMs, id -> vertx.fileSystem().readFile(file).onSuccess((Buffer b) -> update(b.toString(StandardCharsets.UTF_8))));
+    vertx.setPeriodic(periodMs, id -> vertx.fileSystem().readFile(file).onComplete(ar -> {
+      if (ar.succeeded()) {
+        unreadable = false;
+        update(ar.result().toString(StandardCharsets.UTF_8));
+      } else if (!unreadable) {
+        unreadable = true;
+        LOG.warn("{}: cannot read {} ({}); keeping the {} keys last read", HeraldConfig.API_KEYS_FILE.key(), file,
+            ar.cause().getMessage(), fromFile.size());
+      }
+    }));
   }
 
   private synchronized void update(String text) {
@@ -74,6 +94,11 @@ public final class ApiKeys {
   /** Whether the HTTP API needs a key (a configured but empty key file still does: nothing is accepted). */
   public boolean required() {
     return !fixed.isEmpty() || !file.isEmpty();
+  }
+
+  /** Logs a refused API key (rate-limited with the limit events; never the key). */
+  public void logRefused(String ip, String origin, String reason) {
+    log.authFailure("http", null, null, ip, origin, reason);
   }
 
   /** Whether {@code presented} is one of the keys; every key is compared in constant time. */

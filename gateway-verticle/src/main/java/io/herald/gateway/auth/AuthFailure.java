@@ -18,6 +18,8 @@ public final class AuthFailure extends Exception {
     WRONG_AUDIENCE("wrong audience"),
     WRONG_ISSUER("wrong issuer"),
     NO_SUBJECT("missing sub claim"),
+    NO_EXPIRY("missing exp claim"),
+    SUBSCRIPTION_TOKEN("subscription token used as connection token"),
     BAD_CHANNELS_CLAIM("invalid channels claim"),
     USER_CHANGED("token user changed"),
     TIMEOUT("auth timeout");

@@ -1,6 +1,7 @@
 package io.herald.gateway.auth;
 
 import io.herald.core.ChannelName;
+import io.herald.core.ClientInfo;
 import io.herald.core.ErrorCode;
 import io.herald.core.HeraldException;
 import io.herald.core.config.NamespaceOptions;
@@ -85,10 +86,38 @@ public final class ChannelPermissions {
   }
 
   /**
-   * Verifies the subscription token a subscribe carries: signed by a configured key, unexpired, its
-   * {@code channel} claim the channel and its {@code sub} the connection's user.
+   * Presence as {@code identity} (null: anonymous) may see it: an anonymous client sees who is there (client
+   * ids) but not their users, unless the namespace sets {@code presence_users}; user ids are often personal.
    */
-  public void checkSubscriptionToken(String token, Identity identity, String channel) {
+  public List<ClientInfo> presenceView(Identity identity, String channel, List<ClientInfo> clients) {
+    if (seesUsers(identity, channel)) {
+      return clients;
+    }
+    return clients.stream().map(c -> c.user() == null ? c : new ClientInfo(c.client(), null, c.node())).toList();
+  }
+
+  /** Whether {@code identity} (null: anonymous) sees the users of presence on {@code channel}. */
+  public boolean seesUsers(Identity identity, String channel) {
+    return identity != null || namespaces.forChannel(channel).presenceUsers();
+  }
+
+  /**
+   * Checks a subscribe: SUBSCRIBE, and with {@code since} (which replays the channel's history) the
+   * namespace's {@code history} option too, so that a replay cannot read what a history request may not.
+   */
+  public void checkSubscribe(Identity identity, String channel, boolean granted, boolean since) {
+    check(Operation.SUBSCRIBE, identity, channel, granted);
+    if (since && !namespaces.forChannel(channel).history()) {
+      throw denied("history is not readable in this namespace: subscribe without since");
+    }
+  }
+
+  /**
+   * Verifies the subscription token a subscribe carries: signed by a configured key, unexpired, its
+   * {@code channel} claim the channel and its {@code sub} the connection's user. Returns when it expires
+   * (epoch ms, leeway included; 0 without {@code exp}): the subscription ends then unless refreshed.
+   */
+  public long checkSubscriptionToken(String token, Identity identity, String channel) {
     JsonObject claims;
     try {
       claims = verifier.claims(token);
@@ -101,6 +130,7 @@ public final class ChannelPermissions {
     if (identity == null || !identity.user().equals(claims.getValue("sub"))) {
       throw denied("subscription token refused: it is for another user");
     }
+    return verifier.expiresAtMs(claims);
   }
 
   private static HeraldException denied(String message) {

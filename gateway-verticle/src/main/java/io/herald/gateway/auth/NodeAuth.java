@@ -3,8 +3,7 @@ package io.herald.gateway.auth;
 import io.herald.core.config.HeraldConfig;
 import io.herald.gateway.GatewayServices;
 import io.vertx.core.Vertx;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.herald.gateway.limits.LimitEvents;
 
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -17,7 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class NodeAuth {
 
-  private static final Logger LOG = LoggerFactory.getLogger("io.herald.auth");
   private static final Map<Object, NodeAuth> BY_NODE = new WeakHashMap<>();
 
   private final TokenVerifier verifier;
@@ -27,12 +25,14 @@ public final class NodeAuth {
   private final long timeoutMs;
   private final int maxPerUser;
   private final Map<String, Integer> perUser = new ConcurrentHashMap<>();
+  private final LimitEvents log;
 
-  private NodeAuth(Vertx vertx, HeraldConfig config) {
+  private NodeAuth(Vertx vertx, HeraldConfig config, LimitEvents log) {
     SecurityPolicy.check(config);
+    this.log = log;
     this.verifier = TokenVerifier.create(vertx, config);
     this.permissions = new ChannelPermissions(config.namespaces(), verifier);
-    this.apiKeys = new ApiKeys(config);
+    this.apiKeys = new ApiKeys(config, log);
     this.required = SecurityPolicy.authRequired(config);
     this.timeoutMs = config.get(HeraldConfig.AUTH_TIMEOUT_MS);
     this.maxPerUser = config.get(HeraldConfig.AUTH_MAX_CONNECTIONS_PER_USER);
@@ -53,7 +53,7 @@ public final class NodeAuth {
       // The registry is one object per node (the services record compares by value).
       NodeAuth auth = BY_NODE.get(services.connections());
       if (auth == null) {
-        auth = new NodeAuth(vertx, services.config());
+        auth = new NodeAuth(vertx, services.config(), LimitEvents.of(vertx, services.meterRegistry()));
         BY_NODE.put(services.connections(), auth);
       }
       return auth;
@@ -100,9 +100,11 @@ public final class NodeAuth {
     perUser.computeIfPresent(user, (u, n) -> n <= 1 ? null : n - 1);
   }
 
-  /** Logs a refused token or operation: who and why, never the token or a message body. */
-  public static void logFailure(String protocol, String client, String user, String ip, String origin, String reason) {
-    LOG.warn("auth failure: protocol={} client={} user={} ip={} origin={} reason=\"{}\"", protocol, client,
-        user == null ? "-" : user, ip == null ? "-" : ip, origin == null ? "-" : origin, reason);
+  /**
+   * Logs a refused token: who and why, never the token or a message body; rate-limited and cleaned with
+   * the limit events ({@link LimitEvents#authFailure}).
+   */
+  public void logFailure(String protocol, String client, String user, String ip, String origin, String reason) {
+    log.authFailure(protocol, client, user, ip, origin, reason);
   }
 }

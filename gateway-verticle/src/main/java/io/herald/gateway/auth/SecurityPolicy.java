@@ -2,11 +2,15 @@ package io.herald.gateway.auth;
 
 import io.herald.core.config.HeraldConfig;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Production mode's requirements, and the list of protections that are off (printed at start). */
 public final class SecurityPolicy {
+
+  /** The shortest HS256 secret production mode accepts: 256 bits, the size of the HMAC-SHA256 output (RFC 7518 3.2). */
+  static final int MIN_HMAC_SECRET_BYTES = 32;
 
   private SecurityPolicy() {
   }
@@ -18,6 +22,11 @@ public final class SecurityPolicy {
   /** Client connections must authenticate: {@code auth.required}, or production mode. */
   public static boolean authRequired(HeraldConfig config) {
     return config.get(HeraldConfig.AUTH_REQUIRED) || production(config);
+  }
+
+  /** Client tokens (connection and subscription tokens) must carry {@code exp}: {@code auth.require_exp}, or production mode. */
+  public static boolean requireExp(HeraldConfig config) {
+    return config.get(HeraldConfig.AUTH_REQUIRE_EXP) || production(config);
   }
 
   /** GraphQL introspection is answered: {@code graphql.introspection}, never in production mode. */
@@ -45,8 +54,17 @@ public final class SecurityPolicy {
       if (!hasJwtKey(config)) {
         problems.add("no JWT key (set auth.hmac_secret, auth.public_keys, auth.public_key_file or auth.jwks_file)");
       }
+      int secretBytes = hmacSecretBytes(config);
+      if (secretBytes > 0 && secretBytes < MIN_HMAC_SECRET_BYTES) {
+        problems.add(HeraldConfig.AUTH_HMAC_SECRET.key() + " is " + secretBytes + " bytes: at least " + MIN_HMAC_SECRET_BYTES
+            + " are needed (a short HS256 secret can be brute-forced from one token)");
+      }
     }
     return problems;
+  }
+
+  private static int hmacSecretBytes(HeraldConfig config) {
+    return config.get(HeraldConfig.AUTH_HMAC_SECRET).getBytes(StandardCharsets.UTF_8).length;
   }
 
   /** @throws IllegalArgumentException in production mode without the keys it needs */
@@ -65,8 +83,20 @@ public final class SecurityPolicy {
     }
     if (!hasJwtKey(config)) {
       off.add("client auth OFF: no JWT key (HERALD_AUTH_HMAC_SECRET, ...); every WebSocket client is anonymous and unchecked");
-    } else if (!authRequired(config)) {
-      off.add("client auth optional: connections without a token are accepted as anonymous (auth.required=false)");
+    } else {
+      if (!authRequired(config)) {
+        off.add("client auth optional: connections without a token are accepted as anonymous (auth.required=false)");
+      }
+      int secretBytes = hmacSecretBytes(config);
+      if (secretBytes > 0 && secretBytes < MIN_HMAC_SECRET_BYTES) {
+        off.add("auth.hmac_secret is short (" + secretBytes + " bytes, production mode needs " + MIN_HMAC_SECRET_BYTES + ")");
+      }
+      if (!requireExp(config)) {
+        off.add("client tokens without exp never expire (auth.require_exp=false)");
+      }
+      if (config.get(HeraldConfig.AUTH_AUDIENCE).isEmpty() || config.get(HeraldConfig.AUTH_ISSUER).isEmpty()) {
+        off.add("tokens' aud/iss not checked where auth.audience / auth.issuer are unset: any token of these keys is accepted");
+      }
     }
     if (config.get(HeraldConfig.ADMIN_PORT) == 0) {
       off.add("/api/* and /metrics are on the public port (admin.port=0)");

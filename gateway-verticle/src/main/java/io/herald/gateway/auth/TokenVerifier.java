@@ -46,6 +46,7 @@ public final class TokenVerifier {
   private final String audience;
   private final String issuer;
   private final long leewayS;
+  private final boolean requireExp;
 
   private TokenVerifier(JWTAuth jwt, Set<String> algorithms, HeraldConfig config) {
     this.jwt = jwt;
@@ -53,6 +54,7 @@ public final class TokenVerifier {
     this.audience = config.get(HeraldConfig.AUTH_AUDIENCE);
     this.issuer = config.get(HeraldConfig.AUTH_ISSUER);
     this.leewayS = config.get(HeraldConfig.AUTH_LEEWAY_S);
+    this.requireExp = SecurityPolicy.requireExp(config);
   }
 
   /**
@@ -100,9 +102,17 @@ public final class TokenVerifier {
     return algorithms;
   }
 
-  /** Verifies a connection token. */
+  /**
+   * Verifies a connection token. A subscription token (one with a {@code channel} claim) is refused: it
+   * grants one channel, and must not become a connection's identity (with no channels claim, it would
+   * open every channel the user may reach).
+   */
   public Identity verify(String token) throws AuthFailure {
-    return identity(claims(token));
+    JsonObject claims = claims(token);
+    if (claims.containsKey("channel")) {
+      throw new AuthFailure(Reason.SUBSCRIPTION_TOKEN);
+    }
+    return identity(claims);
   }
 
   /** Builds the identity of verified claims. */
@@ -125,8 +135,12 @@ public final class TokenVerifier {
       }
       channels = List.copyOf(channels);
     }
-    long expiresAtMs = claims.getValue("exp") instanceof Number exp ? (exp.longValue() + leewayS) * 1000 : 0;
-    return new Identity(user, channels, expiresAtMs);
+    return new Identity(user, channels, expiresAtMs(claims));
+  }
+
+  /** When verified claims stop being valid: {@code exp} plus the leeway, in epoch ms; 0 without {@code exp}. */
+  public long expiresAtMs(JsonObject claims) {
+    return claims.getValue("exp") instanceof Number exp ? (exp.longValue() + leewayS) * 1000 : 0;
   }
 
   /** Verifies a token's signature and its time, audience and issuer claims; returns its claims. */
@@ -171,6 +185,9 @@ public final class TokenVerifier {
     Object exp = claims.getValue("exp");
     if (exp != null && !(exp instanceof Number)) {
       throw new AuthFailure(Reason.MALFORMED);
+    }
+    if (exp == null && requireExp) {
+      throw new AuthFailure(Reason.NO_EXPIRY);
     }
     if (exp instanceof Number n && now > n.longValue() + leewayS) {
       throw new AuthFailure(Reason.EXPIRED);

@@ -211,6 +211,7 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
         }
       }
       case UNSUBSCRIBE -> unsubscribe(id, Json.channel(frame, "channel"));
+      case SUB_REFRESH -> refreshSubscription(id, Json.channel(frame, "channel"), subscriptionToken(frame));
       case PUBLISH -> {
         switch (publishRate(1)) {
           case ALLOW -> publish(id, frame, raw);
@@ -252,10 +253,8 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
   }
 
   private void subscribe(Long id, String channel, StreamPosition since, String token) {
-    if (token != null) {
-      permissions().checkSubscriptionToken(token, identity(), channel);
-    }
-    permissions().check(Operation.SUBSCRIBE, identity(), channel, token != null);
+    long tokenExpiresAtMs = token == null ? 0 : permissions().checkSubscriptionToken(token, identity(), channel);
+    permissions().checkSubscribe(identity(), channel, token != null, since != null);
     if (subscriptions == null) {
       subscriptions = new HashMap<>(4);
     }
@@ -273,6 +272,7 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
         granted = new HashSet<>(4);
       }
       granted.add(channel);
+      subscriptionTokenExpiresAt(channel, tokenExpiresAtMs);
     }
     services.metrics().subscriptions(1);
     // Only a channel without subscribers on this loop may be new to the store (ws.new_channel_rate).
@@ -294,6 +294,30 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
             sendError(id, errorCode(ar.cause()), "subscribe failed: " + ar.cause().getMessage(), channel);
           }
         });
+  }
+
+  /** {@code sub_refresh}: a fresh subscription token for a subscription opened with one extends it. */
+  private void refreshSubscription(Long id, String channel, String token) {
+    if (subscriptions == null || !subscriptions.containsKey(channel)) {
+      throw new HeraldException(ErrorCode.NOT_SUBSCRIBED, "not subscribed to " + channel);
+    }
+    if (token == null || !granted(channel)) {
+      throw new HeraldException(ErrorCode.BAD_REQUEST, token == null ? "sub_refresh needs a token"
+          : "this subscription was not opened with a subscription token");
+    }
+    // A refused token gets permission_denied; the subscription keeps its current token until that expires.
+    long expiresAtMs = permissions().checkSubscriptionToken(token, identity(), channel);
+    subscriptionTokenExpiresAt(channel, expiresAtMs);
+    send(Frames.subRefreshed(id, channel, expiresAtMs));
+  }
+
+  @Override
+  protected void subscriptionTokenExpired(Object channel) {
+    Subscription subscription = subscriptions == null ? null : subscriptions.get((String) channel);
+    if (subscription != null) {
+      drop(subscription);
+      send(Frames.unsubscribed(null, subscription.channel(), "token expired"));
+    }
   }
 
   private void unsubscribe(Long id, String channel) {
@@ -320,8 +344,8 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
     boolean announced = subscription.active();
     subscription.end();
     subscriptions.remove(subscription.channel());
-    if (granted != null) {
-      granted.remove(subscription.channel());
+    if (granted != null && granted.remove(subscription.channel())) {
+      forgetSubscriptionToken(subscription.channel());
     }
     hub.leave(subscription);
     services.presence().remove(subscription.channel(), id());
@@ -376,7 +400,7 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
     permissions().check(Operation.PRESENCE, identity(), channel, granted(channel));
     services.presence().clients(channel).onComplete(ar -> {
       if (ar.succeeded()) {
-        send(Frames.presence(id, channel, ar.result()));
+        send(Frames.presence(id, channel, permissions().presenceView(identity(), channel, ar.result())));
       } else {
         sendError(id, ErrorCode.INTERNAL, "presence unavailable", channel);
       }
@@ -410,7 +434,7 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
 
   @Override
   public void push(Subscription subscription, Buffer frame) {
-    send(frame);
+    send(permissions().seesUsers(identity(), subscription.channel()) ? frame : Frames.withoutUser(frame));
   }
 
   private static ErrorCode errorCode(Throwable t) {

@@ -9,6 +9,7 @@ enum FrameType {
   REFRESH("refresh"),
   SUBSCRIBE("subscribe"),
   UNSUBSCRIBE("unsubscribe"),
+  SUB_REFRESH("sub_refresh"),
   PUBLISH("publish"),
   HISTORY("history"),
   PRESENCE("presence"),

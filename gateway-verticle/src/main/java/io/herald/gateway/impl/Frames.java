@@ -9,6 +9,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** Server-to-client /ws frames other than {@code message} (which {@link Message#frame()} encodes). */
@@ -28,6 +29,15 @@ final class Frames {
   /** Reply to {@code refresh}: {@code expires_at} is when the new token expires (epoch ms), absent without exp. */
   static Buffer refreshed(Long id, String user, long expiresAtMs) {
     JsonObject f = reply("refreshed", id).put("user", user);
+    if (expiresAtMs > 0) {
+      f.put("expires_at", expiresAtMs);
+    }
+    return f.toBuffer();
+  }
+
+  /** Reply to {@code sub_refresh}: {@code expires_at} is when the new subscription token expires, absent without exp. */
+  static Buffer subRefreshed(Long id, String channel, long expiresAtMs) {
+    JsonObject f = reply("sub_refreshed", id).put("channel", channel);
     if (expiresAtMs > 0) {
       f.put("expires_at", expiresAtMs);
     }
@@ -120,11 +130,24 @@ final class Frames {
     return array;
   }
 
-  /** A {@code join} or {@code leave} push. */
+  /** A {@code join} or {@code leave} push; {@code user} is its last field (see {@link #withoutUser}). */
   static Buffer presenceEvent(String type, String channel, ClientInfo client) {
     return new JsonObject().put("type", type).put("channel", channel).put("client", client.client())
         .put("user", client.user()).toBuffer();
   }
+
+  /**
+   * A {@link #presenceEvent} with its user made null, for subscribers who may not see users. The push is
+   * encoded once for every subscriber; cutting its last field costs no parse. A {@code ,"user":} with an
+   * unescaped quote cannot occur inside a JSON string, so the last one is the field.
+   */
+  static Buffer withoutUser(Buffer presenceEvent) {
+    String json = presenceEvent.toString(StandardCharsets.UTF_8);
+    int at = json.lastIndexOf(USER_FIELD);
+    return at < 0 ? presenceEvent : Buffer.buffer(json.substring(0, at) + USER_FIELD + "null}");
+  }
+
+  private static final String USER_FIELD = ",\"user\":";
 
   static Buffer pong(Long id) {
     return reply("pong", id).toBuffer();

@@ -76,7 +76,7 @@ public final class HttpApi {
     if (keys.accepts(presented)) {
       ctx.next();
     } else {
-      io.herald.gateway.auth.NodeAuth.logFailure("http", "-", null, addresses.client(ctx.request()),
+      keys.logRefused(addresses.client(ctx.request()),
           ctx.request().getHeader("Origin"), presented.isEmpty() ? "no API key" : "wrong API key");
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
       HttpErrors.send(ctx, ErrorCode.UNAUTHORIZED, "a valid API key is required: Authorization: Bearer <key>");

@@ -14,9 +14,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Every time a limit refuses or closes a client: counted in {@code herald_limits_triggered_total{limit=...}}
- * and logged at WARN with the client id, IP address and origin, never a token or a message body. The log is
- * rate-limited ({@link #LOG_RATE_PER_SECOND} lines a second, bursts of {@link #LOG_BURST}) so that a flood
- * cannot flood the log: the next line written says how many were left out. One per node.
+ * and logged at WARN with the client id, IP address and origin, never a token or a message body. Refused
+ * tokens and API keys ({@link #authFailure}) are logged through the same budget on {@code io.herald.auth}.
+ * The log is rate-limited ({@link #LOG_RATE_PER_SECOND} lines a second, bursts of {@link #LOG_BURST}, for
+ * both loggers together) so that a flood cannot flood the log: the next line written says how many were
+ * left out. One per node.
  */
 public final class LimitEvents implements Shareable {
 
@@ -35,6 +37,7 @@ public final class LimitEvents implements Shareable {
   static final int LOG_BURST = 20;
   private static final int MAX_FIELD_CHARS = 120;
   private static final Logger LOG = LoggerFactory.getLogger("io.herald.limits");
+  private static final Logger AUTH_LOG = LoggerFactory.getLogger("io.herald.auth");
 
   private final Map<Limit, Counter> counters = new ConcurrentHashMap<>();
   private final TokenBucket logBudget = new TokenBucket(LOG_RATE_PER_SECOND, LOG_BURST, System.nanoTime());
@@ -68,17 +71,41 @@ public final class LimitEvents implements Shareable {
    */
   public void triggered(Limit limit, String client, String ip, String origin, String what) {
     counters.get(limit).increment();
+    String suffix = takeLogLine();
+    if (suffix != null) {
+      LOG.warn("limit {}: {} (client={}, ip={}, origin={}){}", limit.tag(), what, client == null ? "-" : client,
+          clean(ip), clean(origin), suffix);
+    }
+  }
+
+  /**
+   * A refused token or API key (or a connection over its user's limit): who and why, never the token.
+   * Returns whether a line was written (false: over the budget, left out).
+   *
+   * @param client the client id, or null for HTTP requests
+   * @param user   the connection's user when known (from a token verified earlier), or null
+   */
+  public boolean authFailure(String protocol, String client, String user, String ip, String origin, String reason) {
+    String suffix = takeLogLine();
+    if (suffix != null) {
+      AUTH_LOG.warn("auth failure: protocol={} client={} user={} ip={} origin={} reason=\"{}\"{}", protocol,
+          client == null ? "-" : client, clean(user), clean(ip), clean(origin), clean(reason), suffix);
+    }
+    return suffix != null;
+  }
+
+  /** Takes a line of the log budget: null when there is none (the event is counted as left out), else the suffix saying how many were. */
+  private String takeLogLine() {
     boolean log;
     synchronized (logBudget) {
       log = logBudget.tryTake(System.nanoTime(), 1);
     }
     if (!log) {
       suppressed.incrementAndGet();
-      return;
+      return null;
     }
     long skipped = suppressed.getAndSet(0);
-    LOG.warn("limit {}: {} (client={}, ip={}, origin={}){}", limit.tag(), what, client == null ? "-" : client,
-        clean(ip), clean(origin), skipped == 0 ? "" : " [" + skipped + " earlier limit events not logged]");
+    return skipped == 0 ? "" : " [" + skipped + " earlier limit and auth events not logged]";
   }
 
   /** A header value as it may go in a log line: no control characters (no forged lines), bounded length. */

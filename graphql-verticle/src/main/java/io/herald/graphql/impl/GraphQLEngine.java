@@ -19,6 +19,7 @@ import graphql.schema.GraphQLSchema;
 import graphql.schema.idl.RuntimeWiring;
 import graphql.schema.idl.SchemaGenerator;
 import graphql.schema.idl.SchemaParser;
+import io.herald.core.ClientInfo;
 import io.herald.core.ErrorCode;
 import io.herald.core.HeraldException;
 import io.herald.core.HistoryQuery;
@@ -28,6 +29,7 @@ import io.herald.core.config.HeraldConfig;
 import io.herald.core.StreamPosition;
 import io.herald.gateway.GatewayServices;
 import io.herald.gateway.auth.ChannelPermissions;
+import io.herald.gateway.auth.Identity;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
@@ -37,6 +39,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 /**
  * Herald's GraphQL schema ({@code herald.graphqls}) wired to the same Broker, Presence and publish path
@@ -74,17 +77,32 @@ public final class GraphQLEngine {
     }
   }
 
-  /**
-   * Checks a client's operation on a channel against the channel permissions; throws a
-   * {@link HeraldException} ({@code permission_denied}) to refuse it.
-   */
-  @FunctionalInterface
+  /** A client's access to channels: its operations checked against the channel permissions, its view of presence. */
   interface ChannelAccess {
+    /** Throws a {@link HeraldException} ({@code permission_denied}) to refuse {@code operation}. */
     void check(ChannelPermissions.Operation operation, String channel);
+
+    /** Presence of {@code channel} as this client may see it (users hidden from anonymous clients). */
+    List<ClientInfo> presenceView(String channel, List<ClientInfo> clients);
 
     /** Publishes for this client; over the socket within its ws.new_channel_rate (see TransportWsConnection). */
     default Future<StreamPosition> publish(GatewayServices services, String channel, Buffer data) {
       return services.publish(channel, data);
+    }
+
+    /** The access of {@code identity} (null: anonymous); {@code granted}: channels a subscription token opened. */
+    static ChannelAccess of(ChannelPermissions permissions, Identity identity, Predicate<String> granted) {
+      return new ChannelAccess() {
+        @Override
+        public void check(ChannelPermissions.Operation operation, String channel) {
+          permissions.check(operation, identity, channel, granted.test(channel));
+        }
+
+        @Override
+        public List<ClientInfo> presenceView(String channel, List<ClientInfo> clients) {
+          return permissions.presenceView(identity, channel, clients);
+        }
+      };
     }
   }
 
@@ -164,8 +182,9 @@ public final class GraphQLEngine {
             .dataFetcher("history", this::history)
             .dataFetcher("presence", env -> {
               String channel = Json.validChannel(env.getArgument("channel"));
-              access(env).check(ChannelPermissions.Operation.PRESENCE, channel);
-              return async(services.presence().clients(channel));
+              ChannelAccess access = access(env);
+              access.check(ChannelPermissions.Operation.PRESENCE, channel);
+              return async(services.presence().clients(channel).map(clients -> access.presenceView(channel, clients)));
             }))
         .type("Mutation", t -> t.dataFetcher("publish", env -> {
           String channel = Json.validChannel(env.getArgument("channel"));

@@ -55,15 +55,14 @@ final class GraphQLHttp implements Handler<RoutingContext> {
       refused = AuthFailure.Reason.TOKEN_REQUIRED.text();
     }
     if (refused != null) {
-      NodeAuth.logFailure("graphql-http", "-", null,
+      auth.logFailure("graphql-http", null, null,
           ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress(),
           ctx.request().getHeader("Origin"), refused);
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
       reply(ctx, 401, errors("unauthorized: " + refused, ErrorCode.UNAUTHORIZED.wire()));
       return null;
     }
-    Identity who = identity;
-    return (operation, channel) -> auth.permissions().check(operation, who, channel, false);
+    return GraphQLEngine.ChannelAccess.of(auth.permissions(), identity, channel -> false);
   }
 
   @Override

@@ -13,6 +13,7 @@ import graphql.language.SelectionSet;
 import graphql.language.StringValue;
 import graphql.language.Value;
 import graphql.language.VariableReference;
+import io.herald.core.ClientInfo;
 import io.herald.core.ErrorCode;
 import io.herald.core.HeraldException;
 import io.herald.core.Json;
@@ -26,7 +27,6 @@ import io.herald.gateway.SubscriptionSink;
 import io.herald.gateway.WebSocketSession;
 import io.herald.gateway.auth.AuthFailure;
 import io.herald.gateway.auth.ChannelPermissions;
-import io.herald.gateway.auth.Identity;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -124,7 +124,10 @@ final class TransportWsConnection extends WebSocketSession {
     send(new JsonObject().put("type", "connection_ack").toBuffer());
   }
 
-  /** A {@code ping}; with a token in its payload (once acknowledged), the token replaces the connection's. */
+  /**
+   * A {@code ping}; once acknowledged, a {@code token} in its payload replaces the connection's, and
+   * {@code subscription_tokens} ({@code {"<operation id>": "<subscription token>"}}) extend subscriptions.
+   */
   private void ping(Object payload) {
     String token = acknowledged && auth.verifier().enabled() ? token(payload) : null;
     if (token != null) {
@@ -133,7 +136,30 @@ final class TransportWsConnection extends WebSocketSession {
       }
       recheckSubscriptions();
     }
+    if (acknowledged && payload instanceof JsonObject p && p.getValue("subscription_tokens") instanceof JsonObject tokens) {
+      refreshSubscriptionTokens(tokens);
+    }
     send(new JsonObject().put("type", "pong").toBuffer());
+  }
+
+  /**
+   * Fresh subscription tokens for running subscriptions opened with one; ids of other operations are
+   * ignored (so at most one verification per subscription). A refused token ends its subscription with an
+   * {@code error}: graphql-transport-ws has no other way to tell the client.
+   */
+  private void refreshSubscriptionTokens(JsonObject tokens) {
+    for (String id : tokens.fieldNames()) {
+      Operation o = operations.get(id);
+      if (o == null || !o.granted || !(tokens.getValue(id) instanceof String t)) {
+        continue;
+      }
+      try {
+        subscriptionTokenExpiresAt(id, auth.permissions().checkSubscriptionToken(t, identity(), o.subscription.channel()));
+      } catch (HeraldException e) {
+        stop(o);
+        sendErrors(id, List.of(GraphQLEngine.error(e.getMessage(), e.code().wire())));
+      }
+    }
   }
 
   /** The token of a connection_init or ping payload: {@code {"token": t}} or {@code {"Authorization": "Bearer t"}}. */
@@ -193,6 +219,28 @@ final class TransportWsConnection extends WebSocketSession {
   }
 
   /** Whether a running subscription to {@code channel} was granted by a subscription token. */
+  /** {@code access}, with its publishes within this connection's ws.new_channel_rate (offset 1: the publish created the channel). */
+  private GraphQLEngine.ChannelAccess metered(GraphQLEngine.ChannelAccess access) {
+    return new GraphQLEngine.ChannelAccess() {
+      @Override
+      public void check(ChannelPermissions.Operation operation, String channel) {
+        access.check(operation, channel);
+      }
+
+      @Override
+      public List<ClientInfo> presenceView(String channel, List<ClientInfo> clients) {
+        return access.presenceView(channel, clients);
+      }
+
+      @Override
+      public Future<StreamPosition> publish(GatewayServices services, String channel, Buffer data) {
+        boolean charged = mayCreateChannel();
+        return services.publish(channel, data, charged)
+            .andThen(ar -> settleNewChannel(charged, ar.succeeded() && ar.result().offset() == 1, ar.cause()));
+      }
+    };
+  }
+
   private boolean granted(String channel) {
     for (Operation o : operations.values()) {
       if (o.granted && o.subscription != null && o.subscription.channel().equals(channel)) {
@@ -222,23 +270,9 @@ final class TransportWsConnection extends WebSocketSession {
     }
     long start = System.nanoTime();
     JsonObject variables = payload.getJsonObject("variables");
-    Identity who = identity();
     GraphQLEngine.Prepared prepared = engine.prepare(query, payload.getString("operationName"),
         variables == null ? Map.of() : variables.getMap(),
-        new GraphQLEngine.ChannelAccess() {
-          @Override
-          public void check(ChannelPermissions.Operation op, String channel) {
-            auth.permissions().check(op, who, channel, granted(channel));
-          }
-
-          /** ws.new_channel_rate, as for a /ws publish: offset 1 means the publish created the channel. */
-          @Override
-          public Future<StreamPosition> publish(GatewayServices services, String channel, Buffer data) {
-            boolean charged = mayCreateChannel();
-            return services.publish(channel, data, charged)
-                .andThen(ar -> settleNewChannel(charged, ar.succeeded() && ar.result().offset() == 1, ar.cause()));
-          }
-        });
+        metered(GraphQLEngine.ChannelAccess.of(auth.permissions(), identity(), this::granted)));
     String type = prepared.operation() == null ? "unknown" : prepared.type().name().toLowerCase(java.util.Locale.ROOT);
     if (prepared.failed()) {
       metrics.operation(type, "error");
@@ -335,6 +369,7 @@ final class TransportWsConnection extends WebSocketSession {
     String channel;
     StreamPosition since;
     boolean granted;
+    long tokenExpiresAtMs = 0;
     try {
       if (root == null) {
         throw new HeraldException(ErrorCode.BAD_REQUEST, "the subscription selects no field");
@@ -344,9 +379,9 @@ final class TransportWsConnection extends WebSocketSession {
       Object token = argument(root, "token", variables);
       granted = token instanceof String;
       if (granted) {
-        auth.permissions().checkSubscriptionToken((String) token, identity(), channel);
+        tokenExpiresAtMs = auth.permissions().checkSubscriptionToken((String) token, identity(), channel);
       }
-      auth.permissions().check(ChannelPermissions.Operation.SUBSCRIBE, identity(), channel, granted);
+      auth.permissions().checkSubscribe(identity(), channel, granted, since != null);
     } catch (HeraldException e) {
       metrics.operation("subscription", "error");
       sendErrors(id, List.of(GraphQLEngine.error(e.getMessage(), e.code().wire())));
@@ -357,6 +392,9 @@ final class TransportWsConnection extends WebSocketSession {
     Subscription subscription = new Subscription(channel, sink, loop.services().broker());
     Operation operation = new Operation(id, subscription, granted);
     operations.put(id, operation);
+    if (granted) {
+      subscriptionTokenExpiresAt(id, tokenExpiresAtMs);
+    }
     metrics.subscriptions(1);
     loop.services().metrics().subscriptions(1);
     channelCount.merge(channel, 1, Integer::sum);
@@ -465,8 +503,19 @@ final class TransportWsConnection extends WebSocketSession {
     return any;
   }
 
+  /** A subscription's subscription token expired: the operation ends with an {@code error}. */
+  @Override
+  protected void subscriptionTokenExpired(Object id) {
+    Operation o = operations.get(id);
+    if (o != null && o.subscription != null) {
+      stop(o);
+      sendErrors(o.id, List.of(GraphQLEngine.error("subscription token expired", ErrorCode.PERMISSION_DENIED.wire())));
+    }
+  }
+
   private void stop(Operation operation) {
     operations.remove(operation.id);
+    forgetSubscriptionToken(operation.id);
     Subscription s = operation.subscription;
     if (s == null) {
       return;

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -95,6 +96,36 @@ class ApiKeysTest {
     node.start(Map.of("api.keys_file", file.toString()));
     assertThat(apiStatus(null)).isEqualTo(401);
     assertThat(apiStatus("anything")).isEqualTo(401);
+  }
+
+  /** A key file the node cannot read at start: it refuses to start (never "no keys, open API"). */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"missing", "a directory"})
+  void anUnreadableKeyFileStopsTheNodeAtStart(String kind) throws IOException {
+    Path file = kind.equals("missing") ? dir.resolve("no-such-file") : Files.createDirectory(dir.resolve("keys.d"));
+    assertThatThrownBy(() -> node.start(Map.of("api.keys_file", file.toString())))
+        .rootCause().hasMessageContaining("api.keys_file").hasMessageContaining(file.toString());
+  }
+
+  /** A key file that disappears (or turns unreadable) later keeps the keys last read: the API stays locked. */
+  @Test
+  void aKeyFileThatDisappearsKeepsTheLastKeys() throws IOException {
+    Path file = Files.writeString(dir.resolve("api-keys"), "kept-key\n");
+    node.start(Map.of("api.keys_file", file.toString(), "api.keys_reload_ms", "50"));
+    assertThat(apiStatus("kept-key")).isEqualTo(200);
+
+    try (LogCapture log = new LogCapture()) {
+      Files.delete(file);
+      // A reload finds no file (it says so, once): the keys stay, nothing else gets in.
+      await().atMost(Duration.ofSeconds(10)).until(() -> !log.lines("api.keys_file: cannot read").isEmpty());
+    }
+    assertThat(apiStatus("kept-key")).isEqualTo(200);
+    assertThat(apiStatus(null)).isEqualTo(401);
+    assertThat(apiStatus("other")).isEqualTo(401);
+
+    Files.writeString(file, "next-key\n"); // back: read again
+    await().atMost(Duration.ofSeconds(10)).until(() -> apiStatus("next-key") == 200);
+    assertThat(apiStatus("kept-key")).isEqualTo(401);
   }
 
   @Test

@@ -38,7 +38,11 @@ class ProductionModeTest {
     return Stream.of(
         arguments(Map.of("production", "true"), new String[] {"no API key", "no JWT key"}),
         arguments(Map.of("production", "true", "api.key", "k"), new String[] {"no JWT key"}),
-        arguments(Map.of("production", "true", "auth.hmac_secret", SECRET), new String[] {"no API key"}));
+        arguments(Map.of("production", "true", "auth.hmac_secret", SECRET), new String[] {"no API key"}),
+        arguments(Map.of("production", "true", "api.key", "k", "auth.hmac_secret", "x".repeat(31)),
+            new String[] {"auth.hmac_secret is 31 bytes", "at least 32"}),
+        arguments(Map.of("production", "true", "api.key", "k", "auth.hmac_secret", "\u00e9".repeat(15)),
+            new String[] {"auth.hmac_secret is 30 bytes"}));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -67,6 +71,13 @@ class ProductionModeTest {
   }
 
   @Test
+  void aShortSecretStartsOutsideProductionModeButTheBannerSaysSo() {
+    node.start(Map.of("auth.hmac_secret", "short"));
+    assertThat(String.join("\n", SecurityPolicy.warnings(HeraldConfig.defaults().with(HeraldConfig.AUTH_HMAC_SECRET, "short"))))
+        .contains("auth.hmac_secret is short (5 bytes").contains("auth.require_exp=false").contains("aud/iss not checked");
+  }
+
+  @Test
   void theStandaloneDefaultsStartAndListWhatIsOff() {
     node.start(Map.of());
     try (AuthWsClient client = AuthWsClient.ws(node.vertx(), node.port(), null)) {
@@ -80,7 +91,7 @@ class ProductionModeTest {
   @Test
   void aFullyConfiguredProductionNodeHasOnlyThePublicPortNotice() {
     HeraldConfig config = HeraldConfig.load(new JsonObject(), Map.of(), Map.of("production", "true", "api.key", "k",
-        "auth.hmac_secret", SECRET, "admin.port", "9091"));
+        "auth.hmac_secret", SECRET, "admin.port", "9091", "auth.audience", "herald", "auth.issuer", "backend"));
     assertThat(SecurityPolicy.warnings(config)).isEmpty();
     assertThat(SecurityPolicy.authRequired(config)).isTrue();
     assertThat(SecurityPolicy.introspection(config)).isFalse();
