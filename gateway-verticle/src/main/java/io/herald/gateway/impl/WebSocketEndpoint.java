@@ -90,6 +90,6 @@ public final class WebSocketEndpoint {
   private void refuse(ServerWebSocket ws, String ip, String origin) {
     limits.triggered(Limit.MAX_CONNECTIONS, null, ip, origin, "close " + CloseCode.TOO_MANY_CONNECTIONS.code());
     loop.services().metrics().closed(CloseCode.TOO_MANY_CONNECTIONS.code());
-    ws.close(CloseCode.TOO_MANY_CONNECTIONS.code(), CloseCode.TOO_MANY_CONNECTIONS.reason());
+    WebSocketWrites.close(ws, CloseCode.TOO_MANY_CONNECTIONS.code(), CloseCode.TOO_MANY_CONNECTIONS.reason());
   }
 }
