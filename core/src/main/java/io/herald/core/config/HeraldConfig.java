@@ -99,6 +99,10 @@ public final class HeraldConfig {
       "Publishes one connection may make at once above ws.publish_rate (the bucket's size).");
   public static final Setting<Integer> WS_PUBLISH_MAX_REJECTIONS = Setting.integer("ws.publish_max_rejections", 100,
       "A connection refused more than this many publishes within 10 s is closed with 1008.");
+  public static final Setting<Integer> HTTP_PUBLISH_RATE_MAX_KEYS = Setting.integer("http.publish_rate_max_keys", 10_000,
+      "Users and IP addresses whose publish rate over HTTP the node tracks at once; beyond, the least recently seen is forgotten.");
+  public static final Setting<Boolean> HTTP_PUBLISH_RATE_EXEMPT_LOOPBACK = Setting.bool("http.publish_rate_exempt_loopback", true,
+      "Whether anonymous publishes over HTTP from loopback addresses (a local proxy or load tool) are exempt from the per-IP publish rate.");
   public static final Setting<Integer> WS_CONNECT_RATE_PER_IP = Setting.integer("ws.connect_rate_per_ip", 20,
       "New WebSocket connections per second from one IP address; beyond: HTTP 429 before the upgrade. 0: no limit.");
   public static final Setting<Integer> WS_CONNECT_BURST_PER_IP = Setting.integer("ws.connect_burst_per_ip", 100,
@@ -120,6 +124,8 @@ public final class HeraldConfig {
       "Most fields (after expanding fragments) one GraphQL operation may select.");
   public static final Setting<Integer> GRAPHQL_MAX_ALIASES = Setting.integer("graphql.max_aliases", 15,
       "Most aliased fields in one GraphQL operation.");
+  public static final Setting<Integer> GRAPHQL_MAX_FRAGMENT_DEPTH = Setting.integer("graphql.max_fragment_depth", 10,
+      "Deepest nesting of fragment spreads (a fragment spreading a fragment ...) in one GraphQL operation.");
   public static final Setting<Integer> GRAPHQL_MAX_SUBSCRIPTIONS = Setting.integer("graphql.max_subscriptions", 100,
       "Subscriptions one graphql-transport-ws connection may run at once.");
   public static final Setting<Boolean> GRAPHQL_INTROSPECTION = Setting.bool("graphql.introspection", true,
@@ -150,10 +156,10 @@ public final class HeraldConfig {
       HISTORY_DEFAULT_LIMIT, SHUTDOWN_DRAIN_MS,
       NAMESPACE_HISTORY_SIZE, NAMESPACE_HISTORY_TTL_MS, NAMESPACE_CLIENT_PUBLISH, NAMESPACE_PRESENCE,
       NAMESPACE_HISTORY, NAMESPACE_JOIN_LEAVE, GRAPHQL_MAX_DEPTH, GRAPHQL_MAX_COMPLEXITY, GRAPHQL_MAX_FIELDS, GRAPHQL_MAX_ALIASES,
-      GRAPHQL_MAX_SUBSCRIPTIONS, GRAPHQL_INTROSPECTION, GRAPHQL_INIT_TIMEOUT_MS, CLUSTER, CLUSTER_CONFIG,
+      GRAPHQL_MAX_FRAGMENT_DEPTH, GRAPHQL_MAX_SUBSCRIPTIONS, GRAPHQL_INTROSPECTION, GRAPHQL_INIT_TIMEOUT_MS, CLUSTER, CLUSTER_CONFIG,
       CLUSTER_NAME, CLUSTER_PORT, CLUSTER_MEMBERS, HEALTH_CANARY_INTERVAL_MS, HEALTH_CANARY_TIMEOUT_MS,
       WS_ALLOWED_ORIGINS, WS_ALLOW_MISSING_ORIGIN, WS_PUBLISH_RATE, WS_PUBLISH_BURST, WS_PUBLISH_MAX_REJECTIONS,
-      WS_CONNECT_RATE_PER_IP, WS_CONNECT_BURST_PER_IP, WS_CONNECT_RATE_EXEMPT_LOOPBACK, WS_MAX_CONNECTIONS,
+      HTTP_PUBLISH_RATE_MAX_KEYS, HTTP_PUBLISH_RATE_EXEMPT_LOOPBACK, WS_CONNECT_RATE_PER_IP, WS_CONNECT_BURST_PER_IP, WS_CONNECT_RATE_EXEMPT_LOOPBACK, WS_MAX_CONNECTIONS,
       WS_MAX_LIFETIME_MS, WS_WRITE_TIMEOUT_MS);
 
   /** Key of the per-namespace overrides object: {@code {"chat": {"history_size": 50}}}. */
