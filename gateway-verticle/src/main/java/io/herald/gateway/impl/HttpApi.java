@@ -12,6 +12,8 @@ import io.herald.gateway.GatewayServices;
 import io.herald.gateway.NodeCommands;
 import io.herald.gateway.NodeCommands.Command;
 import io.herald.gateway.auth.ApiKeys;
+import io.herald.gateway.limits.LimitEvents;
+import io.herald.gateway.limits.PublishRateTable;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -31,6 +33,8 @@ public final class HttpApi {
   private final GatewayServices services;
   private final ApiKeys keys;
   private final int maxData;
+  /** The node's publish rate table, for anonymous publishes (no API key configured); made on first use. */
+  private PublishRateTable publishRate;
 
   public HttpApi(GatewayServices services, ApiKeys keys) {
     this.services = services;
@@ -102,6 +106,7 @@ public final class HttpApi {
     JsonObject body = body(ctx);
     String channel = Json.channel(body, "channel");
     Buffer data = Json.data(body, ctx.body().buffer(), maxData);
+    checkPublishRate(ctx, 1);
     return services.publish(channel, data).map(p -> position(channel, p));
   }
 
@@ -115,6 +120,7 @@ public final class HttpApi {
         throw new HeraldException(ErrorCode.BAD_REQUEST, "channels must be strings");
       }
     }
+    checkPublishRate(ctx, Math.max(1, channels.size()));
     List<Future<JsonObject>> results = new ArrayList<>(channels.size());
     for (Object c : channels) {
       String name = (String) c;
@@ -132,6 +138,24 @@ public final class HttpApi {
       results.forEach(f -> out.add(f.result()));
       return new JsonObject().put("results", out);
     });
+  }
+
+  /**
+   * Without an API key anyone may publish here: then each client address gets the publish rate of one /ws
+   * connection (ws.publish_rate). With a key the caller is a trusted backend and is not limited.
+   */
+  private void checkPublishRate(RoutingContext ctx, int messages) {
+    if (keys.required()) {
+      return;
+    }
+    if (publishRate == null) {
+      publishRate = PublishRateTable.of(ctx.vertx(), services.config(), LimitEvents.of(ctx.vertx(), services.meterRegistry()));
+    }
+    String ip = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+    if (!publishRate.allow(null, ip, ctx.request().getHeader("Origin"), messages)) {
+      throw new HeraldException(ErrorCode.RATE_LIMITED, "over " + HeraldConfig.WS_PUBLISH_RATE.key()
+          + " for this address: slow down (a backend publishes with an API key)");
+    }
   }
 
   private static JsonObject position(String channel, StreamPosition p) {

@@ -70,7 +70,8 @@ public final class ConnectionLimiter implements Shareable {
     }
   }
 
-  private static boolean loopback(String ip) {
+  /** Whether {@code ip} (a literal address) is a loopback address: 127.0.0.0/8 or ::1. */
+  static boolean loopback(String ip) {
     try {
       // A literal address: no lookup happens.
       return ip != null && ip.matches("[0-9A-Fa-f:.]+") && InetAddress.getByName(ip).isLoopbackAddress();
