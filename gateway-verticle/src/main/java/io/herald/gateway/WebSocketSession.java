@@ -387,7 +387,7 @@ public abstract class WebSocketSession implements Heartbeats.Target {
     closed = true;
     loop.services().metrics().closed(code);
     release();
-    ws.close(code, reason);
+    WebSocketWrites.close(ws, code, reason);
   }
 
   /**

@@ -121,6 +121,10 @@ public final class HeraldConfig {
       "Publishes one connection may make at once above ws.publish_rate (the bucket's size).");
   public static final Setting<Integer> WS_PUBLISH_MAX_REJECTIONS = Setting.integer("ws.publish_max_rejections", 100,
       "A connection refused more than this many publishes within 10 s is closed with 1008.");
+  public static final Setting<Integer> HTTP_PUBLISH_RATE_MAX_KEYS = Setting.integer("http.publish_rate_max_keys", 10_000,
+      "Users and IP addresses whose publish rate over HTTP the node tracks at once; beyond, the least recently seen is forgotten.");
+  public static final Setting<Boolean> HTTP_PUBLISH_RATE_EXEMPT_LOOPBACK = Setting.bool("http.publish_rate_exempt_loopback", true,
+      "Whether anonymous publishes over HTTP from loopback addresses (a local proxy or load tool) are exempt from the per-IP publish rate.");
   public static final Setting<Integer> WS_CONNECT_RATE_PER_IP = Setting.integer("ws.connect_rate_per_ip", 20,
       "New WebSocket connections per second from one IP address; beyond: HTTP 429 before the upgrade. 0: no limit.");
   public static final Setting<Integer> WS_CONNECT_BURST_PER_IP = Setting.integer("ws.connect_burst_per_ip", 100,
@@ -159,6 +163,8 @@ public final class HeraldConfig {
       "Most fields (after expanding fragments) one GraphQL operation may select.");
   public static final Setting<Integer> GRAPHQL_MAX_ALIASES = Setting.integer("graphql.max_aliases", 15,
       "Most aliased fields in one GraphQL operation.");
+  public static final Setting<Integer> GRAPHQL_MAX_FRAGMENT_DEPTH = Setting.integer("graphql.max_fragment_depth", 10,
+      "Deepest nesting of fragment spreads (a fragment spreading a fragment ...) in one GraphQL operation.");
   public static final Setting<Integer> GRAPHQL_MAX_SUBSCRIPTIONS = Setting.integer("graphql.max_subscriptions", 100,
       "Subscriptions one graphql-transport-ws connection may run at once.");
   public static final Setting<Boolean> GRAPHQL_INTROSPECTION = Setting.bool("graphql.introspection", true,
@@ -198,15 +204,17 @@ public final class HeraldConfig {
       AUTH_JWKS_FILE, AUTH_AUDIENCE, AUTH_ISSUER, AUTH_REQUIRE_EXP, AUTH_LEEWAY_S, AUTH_MAX_CONNECTIONS_PER_USER,
       HISTORY_DEFAULT_LIMIT, SHUTDOWN_DRAIN_MS,
       NAMESPACE_HISTORY_SIZE, NAMESPACE_HISTORY_TTL_MS, NAMESPACE_CLIENT_PUBLISH, NAMESPACE_PRESENCE,
-      NAMESPACE_HISTORY, NAMESPACE_PRESENCE_USERS, NAMESPACE_JOIN_LEAVE, GRAPHQL_MAX_DEPTH, GRAPHQL_MAX_COMPLEXITY, GRAPHQL_MAX_FIELDS, GRAPHQL_MAX_ALIASES,
-      GRAPHQL_MAX_SUBSCRIPTIONS, GRAPHQL_INTROSPECTION, GRAPHQL_INIT_TIMEOUT_MS, CLUSTER, CLUSTER_CONFIG,
+      NAMESPACE_HISTORY, NAMESPACE_PRESENCE_USERS, NAMESPACE_JOIN_LEAVE, GRAPHQL_MAX_DEPTH, GRAPHQL_MAX_COMPLEXITY,
+      GRAPHQL_MAX_FIELDS, GRAPHQL_MAX_ALIASES, GRAPHQL_MAX_FRAGMENT_DEPTH, GRAPHQL_MAX_SUBSCRIPTIONS, GRAPHQL_INTROSPECTION,
+      GRAPHQL_INIT_TIMEOUT_MS, CLUSTER, CLUSTER_CONFIG,
       CLUSTER_NAME, CLUSTER_PORT, CLUSTER_MEMBERS, CLUSTER_HOST, CLUSTER_BUS_PORT, CLUSTER_TLS_KEY_FILE,
       CLUSTER_TLS_CERT_FILE, CLUSTER_TLS_CA_FILE, HEALTH_CANARY_INTERVAL_MS, HEALTH_CANARY_TIMEOUT_MS,
       WS_ALLOWED_ORIGINS, WS_ALLOW_MISSING_ORIGIN, WS_PUBLISH_RATE, WS_PUBLISH_BURST, WS_PUBLISH_MAX_REJECTIONS,
+      HTTP_PUBLISH_RATE_MAX_KEYS, HTTP_PUBLISH_RATE_EXEMPT_LOOPBACK,
       WS_CONNECT_RATE_PER_IP, WS_CONNECT_BURST_PER_IP, WS_CONNECT_RATE_EXEMPT_LOOPBACK, WS_MAX_CONNECTIONS,
       WS_MAX_LIFETIME_MS, WS_WRITE_TIMEOUT_MS, WS_NEW_CHANNEL_RATE, WS_NEW_CHANNEL_BURST, WS_REQUEST_RATE,
       WS_REQUEST_BURST, WS_MAX_REPLY_BYTES, BROKER_MAX_HISTORY_BYTES, BROKER_MAX_CHANNELS,
-      WS_MAX_LIFETIME_MS, WS_WRITE_TIMEOUT_MS, WS_MAX_CONNECTIONS_PER_IP, HTTP_HEADER_TIMEOUT_MS, HTTP_BODY_TIMEOUT_MS,
+      WS_MAX_CONNECTIONS_PER_IP, HTTP_HEADER_TIMEOUT_MS, HTTP_BODY_TIMEOUT_MS,
       HTTP_IDLE_TIMEOUT_MS, HTTP_MAX_CONNECTIONS, HTTP_MAX_CONNECTIONS_PER_IP, HTTP_TRUSTED_PROXIES, HTTP_ALLOWED_HOSTS,
       HTTP_H2C, LIMITS_MAX_TRACKED_ADDRESSES);
 

@@ -14,6 +14,8 @@ import io.herald.gateway.NodeCommands.Command;
 import io.herald.gateway.auth.ApiKeys;
 import io.herald.gateway.auth.SecurityPolicy;
 import io.herald.gateway.limits.ClientAddresses;
+import io.herald.gateway.limits.LimitEvents;
+import io.herald.gateway.limits.PublishRateTable;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -36,6 +38,8 @@ public final class HttpApi {
   private final int maxData;
   private final boolean production;
   private final ClientAddresses addresses;
+  /** The node's publish rate table, for anonymous publishes (no API key configured); made on first use. */
+  private PublishRateTable publishRate;
 
   public HttpApi(GatewayServices services, ApiKeys keys) {
     this.services = services;
@@ -133,6 +137,7 @@ public final class HttpApi {
     JsonObject body = body(ctx);
     String channel = Json.channel(body, "channel");
     Buffer data = Json.data(body, ctx.body().buffer(), maxData);
+    checkPublishRate(ctx, 1);
     return services.publish(channel, data).map(p -> position(channel, p));
   }
 
@@ -146,6 +151,7 @@ public final class HttpApi {
         throw new HeraldException(ErrorCode.BAD_REQUEST, "channels must be strings");
       }
     }
+    checkPublishRate(ctx, Math.max(1, channels.size()));
     List<Future<JsonObject>> results = new ArrayList<>(channels.size());
     for (Object c : channels) {
       String name = (String) c;
@@ -163,6 +169,23 @@ public final class HttpApi {
       results.forEach(f -> out.add(f.result()));
       return new JsonObject().put("results", out);
     });
+  }
+
+  /**
+   * Without an API key anyone may publish here: then each client address gets the publish rate of one /ws
+   * connection (ws.publish_rate). With a key the caller is a trusted backend and is not limited.
+   */
+  private void checkPublishRate(RoutingContext ctx, int messages) {
+    if (keys.required()) {
+      return;
+    }
+    if (publishRate == null) {
+      publishRate = PublishRateTable.of(ctx.vertx(), services.config(), LimitEvents.of(ctx.vertx(), services.meterRegistry()));
+    }
+    if (!publishRate.allow(null, addresses.client(ctx.request()), ctx.request().getHeader("Origin"), messages)) {
+      throw new HeraldException(ErrorCode.RATE_LIMITED, "over " + HeraldConfig.WS_PUBLISH_RATE.key()
+          + " for this address: slow down (a backend publishes with an API key)");
+    }
   }
 
   private static JsonObject position(String channel, StreamPosition p) {

@@ -118,6 +118,6 @@ public final class WebSocketEndpoint {
   private void refuse(ServerWebSocket ws, Limit limit, String reason, String ip, String origin) {
     limits.triggered(limit, null, ip, origin, "close " + CloseCode.TOO_MANY_CONNECTIONS.code());
     loop.services().metrics().closed(CloseCode.TOO_MANY_CONNECTIONS.code());
-    ws.close(CloseCode.TOO_MANY_CONNECTIONS.code(), reason);
+    WebSocketWrites.close(ws, CloseCode.TOO_MANY_CONNECTIONS.code(), reason);
   }
 }

@@ -31,10 +31,43 @@ public final class WebSocketWrites {
         .addFirst(new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
   }
 
+  /**
+   * The most bytes a close reason may take: a close frame is a control frame, whose payload (2 bytes of code,
+   * then the reason) is at most 125 bytes. Clients fail a longer one ("invalid payload length").
+   */
+  public static final int MAX_CLOSE_REASON_BYTES = 123;
+
+  /** Closes {@code ws} with {@code code}; every server close goes through here, or {@link #closeNow}. */
+  public static void close(ServerWebSocket ws, short code, String reason) {
+    ws.close(code, closeReason(reason));
+  }
+
   /** Writes and flushes a close frame on the channel itself, ahead of Vert.x's queues. */
   public static void closeNow(ServerWebSocket ws, int code, String reason) {
     ((WebSocketImplBase<?>) ws).channelHandlerContext().channel()
-        .writeAndFlush(new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame(code, reason));
+        .writeAndFlush(new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame(code, closeReason(reason)));
+  }
+
+  /**
+   * {@code reason} cut to at most {@link #MAX_CLOSE_REASON_BYTES} bytes of UTF-8, never inside a character
+   * (a reason may carry what a client sent, such as a graphql-transport-ws operation id).
+   */
+  public static String closeReason(String reason) {
+    if (reason == null || reason.length() * 3 <= MAX_CLOSE_REASON_BYTES) {
+      return reason; // short enough whatever its characters
+    }
+    int bytes = 0;
+    int end = 0;
+    while (end < reason.length()) {
+      int cp = reason.codePointAt(end);
+      int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      if (bytes + size > MAX_CLOSE_REASON_BYTES) {
+        break;
+      }
+      bytes += size;
+      end += Character.charCount(cp);
+    }
+    return reason.substring(0, end);
   }
 
   public static void writeText(WebSocketBase ws, Buffer utf8Json) {

@@ -12,6 +12,8 @@ import graphql.execution.DataFetcherExceptionHandler;
 import graphql.execution.DataFetcherExceptionHandlerResult;
 import graphql.execution.RawVariables;
 import graphql.execution.ValuesResolver;
+import graphql.execution.preparsed.PreparsedDocumentEntry;
+import graphql.execution.preparsed.PreparsedDocumentProvider;
 import graphql.language.Document;
 import graphql.language.OperationDefinition;
 import graphql.schema.DataFetcher;
@@ -58,7 +60,8 @@ public final class GraphQLEngine {
   public GraphQLEngine(GatewayServices services) {
     this.services = services;
     this.schema = new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(schemaText()), wiring());
-    this.graphQL = GraphQL.newGraphQL(schema).defaultDataFetcherExceptionHandler(new ErrorCodes()).build();
+    this.graphQL = GraphQL.newGraphQL(schema).defaultDataFetcherExceptionHandler(new ErrorCodes())
+        .preparsedDocumentProvider(PREPARED).build();
     this.limits = new OperationLimits(services.config());
   }
 
@@ -106,41 +109,66 @@ public final class GraphQLEngine {
     }
   }
 
+  /**
+   * Parses, measures, validates: in that order, so that the limits refuse a document before graphql-java's
+   * validation, whose cost grows faster than the document's for some shapes, spends it; and only the operation
+   * and the fragments it reaches are validated and run (other operations of the document are left out).
+   */
   Prepared prepare(String query, String operationName, Map<String, Object> variables, ChannelAccess access) {
-    ExecutionInput input = ExecutionInput.newExecutionInput(query).operationName(operationName)
-        .variables(variables == null ? Map.of() : variables)
+    Map<String, Object> raw = variables == null ? Map.of() : variables;
+    ExecutionInput input = ExecutionInput.newExecutionInput(query).operationName(operationName).variables(raw)
         .graphQLContext(Map.of(ChannelAccess.class, access)).build();
-    ParseAndValidateResult parsed;
-    try {
-      parsed = ParseAndValidate.parseAndValidate(schema, input);
-    } catch (RuntimeException e) {
-      // graphql-java's validator throws on some invalid operations (a subscription whose root field is skipped).
-      return new Prepared(input, null, null, Map.of(), null, List.of(error("invalid operation", "bad_request")));
-    }
+    ParseAndValidateResult parsed = ParseAndValidate.parse(input);
     if (parsed.isFailure()) {
-      return new Prepared(input, null, null, Map.of(), null, List.copyOf(parsed.getErrors()));
+      return failed(input, null, null, List.copyOf(parsed.getErrors()));
     }
     OperationDefinition operation = operation(parsed.getDocument(), operationName);
     if (operation == null) {
-      return new Prepared(input, null, null, Map.of(), null,
-          List.of(error("no operation named " + operationName, "bad_request")));
+      return failed(input, null, null, List.of(error(operationName == null || operationName.isEmpty()
+          ? "the document must hold one operation, or operationName must name one" : "no operation named " + operationName,
+          "bad_request")));
+    }
+    OperationLimits.Measured measured;
+    try {
+      measured = limits.check(parsed.getDocument(), operation, raw);
+    } catch (OperationLimits.LimitExceeded e) {
+      return failed(input, null, operation, List.of(error(e.getMessage(), LIMIT_EXCEEDED)));
+    }
+    Document document = measured.document();
+    List<? extends GraphQLError> invalid;
+    try {
+      invalid = ParseAndValidate.validate(schema, document, input.getLocale());
+    } catch (RuntimeException e) {
+      // graphql-java's validator throws on some invalid operations (a subscription whose root field is skipped).
+      return failed(input, null, null, List.of(error("invalid operation", "bad_request")));
+    }
+    if (!invalid.isEmpty()) {
+      return failed(input, null, null, List.copyOf(invalid));
     }
     Map<String, Object> coerced;
     try {
       coerced = ValuesResolver.coerceVariableValues(schema, operation.getVariableDefinitions(),
           RawVariables.of(input.getVariables()), input.getGraphQLContext(), input.getLocale()).toMap();
     } catch (RuntimeException e) {
-      GraphQLError invalid = e instanceof GraphQLError g ? g : error("invalid variables", "bad_request");
-      return new Prepared(input, parsed.getDocument(), operation, Map.of(), null, List.of(invalid));
+      GraphQLError bad = e instanceof GraphQLError g ? g : error("invalid variables", "bad_request");
+      return failed(input, document, operation, List.of(bad));
     }
-    try {
-      OperationLimits.Measures measures = limits.check(parsed.getDocument(), operation, coerced);
-      return new Prepared(input, parsed.getDocument(), operation, coerced, measures, List.of());
-    } catch (OperationLimits.LimitExceeded e) {
-      return new Prepared(input, parsed.getDocument(), operation, coerced, null,
-          List.of(error(e.getMessage(), LIMIT_EXCEEDED)));
-    }
+    // Execution takes this document as it is (see PREPARED): no second parse and validation.
+    input.getGraphQLContext().put(Document.class, document);
+    return new Prepared(input, document, operation, coerced, measured.measures(), List.of());
   }
+
+  private static Prepared failed(ExecutionInput input, Document document, OperationDefinition operation,
+                                 List<GraphQLError> errors) {
+    return new Prepared(input, document, operation, Map.of(), null, errors);
+  }
+
+  /** Hands graphql-java's execution the document {@link #prepare} measured and validated. */
+  private static final PreparsedDocumentProvider PREPARED = (input, parseAndValidate) -> {
+    Document document = input.getGraphQLContext().get(Document.class);
+    return CompletableFuture.completedFuture(document == null ? parseAndValidate.apply(input)
+        : new PreparsedDocumentEntry(document));
+  };
 
   private static OperationDefinition operation(Document document, String name) {
     List<OperationDefinition> operations = document.getDefinitionsOfType(OperationDefinition.class);

@@ -4,9 +4,12 @@ import graphql.language.OperationDefinition;
 import io.herald.core.ErrorCode;
 import io.herald.core.HeraldException;
 import io.herald.core.Json;
+import io.herald.core.config.HeraldConfig;
 import io.herald.gateway.auth.AuthFailure;
 import io.herald.gateway.auth.Identity;
 import io.herald.gateway.auth.NodeAuth;
+import io.herald.gateway.limits.ClientAddresses;
+import io.herald.gateway.limits.PublishRateTable;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -29,18 +32,30 @@ final class GraphQLHttp implements Handler<RoutingContext> {
   private final GraphQLEngine engine;
   private final GraphQLMetrics metrics;
   private final NodeAuth auth;
+  private final PublishRateTable publishRate;
+  private final ClientAddresses addresses;
 
-  GraphQLHttp(GraphQLEngine engine, GraphQLMetrics metrics, NodeAuth auth) {
+  GraphQLHttp(GraphQLEngine engine, GraphQLMetrics metrics, NodeAuth auth, PublishRateTable publishRate,
+              ClientAddresses addresses) {
     this.engine = engine;
     this.metrics = metrics;
     this.auth = auth;
+    this.publishRate = publishRate;
+    this.addresses = addresses;
+  }
+
+  /** Who calls: {@code identity} null when anonymous. */
+  private record Caller(Identity identity) {
+    GraphQLEngine.ChannelAccess access(NodeAuth auth) {
+      return GraphQLEngine.ChannelAccess.of(auth.permissions(), identity, channel -> false);
+    }
   }
 
   /**
-   * The caller's channel access: anonymous, or the identity of an {@code Authorization: Bearer <JWT>};
-   * null after answering 401 (a bad token, or none when auth is required).
+   * The caller: anonymous, or the identity of an {@code Authorization: Bearer <JWT>}; null after answering 401
+   * (a bad token, or none when auth is required).
    */
-  private GraphQLEngine.ChannelAccess access(RoutingContext ctx) {
+  private Caller caller(RoutingContext ctx) {
     Identity identity = null;
     String header = ctx.request().getHeader("Authorization");
     String token = header != null && header.startsWith("Bearer ") ? header.substring(7).trim() : null;
@@ -56,13 +71,12 @@ final class GraphQLHttp implements Handler<RoutingContext> {
     }
     if (refused != null) {
       auth.logFailure("graphql-http", null, null,
-          ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress(),
-          ctx.request().getHeader("Origin"), refused);
+          addresses.client(ctx.request()), ctx.request().getHeader("Origin"), refused);
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
       reply(ctx, 401, errors("unauthorized: " + refused, ErrorCode.UNAUTHORIZED.wire()));
       return null;
     }
-    return GraphQLEngine.ChannelAccess.of(auth.permissions(), identity, channel -> false);
+    return new Caller(identity);
   }
 
   @Override
@@ -98,11 +112,11 @@ final class GraphQLHttp implements Handler<RoutingContext> {
       reply(ctx, 400, errors(e.getMessage(), e.code().wire()));
       return;
     }
-    GraphQLEngine.ChannelAccess access = access(ctx);
-    if (access == null) {
+    Caller caller = caller(ctx);
+    if (caller == null) {
       return;
     }
-    GraphQLEngine.Prepared prepared = engine.prepare(query, operationName, variables, access);
+    GraphQLEngine.Prepared prepared = engine.prepare(query, operationName, variables, caller.access(auth));
     String type = prepared.operation() == null ? "unknown" : prepared.type().name().toLowerCase(Locale.ROOT);
     if (prepared.failed()) {
       metrics.operation(type, "error");
@@ -123,6 +137,11 @@ final class GraphQLHttp implements Handler<RoutingContext> {
       reply(ctx, 405, errors("mutations need POST", ErrorCode.METHOD_NOT_ALLOWED.wire()));
       return;
     }
+    if (prepared.type() == OperationDefinition.Operation.MUTATION && !publishAllowed(ctx, caller, prepared)) {
+      metrics.operation(type, "error");
+      reply(ctx, 429, errors("over " + HeraldConfig.WS_PUBLISH_RATE.key() + ": slow down", ErrorCode.RATE_LIMITED.wire()));
+      return;
+    }
     engine.execute(prepared).whenComplete((result, failure) -> ctx.vertx().runOnContext(v -> {
       if (failure != null) {
         metrics.operation(type, "error");
@@ -132,6 +151,30 @@ final class GraphQLHttp implements Handler<RoutingContext> {
         reply(ctx, 200, new JsonObject(result.toSpecification()));
       }
     }));
+  }
+
+  /**
+   * An HTTP request has no connection to hold a publish rate: the node's table holds one per user, or per
+   * address when anonymous. A mutation takes a token per publish it selects, fragments and aliases expanded.
+   */
+  private boolean publishAllowed(RoutingContext ctx, Caller caller, GraphQLEngine.Prepared prepared) {
+    return publishRate.allow(caller.identity() == null ? null : caller.identity().user(), addresses.client(ctx.request()),
+        ctx.request().getHeader("Origin"), Math.max(1, prepared.measures().publishes()));
+  }
+
+  /**
+   * In production mode {@code POST /graphql} takes only {@code Content-Type: application/json}: a form or
+   * text/plain POST is what a page of another site can send without a CORS preflight.
+   */
+  static void requireJson(RoutingContext ctx) {
+    String type = ctx.request().getHeader("Content-Type");
+    String mime = type == null ? "" : type.split(";", 2)[0].trim();
+    if (mime.equalsIgnoreCase("application/json")) {
+      ctx.next();
+    } else {
+      reply(ctx, 415, errors("POST /graphql takes Content-Type: application/json",
+          ErrorCode.UNSUPPORTED_MEDIA_TYPE.wire()));
+    }
   }
 
   private static JsonObject errors(String message, String code) {

@@ -27,6 +27,7 @@ import io.herald.gateway.SubscriptionSink;
 import io.herald.gateway.WebSocketSession;
 import io.herald.gateway.auth.AuthFailure;
 import io.herald.gateway.auth.ChannelPermissions;
+import io.herald.gateway.impl.WebSocketWrites;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -70,7 +71,7 @@ final class TransportWsConnection extends WebSocketSession {
   void start(long upgradeStartNanos) {
     if (!SUBPROTOCOL.equals(ws.subProtocol())) {
       // graphql-ws's own servers answer 4406; the client asked for a protocol we do not speak.
-      ws.close((short) 4406, "Subprotocol not acceptable");
+      WebSocketWrites.close(ws, (short) 4406, "Subprotocol not acceptable");
       return;
     }
     open();
@@ -292,12 +293,12 @@ final class TransportWsConnection extends WebSocketSession {
   }
 
   /**
-   * ws.publish_rate, as on /ws: a mutation takes a token per top-level field (each may publish). Without
+   * ws.publish_rate, as on /ws: a mutation takes a token per publish it selects, fragments and aliases expanded. Without
    * them it gets an {@code error} message with code {@code rate_limited}; past ws.publish_max_rejections
    * the socket is closed with 1008.
    */
   private boolean publishAllowed(String id, GraphQLEngine.Prepared prepared) {
-    switch (publishRate(Math.max(1, prepared.operation().getSelectionSet().getSelections().size()))) {
+    switch (publishRate(Math.max(1, prepared.measures().publishes()))) {
       case ALLOW -> {
         return true;
       }

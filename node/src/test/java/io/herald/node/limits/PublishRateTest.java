@@ -7,6 +7,8 @@ import io.herald.node.testing.WsClient;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -95,6 +97,28 @@ class PublishRateTest {
     }
     assertThat(Metrics.value(strict.http(), "herald_limits_triggered_total{limit=\"publish_rate_close\"}"))
         .isEqualTo(before + 1);
+  }
+
+  /**
+   * A mutation takes a token per publish it selects, fragments and aliases expanded: with 5 tokens a mutation of 3
+   * publishes runs once, and the second is refused; one of 6 is refused at once.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "three publishes in a fragment | 3 | mutation { ...P } fragment P on Mutation { a: publish(channel: \"rate-4\", data: 1) { offset } b: publish(channel: \"rate-4\", data: 2) { offset } c: publish(channel: \"rate-4\", data: 3) { offset } }",
+      "three publishes in an inline fragment | 3 | mutation { ... on Mutation { a: publish(channel: \"rate-4\", data: 1) { offset } b: publish(channel: \"rate-4\", data: 2) { offset } c: publish(channel: \"rate-4\", data: 3) { offset } } }",
+      "a fragment of three spread twice | 6 | mutation { ...P ...Q } fragment Q on Mutation { ...P } fragment P on Mutation { a: publish(channel: \"rate-4\", data: 1) { offset } b: publish(channel: \"rate-4\", data: 2) { offset } c: publish(channel: \"rate-4\", data: 3) { offset } }"})
+  void graphQLMutationsTakeATokenPerPublishField(String name, int cost, String mutation) {
+    try (GraphQLWsClient client = GraphQLWsClient.connectAndInit(lenient.vertx(), lenient.port())) {
+      for (int i = 1; cost * i <= BURST; i++) {
+        client.subscribe("ok" + i, mutation);
+        assertThat(client.expect("next", "ok" + i).getJsonObject("payload").containsKey("errors")).isFalse();
+        client.expect("complete", "ok" + i);
+      }
+      client.subscribe("over", mutation);
+      JsonObject error = client.expect("error", "over").getJsonArray("payload").getJsonObject(0);
+      assertThat(error.getJsonObject("extensions").getString("code")).isEqualTo("rate_limited");
+    }
   }
 
   @Test
