@@ -30,14 +30,14 @@ run.finish(async () => {
   const channel = freshChannel();
 
   run.step = 'reading the channel epoch';
-  const epoch = await run.epochOf(channel);
+  const startEpoch = await run.epochOf(channel);
 
   run.step = 'subscribing';
   const received = [];
   let subscription;
   const allReceived = new Promise((resolve, reject) => {
     subscription = apollo
-      .subscribe({ query: SUBSCRIPTION, variables: { channel, epoch }, fetchPolicy: 'no-cache' })
+      .subscribe({ query: SUBSCRIPTION, variables: { channel, epoch: startEpoch }, fetchPolicy: 'no-cache' })
       .subscribe({
         next: (result) => {
           if (result.error) {
@@ -55,8 +55,9 @@ run.finish(async () => {
   });
 
   run.step = 'publishing over POST /api/publish';
+  let epoch;
   for (let offset = 1; offset <= MESSAGES; offset++) {
-    await run.publish(channel, epoch, offset, messageData(offset));
+    epoch = await run.publish(channel, epoch, offset, messageData(offset));
   }
 
   run.step = `receiving ${MESSAGES} messages`;

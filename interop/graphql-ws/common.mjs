@@ -46,20 +46,27 @@ export function startRun(name) {
       return JSON.parse(text);
     },
     /**
-     * The epoch of a channel with no message yet: a subscription from (epoch, offset 0) receives
-     * every message from offset 1 whenever the server finishes setting it up, since
-     * graphql-transport-ws has no "subscribed" acknowledgement to wait for.
+     * The epoch a channel with no message yet reports (the node holds nothing for it yet, so this one
+     * is throwaway): a subscription from (epoch, offset 0) receives every message from offset 1 whenever
+     * the server finishes setting it up, since graphql-transport-ws has no "subscribed" acknowledgement
+     * to wait for; offset 0 has seen nothing, so the channel's real epoch, started by its first
+     * publish, continues it.
      */
     async epochOf(channel) {
       const { epoch } = await run.http('GET', `/api/channels/${encodeURIComponent(channel)}/history`);
       check(typeof epoch === 'string' && epoch.length > 0, `no epoch for ${channel}`);
       return epoch;
     },
-    /** Publishes over POST /api/publish and checks the reply is (channel, epoch, offset). */
+    /**
+     * Publishes over POST /api/publish and checks the reply is (channel, epoch, offset); the first
+     * publish (epoch undefined) starts the channel's epoch. Returns the reply's epoch.
+     */
     async publish(channel, epoch, offset, data) {
       const reply = await run.http('POST', '/api/publish', { channel, data });
-      check(reply.channel === channel && reply.epoch === epoch && reply.offset === offset,
+      check(reply.channel === channel && (epoch === undefined || reply.epoch === epoch) && reply.offset === offset
+        && typeof reply.epoch === 'string' && reply.epoch.length > 0,
         `publish of offset ${offset} answered ${JSON.stringify(reply)}`);
+      return reply.epoch;
     },
   };
   return run;

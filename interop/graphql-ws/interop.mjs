@@ -35,7 +35,7 @@ run.finish(async () => {
   const channel = freshChannel();
 
   run.step = 'reading the channel epoch';
-  const epoch = await run.epochOf(channel);
+  const startEpoch = await run.epochOf(channel);
 
   run.step = 'subscribing';
   const received = [];
@@ -46,7 +46,7 @@ run.finish(async () => {
         query: `subscription Interop($channel: String!, $epoch: String!) {
           messages(channel: $channel, sinceOffset: 0, epoch: $epoch) { channel epoch offset data ts __typename }
         }`,
-        variables: { channel, epoch },
+        variables: { channel, epoch: startEpoch },
         operationName: 'Interop',
       },
       {
@@ -67,8 +67,9 @@ run.finish(async () => {
   });
 
   run.step = 'publishing over POST /api/publish';
+  let epoch;
   for (let offset = 1; offset <= MESSAGES; offset++) {
-    await run.publish(channel, epoch, offset, messageData(offset));
+    epoch = await run.publish(channel, epoch, offset, messageData(offset));
   }
 
   run.step = `receiving ${MESSAGES} messages`;

@@ -396,6 +396,7 @@ public abstract class BrokerContractTest {
     assertThat(page.covers(epoch, 10)).as("nothing missed").isTrue();
     assertThat(page.covers(epoch, 11)).as("beyond the latest offset").isFalse();
     assertThat(page.covers(epoch + "x", 5)).as("another epoch").isFalse();
+    assertThat(page.covers(epoch + "x", 0)).as("offset 0 saw nothing of any epoch: all of this one continues it").isTrue();
   }
 
   @Test

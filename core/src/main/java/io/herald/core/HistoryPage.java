@@ -12,8 +12,15 @@ import java.util.List;
  */
 public record HistoryPage(String epoch, long latest, long earliest, List<Message> messages) {
 
-  /** Whether every message after {@code (epoch, offset)} up to {@link #latest} is still in history. */
+  /**
+   * Whether every message after {@code (epoch, offset)} up to {@link #latest} is still in history. Offset 0 has
+   * seen nothing of any epoch, so the whole current epoch continues it while history still starts at offset 1
+   * (a client may hold the throwaway epoch of a read before the channel existed).
+   */
   public boolean covers(String epoch, long offset) {
+    if (offset == 0) {
+      return earliest <= 1;
+    }
     return this.epoch.equals(epoch) && offset <= latest && offset >= earliest - 1;
   }
 }
