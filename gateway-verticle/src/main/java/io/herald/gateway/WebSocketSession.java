@@ -190,30 +190,29 @@ public abstract class WebSocketSession implements Heartbeats.Target {
     if (publishRate == null) {
       publishRate = PublishRateLimiter.from(loop.services().config());
     }
-    Verdict verdict = publishRate.check(cost);
-    if (verdict == Verdict.REJECT) {
-      limitTriggered(Limit.PUBLISH_RATE, "error rate_limited");
-    } else if (verdict == Verdict.CLOSE) {
-      limitTriggered(Limit.PUBLISH_RATE_CLOSE, "close " + CloseCode.POLICY.code());
-      close(CloseCode.POLICY.code(), "publish rate limit exceeded");
-    }
-    return verdict;
+    return metered(publishRate, cost, Limit.PUBLISH_RATE, Limit.PUBLISH_RATE_CLOSE, "publish rate limit exceeded");
   }
 
   /**
-   * Takes a token of ws.request_rate for a history, presence or subscribe request (GraphQL: a query or
-   * subscription over the socket); REJECT and CLOSE as for {@link #publishRate}.
+   * Takes {@code cost} tokens of ws.request_rate for requests that cost the node a lookup or a signature check:
+   * history, presence, subscribe, a token presented (connect, refresh, sub_refresh; GraphQL: a query or
+   * subscription over the socket, each token a ping carries); REJECT and CLOSE as for {@link #publishRate}.
    */
-  protected final Verdict requestRate() {
+  protected final Verdict requestRate(int cost) {
     if (requestRate == null) {
       requestRate = PublishRateLimiter.forRequests(loop.services().config());
     }
-    Verdict verdict = requestRate.check(1);
+    return metered(requestRate, cost, Limit.REQUEST_RATE, Limit.REQUEST_RATE_CLOSE, "request rate limit exceeded");
+  }
+
+  /** Takes {@code cost} of {@code limiter}: a REJECT is logged and counted, a CLOSE also closes with 1008. */
+  private Verdict metered(PublishRateLimiter limiter, int cost, Limit rejected, Limit closed, String closeReason) {
+    Verdict verdict = limiter.check(cost);
     if (verdict == Verdict.REJECT) {
-      limitTriggered(Limit.REQUEST_RATE, "error rate_limited");
+      limitTriggered(rejected, "error rate_limited");
     } else if (verdict == Verdict.CLOSE) {
-      limitTriggered(Limit.REQUEST_RATE_CLOSE, "close " + CloseCode.POLICY.code());
-      close(CloseCode.POLICY.code(), "request rate limit exceeded");
+      limitTriggered(closed, "close " + CloseCode.POLICY.code());
+      close(CloseCode.POLICY.code(), closeReason);
     }
     return verdict;
   }

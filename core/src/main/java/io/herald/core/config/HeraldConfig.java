@@ -145,7 +145,7 @@ public final class HeraldConfig {
   public static final Setting<Integer> WS_NEW_CHANNEL_BURST = Setting.integer("ws.new_channel_burst", 100,
       "Channels one connection may create at once above ws.new_channel_rate (the bucket's size).");
   public static final Setting<Integer> WS_REQUEST_RATE = Setting.integer("ws.request_rate", 100,
-      "history, presence and subscribe requests per second one connection may make (token bucket); beyond: `rate_limited`. 0: no limit.");
+      "history, presence, subscribe and token-bearing requests (connect, refresh, sub_refresh; a GraphQL ping's tokens) per second one connection may make (token bucket); beyond: `rate_limited`. 0: no limit.");
   public static final Setting<Integer> WS_REQUEST_BURST = Setting.integer("ws.request_burst", 1_100,
       "Such requests one connection may make at once above ws.request_rate (the bucket's size).");
   public static final Setting<Integer> WS_MAX_REPLY_BYTES = Setting.integer("ws.max_reply_bytes", 524_288,

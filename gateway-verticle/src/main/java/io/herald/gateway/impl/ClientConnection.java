@@ -203,15 +203,27 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
       throw new HeraldException(ErrorCode.UNAUTHORIZED, "authenticate first: send connect with a token");
     }
     switch (type) {
-      case CONNECT -> connect(id, frame, false);
-      case REFRESH -> connect(id, frame, true);
+      case CONNECT -> {
+        if (requestAllowed()) {
+          connect(id, frame, false);
+        }
+      }
+      case REFRESH -> {
+        if (requestAllowed()) {
+          connect(id, frame, true);
+        }
+      }
       case SUBSCRIBE -> {
         if (requestAllowed()) {
           subscribe(id, Json.channel(frame, "channel"), Json.since(frame), subscriptionToken(frame));
         }
       }
       case UNSUBSCRIBE -> unsubscribe(id, Json.channel(frame, "channel"));
-      case SUB_REFRESH -> refreshSubscription(id, Json.channel(frame, "channel"), subscriptionToken(frame));
+      case SUB_REFRESH -> {
+        if (requestAllowed()) {
+          refreshSubscription(id, Json.channel(frame, "channel"), subscriptionToken(frame));
+        }
+      }
       case PUBLISH -> {
         switch (publishRate(1)) {
           case ALLOW -> publish(id, frame, raw);
@@ -234,9 +246,12 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
     }
   }
 
-  /** ws.request_rate for history, presence and subscribe: false when the connection was closed for it (1008). */
+  /**
+   * ws.request_rate for what costs a lookup or a signature check (history, presence, subscribe, connect, refresh,
+   * sub_refresh): false when the connection was closed for it (1008).
+   */
   private boolean requestAllowed() {
-    return switch (requestRate()) {
+    return switch (requestRate(1)) {
       case ALLOW -> true;
       case REJECT -> throw new HeraldException(ErrorCode.RATE_LIMITED, "over " + HeraldConfig.WS_REQUEST_RATE.key()
           + " (" + services.config().get(HeraldConfig.WS_REQUEST_RATE) + "/s): slow down");

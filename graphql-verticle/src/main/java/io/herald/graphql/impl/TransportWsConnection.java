@@ -27,6 +27,7 @@ import io.herald.gateway.SubscriptionSink;
 import io.herald.gateway.WebSocketSession;
 import io.herald.gateway.auth.AuthFailure;
 import io.herald.gateway.auth.ChannelPermissions;
+import io.herald.gateway.limits.PublishRateLimiter.Verdict;
 import io.herald.gateway.impl.WebSocketWrites;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -130,6 +131,11 @@ final class TransportWsConnection extends WebSocketSession {
    * {@code subscription_tokens} ({@code {"<operation id>": "<subscription token>"}}) extend subscriptions.
    */
   private void ping(Object payload) {
+    if (acknowledged && tokensIn(payload) > 0 && requestRate(tokensIn(payload)) != Verdict.ALLOW) {
+      // Each token is a signature check: past ws.request_rate they are not read (past the rejections, closed).
+      send(new JsonObject().put("type", "pong").toBuffer());
+      return;
+    }
     String token = acknowledged && auth.verifier().enabled() ? token(payload) : null;
     if (token != null) {
       if (!authenticate(token)) {
@@ -161,6 +167,15 @@ final class TransportWsConnection extends WebSocketSession {
         sendErrors(id, List.of(GraphQLEngine.error(e.getMessage(), e.code().wire())));
       }
     }
+  }
+
+  /** How many tokens a ping's payload carries: its connection token and its subscription tokens. */
+  private static int tokensIn(Object payload) {
+    if (!(payload instanceof JsonObject p)) {
+      return 0;
+    }
+    int subscriptionTokens = p.getValue("subscription_tokens") instanceof JsonObject tokens ? tokens.size() : 0;
+    return (token(payload) != null ? 1 : 0) + subscriptionTokens;
   }
 
   /** The token of a connection_init or ping payload: {@code {"token": t}} or {@code {"Authorization": "Bearer t"}}. */
@@ -320,7 +335,7 @@ final class TransportWsConnection extends WebSocketSession {
    * refusals the socket is closed with 1008.
    */
   private boolean requestAllowed(String id, String type) {
-    switch (requestRate()) {
+    switch (requestRate(1)) {
       case ALLOW -> {
         return true;
       }

@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Per-connection budgets: ws.new_channel_rate (channels a connection may create; requests to existing
  * channels are never refused by it), ws.request_rate (history, presence, subscribe) and
- * ws.max_reply_bytes (a longer history reply is cut and says {@code truncated}). Each bucket starts full
+ * ws.max_reply_bytes (a longer history reply is cut and says {@code truncated}); token-bearing frames count
+ * against ws.request_rate too. Each bucket starts full
  * and refills at 1 token a second, so the first {@link #BURST} requests pass and a few more in a row
  * cannot all be refilled in time, however loaded the machine.
  */
@@ -66,12 +67,17 @@ class ConnectionBudgetsTest {
       }
     },
     GRAPHQL_SUBSCRIBE {
-      /** From offset 0 of the channel's epoch, so a channel that exists answers its first message at once. */
+      /**
+       * graphql-transport-ws has no "subscribed", so the subscription asks for something answered at once: a channel
+       * that exists replays its first message (from offset 0), a new one answers recovery_failed (offset 1 is past
+       * its latest, 0). A refusal answers an error.
+       */
       @Override
       String create(WsClient ws, GraphQLWsClient graphQL, String channel, int id) {
-        String epoch = node.http().get("/api/channels/" + channel + "/history").json().getString("epoch");
-        graphQL.subscribe("s" + id, "subscription { messages(channel: \"" + channel + "\", sinceOffset: 0, epoch: \""
-            + epoch + "\") { offset } }");
+        JsonObject history = node.http().get("/api/channels/" + channel + "/history").json();
+        long since = history.getJsonArray("messages").isEmpty() ? 1 : 0;
+        graphQL.subscribe("s" + id, "subscription { messages(channel: \"" + channel + "\", sinceOffset: " + since
+            + ", epoch: \"" + history.getString("epoch") + "\") { offset } }");
         JsonObject reply = graphQL.next();
         if ("error".equals(reply.getString("type"))) {
           return reply.getJsonArray("payload").getJsonObject(0).getJsonObject("extensions").getString("code");
@@ -138,6 +144,43 @@ class ConnectionBudgetsTest {
       assertThat(ws.framesUntilPong(99)).as("still open").isEmpty();
       assertThat(ws.isClosed()).isFalse();
     }
+  }
+
+  /**
+   * Every token presented is a signature check, so token-bearing frames are metered by ws.request_rate too:
+   * /ws {@code sub_refresh} (and {@code connect}, {@code refresh}), and a GraphQL ping's tokens.
+   */
+  @org.junit.jupiter.api.Test
+  void subscriptionTokenRefreshesOverTheRequestRateAreRateLimited() {
+    try (WsClient ws = requests.connect()) {
+      List<String> outcomes = new ArrayList<>();
+      for (int id = 1; id <= BURST + EXTRA; id++) {
+        outcomes.add(code(ws.request(new JsonObject().put("type", "sub_refresh").put("id", id).put("channel", "read")
+            .put("token", "not-a-token"))));
+      }
+      assertThat(outcomes.subList(0, BURST)).as("within the burst: refused for the token, not the rate")
+          .doesNotContain("rate_limited");
+      assertThat(outcomes.subList(BURST, outcomes.size())).contains("rate_limited");
+      assertThat(ws.framesUntilPong(99)).as("still open").isEmpty();
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void aGraphQLPingsTokensAreMeteredAndThePingStillAnswered() {
+    double refusedBefore = Metrics.value(requests.http(), "herald_limits_triggered_total{limit=\"request_rate\"}");
+    try (GraphQLWsClient graphQL = GraphQLWsClient.connectAndInit(requests.vertx(), requests.port())) {
+      JsonObject tokens = new JsonObject();
+      for (int i = 0; i < BURST + EXTRA; i++) {
+        tokens.put("op" + i, "not-a-token");
+      }
+      for (int i = 0; i < 2; i++) {
+        graphQL.send(new JsonObject().put("type", "ping").put("payload", new JsonObject().put("subscription_tokens", tokens)));
+        graphQL.expect("pong");
+      }
+      assertThat(graphQL.isClosed()).isFalse();
+    }
+    assertThat(Metrics.value(requests.http(), "herald_limits_triggered_total{limit=\"request_rate\"}"))
+        .as("%d tokens a ping against a burst of %d", BURST + EXTRA, BURST).isGreaterThan(refusedBefore);
   }
 
   /** History requests of a channel of 20 messages of about 1 KiB, against an 8,000-byte reply bound. */
