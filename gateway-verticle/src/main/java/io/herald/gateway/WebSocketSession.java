@@ -70,6 +70,8 @@ public abstract class WebSocketSession implements Heartbeats.Target {
   private final WriteTimeout writeTimeout;
   /** Created with the first publish: most of an idle connection's memory is Netty's, keep ours small. */
   private PublishRateLimiter publishRate;
+  /** Created with the first publish, as {@link #publishRate}: ws.publish_bytes_rate. */
+  private PublishRateLimiter publishedBytes;
   /** Created with the first history, presence or subscribe request, as {@link #publishRate}. */
   private PublishRateLimiter requestRate;
   /** Created with the first request that may create a channel. */
@@ -182,15 +184,23 @@ public abstract class WebSocketSession implements Heartbeats.Target {
   }
 
   /**
-   * Takes {@code cost} tokens of ws.publish_rate for a publish from this client (a /ws {@code publish}, a
-   * GraphQL mutation over the socket). On REJECT the caller refuses the publish with {@code rate_limited};
+   * Takes {@code cost} tokens of ws.publish_rate, and {@code bytes} of ws.publish_bytes_rate, for a publish from this
+   * client (a /ws {@code publish} frame, a GraphQL mutation over the socket). On REJECT the caller refuses the publish with {@code rate_limited};
    * on CLOSE the client kept going past ws.publish_max_rejections and the connection is closed here (1008).
    */
-  protected final Verdict publishRate(int cost) {
+  protected final Verdict publishRate(int cost, int bytes) {
+    Verdict messages = metered(publishLimiter(), cost, Limit.PUBLISH_RATE, Limit.PUBLISH_RATE_CLOSE, "publish rate limit exceeded");
+    return messages != Verdict.ALLOW ? messages
+        : metered(publishedBytes, bytes, Limit.PUBLISH_RATE, Limit.PUBLISH_RATE_CLOSE, "publish rate limit exceeded");
+  }
+
+  /** The publish limiters, made with the first publish (or refusal): most connections never publish. */
+  private PublishRateLimiter publishLimiter() {
     if (publishRate == null) {
       publishRate = PublishRateLimiter.from(loop.services().config());
+      publishedBytes = PublishRateLimiter.forPublishedBytes(loop.services().config());
     }
-    return metered(publishRate, cost, Limit.PUBLISH_RATE, Limit.PUBLISH_RATE_CLOSE, "publish rate limit exceeded");
+    return publishRate;
   }
 
   /**
@@ -237,6 +247,11 @@ public abstract class WebSocketSession implements Heartbeats.Target {
       newChannels.giveBack();
     } else if (!charged && failure instanceof HeraldException he && he.code() == ErrorCode.RATE_LIMITED) {
       limitTriggered(Limit.NEW_CHANNEL_RATE, "error rate_limited");
+      // A client that keeps asking for new channels past the refusals is closed like one publishing past them.
+      if (publishLimiter().rejected() == Verdict.CLOSE) {
+        limitTriggered(Limit.PUBLISH_RATE_CLOSE, "close " + CloseCode.POLICY.code());
+        close(CloseCode.POLICY.code(), "new channel rate limit exceeded");
+      }
     }
   }
 

@@ -34,6 +34,12 @@ public final class PublishRateLimiter {
         config.get(HeraldConfig.WS_PUBLISH_MAX_REJECTIONS), System.nanoTime());
   }
 
+  /** The limiter of the bytes a connection publishes (ws.publish_bytes_rate, ws.publish_bytes_burst). */
+  public static PublishRateLimiter forPublishedBytes(HeraldConfig config) {
+    return new PublishRateLimiter(config.get(HeraldConfig.WS_PUBLISH_BYTES_RATE),
+        config.get(HeraldConfig.WS_PUBLISH_BYTES_BURST), config.get(HeraldConfig.WS_PUBLISH_MAX_REJECTIONS), System.nanoTime());
+  }
+
   /** The limiter of history, presence and subscribe requests (ws.request_rate, ws.request_burst). */
   public static PublishRateLimiter forRequests(HeraldConfig config) {
     return new PublishRateLimiter(config.get(HeraldConfig.WS_REQUEST_RATE), config.get(HeraldConfig.WS_REQUEST_BURST),
@@ -46,6 +52,18 @@ public final class PublishRateLimiter {
     if (bucket == null || bucket.tryTake(now, cost)) {
       return Verdict.ALLOW;
     }
+    return rejected(now);
+  }
+
+  /**
+   * Counts a refusal decided elsewhere (a channel the store would not create for this connection) towards
+   * the close, as a refusal of this limiter's own.
+   */
+  public Verdict rejected() {
+    return rejected(System.nanoTime());
+  }
+
+  private Verdict rejected(long now) {
     if (rejections == 0 || now - windowStart > WINDOW_NANOS) {
       windowStart = now;
       rejections = 0;

@@ -296,7 +296,8 @@ final class TransportWsConnection extends WebSocketSession {
       return;
     }
     metrics.measured(prepared.measures());
-    if (prepared.type() == OperationDefinition.Operation.MUTATION ? !publishAllowed(id, prepared)
+    if (prepared.type() == OperationDefinition.Operation.MUTATION
+        ? !publishAllowed(id, prepared, query.length() + (variables == null ? 0 : variables.toBuffer().length()))
         : !requestAllowed(id, type)) {
       return;
     }
@@ -308,12 +309,13 @@ final class TransportWsConnection extends WebSocketSession {
   }
 
   /**
-   * ws.publish_rate, as on /ws: a mutation takes a token per publish it selects, fragments and aliases expanded. Without
+   * ws.publish_rate, as on /ws: a mutation takes a token per publish it selects, fragments and aliases expanded (and
+   * its bytes of ws.publish_bytes_rate). Without
    * them it gets an {@code error} message with code {@code rate_limited}; past ws.publish_max_rejections
    * the socket is closed with 1008.
    */
-  private boolean publishAllowed(String id, GraphQLEngine.Prepared prepared) {
-    switch (publishRate(Math.max(1, prepared.measures().publishes()))) {
+  private boolean publishAllowed(String id, GraphQLEngine.Prepared prepared, int bytes) {
+    switch (publishRate(Math.max(1, prepared.measures().publishes()), bytes)) {
       case ALLOW -> {
         return true;
       }

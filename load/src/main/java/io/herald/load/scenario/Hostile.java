@@ -11,6 +11,7 @@ import io.herald.load.engine.Result;
 import io.herald.load.engine.ServerMetrics;
 import io.herald.load.engine.Subscribers;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -87,9 +88,20 @@ public final class Hostile implements Callable<Integer> {
     URI node = target.urls.get(0);
     ServerMetrics server = target.metrics(vertx);
     long heapBefore = Target.await(server.heapUsedBytes(), 60);
-    Subscribers probeConnections = new Subscribers(vertx, List.of(node), Subscribers.Protocol.WS, Target.channel("hostile"));
+    // The probes get an event loop of their own: on the attacks' loops they would time the tool's own backlog.
+    Vertx probeVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    try {
+      return measure(vertx, probeVertx, node, server, heapBefore);
+    } finally {
+      Target.await(probeVertx.close(), 30);
+    }
+  }
+
+  private Result measure(Vertx vertx, Vertx probeVertx, URI node, ServerMetrics server, long heapBefore) throws Exception {
+    Subscribers probeConnections = new Subscribers(probeVertx, List.of(node), Subscribers.Protocol.WS,
+        Target.channel("hostile"));
     Target.await(probeConnections.open(probes, 100), Subscribers.SETUP_TIMEOUT_MS / 1000 + 30);
-    Pinger pinger = new Pinger(vertx, probeConnections, probeIntervalMs);
+    Pinger pinger = new Pinger(probeVertx, probeConnections, probeIntervalMs);
     List<Attack> running = new ArrayList<>();
     for (String name : attacks) {
       running.add(attack(name, vertx, node));

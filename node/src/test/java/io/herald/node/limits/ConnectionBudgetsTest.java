@@ -34,6 +34,10 @@ class ConnectionBudgetsTest {
   static final NodeExtension node = NodeExtension.withSettings(Map.of(
       "ws.new_channel_rate", "1", "ws.new_channel_burst", Integer.toString(BURST),
       "ws.publish_rate", "0", "ws.publish_max_rejections", "1000"));
+  /** More than 3 refusals (of any publish limit, new channels included) within 10 s close the connection. */
+  @RegisterExtension
+  static final NodeExtension strict = NodeExtension.withSettings(Map.of(
+      "ws.new_channel_rate", "1", "ws.new_channel_burst", Integer.toString(BURST), "ws.publish_max_rejections", "3"));
   @RegisterExtension
   static final NodeExtension requests = NodeExtension.withSettings(Map.of(
       "ws.request_rate", "1", "ws.request_burst", Integer.toString(BURST), "ws.publish_max_rejections", "1000",
@@ -116,6 +120,17 @@ class ConnectionBudgetsTest {
       assertThat(how.create(ws, graphQL, existing, 50)).as("the existing channel, with the budget spent").isNull();
     }
     assertThat(Metrics.value(node.http(), "herald_limits_triggered_total{limit=\"new_channel_rate\"}")).isGreaterThan(refusedBefore);
+  }
+
+  /** The channel flood: a connection that keeps asking for new channels past the refusals is closed (1008). */
+  @org.junit.jupiter.api.Test
+  void aConnectionCreatingChannelsPastTheRefusalsIsClosed() {
+    try (WsClient ws = strict.connect()) {
+      for (int id = 1; id <= BURST + 20 && !ws.isClosed(); id++) {
+        ws.send(new JsonObject().put("type", "publish").put("id", id).put("channel", "flood-" + id).put("data", id));
+      }
+      assertThat(ws.awaitClose()).isEqualTo((short) 1008);
+    }
   }
 
   /** A request metered by ws.request_rate. */
