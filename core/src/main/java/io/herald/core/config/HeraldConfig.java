@@ -121,7 +121,7 @@ public final class HeraldConfig {
       "Publishes one connection may make at once above ws.publish_rate (the bucket's size).");
   public static final Setting<Integer> WS_PUBLISH_BYTES_RATE = Setting.integer("ws.publish_bytes_rate", 1_048_576,
       "Bytes per second one connection may publish (/ws publish frames, GraphQL mutations over the socket; token bucket); beyond: `rate_limited`. 0: no limit.");
-  public static final Setting<Integer> WS_PUBLISH_BYTES_BURST = Setting.integer("ws.publish_bytes_burst", 4_194_304,
+  public static final Setting<Integer> WS_PUBLISH_BYTES_BURST = Setting.integer("ws.publish_bytes_burst", 1_048_576,
       "Bytes one connection may publish at once above ws.publish_bytes_rate (the bucket's size).");
   public static final Setting<Integer> WS_PUBLISH_MAX_REJECTIONS = Setting.integer("ws.publish_max_rejections", 100,
       "A connection refused more than this many publishes within 10 s is closed with 1008.");
