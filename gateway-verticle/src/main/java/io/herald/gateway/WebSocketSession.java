@@ -194,15 +194,6 @@ public abstract class WebSocketSession implements Heartbeats.Target {
         : metered(publishedBytes, bytes, Limit.PUBLISH_RATE, Limit.PUBLISH_RATE_CLOSE, "publish rate limit exceeded");
   }
 
-  /**
-   * Takes {@code bytes} of ws.publish_bytes_rate for a whole frame before it is parsed (/ws: publish frames are
-   * nearly all the bytes a client sends, and refusing one unparsed is what keeps a flood of large ones cheap).
-   */
-  protected final Verdict frameBytes(int bytes) {
-    publishLimiter();
-    return metered(publishedBytes, bytes, Limit.PUBLISH_RATE, Limit.PUBLISH_RATE_CLOSE, "publish rate limit exceeded");
-  }
-
   /** The publish limiters, made with the first publish (or refusal): most connections never publish. */
   private PublishRateLimiter publishLimiter() {
     if (publishRate == null) {

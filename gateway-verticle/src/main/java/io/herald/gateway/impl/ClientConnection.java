@@ -167,18 +167,6 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
 
   private void onText(String text) {
     heard();
-    // Bytes are metered before the frame is parsed: a flood of large frames is refused for the price of a length.
-    switch (frameBytes(text.length())) {
-      case REJECT -> {
-        sendError(null, ErrorCode.RATE_LIMITED, "over " + HeraldConfig.WS_PUBLISH_BYTES_RATE.key() + " ("
-            + services.config().get(HeraldConfig.WS_PUBLISH_BYTES_RATE) + " bytes/s): frame not read, slow down", null);
-        return;
-      }
-      case CLOSE -> {
-        return; // closed with 1008
-      }
-      default -> { }
-    }
     Long id = null;
     try {
       Buffer raw = Buffer.buffer(text);
@@ -237,10 +225,11 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
         }
       }
       case PUBLISH -> {
-        switch (publishRate(1, 0)) { // its bytes were metered before parsing
+        switch (publishRate(1, raw.length())) {
           case ALLOW -> publish(id, frame, raw);
           case REJECT -> throw new HeraldException(ErrorCode.RATE_LIMITED, "over " + HeraldConfig.WS_PUBLISH_RATE.key()
-              + " (" + services.config().get(HeraldConfig.WS_PUBLISH_RATE) + "/s): slow down");
+              + " (" + services.config().get(HeraldConfig.WS_PUBLISH_RATE) + "/s) or " + HeraldConfig.WS_PUBLISH_BYTES_RATE.key()
+              + " (" + services.config().get(HeraldConfig.WS_PUBLISH_BYTES_RATE) + " bytes/s): slow down");
           case CLOSE -> { } // closed with 1008
         }
       }
