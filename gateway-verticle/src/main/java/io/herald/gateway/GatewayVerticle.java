@@ -30,6 +30,7 @@ public class GatewayVerticle extends VerticleBase {
   private final GatewayServices services;
   private final List<GatewayExtension> extensions;
   private Heartbeats heartbeats;
+  private LoopLag loopLag;
   private HttpServer server;
   private HttpServer adminServer;
 
@@ -49,6 +50,8 @@ public class GatewayVerticle extends VerticleBase {
     }
     heartbeats = new Heartbeats(vertx, config.get(HeraldConfig.WS_PING_INTERVAL_MS), config.get(HeraldConfig.WS_PONG_TIMEOUT_MS));
     heartbeats.start();
+    loopLag = new LoopLag(vertx, services.meterRegistry());
+    loopLag.start();
     GatewayLoop loop = new GatewayLoop(vertx, services, new ChannelHub(vertx.eventBus(), services.broker(), services.metrics()), heartbeats, auth);
 
     Router router = Router.router(vertx);
@@ -137,6 +140,7 @@ public class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     heartbeats.stop();
+    loopLag.stop();
     Future<Void> admin = adminServer == null ? Future.succeededFuture() : adminServer.close();
     return admin.compose(v -> server == null ? Future.succeededFuture() : server.close());
   }

@@ -104,6 +104,16 @@ public final class ServerMetrics {
     });
   }
 
+  /**
+   * The slowest gateway event loop's lateness, in milliseconds, over the node's recent window
+   * ({@code herald_event_loop_lag_seconds_max}, the largest of every node's).
+   */
+  public Future<Double> loopLagMaxMs() {
+    List<Future<String>> scrapes = nodes.stream().map(this::scrape).toList();
+    return Future.all(scrapes).map(all -> scrapes.stream()
+        .mapToDouble(text -> sum(text.result(), "herald_event_loop_lag_seconds_max") * 1000).max().orElse(0));
+  }
+
   /** Completes with true once the nodes report at most {@code count} connections, false after {@code withinMs}. */
   public Future<Boolean> awaitConnectionsAtMost(Vertx vertx, long count, long withinMs) {
     return Poll.untilAsync(vertx, () -> activeConnections().map(n -> n <= count), System.currentTimeMillis() + withinMs);
