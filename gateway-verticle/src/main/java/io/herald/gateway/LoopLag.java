@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Vertx;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,6 +26,8 @@ public final class LoopLag {
     this.vertx = vertx;
     this.lag = Timer.builder("herald.event.loop.lag")
         .description("How late a gateway event loop ran a timer due every " + INTERVAL_MS + " ms (the max is the slowest loop's)")
+        // Buckets, so that a window (an attack, an incident) can be read as counts of late runs, not only a max.
+        .serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofSeconds(1))
         .register(registry);
   }
 

@@ -114,6 +114,24 @@ public final class ServerMetrics {
         .mapToDouble(text -> sum(text.result(), "herald_event_loop_lag_seconds_max") * 1000).max().orElse(0));
   }
 
+  /**
+   * Runs of the gateway loops' 20 ms lag timer so far, and how many of those ran within 100 ms of due
+   * ({@code herald_event_loop_lag_seconds_count} and its {@code le="0.1"} bucket), summed over the nodes:
+   * the difference of two readings is how often a loop was held up past 100 ms in between.
+   */
+  public Future<long[]> loopLagRuns() {
+    List<Future<String>> scrapes = nodes.stream().map(this::scrape).toList();
+    return Future.all(scrapes).map(all -> {
+      long runs = 0;
+      long withinBound = 0;
+      for (Future<String> text : scrapes) {
+        runs += (long) sum(text.result(), "herald_event_loop_lag_seconds_count");
+        withinBound += (long) sum(text.result(), "herald_event_loop_lag_seconds_bucket{le=\"0.1\"");
+      }
+      return new long[] {runs, withinBound};
+    });
+  }
+
   /** Completes with true once the nodes report at most {@code count} connections, false after {@code withinMs}. */
   public Future<Boolean> awaitConnectionsAtMost(Vertx vertx, long count, long withinMs) {
     return Poll.untilAsync(vertx, () -> activeConnections().map(n -> n <= count), System.currentTimeMillis() + withinMs);
