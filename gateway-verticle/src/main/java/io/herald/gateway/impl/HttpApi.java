@@ -30,7 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 
-/** The backend HTTP API of PROTOCOL.md under {@code /api}. */
+/** The backend HTTP API under {@code /api} (docs/protocol.md, "HTTP API"). */
 public final class HttpApi {
 
   private final GatewayServices services;
