@@ -139,10 +139,13 @@ final class NodeProcess implements AutoCloseable {
     }
   }
 
-  /** The first of 20 consecutive ports nobody listens on, for a test cluster's Hazelcast members. */
+  /**
+   * The first of 20 consecutive ports nobody listens on, for a test cluster's Hazelcast members; below Linux's
+   * ephemeral range (32768 and up), where the nodes' own outgoing connections and event-bus ports would race them.
+   */
   static int freePortRange() {
     for (int attempt = 0; attempt < 50; attempt++) {
-      int base = 20_000 + (int) (Math.random() * 20_000);
+      int base = 20_000 + (int) (Math.random() * 12_000);
       boolean free = true;
       for (int p = base; p < base + 20 && free; p++) {
         try (ServerSocket socket = new ServerSocket(p)) {
