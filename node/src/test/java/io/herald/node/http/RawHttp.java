@@ -1,5 +1,6 @@
 package io.herald.node.http;
 
+import io.herald.node.testing.RawWebSocket;
 import io.herald.node.testing.WsClient;
 
 import java.io.BufferedInputStream;
@@ -100,18 +101,7 @@ final class RawHttp implements AutoCloseable {
   String readResponse() {
     try {
       socket.setSoTimeout((int) WsClient.TIMEOUT_MS);
-      ByteArrayOutputStream head = new ByteArrayOutputStream();
-      int matched = 0;
-      byte[] end = {'\r', '\n', '\r', '\n'};
-      while (matched < end.length) {
-        int b = in.read();
-        if (b < 0) {
-          throw new AssertionError("connection closed before a whole response: " + head);
-        }
-        head.write(b);
-        matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
-      }
-      String text = head.toString(StandardCharsets.ISO_8859_1);
+      String text = RawWebSocket.readHead(in);
       int length = 0;
       for (String line : text.split("\r\n")) {
         if (line.toLowerCase().startsWith("content-length:")) {

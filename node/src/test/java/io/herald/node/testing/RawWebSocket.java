@@ -6,6 +6,7 @@ import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -180,18 +181,23 @@ public final class RawWebSocket implements AutoCloseable {
 
   /** Reads the response head up to the blank line; frames that follow stay in {@code in}. */
   private String readHeaders() throws IOException {
+    return readHead(in);
+  }
+
+  /** Reads an HTTP head from {@code in} up to and including the blank line; what follows stays in {@code in}. */
+  public static String readHead(InputStream in) throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     int matched = 0;
     byte[] end = {'\r', '\n', '\r', '\n'};
     while (matched < end.length) {
       int b = in.read();
       if (b < 0) {
-        throw new IOException("connection closed during the handshake");
+        throw new IOException("connection closed before the end of the head: " + head.toString(StandardCharsets.ISO_8859_1));
       }
       head.write(b);
       matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
     }
-    return head.toString(StandardCharsets.US_ASCII);
+    return head.toString(StandardCharsets.ISO_8859_1);
   }
 
   public RawWebSocket sendText(String text) {
