@@ -17,6 +17,7 @@ import io.herald.gateway.limits.LimitEvents.Limit;
 import io.herald.gateway.limits.NewChannelBudget;
 import io.herald.gateway.limits.PublishRateLimiter;
 import io.herald.gateway.limits.PublishRateLimiter.Verdict;
+import io.herald.gateway.limits.ReadShaper;
 import io.herald.gateway.limits.WriteTimeout;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -34,7 +35,7 @@ import java.util.function.Consumer;
 /**
  * What every server-side WebSocket of the gateway shares, whatever its protocol (/ws, GraphQL): the
  * bounded outbound queue with its slow-consumer close (4008), consolidated flushes, the inbound size
- * limit (1009), the heartbeat (ping when silent, 4011 when dead), the connection's lifetime (4010) and
+ * limit (1009), the read rate (ws.read_bytes_rate), the heartbeat (ping when silent, 4011 when dead), the connection's lifetime (4010) and
  * write timeout, and closing exactly once. Runs on the socket's event loop.
  */
 public abstract class WebSocketSession implements Heartbeats.Target {
@@ -70,8 +71,8 @@ public abstract class WebSocketSession implements Heartbeats.Target {
   private final WriteTimeout writeTimeout;
   /** Created with the first publish: most of an idle connection's memory is Netty's, keep ours small. */
   private PublishRateLimiter publishRate;
-  /** Created with the first publish, as {@link #publishRate}: ws.publish_bytes_rate. */
-  private PublishRateLimiter publishedBytes;
+  /** ws.read_bytes_rate; null when unlimited. */
+  private final ReadShaper readShaper;
   /** Created with the first history, presence or subscribe request, as {@link #publishRate}. */
   private PublishRateLimiter requestRate;
   /** Created with the first request that may create a channel. */
@@ -92,6 +93,7 @@ public abstract class WebSocketSession implements Heartbeats.Target {
     this.lifetime = ConnectionLifetime.from(loop.services().config(), System.currentTimeMillis());
     this.writeTimeout = WriteTimeout.of(ws, loop.services().config());
     this.deadlines = new TokenDeadlines(loop.vertx(), this::tokenExpired);
+    this.readShaper = ReadShaper.of(loop.services().config(), ws, loop.vertx(), () -> limits.counted(Limit.READ_RATE));
   }
 
   /** Installs the shared handlers; subclasses add their message handlers. */
@@ -128,6 +130,9 @@ public abstract class WebSocketSession implements Heartbeats.Target {
       return;
     }
     Buffer data = frame.binaryData();
+    if (readShaper != null) {
+      readShaper.read(data.length());
+    }
     inboundMessageBytes = (frame.isContinuation() ? inboundMessageBytes : 0) + data.length();
     if (inboundMessageBytes > maxMessageBytes) {
       fragments = null;
@@ -184,21 +189,19 @@ public abstract class WebSocketSession implements Heartbeats.Target {
   }
 
   /**
-   * Takes {@code cost} tokens of ws.publish_rate, and {@code bytes} of ws.publish_bytes_rate, for a publish from this
-   * client (a /ws {@code publish} frame, a GraphQL mutation over the socket). On REJECT the caller refuses the publish with {@code rate_limited};
+   * Takes {@code cost} tokens of ws.publish_rate for a publish from this client (a /ws {@code publish} frame, a
+   * GraphQL mutation over the socket). On REJECT the caller refuses the publish with {@code rate_limited};
    * on CLOSE the client kept going past ws.publish_max_rejections and the connection is closed here (1008).
+   * Its bytes are held back before, by ws.read_bytes_rate.
    */
-  protected final Verdict publishRate(int cost, int bytes) {
-    Verdict messages = metered(publishLimiter(), cost, Limit.PUBLISH_RATE, Limit.PUBLISH_RATE_CLOSE, "publish rate limit exceeded");
-    return messages != Verdict.ALLOW ? messages
-        : metered(publishedBytes, bytes, Limit.PUBLISH_RATE, Limit.PUBLISH_RATE_CLOSE, "publish rate limit exceeded");
+  protected final Verdict publishRate(int cost) {
+    return metered(publishLimiter(), cost, Limit.PUBLISH_RATE, Limit.PUBLISH_RATE_CLOSE, "publish rate limit exceeded");
   }
 
-  /** The publish limiters, made with the first publish (or refusal): most connections never publish. */
+  /** The publish limiter, made with the first publish (or refusal): most connections never publish. */
   private PublishRateLimiter publishLimiter() {
     if (publishRate == null) {
       publishRate = PublishRateLimiter.from(loop.services().config());
-      publishedBytes = PublishRateLimiter.forPublishedBytes(loop.services().config());
     }
     return publishRate;
   }

@@ -119,10 +119,10 @@ public final class HeraldConfig {
       "Messages per second one connection may publish (token bucket); beyond: error `rate_limited`. 0: no limit.");
   public static final Setting<Integer> WS_PUBLISH_BURST = Setting.integer("ws.publish_burst", 1_000,
       "Publishes one connection may make at once above ws.publish_rate (the bucket's size).");
-  public static final Setting<Integer> WS_PUBLISH_BYTES_RATE = Setting.integer("ws.publish_bytes_rate", 1_048_576,
-      "Bytes per second one connection may publish (/ws publish frames, GraphQL mutations over the socket; token bucket); beyond: `rate_limited`. 0: no limit.");
-  public static final Setting<Integer> WS_PUBLISH_BYTES_BURST = Setting.integer("ws.publish_bytes_burst", 1_048_576,
-      "Bytes one connection may publish at once above ws.publish_bytes_rate (the bucket's size).");
+  public static final Setting<Integer> WS_READ_BYTES_RATE = Setting.integer("ws.read_bytes_rate", 1_048_576,
+      "Bytes of data frames per second the node reads from one WebSocket (/ws and GraphQL; token bucket); beyond, it stops reading that socket until the budget refills (TCP backpressure: nothing is refused). 0: no limit.");
+  public static final Setting<Integer> WS_READ_BYTES_BURST = Setting.integer("ws.read_bytes_burst", 65_536,
+      "Bytes one WebSocket may send at once above ws.read_bytes_rate (the bucket's size).");
   public static final Setting<Integer> WS_PUBLISH_MAX_REJECTIONS = Setting.integer("ws.publish_max_rejections", 100,
       "A connection refused more than this many publishes within 10 s is closed with 1008.");
   public static final Setting<Integer> HTTP_PUBLISH_RATE_MAX_KEYS = Setting.integer("http.publish_rate_max_keys", 10_000,
@@ -213,7 +213,7 @@ public final class HeraldConfig {
       GRAPHQL_INIT_TIMEOUT_MS, CLUSTER, CLUSTER_CONFIG,
       CLUSTER_NAME, CLUSTER_PORT, CLUSTER_MEMBERS, CLUSTER_HOST, CLUSTER_BUS_PORT, CLUSTER_TLS_KEY_FILE,
       CLUSTER_TLS_CERT_FILE, CLUSTER_TLS_CA_FILE, HEALTH_CANARY_INTERVAL_MS, HEALTH_CANARY_TIMEOUT_MS,
-      WS_ALLOWED_ORIGINS, WS_ALLOW_MISSING_ORIGIN, WS_PUBLISH_RATE, WS_PUBLISH_BURST, WS_PUBLISH_BYTES_RATE, WS_PUBLISH_BYTES_BURST, WS_PUBLISH_MAX_REJECTIONS,
+      WS_ALLOWED_ORIGINS, WS_ALLOW_MISSING_ORIGIN, WS_PUBLISH_RATE, WS_PUBLISH_BURST, WS_READ_BYTES_RATE, WS_READ_BYTES_BURST, WS_PUBLISH_MAX_REJECTIONS,
       HTTP_PUBLISH_RATE_MAX_KEYS, HTTP_PUBLISH_RATE_EXEMPT_LOOPBACK,
       WS_CONNECT_RATE_PER_IP, WS_CONNECT_BURST_PER_IP, WS_CONNECT_RATE_EXEMPT_LOOPBACK, WS_MAX_CONNECTIONS,
       WS_MAX_LIFETIME_MS, WS_WRITE_TIMEOUT_MS, WS_NEW_CHANNEL_RATE, WS_NEW_CHANNEL_BURST, WS_REQUEST_RATE,

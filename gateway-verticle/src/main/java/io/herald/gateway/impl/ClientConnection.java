@@ -225,11 +225,10 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
         }
       }
       case PUBLISH -> {
-        switch (publishRate(1, raw.length())) {
+        switch (publishRate(1)) {
           case ALLOW -> publish(id, frame, raw);
           case REJECT -> throw new HeraldException(ErrorCode.RATE_LIMITED, "over " + HeraldConfig.WS_PUBLISH_RATE.key()
-              + " (" + services.config().get(HeraldConfig.WS_PUBLISH_RATE) + "/s) or " + HeraldConfig.WS_PUBLISH_BYTES_RATE.key()
-              + " (" + services.config().get(HeraldConfig.WS_PUBLISH_BYTES_RATE) + " bytes/s): slow down");
+              + " (" + services.config().get(HeraldConfig.WS_PUBLISH_RATE) + "/s): slow down");
           case CLOSE -> { } // closed with 1008
         }
       }

@@ -34,12 +34,6 @@ public final class PublishRateLimiter {
         config.get(HeraldConfig.WS_PUBLISH_MAX_REJECTIONS), System.nanoTime());
   }
 
-  /** The limiter of the bytes a connection publishes (ws.publish_bytes_rate, ws.publish_bytes_burst). */
-  public static PublishRateLimiter forPublishedBytes(HeraldConfig config) {
-    return new PublishRateLimiter(config.get(HeraldConfig.WS_PUBLISH_BYTES_RATE),
-        config.get(HeraldConfig.WS_PUBLISH_BYTES_BURST), config.get(HeraldConfig.WS_PUBLISH_MAX_REJECTIONS), System.nanoTime());
-  }
-
   /** The limiter of history, presence and subscribe requests (ws.request_rate, ws.request_burst). */
   public static PublishRateLimiter forRequests(HeraldConfig config) {
     return new PublishRateLimiter(config.get(HeraldConfig.WS_REQUEST_RATE), config.get(HeraldConfig.WS_REQUEST_BURST),

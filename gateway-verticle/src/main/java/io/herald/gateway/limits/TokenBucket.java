@@ -30,6 +30,16 @@ public final class TokenBucket {
     return false;
   }
 
+  /**
+   * Takes {@code n} tokens whether or not the bucket holds them (it may go below zero: a debt) and returns
+   * how many nanoseconds from {@code nowNanos} the debt takes to refill; 0 when there is none.
+   */
+  public long takeOwing(long nowNanos, double n) {
+    refill(nowNanos);
+    tokens -= n;
+    return tokens >= 0 ? 0 : (long) Math.ceil(-tokens / perNano);
+  }
+
   /** Puts back {@code n} tokens taken for an event that turned out not to count (never above the capacity). */
   public void giveBack(double n) {
     tokens = Math.min(capacity, tokens + n);

@@ -37,4 +37,15 @@ class TokenBucketTest {
     assertThat(bucket.tryTake(10 * SECOND, 1)).isTrue();
     assertThat(bucket.tryTake(SECOND, 1)).isFalse();
   }
+
+  @Test
+  void takingOwingGoesIntoDebtAndSaysHowLongItTakesToRepay() {
+    TokenBucket bucket = new TokenBucket(1000, 1000, 0);
+    assertThat(bucket.takeOwing(0, 600)).as("within the bucket").isZero();
+    assertThat(bucket.takeOwing(0, 900)).as("500 owed at 1,000/s").isEqualTo(SECOND / 2);
+    assertThat(bucket.tryTake(SECOND / 4, 1)).as("still owing 250").isFalse();
+    assertThat(bucket.takeOwing(SECOND / 2, 0)).as("repaid").isZero();
+    assertThat(bucket.tryTake(SECOND / 2, 1)).isFalse();
+    assertThat(bucket.tryTake(SECOND / 2 + SECOND / 1000, 1)).isTrue();
+  }
 }

@@ -297,7 +297,7 @@ final class TransportWsConnection extends WebSocketSession {
     }
     metrics.measured(prepared.measures());
     if (prepared.type() == OperationDefinition.Operation.MUTATION
-        ? !publishAllowed(id, prepared, query.length() + (variables == null ? 0 : variables.toBuffer().length()))
+        ? !publishAllowed(id, prepared)
         : !requestAllowed(id, type)) {
       return;
     }
@@ -309,13 +309,12 @@ final class TransportWsConnection extends WebSocketSession {
   }
 
   /**
-   * ws.publish_rate, as on /ws: a mutation takes a token per publish it selects, fragments and aliases expanded (and
-   * its bytes of ws.publish_bytes_rate). Without
-   * them it gets an {@code error} message with code {@code rate_limited}; past ws.publish_max_rejections
+   * ws.publish_rate, as on /ws: a mutation takes a token per publish it selects, fragments and aliases expanded.
+   * Without them it gets an {@code error} message with code {@code rate_limited}; past ws.publish_max_rejections
    * the socket is closed with 1008.
    */
-  private boolean publishAllowed(String id, GraphQLEngine.Prepared prepared, int bytes) {
-    switch (publishRate(Math.max(1, prepared.measures().publishes()), bytes)) {
+  private boolean publishAllowed(String id, GraphQLEngine.Prepared prepared) {
+    switch (publishRate(Math.max(1, prepared.measures().publishes()))) {
       case ALLOW -> {
         return true;
       }

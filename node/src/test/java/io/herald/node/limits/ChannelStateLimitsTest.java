@@ -36,10 +36,10 @@ class ChannelStateLimitsTest {
   static final NodeExtension reads = NodeExtension.withSettings(Map.of("ws.request_rate", "0"));
   @RegisterExtension
   static final NodeExtension fewChannels = NodeExtension.withSettings(Map.of("broker.max_channels",
-      Integer.toString(MAX_CHANNELS), "ws.publish_rate", "0", "ws.publish_bytes_rate", "0", "ws.new_channel_rate", "0", "ws.request_rate", "0"));
+      Integer.toString(MAX_CHANNELS), "ws.publish_rate", "0", "ws.read_bytes_rate", "0", "ws.new_channel_rate", "0", "ws.request_rate", "0"));
   @RegisterExtension
   static final NodeExtension smallHistory = NodeExtension.withSettings(Map.of("broker.max_history_bytes",
-      Long.toString(MAX_HISTORY_BYTES), "ws.publish_rate", "0", "ws.publish_bytes_rate", "0", "ws.new_channel_rate", "0", "ws.request_rate", "0"));
+      Long.toString(MAX_HISTORY_BYTES), "ws.publish_rate", "0", "ws.read_bytes_rate", "0", "ws.new_channel_rate", "0", "ws.request_rate", "0"));
 
   private static double channels(NodeExtension node) {
     return Metrics.value(node.http(), "herald_channels");
