@@ -1,6 +1,6 @@
 package io.herald.gateway;
 
-import io.vertx.core.http.ServerWebSocket;
+import io.herald.gateway.transport.ClientSocket;
 import io.vertx.ext.web.Router;
 
 import java.util.List;
@@ -22,5 +22,5 @@ public interface GatewayExtension {
   List<String> webSocketSubProtocols();
 
   /** An accepted WebSocket on {@link #webSocketPath()}, called on its event loop. */
-  void accept(ServerWebSocket ws, long upgradeStartNanos, GatewayLoop loop);
+  void accept(ClientSocket socket, long upgradeStartNanos, GatewayLoop loop);
 }

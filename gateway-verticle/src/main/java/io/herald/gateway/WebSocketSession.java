@@ -10,7 +10,6 @@ import io.herald.gateway.auth.AuthFailure;
 import io.herald.gateway.auth.Identity;
 import io.herald.gateway.auth.NodeAuth;
 import io.herald.gateway.auth.TokenDeadlines;
-import io.herald.gateway.impl.WebSocketWrites;
 import io.herald.gateway.limits.ConnectionLifetime;
 import io.herald.gateway.limits.LimitEvents;
 import io.herald.gateway.limits.LimitEvents.Limit;
@@ -19,13 +18,13 @@ import io.herald.gateway.limits.PublishRateLimiter;
 import io.herald.gateway.limits.PublishRateLimiter.Verdict;
 import io.herald.gateway.limits.ReadShaper;
 import io.herald.gateway.limits.WriteTimeout;
+import io.herald.gateway.transport.ClientSocket;
+import io.herald.gateway.transport.ClientSocket.FrameKind;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 
@@ -34,17 +33,18 @@ import java.util.function.Consumer;
 
 /**
  * What every server-side WebSocket of the gateway shares, whatever its protocol (/ws, GraphQL): the
- * bounded outbound queue with its slow-consumer close (4008), consolidated flushes, the inbound size
- * limit (1009), the read rate (ws.read_bytes_rate), the heartbeat (ping when silent, 4011 when dead), the connection's lifetime (4010) and
- * write timeout, and closing exactly once. Runs on the socket's event loop.
+ * bounded outbound queue with its slow-consumer close (4008), the inbound size limit (1009) and the
+ * reassembly of fragmented messages, the read rate (ws.read_bytes_rate), the heartbeat (ping when silent,
+ * 4011 when dead), the connection's lifetime (4010) and write timeout, and closing exactly once. The socket
+ * itself (frames, pings, the close handshake, flushes) is a {@link ClientSocket}. Runs on the socket's
+ * event loop.
  */
-public abstract class WebSocketSession implements Heartbeats.Target {
+public abstract class WebSocketSession implements Heartbeats.Target, ClientSocket.Listener {
 
-  private static final Buffer EMPTY = Buffer.buffer();
   /** The key of the connection token's deadline (subscription tokens use keys of the subclass). */
   private static final Object CONNECTION_TOKEN = new Object();
 
-  protected final ServerWebSocket ws;
+  protected final ClientSocket socket;
   protected final GatewayLoop loop;
   protected final Context context;
   /** Who this connection is, as presence lists it (its user is set once it authenticates). */
@@ -81,8 +81,8 @@ public abstract class WebSocketSession implements Heartbeats.Target {
   private long lastPingMs;
   private boolean closed;
 
-  protected WebSocketSession(ServerWebSocket ws, GatewayLoop loop) {
-    this.ws = ws;
+  protected WebSocketSession(ClientSocket socket, GatewayLoop loop) {
+    this.socket = socket;
     this.loop = loop;
     this.context = Vertx.currentContext();
     this.info = new ClientInfo(RandomIds.next(16), null, loop.services().nodeId());
@@ -91,27 +91,22 @@ public abstract class WebSocketSession implements Heartbeats.Target {
     this.maxMessageBytes = loop.services().config().get(HeraldConfig.WS_MAX_FRAME_BYTES);
     this.limits = LimitEvents.of(loop.vertx(), loop.services().meterRegistry());
     this.lifetime = ConnectionLifetime.from(loop.services().config(), System.currentTimeMillis());
-    this.writeTimeout = WriteTimeout.of(ws, loop.services().config());
+    this.writeTimeout = WriteTimeout.of(socket.channel(), loop.services().config());
     this.deadlines = new TokenDeadlines(loop.vertx(), this::tokenExpired);
-    this.readShaper = ReadShaper.of(loop.services().config(), ws, loop.vertx(), () -> limits.counted(Limit.READ_RATE));
+    this.readShaper = ReadShaper.of(loop.services().config(), socket.channel(), () -> limits.counted(Limit.READ_RATE));
   }
 
-  /** Installs the shared handlers; subclasses add their message handlers. */
+  /** Starts listening to the socket; subclasses set their message handlers first. */
   protected void open() {
-    ws.setWriteQueueMaxSize(outboundLimit);
-    WebSocketWrites.consolidateFlushes(ws);
-    ws.pongHandler(b -> heard());
-    ws.frameHandler(this::onFrame);
-    ws.exceptionHandler(this::onException);
-    ws.closeHandler(v -> onSocketClosed());
     lastHeardMs = System.currentTimeMillis();
     loop.heartbeats().add(this);
     loop.services().connections().add(this);
+    socket.listen(this);
   }
 
   /**
    * The handlers of whole data messages, which this session reassembles from their frames itself (see
-   * {@link #onFrame}); subclasses call it instead of {@code ws.textMessageHandler}/{@code binaryMessageHandler}.
+   * {@link #onFrame}).
    */
   protected final void messageHandlers(Consumer<String> text, Consumer<Buffer> binary) {
     this.textHandler = text;
@@ -120,29 +115,28 @@ public abstract class WebSocketSession implements Heartbeats.Target {
 
   /**
    * Reassembles data messages from their frames and closes with 1009 a message whose fragments together
-   * exceed ws.max_frame_bytes (Vert.x only drops such a message, reporting it to the exception handler, and
-   * keeps the connection open). Vert.x's own reassembly is not used: a fragmented message whose first
-   * fragment is empty makes it throw on every later fragment, and the connection loses every message after.
+   * exceed ws.max_frame_bytes.
    */
-  private void onFrame(WebSocketFrame frame) {
+  @Override
+  public final void onFrame(FrameKind kind, boolean isFinal, Buffer data) {
     // Frames still in flight once the server closed the connection are not served.
-    if (!(frame.isText() || frame.isBinary() || frame.isContinuation()) || closed) {
+    if (closed) {
       return;
     }
-    Buffer data = frame.binaryData();
     if (readShaper != null) {
       readShaper.read(data.length());
     }
-    inboundMessageBytes = (frame.isContinuation() ? inboundMessageBytes : 0) + data.length();
+    boolean continuation = kind == FrameKind.CONTINUATION;
+    inboundMessageBytes = (continuation ? inboundMessageBytes : 0) + data.length();
     if (inboundMessageBytes > maxMessageBytes) {
       fragments = null;
       close(CloseCode.TOO_LARGE);
       return;
     }
-    if (!frame.isContinuation()) {
-      fragmentsText = frame.isText();
+    if (!continuation) {
+      fragmentsText = kind == FrameKind.TEXT;
       fragments = null;
-      if (frame.isFinal()) {
+      if (isFinal) {
         inboundMessageBytes = 0;
         dispatch(fragmentsText, data);
       } else {
@@ -150,7 +144,7 @@ public abstract class WebSocketSession implements Heartbeats.Target {
       }
     } else if (fragments != null) { // Netty's decoder refuses a continuation outside a message (1002)
       fragments.appendBuffer(data);
-      if (frame.isFinal()) {
+      if (isFinal) {
         Buffer whole = fragments;
         fragments = null;
         inboundMessageBytes = 0;
@@ -170,22 +164,26 @@ public abstract class WebSocketSession implements Heartbeats.Target {
   /**
    * A frame Netty's decoder refuses (over ws.max_frame_bytes, or breaking the protocol: a reserved opcode or
    * RSV bit, an unmasked or fragmented control frame, a continuation out of place...) fails in the decoder,
-   * which Vert.x configures not to answer protocol violations: Vert.x then drops the TCP connection without
-   * a close frame (the client would see 1006). Send the close frame with the decoder's status first: 1009
-   * for size, 1002 (protocol error) for the others.
+   * which is configured not to answer protocol violations itself; the socket drops the connection once
+   * what is written now is out. Send the close frame with the decoder's status first (the client would
+   * otherwise see 1006): 1009 for size, 1002 (protocol error) for the others.
    */
-  private void onException(Throwable t) {
+  @Override
+  public final void onError(Throwable t) {
     loop.services().metrics().connectionError();
     if (t instanceof CorruptedWebSocketFrameException e) {
       WebSocketCloseStatus status = e.closeStatus() == null ? WebSocketCloseStatus.MESSAGE_TOO_BIG : e.closeStatus();
       if (status == WebSocketCloseStatus.MESSAGE_TOO_BIG) {
         close(CloseCode.TOO_LARGE);
       } else {
-        // Vert.x closes the TCP connection right after this handler: write the close frame straight out.
-        WebSocketWrites.closeNow(ws, status.code(), status.reasonText());
         close((short) status.code(), status.reasonText());
       }
     }
+  }
+
+  @Override
+  public final void onPong() {
+    heard();
   }
 
   /**
@@ -260,8 +258,7 @@ public abstract class WebSocketSession implements Heartbeats.Target {
 
   /** Records that a limit refused or closed this client: metrics, and a rate-limited WARN with id, IP and origin. */
   protected final void limitTriggered(Limit limit, String what) {
-    limits.triggered(limit, id(), ws.remoteAddress() == null ? null : ws.remoteAddress().hostAddress(),
-        ws.headers() == null ? null : ws.headers().get("Origin"), what);
+    limits.triggered(limit, id(), socket.clientIp(), socket.origin(), what);
   }
 
   /** This connection's client id (in presence, {@code POST /api/disconnect}). */
@@ -331,8 +328,7 @@ public abstract class WebSocketSession implements Heartbeats.Target {
 
   /** Logs a refused token for this connection: client, user, IP, origin and reason (never the token). */
   protected final void logAuthFailure(String user, String reason) {
-    limits.authFailure(protocol(), id(), user, ws.remoteAddress() == null ? null : ws.remoteAddress().hostAddress(),
-        ws.headers() == null ? null : ws.headers().get("Origin"), reason);
+    limits.authFailure(protocol(), id(), user, socket.clientIp(), socket.origin(), reason);
   }
 
   /** The protocol's name in logs. */
@@ -351,15 +347,15 @@ public abstract class WebSocketSession implements Heartbeats.Target {
    * client is too slow and is closed with 4008. Returns whether the frame was written.
    */
   public final boolean send(Buffer frame) {
-    // ws.isClosed(): the peer's close frame arrived but the socket is not closed yet; Vert.x throws on writes then.
-    if (closed || ws.isClosed()) {
+    // socket.isClosed(): the peer's close frame arrived but the socket is not closed yet.
+    if (closed || socket.isClosed()) {
       return false;
     }
-    if (ws.writeQueueFull()) {
+    if (socket.writeQueueFull()) {
       overflow();
       return false;
     }
-    WebSocketWrites.writeText(ws, frame);
+    socket.writeText(frame);
     return true;
   }
 
@@ -386,9 +382,9 @@ public abstract class WebSocketSession implements Heartbeats.Target {
     long silent = now - lastHeardMs;
     if (silent >= pingIntervalMs + pongTimeoutMs) {
       close(CloseCode.HEARTBEAT_TIMEOUT);
-    } else if (silent >= pingIntervalMs && now - lastPingMs >= pingIntervalMs && !ws.isClosed()) {
+    } else if (silent >= pingIntervalMs && now - lastPingMs >= pingIntervalMs && !socket.isClosed()) {
       lastPingMs = now;
-      ws.writePing(EMPTY);
+      socket.writePing();
     }
   }
 
@@ -404,7 +400,7 @@ public abstract class WebSocketSession implements Heartbeats.Target {
     closed = true;
     loop.services().metrics().closed(code);
     release();
-    WebSocketWrites.close(ws, code, reason);
+    socket.close(code, reason);
   }
 
   /**
@@ -418,10 +414,11 @@ public abstract class WebSocketSession implements Heartbeats.Target {
     closed = true;
     loop.services().metrics().closed(code.code());
     release();
-    writeTimeout.abort();
+    socket.abort();
   }
 
-  private void onSocketClosed() {
+  @Override
+  public final void onClosed() {
     socketClosed.tryComplete();
     if (!closed) {
       closed = true;

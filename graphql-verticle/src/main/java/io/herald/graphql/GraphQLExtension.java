@@ -7,7 +7,7 @@ import io.herald.gateway.GatewayServices;
 import io.herald.graphql.impl.GraphQLEngine;
 import io.herald.graphql.impl.GraphQLMetrics;
 import io.herald.graphql.impl.GraphQLRoutes;
-import io.vertx.core.http.ServerWebSocket;
+import io.herald.gateway.transport.ClientSocket;
 import io.vertx.ext.web.Router;
 
 import java.util.List;
@@ -50,7 +50,7 @@ public final class GraphQLExtension implements GatewayExtension {
   }
 
   @Override
-  public void accept(ServerWebSocket ws, long upgradeStartNanos, GatewayLoop loop) {
-    loops.get(loop).accept(ws, upgradeStartNanos);
+  public void accept(ClientSocket socket, long upgradeStartNanos, GatewayLoop loop) {
+    loops.get(loop).accept(socket, upgradeStartNanos);
   }
 }

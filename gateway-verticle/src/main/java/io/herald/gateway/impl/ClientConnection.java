@@ -19,9 +19,9 @@ import io.herald.gateway.auth.AuthFailure;
 import io.herald.gateway.auth.ChannelPermissions;
 import io.herald.gateway.auth.ChannelPermissions.Operation;
 import io.herald.gateway.auth.Identity;
+import io.herald.gateway.transport.ClientSocket;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 
 import java.util.HashMap;
@@ -44,8 +44,8 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
   private Set<String> granted;
   private long authTimer = -1;
 
-  ClientConnection(ServerWebSocket ws, GatewayLoop loop) {
-    super(ws, loop);
+  ClientConnection(ClientSocket socket, GatewayLoop loop) {
+    super(socket, loop);
     this.services = loop.services();
     this.hub = loop.hub();
   }
@@ -76,7 +76,7 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
   }
 
   private String queryToken() {
-    List<String> values = new QueryStringDecoder(ws.uri()).parameters().get("token");
+    List<String> values = new QueryStringDecoder(socket.uri()).parameters().get("token");
     return values == null || values.isEmpty() ? null : values.get(0);
   }
 

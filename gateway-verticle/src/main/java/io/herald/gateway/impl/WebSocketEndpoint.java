@@ -10,9 +10,10 @@ import io.herald.gateway.limits.LimitEvents;
 import io.herald.gateway.limits.LimitEvents.Limit;
 import io.herald.gateway.limits.OriginPolicy;
 import io.herald.gateway.limits.PerAddressCounts.Admission;
-import io.vertx.core.http.ServerWebSocket;
+import io.herald.core.config.HeraldConfig;
+import io.herald.gateway.transport.ClientSocket;
+import io.herald.gateway.transport.VertxUpgrade;
 import io.vertx.core.http.ServerWebSocketHandshake;
-import io.vertx.core.http.impl.WebSocketImplBase;
 
 import java.util.List;
 
@@ -84,19 +85,23 @@ public final class WebSocketEndpoint {
       if (ar.failed()) {
         release(slot, fromIp, ip);
         loop.services().metrics().connectionError();
-      } else if (fromIp == Admission.REFUSED) {
-        refuse(ar.result(), Limit.WS_CONNECTIONS_PER_IP, "too many connections from this address", ip, origin);
+        return;
+      }
+      ClientSocket socket = VertxUpgrade.takeOver(ar.result(),
+          new ClientSocket.Handshake(ar.result().uri(), ar.result().subProtocol(), ip, origin),
+          loop.services().config().get(HeraldConfig.WS_OUTBOUND_QUEUE_BYTES));
+      if (fromIp == Admission.REFUSED) {
+        refuse(socket, Limit.WS_CONNECTIONS_PER_IP, "too many connections from this address", ip, origin);
       } else if (!slot) {
         release(false, fromIp, ip);
-        refuse(ar.result(), Limit.MAX_CONNECTIONS, CloseCode.TOO_MANY_CONNECTIONS.reason(), ip, origin);
+        refuse(socket, Limit.MAX_CONNECTIONS, CloseCode.TOO_MANY_CONNECTIONS.reason(), ip, origin);
       } else {
         // The slots are given back when the TCP connection closes, however the session ends.
-        ((WebSocketImplBase<?>) ar.result()).channelHandlerContext().channel().closeFuture()
-            .addListener(f -> release(true, fromIp, ip));
+        socket.channel().closeFuture().addListener(f -> release(true, fromIp, ip));
         if (target == null) {
-          new ClientConnection(ar.result(), loop).start(start);
+          new ClientConnection(socket, loop).start(start);
         } else {
-          target.accept(ar.result(), start, loop);
+          target.accept(socket, start, loop);
         }
       }
     });
@@ -115,9 +120,10 @@ public final class WebSocketEndpoint {
    * Over ws.max_connections or ws.max_connections_per_ip: a close code tells the client why, where a
    * refused upgrade would show as 1006.
    */
-  private void refuse(ServerWebSocket ws, Limit limit, String reason, String ip, String origin) {
+  private void refuse(ClientSocket socket, Limit limit, String reason, String ip, String origin) {
     limits.triggered(limit, null, ip, origin, "close " + CloseCode.TOO_MANY_CONNECTIONS.code());
     loop.services().metrics().closed(CloseCode.TOO_MANY_CONNECTIONS.code());
-    WebSocketWrites.close(ws, CloseCode.TOO_MANY_CONNECTIONS.code(), reason);
+    socket.listen(ClientSocket.Listener.IGNORE);
+    socket.close(CloseCode.TOO_MANY_CONNECTIONS.code(), reason);
   }
 }

@@ -2,10 +2,7 @@ package io.herald.gateway.limits;
 
 import io.herald.core.config.HeraldConfig;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
-import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.impl.WebSocketImplBase;
 
 /**
  * Detects a peer that stopped reading: bytes wait in the connection's outbound buffer and none of them
@@ -13,8 +10,7 @@ import io.vertx.core.http.impl.WebSocketImplBase;
  * {@code ws.outbound_queue_bytes}) only catches a stuck peer that receives a lot; one on a quiet channel
  * would hold its (smaller) queue, its subscriptions and its socket for ever as long as it keeps sending
  * something itself, which keeps the heartbeat happy. Checked by the heartbeat sweep, on the connection's
- * event loop; reads Netty's outbound buffer the way {@code IdleStateHandler(observeOutput)} does, which
- * is one more place (with {@code WebSocketWrites}) that reaches past Vert.x's public API.
+ * event loop; reads Netty's outbound buffer the way {@code IdleStateHandler(observeOutput)} does.
  */
 public final class WriteTimeout {
 
@@ -29,14 +25,10 @@ public final class WriteTimeout {
     this.timeoutMs = timeoutMs;
   }
 
-  /** The check for {@code ws}, or null when {@code ws.write_timeout_ms} is 0. */
-  public static WriteTimeout of(ServerWebSocket ws, HeraldConfig config) {
+  /** The check for {@code channel}, or null when {@code ws.write_timeout_ms} is 0. */
+  public static WriteTimeout of(Channel channel, HeraldConfig config) {
     long timeout = config.get(HeraldConfig.WS_WRITE_TIMEOUT_MS);
-    return timeout == 0 ? null : new WriteTimeout(channel(ws), timeout);
-  }
-
-  static Channel channel(ServerWebSocket ws) {
-    return ((WebSocketImplBase<?>) ws).channelHandlerContext().channel();
+    return timeout == 0 ? null : new WriteTimeout(channel, timeout);
   }
 
   /** Whether writes have made no progress for the timeout while bytes wait. */
@@ -56,16 +48,5 @@ public final class WriteTimeout {
       return false;
     }
     return nowMs - stuckSinceMs >= timeoutMs;
-  }
-
-  /**
-   * Resets the TCP connection at once (SO_LINGER 0): a close frame would only queue behind the bytes the
-   * peer does not read, the server would wait for its answer for the WebSocket closing timeout (10 s), and
-   * a graceful close would leave the kernel trickling its buffered megabytes into the peer's small window.
-   */
-  public void abort() {
-    channel.config().setOption(ChannelOption.SO_LINGER, 0);
-    // Past the pipeline: Vert.x would turn a close into the close handshake and wait its closing timeout.
-    channel.unsafe().close(channel.unsafe().voidPromise());
   }
 }

@@ -6,7 +6,7 @@ import io.herald.gateway.auth.SecurityPolicy;
 import io.herald.gateway.limits.ClientAddresses;
 import io.herald.gateway.limits.LimitEvents;
 import io.herald.gateway.limits.PublishRateTable;
-import io.vertx.core.http.ServerWebSocket;
+import io.herald.gateway.transport.ClientSocket;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.graphql.GraphiQLHandler;
@@ -46,7 +46,7 @@ public final class GraphQLRoutes {
         new GraphiQLHandlerOptions().setEnabled(true).setGraphQLUri(path).setGraphQLWSEnabled(true).setGraphWSQLUri(path)).router());
   }
 
-  public void accept(ServerWebSocket ws, long upgradeStartNanos) {
-    new TransportWsConnection(ws, loop, engine, metrics, shapes).start(upgradeStartNanos);
+  public void accept(ClientSocket socket, long upgradeStartNanos) {
+    new TransportWsConnection(socket, loop, engine, metrics, shapes).start(upgradeStartNanos);
   }
 }

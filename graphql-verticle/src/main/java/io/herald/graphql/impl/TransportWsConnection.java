@@ -28,10 +28,9 @@ import io.herald.gateway.WebSocketSession;
 import io.herald.gateway.auth.AuthFailure;
 import io.herald.gateway.auth.ChannelPermissions;
 import io.herald.gateway.limits.PublishRateLimiter.Verdict;
-import io.herald.gateway.impl.WebSocketWrites;
+import io.herald.gateway.transport.ClientSocket;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -61,8 +60,8 @@ final class TransportWsConnection extends WebSocketSession {
   private boolean acknowledged;
   private long initTimer = -1;
 
-  TransportWsConnection(ServerWebSocket ws, GatewayLoop loop, GraphQLEngine engine, GraphQLMetrics metrics, ShapeCache shapes) {
-    super(ws, loop);
+  TransportWsConnection(ClientSocket socket, GatewayLoop loop, GraphQLEngine engine, GraphQLMetrics metrics, ShapeCache shapes) {
+    super(socket, loop);
     this.engine = engine;
     this.metrics = metrics;
     this.shapes = shapes;
@@ -70,9 +69,10 @@ final class TransportWsConnection extends WebSocketSession {
   }
 
   void start(long upgradeStartNanos) {
-    if (!SUBPROTOCOL.equals(ws.subProtocol())) {
+    if (!SUBPROTOCOL.equals(socket.subProtocol())) {
       // graphql-ws's own servers answer 4406; the client asked for a protocol we do not speak.
-      WebSocketWrites.close(ws, (short) 4406, "Subprotocol not acceptable");
+      socket.listen(ClientSocket.Listener.IGNORE);
+      socket.close(4406, "Subprotocol not acceptable");
       return;
     }
     open();

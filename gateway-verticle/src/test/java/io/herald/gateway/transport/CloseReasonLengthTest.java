@@ -1,4 +1,4 @@
-package io.herald.gateway.impl;
+package io.herald.gateway.transport;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -18,8 +18,8 @@ class CloseReasonLengthTest {
       "😀, 30, 30", "😀, 31, 30", "😀, 100, 30"})
   void cutToWholeCharactersWithin123Bytes(String unit, int repeat, int kept) {
     String reason = unit.repeat(repeat);
-    String fitted = WebSocketWrites.closeReason(reason);
+    String fitted = ClientSocket.closeReason(reason);
     assertThat(fitted).isEqualTo(unit.repeat(kept));
-    assertThat(fitted.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(WebSocketWrites.MAX_CLOSE_REASON_BYTES);
+    assertThat(fitted.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(ClientSocket.MAX_CLOSE_REASON_BYTES);
   }
 }

@@ -1,0 +1,291 @@
+package io.herald.gateway.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One client's WebSocket, after the upgrade, as the last handler of its Netty pipeline (behind Netty's
+ * RFC 6455 frame decoder and encoder), on the connection's event loop. It holds only what a connection
+ * needs: Vert.x's WebSocket keeps two message queues with 1,024-slot arrays and the upgrade request for the
+ * connection's life, about 12 KB of the 16 KB an idle connection cost (docs/architecture.md).
+ * <p>
+ * What it does, as Vert.x's WebSocket did: answers pings; runs the close handshake (a close frame from the
+ * peer is echoed and the connection closed; after its own close frame it waits {@link #CLOSING_TIMEOUT_MS} for
+ * the peer's); bounds the outbound bytes (Netty's write-buffer water mark: {@link #writeQueueFull}); lets
+ * flushes consolidate (a burst of writes is one syscall); stops and resumes reading. A frame the decoder
+ * refuses (over the size limit, or breaking the protocol) reaches {@link Listener#onError}, then the connection
+ * is closed once what was written is flushed. Frames are handed over whole, never reassembled: the
+ * protocol's session does that.
+ */
+public final class ClientSocket extends ChannelInboundHandlerAdapter {
+
+  /** What the protocol on top hears; called on the event loop. */
+  public interface Listener {
+    /** For a socket that is only closed (a refused connection): hears nothing. */
+    Listener IGNORE = new Listener() {
+      @Override
+      public void onFrame(FrameKind kind, boolean isFinal, Buffer data) {
+      }
+
+      @Override
+      public void onPong() {
+      }
+
+      @Override
+      public void onError(Throwable cause) {
+      }
+
+      @Override
+      public void onClosed() {
+      }
+    };
+
+    /** A data frame: text, binary, or a continuation of either; {@code data} is the session's to keep. */
+    void onFrame(FrameKind kind, boolean isFinal, Buffer data);
+
+    /** The peer answered a ping. */
+    void onPong();
+
+    /** The decoder refused what the peer sent (Netty's {@code CorruptedWebSocketFrameException}), or the socket failed. */
+    void onError(Throwable cause);
+
+    /** The TCP connection is closed, by either side. */
+    void onClosed();
+  }
+
+  /** A data frame's kind. */
+  public enum FrameKind { TEXT, BINARY, CONTINUATION }
+
+  /** How long after its own close frame the server waits for the peer's before it drops the connection. */
+  static final long CLOSING_TIMEOUT_MS = 10_000;
+
+  /**
+   * The most bytes a close reason may take: a close frame is a control frame, whose payload (2 bytes of code,
+   * then the reason) is at most 125 bytes. Clients fail a longer one ("invalid payload length").
+   */
+  public static final int MAX_CLOSE_REASON_BYTES = 123;
+
+  private final Channel channel;
+  private final Handshake handshake;
+  private Listener listener;
+  private boolean closeSent;
+  private boolean closeReceived;
+  private ScheduledFuture<?> closingTimer;
+
+  ClientSocket(Channel channel, Handshake handshake, int outboundLimitBytes) {
+    this.channel = channel;
+    this.handshake = handshake;
+    channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(outboundLimitBytes / 2, outboundLimitBytes));
+  }
+
+  /** What the upgrade request said that the session may need later; nothing else of it is kept. */
+  public record Handshake(String uri, String subProtocol, String clientIp, String origin) {
+  }
+
+  /** Installs the protocol's listener; until then nothing is read. */
+  public void listen(Listener listener) {
+    this.listener = listener;
+    channel.config().setAutoRead(true);
+  }
+
+  public String uri() {
+    return handshake.uri();
+  }
+
+  /** The sub-protocol agreed in the handshake, or null. */
+  public String subProtocol() {
+    return handshake.subProtocol();
+  }
+
+  /** The client's address as the node sees it (X-Forwarded-For from a trusted proxy taken into account). */
+  public String clientIp() {
+    return handshake.clientIp();
+  }
+
+  /** The upgrade's Origin header, or null. */
+  public String origin() {
+    return handshake.origin();
+  }
+
+  /** The Netty channel, for the write-timeout check. */
+  public Channel channel() {
+    return channel;
+  }
+
+  /** Whether a close frame went either way, or the connection is gone: nothing more may be written. */
+  public boolean isClosed() {
+    return closeSent || closeReceived || !channel.isActive();
+  }
+
+  /** Whether the bytes waiting to be written are over the outbound limit. */
+  public boolean writeQueueFull() {
+    return !channel.isWritable();
+  }
+
+  /** Writes one text frame of already encoded UTF-8 (a slice of the shared buffer: no copy per subscriber). */
+  public void writeText(Buffer utf8) {
+    // Vert.x's heap buffers ignore release(); unreleasable makes that explicit, as the encoder releases what it writes.
+    channel.writeAndFlush(new TextWebSocketFrame(Unpooled.unreleasableBuffer(((BufferInternal) utf8).getByteBuf())),
+        channel.voidPromise());
+  }
+
+  public void writePing() {
+    channel.writeAndFlush(new PingWebSocketFrame(), channel.voidPromise());
+  }
+
+  /** Stops reading: frames already read arrive, no more bytes are read from the socket until {@link #resume}. */
+  public void pause() {
+    channel.config().setAutoRead(false);
+  }
+
+  public void resume() {
+    channel.config().setAutoRead(true);
+  }
+
+  /**
+   * Starts the close handshake with {@code code} and {@code reason} (cut to fit a control frame); the
+   * connection is dropped when the peer answers, or after {@link #CLOSING_TIMEOUT_MS}. Once only.
+   */
+  public void close(int code, String reason) {
+    if (closeSent || !channel.isActive()) {
+      return;
+    }
+    closeSent = true;
+    channel.writeAndFlush(new CloseWebSocketFrame(code, closeReason(reason)));
+    if (closeReceived) {
+      closeAfterFlush();
+    } else {
+      closingTimer = channel.eventLoop().schedule(() -> { channel.close(); }, CLOSING_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * Resets the TCP connection at once (SO_LINGER 0), no close frame: for a peer that reads nothing, where a
+   * close frame would queue behind the bytes it does not read.
+   */
+  public void abort() {
+    closeSent = true;
+    channel.config().setOption(ChannelOption.SO_LINGER, 0);
+    channel.close();
+  }
+
+  /**
+   * {@code reason} cut to at most {@link #MAX_CLOSE_REASON_BYTES} bytes of UTF-8, never inside a character
+   * (a reason may carry what a client sent, such as a graphql-transport-ws operation id).
+   */
+  public static String closeReason(String reason) {
+    if (reason == null || reason.length() * 3 <= MAX_CLOSE_REASON_BYTES) {
+      return reason; // short enough whatever its characters
+    }
+    int bytes = 0;
+    int end = 0;
+    while (end < reason.length()) {
+      int cp = reason.codePointAt(end);
+      int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      if (bytes + size > MAX_CLOSE_REASON_BYTES) {
+        break;
+      }
+      bytes += size;
+      end += Character.charCount(cp);
+    }
+    return reason.substring(0, end);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof WebSocketFrame frame)) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    try {
+      if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame
+          || frame instanceof ContinuationWebSocketFrame) {
+        if (!closeReceived && listener != null) {
+          FrameKind kind = frame instanceof TextWebSocketFrame ? FrameKind.TEXT
+              : frame instanceof BinaryWebSocketFrame ? FrameKind.BINARY : FrameKind.CONTINUATION;
+          listener.onFrame(kind, frame.isFinalFragment(), heapCopy(frame.content()));
+        }
+      } else if (frame instanceof PingWebSocketFrame) {
+        if (!isClosed()) {
+          channel.writeAndFlush(new PongWebSocketFrame(frame.content().retain()), channel.voidPromise());
+        }
+      } else if (frame instanceof PongWebSocketFrame) {
+        if (listener != null) {
+          listener.onPong();
+        }
+      } else if (frame instanceof CloseWebSocketFrame close) {
+        onCloseFrame(close);
+      }
+    } finally {
+      frame.release();
+    }
+  }
+
+  private static Buffer heapCopy(ByteBuf content) {
+    return Buffer.buffer(ByteBufUtil.getBytes(content));
+  }
+
+  /** The peer's close frame: echo it (unless this side closed first) and drop the connection once flushed. */
+  private void onCloseFrame(CloseWebSocketFrame close) {
+    if (closeReceived) {
+      return;
+    }
+    closeReceived = true;
+    if (!closeSent) {
+      closeSent = true;
+      int code = close.statusCode();
+      CloseWebSocketFrame echo = code < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, null);
+      channel.writeAndFlush(echo);
+    }
+    closeAfterFlush();
+  }
+
+  private void closeAfterFlush() {
+    channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (listener != null) {
+      listener.onError(cause);
+    }
+    closeAfterFlush();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (closingTimer != null) {
+      closingTimer.cancel(false);
+    }
+    if (listener != null) {
+      listener.onClosed();
+    }
+    ctx.fireChannelInactive();
+  }
+
+  /** Lets a burst of writes go out in one flush; put in front of the pipeline when the socket is made. */
+  static FlushConsolidationHandler flushConsolidation() {
+    return new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true);
+  }
+}

@@ -1,0 +1,158 @@
+package io.herald.gateway.transport;
+
+import io.netty.channel.ChannelHandler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Pins what {@link VertxUpgrade} relies on in Vert.x (the pipeline handler named {@code handler}, the
+ * channel behind an accepted WebSocket) and what {@link ClientSocket} does on a real server and client:
+ * after the takeover no Vert.x handler is left in the pipeline; frames, pings and both close handshakes
+ * work. A Vert.x upgrade that changes either fails here first.
+ */
+class ClientSocketTakeoverTest {
+
+  private static final long TIMEOUT_S = 10;
+  private static Vertx vertx;
+  private static HttpServer server;
+  /** Each accepted socket, with the pipeline's handlers right after the takeover and when the server saw it close. */
+  private record Accepted(ClientSocket socket, List<String> pipeline, CompletableFuture<Void> closed) {
+  }
+
+  private static final BlockingQueue<Accepted> accepted = new LinkedBlockingQueue<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    vertx = Vertx.vertx();
+    server = vertx.createHttpServer(new HttpServerOptions().setPort(0).setHost("127.0.0.1")
+            .setWebSocketSubProtocols(List.of("echo")))
+        .webSocketHandshakeHandler(handshake -> handshake.accept().onSuccess(ws -> {
+          ClientSocket socket = VertxUpgrade.takeOver(ws, new ClientSocket.Handshake(ws.uri(), ws.subProtocol(), "127.0.0.1", null),
+              1 << 20);
+          CompletableFuture<Void> closed = new CompletableFuture<>();
+          socket.listen(new ClientSocket.Listener() {
+            @Override
+            public void onFrame(ClientSocket.FrameKind kind, boolean isFinal, Buffer data) {
+              String text = data.toString(StandardCharsets.UTF_8);
+              if (text.startsWith("close ")) {
+                socket.close(Integer.parseInt(text.substring(6)), "asked to");
+              } else {
+                socket.writeText(Buffer.buffer(kind + ":" + isFinal + ":" + text));
+              }
+            }
+
+            @Override
+            public void onPong() {
+              socket.writeText(Buffer.buffer("pong heard"));
+            }
+
+            @Override
+            public void onError(Throwable cause) {
+            }
+
+            @Override
+            public void onClosed() {
+              closed.complete(null);
+            }
+          });
+          accepted.add(new Accepted(socket, socket.channel().pipeline().toMap().entrySet().stream()
+              .map(e -> e.getKey() + "=" + className(e.getValue())).toList(), closed));
+        }))
+        .webSocketHandler(ws -> { })
+        .listen().toCompletionStage().toCompletableFuture().get(TIMEOUT_S, TimeUnit.SECONDS);
+  }
+
+  private static String className(ChannelHandler handler) {
+    return handler.getClass().getName();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(TIMEOUT_S, TimeUnit.SECONDS);
+  }
+
+  private static WebSocket connect(WebSocketClient client) throws Exception {
+    return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(server.actualPort()).setURI("/x?a=1")
+        .setSubProtocols(List.of("echo"))).toCompletionStage().toCompletableFuture().get(TIMEOUT_S, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void theSocketServesFramesPingsAndBothCloseHandshakesWithNoVertxHandlerLeft() throws Exception {
+    WebSocketClient client = vertx.createWebSocketClient();
+    WebSocket ws = connect(client);
+    BlockingQueue<String> received = new LinkedBlockingQueue<>();
+    ws.textMessageHandler(received::add);
+    CompletableFuture<Short> closed = new CompletableFuture<>();
+    ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
+
+    Accepted serverSide = accepted.poll(TIMEOUT_S, TimeUnit.SECONDS);
+    ClientSocket socket = serverSide.socket();
+    assertThat(socket.uri()).isEqualTo("/x?a=1");
+    assertThat(socket.subProtocol()).isEqualTo("echo");
+    assertThat(serverSide.pipeline()).as("handlers after the takeover")
+        .noneMatch(h -> h.contains("=io.vertx."))
+        .anyMatch(h -> h.startsWith("herald=" + ClientSocket.class.getName()))
+        .anyMatch(h -> h.contains("WebSocket13FrameDecoder"))
+        .anyMatch(h -> h.contains("WebSocket13FrameEncoder"));
+
+    ws.writeTextMessage("hello");
+    assertThat(received.poll(TIMEOUT_S, TimeUnit.SECONDS)).isEqualTo("TEXT:true:hello");
+    ws.writeFrame(io.vertx.core.http.WebSocketFrame.textFrame("frag", false));
+    ws.writeFrame(io.vertx.core.http.WebSocketFrame.continuationFrame(Buffer.buffer("ment"), true));
+    assertThat(received.poll(TIMEOUT_S, TimeUnit.SECONDS)).as("frames are handed over whole, not reassembled").isEqualTo("TEXT:false:frag");
+    assertThat(received.poll(TIMEOUT_S, TimeUnit.SECONDS)).isEqualTo("CONTINUATION:true:ment");
+
+    CompletableFuture<Buffer> pong = new CompletableFuture<>();
+    ws.pongHandler(pong::complete);
+    ws.writePing(Buffer.buffer("p1"));
+    assertThat(pong.get(TIMEOUT_S, TimeUnit.SECONDS).toString()).as("a ping is answered with its payload").isEqualTo("p1");
+    socket.channel().eventLoop().execute(socket::writePing); // Vert.x's client answers: onPong
+    assertThat(received.poll(TIMEOUT_S, TimeUnit.SECONDS)).isEqualTo("pong heard");
+
+    ws.writeTextMessage("close 4321");
+    assertThat(closed.get(TIMEOUT_S, TimeUnit.SECONDS)).as("the server's close code").isEqualTo((short) 4321);
+    serverSide.closed().get(TIMEOUT_S, TimeUnit.SECONDS);
+    assertThat(socket.isClosed()).isTrue();
+    client.close();
+  }
+
+  @Test
+  void aClientCloseIsEchoedWithItsCode() throws Exception {
+    WebSocketClient client = vertx.createWebSocketClient();
+    WebSocket ws = connect(client);
+    CompletableFuture<Short> closed = new CompletableFuture<>();
+    ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
+    Accepted serverSide = accepted.poll(TIMEOUT_S, TimeUnit.SECONDS);
+    ws.close((short) 4100, "client leaves");
+    assertThat(closed.get(TIMEOUT_S, TimeUnit.SECONDS)).isEqualTo((short) 4100);
+    serverSide.closed().get(TIMEOUT_S, TimeUnit.SECONDS);
+    client.close();
+  }
+
+  @Test
+  void theOutboundLimitIsTheChannelsWaterMark() throws Exception {
+    WebSocketClient client = vertx.createWebSocketClient();
+    connect(client);
+    ClientSocket socket = accepted.poll(TIMEOUT_S, TimeUnit.SECONDS).socket();
+    assertThat(socket.channel().config().getWriteBufferHighWaterMark()).isEqualTo(1 << 20);
+    assertThat(socket.channel().config().getWriteBufferLowWaterMark()).isEqualTo(1 << 19);
+    client.close();
+  }
+}
