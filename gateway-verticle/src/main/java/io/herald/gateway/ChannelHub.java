@@ -3,6 +3,7 @@ package io.herald.gateway;
 import io.herald.core.Addresses;
 import io.herald.core.Broker;
 import io.herald.core.Message;
+import io.herald.core.StreamPosition;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
@@ -20,7 +21,9 @@ import java.util.Map;
  * registered with its first local subscriber and removed with its last, together with a
  * {@linkplain Broker#watch watch} that makes the channel's sequencer send this node its messages; so
  * this loop receives each message of a channel once and writes the same encoded frame to every
- * subscriber. Used only on its event loop.
+ * subscriber. It also knows where each channel stands on this loop (the last message it dispatched), so
+ * that a subscriber joining a channel the loop already watches starts there without asking the sequencer.
+ * Used only on its event loop.
  */
 public final class ChannelHub {
 
@@ -65,6 +68,27 @@ public final class ChannelHub {
     return channels.containsKey(channel);
   }
 
+  /**
+   * Where {@code channel} stands on this loop: the last message dispatched to its subscribers, or the position
+   * the sequencer reported once this loop's watch was in place ({@link #learned}); null when neither is known.
+   * Every message after it reaches this loop's subscribers, so a subscriber that joins now may start there.
+   */
+  public StreamPosition latest(String channel) {
+    LocalChannel local = channels.get(channel);
+    return local == null || local.latestEpoch == null ? null : new StreamPosition(local.latestEpoch, local.latestOffset);
+  }
+
+  /**
+   * The sequencer reported {@code position} for {@code channel} after this loop's watch was in place: kept unless a
+   * message was dispatched since (which is where the channel stands then).
+   */
+  public void learned(String channel, StreamPosition position) {
+    LocalChannel local = channels.get(channel);
+    if (local != null && local.latestEpoch == null) {
+      local.advance(position.epoch(), position.offset());
+    }
+  }
+
   public void leave(Subscription subscription) {
     LocalChannel channel = channels.get(subscription.channel());
     if (channel != null && channel.remove(subscription) && channel.subscribers.length == 0) {
@@ -80,6 +104,9 @@ public final class ChannelHub {
     final Future<Void> registered;
     /** Copy-on-write: subscribe and unsubscribe are rare next to messages, and a write may unsubscribe. */
     Subscription[] subscribers = new Subscription[0];
+    /** The last position dispatched (or learned); null epoch while unknown. Never moves back within an epoch. */
+    String latestEpoch;
+    long latestOffset;
 
     LocalChannel(String name, boolean mayCreate) {
       consumer = bus.localConsumer(Addresses.channel(name), message -> dispatch(message.body()));
@@ -105,9 +132,17 @@ public final class ChannelHub {
       return false;
     }
 
+    void advance(String epoch, long offset) {
+      if (!epoch.equals(latestEpoch) || offset > latestOffset) {
+        latestEpoch = epoch;
+        latestOffset = offset;
+      }
+    }
+
     void dispatch(Object body) {
       Subscription[] targets = subscribers;
       if (body instanceof Message message) {
+        advance(message.epoch(), message.offset());
         int written = 0;
         for (Subscription s : targets) {
           try {

@@ -47,7 +47,8 @@ public final class Subscription {
   /**
    * Joins the loop's hub and reads where to start: the channel's position, or with {@code since}
    * the history after it. The hub registration completes first, so together with what arrives
-   * meanwhile the answer covers every message. Complete the start with {@link #start}.
+   * meanwhile the answer covers every message. The position of a channel the loop already watches is the
+   * hub's, with no round trip to the sequencer. Complete the start with {@link #start}.
    */
   public Future<HistoryPage> open(ChannelHub hub, StreamPosition since) {
     return open(hub, since, true);
@@ -55,9 +56,23 @@ public final class Subscription {
 
   /** As {@link #open(ChannelHub, StreamPosition)}; {@code mayCreate} false: only if the channel exists (see {@link Broker}). */
   public Future<HistoryPage> open(ChannelHub hub, StreamPosition since, boolean mayCreate) {
-    return hub.join(this, mayCreate).compose(v -> since == null
-        ? broker.position(channel).map(p -> new HistoryPage(p.epoch(), p.offset(), p.offset() + 1, List.of()))
-        : broker.history(new HistoryQuery(channel, since.offset(), Integer.MAX_VALUE)));
+    return hub.join(this, mayCreate).compose(v -> {
+      if (since != null) {
+        return broker.history(new HistoryQuery(channel, since.offset(), Integer.MAX_VALUE));
+      }
+      StreamPosition known = hub.latest(channel);
+      if (known != null) {
+        return Future.succeededFuture(startingAt(known));
+      }
+      return broker.position(channel).map(p -> {
+        hub.learned(channel, p);
+        return startingAt(p);
+      });
+    });
+  }
+
+  private static HistoryPage startingAt(StreamPosition position) {
+    return new HistoryPage(position.epoch(), position.offset(), position.offset() + 1, List.of());
   }
 
   /** Completes {@link #open}: reports the start to the sink, replays what was missed, then goes live. */
