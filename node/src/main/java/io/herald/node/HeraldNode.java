@@ -40,6 +40,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
@@ -79,8 +80,12 @@ public final class HeraldNode {
       return Future.failedFuture(new IllegalArgumentException(String.join("; ", problems)));
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // Vert.x's HTTP and TCP server meters are off: they cost a meter lookup per request and per connection, and
+    // WebSockets leave Vert.x after the upgrade (VertxUpgrade), so its connection gauges would never come down.
+    // Herald's own herald_connections_* meters count the WebSockets.
     VertxOptions options = new VertxOptions()
-        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+            .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER).addDisabledMetricsCategory(MetricsDomain.NET_SERVER));
     if (!config.get(HeraldConfig.CLUSTER)) {
       VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
       Vertx vertx = builder.build();

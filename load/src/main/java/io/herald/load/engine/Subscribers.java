@@ -174,6 +174,21 @@ public final class Subscribers {
     subscribers.forEach(s -> s.ledger = new DeliveryLedger(firstOffset));
   }
 
+  /**
+   * Connect-to-101 times of the subscribers whose handshake completed: the part of the setup every peer has (Nchan
+   * subscribes by URL and confirms nothing more).
+   */
+  public LatencyRecorder handshakeTimes() {
+    LatencyRecorder times = new LatencyRecorder();
+    subscribers.stream().filter(s -> s.handshakeNanos >= 0).forEach(s -> times.recordMicros(s.handshakeNanos / 1_000));
+    return times;
+  }
+
+  /** How many subscribers completed their WebSocket handshake. */
+  public long handshaken() {
+    return subscribers.stream().filter(s -> s.handshakeNanos >= 0).count();
+  }
+
   /** How many subscribers have had their subscription confirmed. */
   public long confirmed() {
     return subscribers.stream().filter(s -> s.setupNanos >= 0).count();
@@ -209,6 +224,8 @@ public final class Subscribers {
 
     /** Nanoseconds from connecting to the subscription being confirmed (or -1 before). */
     public long setupNanos = -1;
+    /** Nanoseconds from connecting to the 101 (or -1 before). */
+    volatile long handshakeNanos = -1;
 
     Future<Void> connect(URI node) {
       connectNanos = System.nanoTime();
@@ -226,6 +243,7 @@ public final class Subscribers {
       long timer = vertx.setTimer(SETUP_TIMEOUT_MS, id -> subscribed.tryFail("not subscribed in time"));
       subscribed.future().onComplete(ar -> vertx.cancelTimer(timer));
       socket.connect(peer.subscribeOptions(node, channel)).onSuccess(ws -> {
+        handshakeNanos = System.nanoTime() - connectNanos;
         this.ws = ws;
         peer.openingFrames(channel).forEach(ws::writeTextMessage);
         // Without a "subscribed" frame, the scenario's marker message confirms the subscriber later.

@@ -6,7 +6,10 @@ import io.herald.load.engine.ConnectionShare;
 import io.herald.load.engine.Progress;
 import io.herald.load.engine.Result;
 import io.herald.load.engine.ServerMetrics;
+import io.herald.load.engine.ProcessUsage;
 import io.herald.load.engine.Subscribers;
+import io.herald.load.peer.NchanPeer;
+import io.herald.load.peer.Peer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,6 +21,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.net.InetAddress;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -30,7 +34,8 @@ import java.util.concurrent.Callable;
 @Command(name = "connections", mixinStandardHelpOptions = true,
     description = "Opens N /ws connections at R per second, each subscribing; reports connect+subscribe times,"
         + " errors, server heap before/after and per connection, and the connections the server reports.",
-    footer = {"", "One unmeasured connection is opened and closed first, so the client's cold start is not counted.",
+    footer = {"", "Unmeasured connections (--warm-up) are opened and closed first at the same rate, so that neither the"
+        + " node's nor the client's cold start (JIT compilation) is what gets measured.",
         "", "Every connection is an open file: a process may hold at most its open-files limit (20,000 on"
         + " our machines). Above 9,500 connections the tool spreads them over client processes (--processes),"
         + " each started with its open-files limit raised to the hard limit. The node needs the limit too:"
@@ -57,6 +62,14 @@ public final class Connections implements Callable<Integer> {
           + " (each has its own ephemeral ports); default: the system's choice.")
   List<String> sourceAddresses = List.of();
 
+  @Option(names = "--peer-url", description = "Nchan's base URL (load/peers/nchan/run-nchan.sh start PORT): the same"
+      + " connections are then opened against it too, after Herald, and reported beside (nchan_*).")
+  URI nchanUrl;
+
+  @Option(names = "--peer-pid", split = ",", paramLabel = "PID", description = "Process ids of Nchan's nginx (master"
+      + " and workers): its CPU time and resident memory (VmRSS) are then read from /proc before and after.")
+  List<Long> nchanPids = List.of();
+
   @Spec
   CommandSpec spec;
 
@@ -82,11 +95,53 @@ public final class Connections implements Callable<Integer> {
     ServerMetrics.Snapshot before = Target.await(server.snapshot(), 120);
     Subscribers subs = ramp.subscribers(vertx, target, Target.channel("connections"),
         sourceAddresses.isEmpty() ? null : sourceAddresses.get(0));
+    ProcessUsage.Snapshot cpuBefore = target.serverPids.isEmpty() ? null : ProcessUsage.of(target.serverPids);
     ramp.open(subs);
+    ProcessUsage.Snapshot cpuAfter = cpuBefore == null ? null : ProcessUsage.of(target.serverPids);
     ServerMetrics.Snapshot after = Target.await(server.snapshot(), 120);
-    return memory(ramp.figures(new Result("connections"), subs).put("client_processes", 1)
+    Result result = memory(ramp.figures(new Result("connections"), subs).put("client_processes", 1)
         .put("client_disconnects", subs.disconnects()).put("client_disconnect_codes", subs.disconnectCodes())
-        .latency("connect_", subs.setupTimes().summary()), server, before, after);
+        .latency("connect_", subs.setupTimes().summary()), server, before, after)
+        .latency("handshake_", subs.handshakeTimes().summary());
+    cpu(result, "server_", cpuBefore, cpuAfter, subs.confirmed());
+    Target.await(subs.close(), 60);
+    return nchanUrl == null ? result : nchan(vertx, result);
+  }
+
+  /**
+   * The same ramp against Nchan, after Herald's connections are closed: warm-up, then the measured connections,
+   * reported as nchan_* (connect time is the handshake: Nchan subscribes by URL and confirms nothing).
+   */
+  private Result nchan(Vertx vertx, Result result) throws Exception {
+    Peer nchan = new NchanPeer();
+    Subscribers warm = ramp.subscribers(vertx, nchanUrl, nchan, Target.channel("warm-up"));
+    Target.await(ramp.warmUp(warm), ramp.warmUpSeconds());
+    ProcessUsage.Snapshot before = nchanPids.isEmpty() ? null : ProcessUsage.of(nchanPids);
+    Subscribers subs = ramp.subscribers(vertx, nchanUrl, nchan, Target.channel("connections"));
+    ramp.open(subs);
+    ProcessUsage.Snapshot after = nchanPids.isEmpty() ? null : ProcessUsage.of(nchanPids);
+    long connected = subs.handshaken();
+    result.put("nchan_connected", connected).put("nchan_errors", subs.errors())
+        .latency("nchan_handshake_", subs.handshakeTimes().summary());
+    if (before != null) {
+      result.put("nchan_rss_per_connection_bytes", (after.rssBytes() - before.rssBytes()) / Math.max(1, connected));
+    }
+    cpu(result, "nchan_", before, after, connected);
+    Target.await(subs.close(), 60);
+    return result;
+  }
+
+  /** CPU time the server spent while the connections opened: in all, per connection, and as a share of one core. */
+  private static void cpu(Result result, String prefix, ProcessUsage.Snapshot before, ProcessUsage.Snapshot after,
+                          long connections) {
+    if (before == null) {
+      return;
+    }
+    long cpuMs = after.cpuMs() - before.cpuMs();
+    double wallMs = (after.atNanos() - before.atNanos()) / 1e6;
+    result.put(prefix + "cpu_ms", cpuMs)
+        .put(prefix + "cpu_us_per_connection", cpuMs * 1000 / Math.max(1, connections))
+        .put(prefix + "cpu_pct_of_core", Result.round(100.0 * cpuMs / Math.max(1, wallMs)));
   }
 
   /** The connections spread over {@code n} child JVMs, started together on GO, held until the heap is read. */

@@ -5,11 +5,14 @@ import io.herald.load.engine.Result;
 import io.herald.load.engine.ServerMetrics;
 import io.herald.load.engine.Subscribers;
 import io.herald.load.peer.HeraldPeer;
+import io.herald.load.peer.Peer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.net.URI;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 
 /** The connections of the scenarios that open many /ws connections: how many, how fast, which channels. */
@@ -20,6 +23,11 @@ public final class Ramp {
 
   @Mixin
   ConnectRate rate = new ConnectRate();
+
+  @Option(names = "--warm-up", description = "Connections opened, subscribed and closed at the same rate before the"
+      + " measured ones, so that neither the node's JIT compiler nor this tool's is what gets measured (default: as many"
+      + " as --connections, at most 2,000; 1 for a bare check that the node answers).")
+  Integer warmUp;
 
   @Option(names = "--own-channels", description = "Each connection subscribes to a channel of its own (default: one shared channel).")
   boolean ownChannels;
@@ -41,6 +49,11 @@ public final class Ramp {
     return new Subscribers(vertx, target.urls, new HeraldPeer(false), channel, ownChannels, localAddress);
   }
 
+  /** The subscribers of {@code peer} at {@code url}. */
+  Subscribers subscribers(Vertx vertx, URI url, Peer peer, String channel) {
+    return new Subscribers(vertx, List.of(url), peer, channel, ownChannels);
+  }
+
   /** Opens the connections and subscribes them; failures are counted by {@code subs}, not thrown. */
   void open(Subscribers subs) throws Exception {
     long seconds = connections / Math.max(1, perSecond()) + Subscribers.SETUP_TIMEOUT_MS / 1000 + 30;
@@ -52,15 +65,29 @@ public final class Ramp {
     }
   }
 
+  /** The --warm-up connections: as many as measured, at most 2,000, unless set. */
+  int warmUpConnections() {
+    return warmUp != null ? Math.max(1, warmUp) : Math.max(1, Math.min(connections, 2_000));
+  }
+
   /**
-   * Opens, subscribes and closes one connection that is not measured, so the first measured ones do not
-   * pay for the client's cold start (class loading, first handshake); returns when the server no longer
-   * counts it.
+   * Opens, subscribes and closes {@link #warmUpConnections} connections at the measured rate, not measured, so the
+   * measured ones pay neither for a cold start (class loading, the JIT compilers of the node and of this tool, on
+   * the same cores) nor for the first handshake; returns when the server no longer counts them.
    */
   void warmUp(Vertx vertx, Target target, ServerMetrics server) throws Exception {
     long before = Target.await(server.activeConnections(), 30);
-    Target.await(warmUpClient(vertx, target, null).compose(v -> server.awaitConnectionsAtMost(vertx, before, 10_000)),
-        Subscribers.SETUP_TIMEOUT_MS / 1000 + 60);
+    Subscribers warm = new Subscribers(vertx, target.urls, new HeraldPeer(false), Target.channel("warm-up"), ownChannels);
+    Target.await(warmUp(warm).compose(v -> server.awaitConnectionsAtMost(vertx, before, 30_000)), warmUpSeconds());
+  }
+
+  /** Opens {@link #warmUpConnections} of {@code warm} at the measured rate and closes them. */
+  Future<Void> warmUp(Subscribers warm) {
+    return warm.open(warmUpConnections(), perSecond()).otherwiseEmpty().compose(v -> warm.close());
+  }
+
+  long warmUpSeconds() {
+    return warmUpConnections() / Math.max(1, perSecond()) + Subscribers.SETUP_TIMEOUT_MS / 1000 + 60;
   }
 
   /** The client's half of {@link #warmUp}: one connection opened, subscribed and closed, failures ignored. */
