@@ -96,7 +96,10 @@ public abstract class WebSocketSession implements Heartbeats.Target, ClientSocke
     this.readShaper = ReadShaper.of(loop.services().config(), socket.channel(), () -> limits.counted(Limit.READ_RATE));
   }
 
-  /** Starts listening to the socket; subclasses set their message handlers first. */
+  /**
+   * Starts listening to the socket. Reading begins once the current task ends, so the message handlers a
+   * subclass sets right after (in the same task) see every message.
+   */
   protected void open() {
     lastHeardMs = System.currentTimeMillis();
     loop.heartbeats().add(this);

@@ -371,9 +371,7 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
   }
 
   private void joinLeave(String type, String channel) {
-    if (services.config().namespaces().forChannel(channel).joinLeave()) {
-      services.broker().push(channel, Frames.presenceEvent(type, channel, info));
-    }
+    JoinLeave.announce(services, type, channel, info);
   }
 
   private void publish(Long id, JsonObject frame, Buffer raw) {

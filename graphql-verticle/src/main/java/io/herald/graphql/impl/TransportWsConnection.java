@@ -27,6 +27,7 @@ import io.herald.gateway.SubscriptionSink;
 import io.herald.gateway.WebSocketSession;
 import io.herald.gateway.auth.AuthFailure;
 import io.herald.gateway.auth.ChannelPermissions;
+import io.herald.gateway.impl.JoinLeave;
 import io.herald.gateway.limits.PublishRateLimiter.Verdict;
 import io.herald.gateway.transport.ClientSocket;
 import io.vertx.core.Future;
@@ -35,8 +36,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One WebSocket speaking graphql-transport-ws (the protocol of the {@code graphql-ws} client): a
@@ -56,6 +59,8 @@ final class TransportWsConnection extends WebSocketSession {
   private final Map<String, Operation> operations = new HashMap<>();
   /** How many of this connection's subscriptions are on each channel (presence lists the connection once). */
   private final Map<String, Integer> channelCount = new HashMap<>();
+  /** Channels whose subscribers were told this client joined (join_leave), so that they are told it left. */
+  private final Set<String> joined = new HashSet<>();
   private boolean initReceived;
   private boolean acknowledged;
   private long initTimer = -1;
@@ -430,6 +435,9 @@ final class TransportWsConnection extends WebSocketSession {
             metrics.operation("subscription", "ok");
             subscription.start(null, since, ar.result());
             metrics.subscriptionSetup(System.nanoTime() - start);
+            if (joined.add(channel)) {
+              JoinLeave.announce(loop.services(), "join", channel, info);
+            }
           } else {
             stop(operation);
             metrics.operation("subscription", "error");
@@ -544,6 +552,9 @@ final class TransportWsConnection extends WebSocketSession {
     if (channelCount.merge(s.channel(), -1, Integer::sum) == 0) {
       channelCount.remove(s.channel());
       loop.services().presence().remove(s.channel(), id());
+      if (joined.remove(s.channel())) {
+        JoinLeave.announce(loop.services(), "leave", s.channel(), info);
+      }
     }
   }
 

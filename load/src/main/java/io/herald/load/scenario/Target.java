@@ -5,7 +5,10 @@ import io.herald.load.engine.ServerMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.net.URI;
@@ -36,6 +39,9 @@ public final class Target {
           + " garbage included.")
   List<Long> serverPids = List.of();
 
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
+
   URI publishNode() {
     return publishUrl != null ? publishUrl : urls.get(0);
   }
@@ -51,6 +57,11 @@ public final class Target {
 
   /** Runs {@code body} on a fresh Vert.x instance and reports its result; the exit code. */
   int run(Body body) throws Exception {
+    for (long pid : serverPids) {
+      if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == Boolean.FALSE) {
+        throw new ParameterException(command.commandLine(), "--server-pid: no process " + pid + " runs on this machine");
+      }
+    }
     Vertx vertx = vertx();
     try {
       return report(body.measure(vertx));

@@ -1,5 +1,6 @@
 package io.herald.node.ws;
 
+import io.herald.node.testing.GraphQLWsClient;
 import io.herald.node.testing.NodeExtension;
 import io.herald.node.testing.WsClient;
 import io.vertx.core.json.JsonObject;
@@ -138,6 +139,33 @@ class PresenceEventsTest {
 
     disconnectAndAwaitGone(b, channel);
     assertOnlyEventSoFar(a, "leave", channel, b);
+  }
+
+  /**
+   * A GraphQL subscriber joins and leaves a channel like a /ws one: the channel's subscribers are told
+   * (the two protocols share one transport and subscription path, and once drifted apart here).
+   */
+  @Test
+  void aGraphQLSubscriberIsAnnouncedWhenItJoinsAndLeaves() {
+    String channel = channelIn(EVENTS);
+    a.subscribe(1, channel);
+    assertEvent(a.next(), "join", channel, a);
+    String joiner;
+    try (GraphQLWsClient graphql = GraphQLWsClient.connectAndInit(node.vertx(), node.port())) {
+      graphql.subscribe("s1", "subscription { messages(channel: \"" + channel + "\") { offset } }");
+      JsonObject join = a.next();
+      assertThat(join.getString("type")).as("frame %s", join).isEqualTo("join");
+      assertThat(join.getString("channel")).isEqualTo(channel);
+      joiner = join.getString("client");
+      assertThat(joiner).isNotEqualTo(a.clientId());
+      graphql.subscribe("s2", "subscription { messages(channel: \"" + channel + "\") { offset } }");
+      graphql.complete("s1");
+      assertThat(framesSoFar(a)).as("a second subscription to the channel, then the first one's end: still joined").isEmpty();
+      graphql.complete("s2");
+      JsonObject leave = a.next();
+      assertThat(leave.getString("type")).as("frame %s", leave).isEqualTo("leave");
+      assertThat(leave.getString("client")).isEqualTo(joiner);
+    }
   }
 
   @Test
