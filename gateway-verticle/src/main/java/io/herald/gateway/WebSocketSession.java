@@ -395,6 +395,11 @@ public abstract class WebSocketSession implements Heartbeats.Target, ClientSocke
     close(code.code(), code.reason());
   }
 
+  /** Closes with {@code code} and a reason that says more than the code's own. */
+  public final void close(CloseCode code, String reason) {
+    close(code.code(), reason);
+  }
+
   /** Closes with {@code code}; the session's subscriptions end at once. */
   public final void close(short code, String reason) {
     if (closed) {

@@ -86,7 +86,7 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
     try {
       if (!authenticated(auth.verifier().verify(token))) {
         logAuthFailure(user, "too many connections for user");
-        close(CloseCode.TOO_MANY_CONNECTIONS.code(), "too many connections for user");
+        close(CloseCode.TOO_MANY_CONNECTIONS, "too many connections for user");
         return false;
       }
     } catch (AuthFailure e) {
@@ -102,7 +102,7 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
 
   private void refuse(String user, String reason) {
     logAuthFailure(user, reason);
-    close(CloseCode.UNAUTHORIZED.code(), reason);
+    close(CloseCode.UNAUTHORIZED, reason);
   }
 
   @Override

@@ -14,6 +14,7 @@ import graphql.language.StringValue;
 import graphql.language.Value;
 import graphql.language.VariableReference;
 import io.herald.core.ClientInfo;
+import io.herald.core.CloseCode;
 import io.herald.core.ErrorCode;
 import io.herald.core.HeraldException;
 import io.herald.core.Json;
@@ -77,15 +78,15 @@ final class TransportWsConnection extends WebSocketSession {
     if (!SUBPROTOCOL.equals(socket.subProtocol())) {
       // graphql-ws's own servers answer 4406; the client asked for a protocol we do not speak.
       socket.listen(ClientSocket.Listener.IGNORE);
-      socket.close(4406, "Subprotocol not acceptable");
+      socket.close(CloseCode.GRAPHQL_SUBPROTOCOL.code(), CloseCode.GRAPHQL_SUBPROTOCOL.reason());
       return;
     }
     open();
-    messageHandlers(this::onText, b -> close((short) 4400, "Binary messages are not supported"));
+    messageHandlers(this::onText, b -> close(CloseCode.GRAPHQL_BAD_MESSAGE, "Binary messages are not supported"));
     long timeout = loop.services().config().get(HeraldConfig.GRAPHQL_INIT_TIMEOUT_MS);
     initTimer = context.owner().setTimer(timeout, id -> {
       if (!initReceived) {
-        close((short) 4408, "Connection initialisation timeout");
+        close(CloseCode.GRAPHQL_INIT_TIMEOUT);
       }
     });
     loop.services().metrics().connectionSetup(System.nanoTime() - upgradeStartNanos);
@@ -97,7 +98,7 @@ final class TransportWsConnection extends WebSocketSession {
     try {
       message = Json.object(Buffer.buffer(text));
     } catch (HeraldException e) {
-      close((short) 4400, "Invalid message received");
+      close(CloseCode.GRAPHQL_BAD_MESSAGE);
       return;
     }
     Object type = message.getValue("type");
@@ -107,13 +108,13 @@ final class TransportWsConnection extends WebSocketSession {
       case "pong" -> { }
       case "subscribe" -> subscribe(message);
       case "complete" -> complete(message.getValue("id"));
-      default -> close((short) 4400, "Invalid message received");
+      default -> close(CloseCode.GRAPHQL_BAD_MESSAGE);
     }
   }
 
   private void init(Object payload) {
     if (initReceived) {
-      close((short) 4429, "Too many initialisation requests");
+      close(CloseCode.GRAPHQL_TOO_MANY_INITS);
       return;
     }
     initReceived = true;
@@ -204,7 +205,7 @@ final class TransportWsConnection extends WebSocketSession {
     try {
       if (!authenticated(auth.verifier().verify(token))) {
         logAuthFailure(user, "too many connections for user");
-        close((short) 4009, "too many connections for user");
+        close(CloseCode.TOO_MANY_CONNECTIONS, "too many connections for user");
         return false;
       }
       return true;
@@ -216,7 +217,7 @@ final class TransportWsConnection extends WebSocketSession {
 
   private void forbid(String user, String reason) {
     logAuthFailure(user, reason);
-    close((short) 4403, "Forbidden");
+    close(CloseCode.GRAPHQL_FORBIDDEN);
   }
 
   @Override
@@ -273,7 +274,7 @@ final class TransportWsConnection extends WebSocketSession {
 
   private void subscribe(JsonObject message) {
     if (!acknowledged) {
-      close((short) 4401, "Unauthorized");
+      close(CloseCode.GRAPHQL_UNAUTHORIZED);
       return;
     }
     Object rawId = message.getValue("id");
@@ -282,11 +283,11 @@ final class TransportWsConnection extends WebSocketSession {
         || !(payload.getValue("query") instanceof String query)
         || !(payload.getValue("variables") == null || payload.getValue("variables") instanceof JsonObject)
         || !(payload.getValue("operationName") == null || payload.getValue("operationName") instanceof String)) {
-      close((short) 4400, "Invalid message received");
+      close(CloseCode.GRAPHQL_BAD_MESSAGE);
       return;
     }
     if (operations.containsKey(id)) {
-      close((short) 4409, "Subscriber for " + id + " already exists");
+      close(CloseCode.GRAPHQL_SUBSCRIBER_EXISTS, "Subscriber for " + id + " already exists");
       return;
     }
     long start = System.nanoTime();
