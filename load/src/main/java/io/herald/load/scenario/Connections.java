@@ -190,6 +190,9 @@ public final class Connections implements Callable<Integer> {
     if (ramp.ownChannels) {
       a.add("--own-channels");
     }
+    if (ramp.warmUp != null) {
+      a.addAll(List.of("--warm-up", String.valueOf(ramp.warmUp)));
+    }
     if (!sourceAddresses.isEmpty()) {
       a.addAll(List.of("--source-address", sourceAddresses.get(index % sourceAddresses.size())));
     }

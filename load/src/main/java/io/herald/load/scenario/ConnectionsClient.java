@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One client process of a multi-process {@code connections} run (hidden: the scenario starts it). It
- * speaks {@link ClientProcesses}' line protocol on stdin/stdout: warms up, says READY, opens its share of
+ * speaks {@link ClientProcesses}' line protocol on stdin/stdout: warms up (--warm-up), says READY, opens its share of
  * the connections on GO, prints its {@link ConnectionShare} as RESULT, holds the connections until CLOSE
  * (or stdin ends, or --hold-max-s passes), then closes them and exits.
  */
@@ -53,7 +53,9 @@ public final class ConnectionsClient implements Callable<Integer> {
     BlockingQueue<String> commands = stdinLines();
     Vertx vertx = target.vertx();
     try {
-      Target.await(Ramp.warmUpClient(vertx, target, sourceAddress), Subscribers.SETUP_TIMEOUT_MS / 1000 + 30);
+      // This JVM's own warm-up, at its share's rate: a cold client would time its own JIT compilation.
+      Target.await(ramp.warmUp(ramp.subscribers(vertx, target, Target.channel("warm-up"), sourceAddress)),
+          ramp.warmUpSeconds());
       Subscribers subs = ramp.subscribers(vertx, target, channel, sourceAddress);
       say(ClientProcesses.READY);
       if (!ClientProcesses.GO.equals(commands.poll(goWithinS, TimeUnit.SECONDS))) {

@@ -90,13 +90,6 @@ public final class Ramp {
     return warmUpConnections() / Math.max(1, perSecond()) + Subscribers.SETUP_TIMEOUT_MS / 1000 + 60;
   }
 
-  /** The client's half of {@link #warmUp}: one connection opened, subscribed and closed, failures ignored. */
-  static Future<Void> warmUpClient(Vertx vertx, Target target, String localAddress) {
-    Subscribers one = new Subscribers(vertx, target.urls.subList(0, 1), new HeraldPeer(false),
-        Target.channel("warm-up"), false, localAddress);
-    return one.open(1, 0).otherwiseEmpty().compose(v -> one.close());
-  }
-
   /** Those of the connections whose subscription was never confirmed. */
   long failed(Subscribers subs) {
     return connections - subs.confirmed();
