@@ -382,6 +382,12 @@ public abstract class WebSocketSession implements Heartbeats.Target, ClientSocke
       abort(CloseCode.SLOW_CONSUMER);
       return;
     }
+    if (readShaper != null && readShaper.paused()) {
+      // The node itself is not reading (ws.read_bytes_rate): a pong may be waiting unread. Silence starts again
+      // when reading resumes.
+      heard();
+      return;
+    }
     long silent = now - lastHeardMs;
     if (silent >= pingIntervalMs + pongTimeoutMs) {
       close(CloseCode.HEARTBEAT_TIMEOUT);

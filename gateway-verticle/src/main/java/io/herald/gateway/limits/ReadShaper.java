@@ -38,6 +38,11 @@ public final class ReadShaper {
     return new ReadShaper(bucket, socket, onPause);
   }
 
+  /** Whether the node is not reading the socket now: the client's pongs and frames wait unread. */
+  public boolean paused() {
+    return paused;
+  }
+
   /** {@code bytes} of a data frame were read: past the budget, stop reading until it has refilled. */
   public void read(int bytes) {
     long waitNanos = bucket.takeOwing(System.nanoTime(), bytes);

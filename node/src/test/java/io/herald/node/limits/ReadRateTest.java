@@ -60,6 +60,31 @@ class ReadRateTest {
     assertThat(Metrics.value(node.http(), PAUSES)).as("socket pauses counted").isGreaterThan(pausesBefore);
   }
 
+  /** 2 KB a second, and a heartbeat far shorter than the pause a 10 KB frame then takes. */
+  @RegisterExtension
+  static final NodeExtension slowReads = NodeExtension.withSettings(Map.of("ws.read_bytes_rate", "2000",
+      "ws.read_bytes_burst", "2000", "ws.publish_rate", "0", "ws.ping_interval_ms", "200", "ws.pong_timeout_ms", "300"));
+
+  /**
+   * While the node holds a client's bytes back, the client's pongs wait unread with them: the heartbeat must not
+   * take that for a dead client (4011). A 10 KB publish at 2 KB/s pauses reading for about 4 s, over ten times the
+   * heartbeat's 500 ms; the client still gets its reply, and the answer to a request sent during the pause.
+   */
+  @Test
+  void aPausedClientIsNotClosedByTheHeartbeat() {
+    try (WsClient client = slowReads.connect()) {
+      client.send(new JsonObject().put("type", "publish").put("id", 1).put("channel", "read-4")
+          .put("data", new JsonObject().put("text", TEXT)));
+      assertThat(client.next().getString("type")).isEqualTo("published");
+      // Sent once the node has read the large frame (and paused): it waits unread with the pongs.
+      client.send(new JsonObject().put("type", "publish").put("id", 2).put("channel", "read-4").put("data", 2));
+      JsonObject afterThePause = client.next();
+      assertThat(afterThePause.getString("type")).as("the request read after the pause: %s", afterThePause).isEqualTo("published");
+      assertThat(afterThePause.getInteger("id")).isEqualTo(2);
+      assertThat(client.isClosed()).isFalse();
+    }
+  }
+
   @Test
   void aGraphQLClientOverTheReadRateIsSlowedDownAndLosesNothing() {
     try (GraphQLWsClient client = GraphQLWsClient.connectAndInit(node.vertx(), node.port())) {
