@@ -16,7 +16,6 @@ import io.herald.gateway.limits.LimitEvents.Limit;
 import io.herald.gateway.limits.NewChannelBudget;
 import io.herald.gateway.limits.PublishRateLimiter;
 import io.herald.gateway.limits.PublishRateLimiter.Verdict;
-import io.herald.gateway.limits.ReadShaper;
 import io.herald.gateway.limits.WriteTimeout;
 import io.herald.gateway.transport.ClientSocket;
 import io.herald.gateway.transport.ClientSocket.FrameKind;
@@ -34,9 +33,9 @@ import java.util.function.Consumer;
 /**
  * What every server-side WebSocket of the gateway shares, whatever its protocol (/ws, GraphQL): the
  * bounded outbound queue with its slow-consumer close (4008), the inbound size limit (1009) and the
- * reassembly of fragmented messages, the read rate (ws.read_bytes_rate), the heartbeat (ping when silent,
+ * reassembly of fragmented messages, the heartbeat (ping when silent,
  * 4011 when dead), the connection's lifetime (4010) and write timeout, and closing exactly once. The socket
- * itself (frames, pings, the close handshake, flushes) is a {@link ClientSocket}. Runs on the socket's
+ * itself (frames, pings, the close handshake, flushes, the read rate) is a {@link ClientSocket}. Runs on the socket's
  * event loop.
  */
 public abstract class WebSocketSession implements Heartbeats.Target, ClientSocket.Listener {
@@ -55,7 +54,6 @@ public abstract class WebSocketSession implements Heartbeats.Target, ClientSocke
   private Identity identity;
   /** When the connection's token and its subscriptions' tokens expire: one timer for all of them. */
   private final TokenDeadlines deadlines;
-  private final int outboundLimit;
   private final int maxMessageBytes;
   /** Bytes of the inbound data message being received so far (its fragments up to now). */
   private long inboundMessageBytes;
@@ -71,8 +69,6 @@ public abstract class WebSocketSession implements Heartbeats.Target, ClientSocke
   private final WriteTimeout writeTimeout;
   /** Created with the first publish: most of an idle connection's memory is Netty's, keep ours small. */
   private PublishRateLimiter publishRate;
-  /** ws.read_bytes_rate; null when unlimited. */
-  private final ReadShaper readShaper;
   /** Created with the first history, presence or subscribe request, as {@link #publishRate}. */
   private PublishRateLimiter requestRate;
   /** Created with the first request that may create a channel. */
@@ -87,13 +83,11 @@ public abstract class WebSocketSession implements Heartbeats.Target, ClientSocke
     this.context = Vertx.currentContext();
     this.info = new ClientInfo(RandomIds.next(16), null, loop.services().nodeId());
     this.auth = loop.auth();
-    this.outboundLimit = loop.services().config().get(HeraldConfig.WS_OUTBOUND_QUEUE_BYTES);
     this.maxMessageBytes = loop.services().config().get(HeraldConfig.WS_MAX_FRAME_BYTES);
     this.limits = LimitEvents.of(loop.vertx(), loop.services().meterRegistry());
     this.lifetime = ConnectionLifetime.from(loop.services().config(), System.currentTimeMillis());
     this.writeTimeout = WriteTimeout.of(socket.channel(), loop.services().config());
     this.deadlines = new TokenDeadlines(loop.vertx(), this::tokenExpired);
-    this.readShaper = ReadShaper.of(loop.services().config(), socket.channel(), () -> limits.counted(Limit.READ_RATE));
   }
 
   /**
@@ -125,9 +119,6 @@ public abstract class WebSocketSession implements Heartbeats.Target, ClientSocke
     // Frames still in flight once the server closed the connection are not served.
     if (closed) {
       return;
-    }
-    if (readShaper != null) {
-      readShaper.read(data.length());
     }
     boolean continuation = kind == FrameKind.CONTINUATION;
     inboundMessageBytes = (continuation ? inboundMessageBytes : 0) + data.length();
@@ -363,7 +354,7 @@ public abstract class WebSocketSession implements Heartbeats.Target, ClientSocke
   }
 
   public int outboundLimit() {
-    return outboundLimit;
+    return socket.outboundLimit();
   }
 
   public void overflow() {
@@ -382,7 +373,7 @@ public abstract class WebSocketSession implements Heartbeats.Target, ClientSocke
       abort(CloseCode.SLOW_CONSUMER);
       return;
     }
-    if (readShaper != null && readShaper.paused()) {
+    if (socket.readPaused()) {
       // The node itself is not reading (ws.read_bytes_rate): a pong may be waiting unread. Silence starts again
       // when reading resumes.
       heard();

@@ -120,7 +120,7 @@ public final class HeraldConfig {
   public static final Setting<Integer> WS_PUBLISH_BURST = Setting.integer("ws.publish_burst", 1_000,
       "Publishes one connection may make at once above ws.publish_rate (the bucket's size).");
   public static final Setting<Integer> WS_READ_BYTES_RATE = Setting.integer("ws.read_bytes_rate", 1_048_576,
-      "Bytes of data frames per second the node reads from one WebSocket (/ws and GraphQL; token bucket); beyond, it stops reading that socket until the budget refills (TCP backpressure: nothing is refused). 0: no limit.");
+      "Bytes of frames per second the node reads from one WebSocket (/ws and GraphQL, data and control frames; token bucket); beyond, it stops reading that socket until the budget refills (TCP backpressure: nothing is refused). 0: no limit.");
   public static final Setting<Integer> WS_READ_BYTES_BURST = Setting.integer("ws.read_bytes_burst", 65_536,
       "Bytes one WebSocket may send at once above ws.read_bytes_rate (the bucket's size).");
   public static final Setting<Integer> WS_PUBLISH_MAX_REJECTIONS = Setting.integer("ws.publish_max_rejections", 100,

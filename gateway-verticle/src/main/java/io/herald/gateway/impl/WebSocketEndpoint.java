@@ -10,6 +10,7 @@ import io.herald.gateway.limits.LimitEvents;
 import io.herald.gateway.limits.LimitEvents.Limit;
 import io.herald.gateway.limits.OriginPolicy;
 import io.herald.gateway.limits.PerAddressCounts.Admission;
+import io.herald.gateway.limits.ReadShaper;
 import io.herald.core.config.HeraldConfig;
 import io.herald.gateway.transport.ClientSocket;
 import io.herald.gateway.transport.VertxUpgrade;
@@ -90,6 +91,7 @@ public final class WebSocketEndpoint {
       ClientSocket socket = VertxUpgrade.takeOver(ar.result(),
           new ClientSocket.Handshake(ar.result().uri(), ar.result().subProtocol(), ip, origin),
           loop.services().config().get(HeraldConfig.WS_OUTBOUND_QUEUE_BYTES));
+      socket.shapeReads(ReadShaper.of(loop.services().config(), socket.channel(), () -> limits.counted(Limit.READ_RATE)));
       if (fromIp == Admission.REFUSED) {
         refuse(socket, Limit.WS_CONNECTIONS_PER_IP, "too many connections from this address", ip, origin);
       } else if (!slot) {

@@ -1,5 +1,6 @@
 package io.herald.gateway.transport;
 
+import io.herald.gateway.limits.ReadShaper;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -30,10 +31,12 @@ import java.util.concurrent.TimeUnit;
  * needs: Vert.x's WebSocket keeps two message queues with 1,024-slot arrays and the upgrade request for the
  * connection's life, about 12 KB of the 16 KB an idle connection cost (docs/architecture.md).
  * <p>
- * What it does, as Vert.x's WebSocket did: answers pings; runs the close handshake (a close frame from the
- * peer is echoed and the connection closed; after its own close frame it waits {@link #CLOSING_TIMEOUT_MS} for
- * the peer's); bounds the outbound bytes (Netty's write-buffer water mark: {@link #writeQueueFull}); lets
- * flushes consolidate (a burst of writes is one syscall); stops and resumes reading. A frame the decoder
+ * What it does, as Vert.x's WebSocket did: answers pings (while the peer reads: a client that sends pings
+ * and reads nothing gets no pongs piling up); runs the close handshake (a close frame from the peer is
+ * echoed and the connection closed; after its own close frame it waits {@link #CLOSING_TIMEOUT_MS} for the
+ * peer's); bounds the outbound bytes (Netty's write-buffer water mark: {@link #writeQueueFull}); lets
+ * flushes consolidate (a burst of writes is one syscall); reads every frame, data or control, within
+ * ws.read_bytes_rate ({@link #shapeReads}). A frame the decoder
  * refuses (over the size limit, or breaking the protocol) reaches {@link Listener#onError}, then the connection
  * is closed once what was written is flushed. Frames are handed over whole, never reassembled: the
  * protocol's session does that.
@@ -77,6 +80,12 @@ public final class ClientSocket extends ChannelInboundHandlerAdapter {
   /** A data frame's kind. */
   public enum FrameKind { TEXT, BINARY, CONTINUATION }
 
+  /**
+   * The least a client's frame takes on the wire besides its payload (2 bytes of header, 4 of mask): what an
+   * empty frame costs the read budget, so that a flood of empty pings is held back too.
+   */
+  static final int MIN_FRAME_HEADER_BYTES = 6;
+
   /** How long after its own close frame the server waits for the peer's before it drops the connection. */
   static final long CLOSING_TIMEOUT_MS = 10_000;
 
@@ -89,6 +98,8 @@ public final class ClientSocket extends ChannelInboundHandlerAdapter {
   private final Channel channel;
   private final Handshake handshake;
   private Listener listener;
+  /** ws.read_bytes_rate; null when unlimited. */
+  private ReadShaper readShaper;
   private boolean closeSent;
   private boolean closeReceived;
   private ScheduledFuture<?> closingTimer;
@@ -101,6 +112,21 @@ public final class ClientSocket extends ChannelInboundHandlerAdapter {
 
   /** What the upgrade request said that the session may need later; nothing else of it is kept. */
   public record Handshake(String uri, String subProtocol, String clientIp, String origin) {
+  }
+
+  /** Reads this socket within {@code shaper}'s budget, every frame counted (call before {@link #listen}). */
+  public void shapeReads(ReadShaper shaper) {
+    this.readShaper = shaper;
+  }
+
+  /** Whether reading is paused by the read budget: the peer's frames, its pongs too, wait unread. */
+  public boolean readPaused() {
+    return readShaper != null && readShaper.paused();
+  }
+
+  /** The bytes the outbound queue may hold before {@link #writeQueueFull}. */
+  public int outboundLimit() {
+    return channel.config().getWriteBufferHighWaterMark();
   }
 
   /** Installs the protocol's listener; until then nothing is read. */
@@ -154,15 +180,6 @@ public final class ClientSocket extends ChannelInboundHandlerAdapter {
     channel.writeAndFlush(new PingWebSocketFrame(), channel.voidPromise());
   }
 
-  /** Stops reading: frames already read arrive, no more bytes are read from the socket until {@link #resume}. */
-  public void pause() {
-    channel.config().setAutoRead(false);
-  }
-
-  public void resume() {
-    channel.config().setAutoRead(true);
-  }
-
   /**
    * Starts the close handshake with {@code code} and {@code reason} (cut to fit a control frame); the
    * connection is dropped when the peer answers, or after {@link #CLOSING_TIMEOUT_MS}. Once only.
@@ -176,7 +193,7 @@ public final class ClientSocket extends ChannelInboundHandlerAdapter {
     if (closeReceived) {
       closeAfterFlush();
     } else {
-      closingTimer = channel.eventLoop().schedule(() -> { channel.close(); }, CLOSING_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      closingTimer = channel.eventLoop().schedule((Runnable) channel::close, CLOSING_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -219,6 +236,9 @@ public final class ClientSocket extends ChannelInboundHandlerAdapter {
       return;
     }
     try {
+      if (readShaper != null) {
+        readShaper.read(frame.content().readableBytes() + MIN_FRAME_HEADER_BYTES);
+      }
       if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame
           || frame instanceof ContinuationWebSocketFrame) {
         if (!closeReceived && listener != null) {
@@ -227,7 +247,8 @@ public final class ClientSocket extends ChannelInboundHandlerAdapter {
           listener.onFrame(kind, frame.isFinalFragment(), heapCopy(frame.content()));
         }
       } else if (frame instanceof PingWebSocketFrame) {
-        if (!isClosed()) {
+        // A peer that does not read gets no pong: RFC 6455 lets an endpoint answer only the latest ping.
+        if (!isClosed() && channel.isWritable()) {
           channel.writeAndFlush(new PongWebSocketFrame(frame.content().retain()), channel.voidPromise());
         }
       } else if (frame instanceof PongWebSocketFrame) {

@@ -155,4 +155,35 @@ class ClientSocketTakeoverTest {
     assertThat(socket.channel().config().getWriteBufferLowWaterMark()).isEqualTo(1 << 19);
     client.close();
   }
+
+  /**
+   * A client that sends pings and reads nothing: the pongs stop once the outbound bytes reach the limit (1 MiB
+   * here), where answering every ping would queue all 12.5 MB of them in the node.
+   */
+  @Test
+  void pingsFromAClientThatDoesNotReadQueueNoMoreThanTheOutboundLimit() throws Exception {
+    try (java.net.Socket raw = new java.net.Socket()) {
+      raw.setReceiveBufferSize(4096);
+      raw.connect(new java.net.InetSocketAddress("127.0.0.1", server.actualPort()));
+      java.io.OutputStream out = raw.getOutputStream();
+      out.write(("GET /x HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+          + "Sec-WebSocket-Protocol: echo\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      ClientSocket socket = accepted.poll(TIMEOUT_S, TimeUnit.SECONDS).socket();
+      byte[] ping = new byte[2 + 4 + 125];
+      ping[0] = (byte) 0x89; // FIN + ping
+      ping[1] = (byte) (0x80 | 125); // masked, 125 bytes of payload (mask 0: the payload goes as is)
+      for (int i = 0; i < 100_000; i++) {
+        out.write(ping);
+      }
+      out.flush();
+      // The writes returned: the node has read all but what the two kernel buffers hold (a few MB of 12.5).
+      CompletableFuture<Long> pending = new CompletableFuture<>();
+      socket.channel().eventLoop().execute(() -> pending.complete(
+          socket.channel().unsafe().outboundBuffer().totalPendingWriteBytes()));
+      long queued = pending.get(TIMEOUT_S, TimeUnit.SECONDS);
+      assertThat(queued).as("bytes queued for a client that reads nothing").isLessThanOrEqualTo((1 << 20) + 256);
+    }
+  }
 }
