@@ -303,7 +303,7 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
           settleNewChannel(charged, ar.succeeded() && ar.result().latest() == 0, ar.cause());
           if (ar.succeeded()) {
             subscription.start(id, since, ar.result());
-            joinLeave("join", channel);
+            JoinLeave.announce(services, "join", channel, info);
           } else {
             drop(subscription);
             sendError(id, errorCode(ar.cause()), "subscribe failed: " + ar.cause().getMessage(), channel);
@@ -366,12 +366,8 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
     services.presence().remove(subscription.channel(), id());
     services.metrics().subscriptions(-1);
     if (announced) {
-      joinLeave("leave", subscription.channel());
+      JoinLeave.announce(services, "leave", subscription.channel(), info);
     }
-  }
-
-  private void joinLeave(String type, String channel) {
-    JoinLeave.announce(services, type, channel, info);
   }
 
   private void publish(Long id, JsonObject frame, Buffer raw) {

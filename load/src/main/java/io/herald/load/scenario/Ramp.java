@@ -77,7 +77,7 @@ public final class Ramp {
    */
   void warmUp(Vertx vertx, Target target, ServerMetrics server) throws Exception {
     long before = Target.await(server.activeConnections(), 30);
-    Subscribers warm = new Subscribers(vertx, target.urls, new HeraldPeer(false), Target.channel("warm-up"), ownChannels);
+    Subscribers warm = subscribers(vertx, target, Target.channel("warm-up"));
     Target.await(warmUp(warm).compose(v -> server.awaitConnectionsAtMost(vertx, before, 30_000)), warmUpSeconds());
   }
 
