@@ -9,10 +9,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -26,8 +23,6 @@ import java.util.Map;
  * Used only on its event loop.
  */
 public final class ChannelHub {
-
-  private static final Logger LOG = LoggerFactory.getLogger(ChannelHub.class);
 
   private final EventBus bus;
   private final Broker broker;
@@ -59,7 +54,7 @@ public final class ChannelHub {
       channels.put(subscription.channel(), channel);
       metrics.channels(1);
     }
-    channel.add(subscription);
+    channel.subscribers.add(subscription);
     return channel.registered;
   }
 
@@ -91,7 +86,7 @@ public final class ChannelHub {
 
   public void leave(Subscription subscription) {
     LocalChannel channel = channels.get(subscription.channel());
-    if (channel != null && channel.remove(subscription) && channel.subscribers.length == 0) {
+    if (channel != null && channel.subscribers.remove(subscription) && channel.subscribers.isEmpty()) {
       channels.remove(subscription.channel());
       channel.consumer.unregister();
       broker.unwatch(subscription.channel());
@@ -102,8 +97,7 @@ public final class ChannelHub {
   private final class LocalChannel {
     final MessageConsumer<Object> consumer;
     final Future<Void> registered;
-    /** Copy-on-write: subscribe and unsubscribe are rare next to messages, and a write may unsubscribe. */
-    Subscription[] subscribers = new Subscription[0];
+    final Subscribers subscribers = new Subscribers();
     /** The last position dispatched (or learned); null epoch while unknown. Never moves back within an epoch. */
     String latestEpoch;
     long latestOffset;
@@ -111,25 +105,6 @@ public final class ChannelHub {
     LocalChannel(String name, boolean mayCreate) {
       consumer = bus.localConsumer(Addresses.channel(name), message -> dispatch(message.body()));
       registered = consumer.completion().compose(v -> broker.watch(name, mayCreate));
-    }
-
-    void add(Subscription s) {
-      Subscription[] grown = Arrays.copyOf(subscribers, subscribers.length + 1);
-      grown[subscribers.length] = s;
-      subscribers = grown;
-    }
-
-    boolean remove(Subscription s) {
-      for (int i = 0; i < subscribers.length; i++) {
-        if (subscribers[i] == s) {
-          Subscription[] shrunk = new Subscription[subscribers.length - 1];
-          System.arraycopy(subscribers, 0, shrunk, 0, i);
-          System.arraycopy(subscribers, i + 1, shrunk, i, subscribers.length - i - 1);
-          subscribers = shrunk;
-          return true;
-        }
-      }
-      return false;
     }
 
     void advance(String epoch, long offset) {
@@ -140,27 +115,14 @@ public final class ChannelHub {
     }
 
     void dispatch(Object body) {
-      Subscription[] targets = subscribers;
       if (body instanceof Message message) {
         advance(message.epoch(), message.offset());
-        int written = 0;
-        for (Subscription s : targets) {
-          try {
-            if (s.offer(message)) {
-              written++;
-            }
-          } catch (RuntimeException e) {
-            // One subscriber's failure must not cost the others this message.
-            LOG.warn("delivery to a subscriber of {} failed", message.channel(), e);
-          }
-        }
+        int written = subscribers.offer(message);
         if (written > 0) {
           metrics.delivered(written, System.currentTimeMillis() - message.ts());
         }
       } else if (body instanceof Buffer frame) {
-        for (Subscription s : targets) {
-          s.push(frame);
-        }
+        subscribers.push(frame);
       }
     }
   }

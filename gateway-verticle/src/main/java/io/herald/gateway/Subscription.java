@@ -29,6 +29,8 @@ public final class Subscription {
   private List<Message> pending = new ArrayList<>();
   private long pendingBytes;
   private boolean ended;
+  /** Where this subscription sits in its channel's {@link Subscribers}; -1 while not there. */
+  int slot = -1;
 
   public Subscription(String channel, SubscriptionSink sink, Broker broker) {
     this.channel = channel;
