@@ -8,6 +8,7 @@ import io.herald.gateway.impl.HttpApi;
 import io.herald.gateway.impl.HttpConnections;
 import io.herald.gateway.impl.HttpErrors;
 import io.herald.gateway.impl.WebSocketEndpoint;
+import io.herald.gateway.transport.VertxUpgrade;
 import io.herald.gateway.limits.ClientAddresses;
 import io.herald.gateway.limits.HostPolicy;
 import io.herald.gateway.limits.HttpConnectionLimits;
@@ -81,16 +82,17 @@ public class GatewayVerticle extends VerticleBase {
     });
     errorHandlers(router);
 
-    int maxFrame = config.get(HeraldConfig.WS_MAX_FRAME_BYTES);
+    // WebSocket upgrades never reach Vert.x's WebSocket code: they are taken from the pipeline (VertxUpgrade).
+    VertxUpgrade upgrades = new VertxUpgrade(webSockets::handshake,
+        extensions.stream().flatMap(e -> e.webSocketSubProtocols().stream()).toList(),
+        config.get(HeraldConfig.WS_MAX_FRAME_BYTES), config.get(HeraldConfig.WS_OUTBOUND_QUEUE_BYTES));
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.get(HeraldConfig.HOST))
         .setPort(config.get(HeraldConfig.PORT))
-        .setMaxWebSocketFrameSize(maxFrame)
-        .setMaxWebSocketMessageSize(maxFrame)
-        // Compression costs CPU per subscriber and opens the door to decompression bombs.
+        // Compression costs CPU per subscriber and opens the door to decompression bombs. (Vert.x's extension
+        // handler sits in every HTTP/1.x pipeline when on, and would negotiate it on the upgrades taken from it.)
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false)
-        .setWebSocketSubProtocols(extensions.stream().flatMap(e -> e.webSocketSubProtocols().stream()).toList())
         // h2c multiplexes requests past the per-connection deadlines and is set up only once bytes arrive.
         .setHttp2ClearTextEnabled(config.get(HeraldConfig.HTTP_H2C))
         .setTcpNoDelay(true);
@@ -105,9 +107,10 @@ public class GatewayVerticle extends VerticleBase {
           .requestHandler(admin).listen().onSuccess(s -> adminServer = s);
     }
     return adminStarted.compose(v -> vertx.createHttpServer(options)
-        .connectionHandler(connections::accept)
-        .webSocketHandshakeHandler(webSockets::handshake)
-        .webSocketHandler(ws -> { }) // connections are taken from the accepted handshake
+        .connectionHandler(connection -> {
+          connections.accept(connection);
+          upgrades.intercept(connection);
+        })
         .requestHandler(router)
         .listen().onSuccess(s -> server = s));
   }

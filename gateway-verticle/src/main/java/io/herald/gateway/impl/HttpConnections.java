@@ -5,6 +5,7 @@ import io.herald.gateway.limits.HttpConnectionLimits;
 import io.herald.gateway.limits.HttpConnectionLimits.Ticket;
 import io.herald.gateway.limits.LimitEvents;
 import io.herald.gateway.limits.LimitEvents.Limit;
+import io.herald.gateway.transport.VertxUpgrade;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -19,7 +20,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.vertx.core.http.HttpConnection;
-import io.vertx.core.net.impl.ConnectionBase;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ScheduledFuture;
@@ -39,14 +39,14 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * While the node itself works on a request no deadline runs. On the 101 of a WebSocket upgrade the
  * guard leaves the pipeline (the WebSocket's heartbeat takes over) and the connection leaves the HTTP
- * counts. This is the one place Herald reaches into Vert.x's HTTP/1.x pipeline ({@code httpDecoder},
- * {@code handler}): {@code SlowClientsTest} (node) pins the behaviour. A connection Vert.x hands over as
+ * counts. It finds Vert.x's HTTP/1.x pipeline handlers through {@link VertxUpgrade}, the one adapter to Vert.x's
+ * internals; {@code SlowClientsTest} (node) pins the behaviour. A connection Vert.x hands over as
  * HTTP/2 (only with {@code http.h2c} on) is counted but gets no deadlines.
  */
 public final class HttpConnections {
 
-  private static final String DECODER = "httpDecoder";
-  private static final String VERTX_HANDLER = "handler";
+  private static final String DECODER = VertxUpgrade.VERTX_DECODER;
+  private static final String VERTX_HANDLER = VertxUpgrade.VERTX_HANDLER;
 
   private final HttpConnectionLimits limits;
   private final LimitEvents events;
@@ -64,7 +64,7 @@ public final class HttpConnections {
 
   /** The HTTP server's connection handler: runs on the connection's event loop as it is accepted. */
   public void accept(HttpConnection connection) {
-    Channel channel = ((ConnectionBase) connection).channel();
+    Channel channel = VertxUpgrade.channel(connection);
     String peer = connection.remoteAddress() == null ? null : connection.remoteAddress().hostAddress();
     Ticket ticket = limits.open(peer);
     if (ticket.refused()) {

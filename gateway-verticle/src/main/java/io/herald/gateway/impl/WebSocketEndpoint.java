@@ -13,15 +13,14 @@ import io.herald.gateway.limits.PerAddressCounts.Admission;
 import io.herald.gateway.limits.ReadShaper;
 import io.herald.core.config.HeraldConfig;
 import io.herald.gateway.transport.ClientSocket;
-import io.herald.gateway.transport.VertxUpgrade;
-import io.vertx.core.http.ServerWebSocketHandshake;
+import io.herald.gateway.transport.UpgradeRequest;
 
 import java.util.List;
 
 /**
  * WebSocket upgrades on the public port: /ws, and the paths of the gateway's extensions. They are taken
- * at the HTTP server, before the router, so connections get Vert.x's own WebSocket (the router would
- * wrap it) and the handshake can be refused cheaply: 421 for a Host not in {@code http.allowed_hosts}, 404
+ * from the HTTP pipeline before Vert.x or the router see them ({@link io.herald.gateway.transport.VertxUpgrade}),
+ * so the handshake can be refused cheaply: 421 for a Host not in {@code http.allowed_hosts}, 404
  * for a path that serves no WebSocket, 503 while the node drains, 403 for an origin not allowed, 429 over
  * the connect rate of the client's address.
  */
@@ -47,11 +46,10 @@ public final class WebSocketEndpoint {
     this.limits = LimitEvents.of(loop.vertx(), loop.services().meterRegistry());
   }
 
-  public void handshake(ServerWebSocketHandshake handshake) {
+  public void handshake(UpgradeRequest handshake) {
     long start = System.nanoTime();
-    String peer = handshake.remoteAddress() == null ? null : handshake.remoteAddress().hostAddress();
-    String ip = addresses.client(peer, handshake.headers().getAll("X-Forwarded-For"));
-    if (!hosts.allows(handshake.headers().get("Host"))) {
+    String ip = addresses.client(handshake.peerAddress(), handshake.headers("X-Forwarded-For"));
+    if (!hosts.allows(handshake.header("Host"))) {
       limits.triggered(Limit.HOST, null, ip, null, "HTTP 421");
       handshake.reject(421);
       return;
@@ -68,7 +66,7 @@ public final class WebSocketEndpoint {
       handshake.reject(503);
       return;
     }
-    String origin = handshake.headers().get("Origin");
+    String origin = handshake.header("Origin");
     if (!origins.allows(origin)) {
       limits.triggered(Limit.ORIGIN, null, ip, origin, "HTTP 403");
       handshake.reject(403);
@@ -81,32 +79,27 @@ public final class WebSocketEndpoint {
     }
     Admission fromIp = connections.openFrom(ip);
     boolean slot = fromIp != Admission.REFUSED && connections.tryOpen();
-    GatewayExtension target = extension;
-    handshake.accept().onComplete(ar -> {
-      if (ar.failed()) {
-        release(slot, fromIp, ip);
-        loop.services().metrics().connectionError();
-        return;
-      }
-      ClientSocket socket = VertxUpgrade.takeOver(ar.result(),
-          new ClientSocket.Handshake(ar.result().uri(), ar.result().subProtocol(), ip, origin),
-          loop.services().config().get(HeraldConfig.WS_OUTBOUND_QUEUE_BYTES));
-      socket.shapeReads(ReadShaper.of(loop.services().config(), socket.channel(), () -> limits.counted(Limit.READ_RATE)));
-      if (fromIp == Admission.REFUSED) {
-        refuse(socket, Limit.WS_CONNECTIONS_PER_IP, "too many connections from this address", ip, origin);
-      } else if (!slot) {
-        release(false, fromIp, ip);
-        refuse(socket, Limit.MAX_CONNECTIONS, CloseCode.TOO_MANY_CONNECTIONS.reason(), ip, origin);
+    ClientSocket socket = handshake.accept(ip, origin);
+    if (socket == null) {
+      release(slot, fromIp, ip); // not a valid handshake: answered 400 or 426
+      loop.services().metrics().connectionError();
+      return;
+    }
+    socket.shapeReads(ReadShaper.of(loop.services().config(), socket.channel(), () -> limits.counted(Limit.READ_RATE)));
+    if (fromIp == Admission.REFUSED) {
+      refuse(socket, Limit.WS_CONNECTIONS_PER_IP, "too many connections from this address", ip, origin);
+    } else if (!slot) {
+      release(false, fromIp, ip);
+      refuse(socket, Limit.MAX_CONNECTIONS, CloseCode.TOO_MANY_CONNECTIONS.reason(), ip, origin);
+    } else {
+      // The slots are given back when the TCP connection closes, however the session ends.
+      socket.channel().closeFuture().addListener(f -> release(true, fromIp, ip));
+      if (extension == null) {
+        new ClientConnection(socket, loop).start(start);
       } else {
-        // The slots are given back when the TCP connection closes, however the session ends.
-        socket.channel().closeFuture().addListener(f -> release(true, fromIp, ip));
-        if (target == null) {
-          new ClientConnection(socket, loop).start(start);
-        } else {
-          target.accept(socket, start, loop);
-        }
+        extension.accept(socket, start, loop);
       }
-    });
+    }
   }
 
   private void release(boolean slot, Admission fromIp, String ip) {

@@ -22,10 +22,11 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Pins what {@link VertxUpgrade} relies on in Vert.x (the pipeline handler named {@code handler}, the
- * channel behind an accepted WebSocket) and what {@link ClientSocket} does on a real server and client:
- * after the takeover no Vert.x handler is left in the pipeline; frames, pings and both close handshakes
- * work. A Vert.x upgrade that changes either fails here first.
+ * Pins what {@link VertxUpgrade} relies on in Vert.x (the channel behind an HTTP connection, the pipeline
+ * handlers named {@code httpDecoder} and {@code handler}) and what {@link ClientSocket} does on a real server and
+ * client: upgrades are answered by the endpoint (rejected, refused as invalid, or accepted with the sub-protocol
+ * Netty chose) while plain requests still reach Vert.x; after the takeover no Vert.x handler is left in the
+ * pipeline; frames, pings and both close handshakes work. A Vert.x upgrade that changes either fails here first.
  */
 class ClientSocketTakeoverTest {
 
@@ -41,41 +42,44 @@ class ClientSocketTakeoverTest {
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx();
-    server = vertx.createHttpServer(new HttpServerOptions().setPort(0).setHost("127.0.0.1")
-            .setWebSocketSubProtocols(List.of("echo")))
-        .webSocketHandshakeHandler(handshake -> handshake.accept().onSuccess(ws -> {
-          ClientSocket socket = VertxUpgrade.takeOver(ws, new ClientSocket.Handshake(ws.uri(), ws.subProtocol(), "127.0.0.1", null),
-              1 << 20);
-          CompletableFuture<Void> closed = new CompletableFuture<>();
-          socket.listen(new ClientSocket.Listener() {
-            @Override
-            public void onFrame(ClientSocket.FrameKind kind, boolean isFinal, Buffer data) {
-              String text = data.toString(StandardCharsets.UTF_8);
-              if (text.startsWith("close ")) {
-                socket.close(Integer.parseInt(text.substring(6)), "asked to");
-              } else {
-                socket.writeText(Buffer.buffer(kind + ":" + isFinal + ":" + text));
-              }
-            }
+    VertxUpgrade upgrades = new VertxUpgrade(request -> {
+      if (!request.path().equals("/x")) {
+        request.reject(404);
+        return;
+      }
+      ClientSocket socket = request.accept("127.0.0.1", null);
+      CompletableFuture<Void> closed = new CompletableFuture<>();
+      socket.listen(new ClientSocket.Listener() {
+        @Override
+        public void onFrame(ClientSocket.FrameKind kind, boolean isFinal, Buffer data) {
+          String text = data.toString(StandardCharsets.UTF_8);
+          if (text.startsWith("close ")) {
+            socket.close(Integer.parseInt(text.substring(6)), "asked to");
+          } else {
+            socket.writeText(Buffer.buffer(kind + ":" + isFinal + ":" + text));
+          }
+        }
 
-            @Override
-            public void onPong() {
-              socket.writeText(Buffer.buffer("pong heard"));
-            }
+        @Override
+        public void onPong() {
+          socket.writeText(Buffer.buffer("pong heard"));
+        }
 
-            @Override
-            public void onError(Throwable cause) {
-            }
+        @Override
+        public void onError(Throwable cause) {
+        }
 
-            @Override
-            public void onClosed() {
-              closed.complete(null);
-            }
-          });
-          accepted.add(new Accepted(socket, socket.channel().pipeline().toMap().entrySet().stream()
-              .map(e -> e.getKey() + "=" + className(e.getValue())).toList(), closed));
-        }))
-        .webSocketHandler(ws -> { })
+        @Override
+        public void onClosed() {
+          closed.complete(null);
+        }
+      });
+      accepted.add(new Accepted(socket, socket.channel().pipeline().toMap().entrySet().stream()
+          .map(e -> e.getKey() + "=" + className(e.getValue())).toList(), closed));
+    }, List.of("other", "echo"), 65536, 1 << 20);
+    server = vertx.createHttpServer(new HttpServerOptions().setPort(0).setHost("127.0.0.1"))
+        .connectionHandler(upgrades::intercept)
+        .requestHandler(request -> request.response().end("plain " + request.path()))
         .listen().toCompletionStage().toCompletableFuture().get(TIMEOUT_S, TimeUnit.SECONDS);
   }
 
@@ -131,6 +135,54 @@ class ClientSocketTakeoverTest {
     serverSide.closed().get(TIMEOUT_S, TimeUnit.SECONDS);
     assertThat(socket.isClosed()).isTrue();
     client.close();
+  }
+
+  @Test
+  void plainRequestsReachVertxAndUpgradesTheEndpointWhichAnswersEachOne() throws Exception {
+    String upgrade = "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n";
+    String key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+    assertThat(exchange("GET /plain HTTP/1.1\r\nHost: a\r\n\r\n")).startsWith("HTTP/1.1 200").endsWith("plain /plain");
+    assertThat(exchange("GET /elsewhere HTTP/1.1\r\nHost: a\r\n" + upgrade + key + "\r\n")).as("rejected by the endpoint")
+        .startsWith("HTTP/1.1 404");
+    assertThat(exchange("GET /x HTTP/1.1\r\nHost: a\r\n" + upgrade + "\r\n")).as("no key").startsWith("HTTP/1.1 400");
+    assertThat(exchange("GET /x HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Version: 99\r\n" + key + "\r\n")).as("unknown version").startsWith("HTTP/1.1 426")
+        .containsIgnoringCase("Sec-WebSocket-Version: 13");
+    assertThat(exchange("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n" + upgrade + key + "\r\n"))
+        .as("not a GET: plain HTTP, as Vert.x would have it").startsWith("HTTP/1.1 200").endsWith("plain /x");
+    String accepted = exchangeHead("GET /x HTTP/1.1\r\nHost: a\r\n" + upgrade + key
+        + "Sec-WebSocket-Protocol: nope, echo\r\n\r\n");
+    assertThat(accepted).startsWith("HTTP/1.1 101").contains("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
+        .containsIgnoringCase("sec-websocket-protocol: echo");
+    assertThat(ClientSocketTakeoverTest.accepted.poll(TIMEOUT_S, TimeUnit.SECONDS).socket().subProtocol()).isEqualTo("echo");
+  }
+
+  /** Sends {@code request} on a new connection and reads until the server closes it. */
+  private static String exchange(String request) throws Exception {
+    try (java.net.Socket raw = new java.net.Socket("127.0.0.1", server.actualPort())) {
+      raw.setSoTimeout((int) TimeUnit.SECONDS.toMillis(TIMEOUT_S));
+      raw.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      raw.shutdownOutput();
+      return new String(raw.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  /** Sends {@code request} on a new connection and reads the response head. */
+  private static String exchangeHead(String request) throws Exception {
+    try (java.net.Socket raw = new java.net.Socket("127.0.0.1", server.actualPort())) {
+      raw.setSoTimeout((int) TimeUnit.SECONDS.toMillis(TIMEOUT_S));
+      raw.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      StringBuilder head = new StringBuilder();
+      java.io.InputStream in = raw.getInputStream();
+      while (!head.toString().endsWith("\r\n\r\n")) {
+        int b = in.read();
+        if (b < 0) {
+          break;
+        }
+        head.append((char) b);
+      }
+      return head.toString();
+    }
   }
 
   @Test
