@@ -1,5 +1,7 @@
 package io.herald.graphql.impl;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import graphql.ErrorType;
 import graphql.ExecutionInput;
 import graphql.ExecutionResult;
@@ -52,10 +54,28 @@ public final class GraphQLEngine {
   /** GraphQL error {@code extensions.code} for an operation over a limit. */
   static final String LIMIT_EXCEEDED = "limit_exceeded";
 
+  /** The query text the document cache holds at most: with the parsed documents, a few MB. */
+  static final long CACHED_QUERY_CHARS = 1_000_000;
+
   private final GatewayServices services;
   private final GraphQLSchema schema;
   private final GraphQL graphQL;
   private final OperationLimits limits;
+  /**
+   * Documents that parsed, stayed within the limits and went through validation, by query text and operation name:
+   * a client repeating an operation (thousands of clients opening the same subscription) costs its limits walk
+   * and variable coercion, not a parse and a validation each. Bounded by the query text it holds (the parsed
+   * document is a few times that); an entry a client's variables push over a limit is still refused.
+   */
+  private final Cache<DocumentKey, Validated> validated = Caffeine.newBuilder()
+      .maximumWeight(CACHED_QUERY_CHARS).weigher((DocumentKey key, Validated v) -> key.query().length() + 64).build();
+
+  private record DocumentKey(String query, String operationName) {
+  }
+
+  /** A document as {@link #prepare} validated it: the operation and the fragments it reaches, and what validation said. */
+  private record Validated(Document document, OperationDefinition operation, List<GraphQLError> invalid) {
+  }
 
   public GraphQLEngine(GatewayServices services) {
     this.services = services;
@@ -112,50 +132,68 @@ public final class GraphQLEngine {
   /**
    * Parses, measures, validates: in that order, so that the limits refuse a document before graphql-java's
    * validation, whose cost grows faster than the document's for some shapes, spends it; and only the operation
-   * and the fragments it reaches are validated and run (other operations of the document are left out).
+   * and the fragments it reaches are validated and run (other operations of the document are left out). A text seen
+   * before is only measured again, with this request's variables (see {@link #validated}).
    */
   Prepared prepare(String query, String operationName, Map<String, Object> variables, ChannelAccess access) {
     Map<String, Object> raw = variables == null ? Map.of() : variables;
     ExecutionInput input = ExecutionInput.newExecutionInput(query).operationName(operationName).variables(raw)
         .graphQLContext(Map.of(ChannelAccess.class, access)).build();
-    ParseAndValidateResult parsed = ParseAndValidate.parse(input);
-    if (parsed.isFailure()) {
-      return failed(input, null, null, List.copyOf(parsed.getErrors()));
+    DocumentKey key = new DocumentKey(query, operationName == null ? "" : operationName);
+    Validated known = validated.getIfPresent(key);
+    OperationLimits.Measures measures;
+    if (known == null) {
+      ParseAndValidateResult parsed = ParseAndValidate.parse(input);
+      if (parsed.isFailure()) {
+        return failed(input, null, null, List.copyOf(parsed.getErrors()));
+      }
+      OperationDefinition operation = operation(parsed.getDocument(), operationName);
+      if (operation == null) {
+        return failed(input, null, null, List.of(error(operationName == null || operationName.isEmpty()
+            ? "the document must hold one operation, or operationName must name one" : "no operation named " + operationName,
+            "bad_request")));
+      }
+      OperationLimits.Measured measured;
+      try {
+        measured = limits.check(parsed.getDocument(), operation, raw);
+      } catch (OperationLimits.LimitExceeded e) {
+        return failed(input, null, operation, List.of(error(e.getMessage(), LIMIT_EXCEEDED)));
+      }
+      known = new Validated(measured.document(), operation, validate(measured.document(), input));
+      validated.put(key, known);
+      measures = measured.measures();
+    } else {
+      try {
+        measures = limits.measure(known.document(), known.operation(), raw); // a `limit` may come from a variable
+      } catch (OperationLimits.LimitExceeded e) {
+        return failed(input, null, known.operation(), List.of(error(e.getMessage(), LIMIT_EXCEEDED)));
+      }
     }
-    OperationDefinition operation = operation(parsed.getDocument(), operationName);
-    if (operation == null) {
-      return failed(input, null, null, List.of(error(operationName == null || operationName.isEmpty()
-          ? "the document must hold one operation, or operationName must name one" : "no operation named " + operationName,
-          "bad_request")));
+    if (!known.invalid().isEmpty()) {
+      return failed(input, null, null, known.invalid());
     }
-    OperationLimits.Measured measured;
-    try {
-      measured = limits.check(parsed.getDocument(), operation, raw);
-    } catch (OperationLimits.LimitExceeded e) {
-      return failed(input, null, operation, List.of(error(e.getMessage(), LIMIT_EXCEEDED)));
-    }
-    Document document = measured.document();
-    List<? extends GraphQLError> invalid;
-    try {
-      invalid = ParseAndValidate.validate(schema, document, input.getLocale());
-    } catch (RuntimeException e) {
-      // graphql-java's validator throws on some invalid operations (a subscription whose root field is skipped).
-      return failed(input, null, null, List.of(error("invalid operation", "bad_request")));
-    }
-    if (!invalid.isEmpty()) {
-      return failed(input, null, null, List.copyOf(invalid));
-    }
+    OperationDefinition operation = known.operation();
     Map<String, Object> coerced;
     try {
       coerced = ValuesResolver.coerceVariableValues(schema, operation.getVariableDefinitions(),
           RawVariables.of(input.getVariables()), input.getGraphQLContext(), input.getLocale()).toMap();
     } catch (RuntimeException e) {
       GraphQLError bad = e instanceof GraphQLError g ? g : error("invalid variables", "bad_request");
-      return failed(input, document, operation, List.of(bad));
+      return failed(input, known.document(), operation, List.of(bad));
     }
     // Execution takes this document as it is (see PREPARED): no second parse and validation.
-    input.getGraphQLContext().put(Document.class, document);
-    return new Prepared(input, document, operation, coerced, measured.measures(), List.of());
+    input.getGraphQLContext().put(Document.class, known.document());
+    return new Prepared(input, known.document(), operation, coerced, measures, List.of());
+  }
+
+  /** graphql-java's validation of {@code document}: its errors, none when valid. */
+  private List<GraphQLError> validate(Document document, ExecutionInput input) {
+    try {
+      return List.copyOf(ParseAndValidate.validate(schema, document, input.getLocale()));
+    } catch (RuntimeException e) {
+      // graphql-java's validator throws on some invalid operations (a subscription whose root field is skipped).
+      return List.of(error("invalid operation", "bad_request"));
+    }
   }
 
   private static Prepared failed(ExecutionInput input, Document document, OperationDefinition operation,

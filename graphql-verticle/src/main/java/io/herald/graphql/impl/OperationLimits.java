@@ -83,20 +83,38 @@ final class OperationLimits {
    * @throws LimitExceeded naming the first limit the operation is over
    */
   Measured check(Document document, OperationDefinition operation, Map<String, Object> variables) {
+    Walked walked = walk(document, operation, variables);
+    List<Definition> reached = new ArrayList<>();
+    reached.add(operation);
+    for (FragmentDefinition f : document.getDefinitionsOfType(FragmentDefinition.class)) {
+      if (walked.fragments().contains(f.getName())) {
+        reached.add(f); // duplicates too: validation reports them
+      }
+    }
+    return new Measured(walked.measures(), document.transform(d -> d.definitions(reached)));
+  }
+
+  /**
+   * The measures of {@code operation} with these {@code variables}, as {@link #check}, for a document checked before
+   * (the fragments it reaches do not depend on the variables; a {@code limit} argument's value may).
+   *
+   * @throws LimitExceeded naming the first limit the operation is over
+   */
+  Measures measure(Document document, OperationDefinition operation, Map<String, Object> variables) {
+    return walk(document, operation, variables).measures();
+  }
+
+  /** An operation's measures and the names of the fragments it reaches. */
+  private record Walked(Measures measures, Set<String> fragments) {
+  }
+
+  private Walked walk(Document document, OperationDefinition operation, Map<String, Object> variables) {
     Map<String, FragmentDefinition> fragments = new HashMap<>();
     document.getDefinitionsOfType(FragmentDefinition.class).forEach(f -> fragments.putIfAbsent(f.getName(), f));
     Walk walk = new Walk(fragments, variables, operation);
     Cost cost = walk.selections(operation.getSelectionSet(), 1, 0, 0);
-    Measures m = new Measures(saturated(cost.depth), saturated(cost.complexity), saturated(cost.fields),
-        saturated(cost.aliases), saturated(cost.publishes));
-    List<Definition> reached = new ArrayList<>();
-    reached.add(operation);
-    for (FragmentDefinition f : document.getDefinitionsOfType(FragmentDefinition.class)) {
-      if (walk.costs.containsKey(f.getName())) {
-        reached.add(f); // duplicates too: validation reports them
-      }
-    }
-    return new Measured(m, document.transform(d -> d.definitions(reached)));
+    return new Walked(new Measures(saturated(cost.depth), saturated(cost.complexity), saturated(cost.fields),
+        saturated(cost.aliases), saturated(cost.publishes)), walk.costs.keySet());
   }
 
   private static int saturated(long value) {

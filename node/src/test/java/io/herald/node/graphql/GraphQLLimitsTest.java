@@ -144,6 +144,27 @@ class GraphQLLimitsTest {
         Arguments.of("2 aliases in a subscription", "subscription { m: messages(channel: \"c\") { o: offset } }"));
   }
 
+  /**
+   * The node keeps documents it has parsed and validated: a repeat of the same text is measured again with its own
+   * variables (a `limit` from a variable may take it over), and an invalid one is refused again.
+   */
+  @Test
+  void aRepeatedDocumentIsMeasuredWithEachRequestsVariables() {
+    String query = "query H($l: Int) { history(channel: \"c\", limit: $l) { offset } }";
+    for (int round = 0; round < 3; round++) {
+      JsonObject within = GraphQLSupport.execute(limited.http(), query, new JsonObject().put("l", 5));
+      assertThat(within.containsKey("errors")).as("round %d: %s", round, within).isFalse();
+      JsonObject over = GraphQLSupport.execute(limited.http(), query, new JsonObject().put("l", MAX_COMPLEXITY));
+      assertThat(over.containsKey("data")).as("round %d: refused before running", round).isFalse();
+      assertLimitError(over.getJsonArray("errors"), "graphql.max_complexity");
+    }
+    for (int round = 0; round < 2; round++) {
+      JsonObject invalid = GraphQLSupport.execute(limited.http(), "{ history(channel: \"c\") { nope } }", null);
+      assertThat(invalid.getJsonArray("errors").getJsonObject(0).getString("message")).as("round %d", round)
+          .contains("nope");
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("atLimits")
   void operationAtTheLimitsRuns(String name, String query) {
