@@ -33,8 +33,11 @@ public final class ClientProcesses implements AutoCloseable {
   /** How long a child may take to exit after {@value #CLOSE}. */
   private static final long EXIT_WITHIN_S = 30;
 
-  /** The JVM flags of a child: a bounded heap, and an exit rather than a limp on running out of it. */
-  static final List<String> JVM_FLAGS = List.of("-Xms128m", "-Xmx1g", "-XX:+ExitOnOutOfMemoryError");
+  /**
+   * The JVM flags of a child: a bounded heap, a young generation large enough that no collection pauses a measured
+   * ramp (see Ramp.open), and an exit rather than a limp on running out of it.
+   */
+  static final List<String> JVM_FLAGS = List.of("-Xmx2g", "-Xmn1g", "-XX:+ExitOnOutOfMemoryError");
 
   private final List<Child> children = new ArrayList<>();
 

@@ -32,7 +32,7 @@ import java.util.concurrent.Callable;
  * the tool, each holding its share, whose counts and HdrHistograms the run adds up.
  */
 @Command(name = "connections", mixinStandardHelpOptions = true,
-    description = "Opens N /ws connections at R per second, each subscribing; reports connect+subscribe times,"
+    description = "Opens N /ws (or --protocol graphql: graphql-transport-ws) connections at R per second, each subscribing; reports connect+subscribe times,"
         + " errors, server heap before/after and per connection, and the connections the server reports.",
     footer = {"", "Unmeasured connections (--warm-up) are opened and closed first at the same rate, so that neither the"
         + " node's nor the client's cold start (JIT compilation) is what gets measured.",
@@ -190,6 +190,7 @@ public final class Connections implements Callable<Integer> {
     if (ramp.ownChannels) {
       a.add("--own-channels");
     }
+    a.addAll(List.of("--protocol", ramp.protocol.label()));
     if (ramp.warmUp != null) {
       a.addAll(List.of("--warm-up", String.valueOf(ramp.warmUp)));
     }

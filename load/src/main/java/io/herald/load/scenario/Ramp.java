@@ -15,7 +15,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 
-/** The connections of the scenarios that open many /ws connections: how many, how fast, which channels. */
+/** The connections of the scenarios that open many connections (/ws or graphql-transport-ws): how many, how fast, which channels. */
 public final class Ramp {
 
   @Option(names = "--connections", description = "Connections (default ${DEFAULT-VALUE}).")
@@ -28,6 +28,9 @@ public final class Ramp {
       + " measured ones, so that neither the node's JIT compiler nor this tool's is what gets measured (default: as many"
       + " as --connections, at most 2,000; 1 for a bare check that the node answers).")
   Integer warmUp;
+
+  @Mixin
+  ProtocolOption protocol = new ProtocolOption();
 
   @Option(names = "--own-channels", description = "Each connection subscribes to a channel of its own (default: one shared channel).")
   boolean ownChannels;
@@ -46,7 +49,8 @@ public final class Ramp {
 
   /** The subscribers, their connections leaving from {@code localAddress} (null: the system's choice). */
   Subscribers subscribers(Vertx vertx, Target target, String channel, String localAddress) {
-    return new Subscribers(vertx, target.urls, new HeraldPeer(false), channel, ownChannels, localAddress);
+    return new Subscribers(vertx, target.urls, new HeraldPeer(protocol.value == Subscribers.Protocol.GRAPHQL), channel,
+        ownChannels, localAddress);
   }
 
   /** The subscribers of {@code peer} at {@code url}. */
@@ -54,8 +58,15 @@ public final class Ramp {
     return new Subscribers(vertx, List.of(url), peer, channel, ownChannels);
   }
 
-  /** Opens the connections and subscribes them; failures are counted by {@code subs}, not thrown. */
+  /**
+   * Opens the connections and subscribes them; failures are counted by {@code subs}, not thrown. First this JVM
+   * collects its own garbage: a young collection inside the ramp (copying the connections it holds) paused this
+   * tool 40-110 ms on a 2-core machine and showed as the P99 of whichever broker was being measured (Nchan's
+   * handshake P99 went from 14-25 ms to 3-6 ms without it). With the young generation the launcher gives the tool
+   * (-Xmn1g), none happens within a ramp.
+   */
   void open(Subscribers subs) throws Exception {
+    System.gc();
     long seconds = connections / Math.max(1, perSecond()) + Subscribers.SETUP_TIMEOUT_MS / 1000 + 30;
     try {
       Target.await(subs.open(connections, perSecond()).otherwiseEmpty(), seconds);
@@ -102,7 +113,7 @@ public final class Ramp {
 
   /** The same, from counts (the sum of several client processes' shares). */
   Result figures(Result result, long subscribed, long errorEvents) {
-    return result.put("connections", connections).put("connect_rate_s", perSecond()).put("channels", channels())
-        .put("subscribed", subscribed).put("errors", connections - subscribed).put("error_events", errorEvents);
+    return result.put("connections", connections).put("connect_rate_s", perSecond()).put("protocol", protocol.label())
+        .put("channels", channels()).put("subscribed", subscribed).put("errors", connections - subscribed).put("error_events", errorEvents);
   }
 }
