@@ -6,10 +6,8 @@ import io.herald.core.ErrorCode;
 import io.herald.core.HeraldException;
 import io.herald.core.RandomIds;
 import io.herald.core.config.HeraldConfig;
-import io.herald.gateway.auth.AuthFailure;
 import io.herald.gateway.auth.Identity;
 import io.herald.gateway.auth.NodeAuth;
-import io.herald.gateway.auth.TokenDeadlines;
 import io.herald.gateway.limits.ConnectionLifetime;
 import io.herald.gateway.limits.LimitEvents;
 import io.herald.gateway.limits.LimitEvents.Limit;
@@ -40,9 +38,6 @@ import java.util.function.Consumer;
  */
 public abstract class WebSocketSession implements Heartbeats.Target, ClientSocket.Listener {
 
-  /** The key of the connection token's deadline (subscription tokens use keys of the subclass). */
-  private static final Object CONNECTION_TOKEN = new Object();
-
   protected final ClientSocket socket;
   protected final GatewayLoop loop;
   protected final Context context;
@@ -50,10 +45,8 @@ public abstract class WebSocketSession implements Heartbeats.Target, ClientSocke
   protected ClientInfo info;
   /** The node's authentication state. */
   protected final NodeAuth auth;
-  /** The verified token's identity, or null while anonymous. */
-  private Identity identity;
-  /** When the connection's token and its subscriptions' tokens expire: one timer for all of them. */
-  private final TokenDeadlines deadlines;
+  /** Made with the first token or refusal: an anonymous connection has none. */
+  private ConnectionAuth connectionAuth;
   private final int maxMessageBytes;
   /** Bytes of the inbound data message being received so far (its fragments up to now). */
   private long inboundMessageBytes;
@@ -87,7 +80,6 @@ public abstract class WebSocketSession implements Heartbeats.Target, ClientSocke
     this.limits = LimitEvents.of(loop.vertx(), loop.services().meterRegistry());
     this.lifetime = ConnectionLifetime.from(loop.services().config(), System.currentTimeMillis());
     this.writeTimeout = WriteTimeout.of(socket.channel(), loop.services().config());
-    this.deadlines = new TokenDeadlines(loop.vertx(), this::tokenExpired);
   }
 
   /**
@@ -267,63 +259,39 @@ public abstract class WebSocketSession implements Heartbeats.Target, ClientSocke
 
   /** The verified identity, or null for an anonymous connection. */
   public final Identity identity() {
-    return identity;
+    return connectionAuth == null ? null : connectionAuth.identity();
   }
 
-  /**
-   * Makes {@code verified} this connection's identity: the first time, counts it against
-   * auth.max_connections_per_user (false: over the limit, nothing changed); later (a refresh), its user
-   * must stay the same. Either way the connection closes with 1008 "token expired" when the token expires (a
-   * token without {@code exp} never does).
-   *
-   * @throws AuthFailure with USER_CHANGED when a refresh names another user
-   */
-  protected final boolean authenticated(Identity verified) throws AuthFailure {
-    if (identity == null) {
-      if (!auth.addConnection(verified.user())) {
-        return false;
-      }
-      info = new ClientInfo(info.client(), verified.user(), info.node());
-    } else if (!identity.user().equals(verified.user())) {
-      throw new AuthFailure(AuthFailure.Reason.USER_CHANGED);
+  /** This connection's authentication, made on first use. */
+  public final ConnectionAuth auth() {
+    if (connectionAuth == null) {
+      connectionAuth = new ConnectionAuth(this);
     }
-    identity = verified;
-    deadlines.set(CONNECTION_TOKEN, verified.expiresAtMs());
-    return true;
+    return connectionAuth;
   }
 
-  /**
-   * The subscription token behind {@code key} (a channel, an operation id: the subclass's choice) expires at
-   * {@code atMs} (epoch ms, leeway included; 0: never); then {@link #subscriptionTokenExpired} is called.
-   */
-  protected final void subscriptionTokenExpiresAt(Object key, long atMs) {
-    deadlines.set(key, atMs);
+  /** The connection authenticated as {@code user}: presence lists it so from now on. */
+  final void identified(String user) {
+    info = new ClientInfo(info.client(), user, info.node());
   }
 
-  /** The subscription behind {@code key} ended: its token's expiry no longer matters. */
-  protected final void forgetSubscriptionToken(Object key) {
-    deadlines.remove(key);
+  final GatewayLoop loop() {
+    return loop;
+  }
+
+  final String clientIp() {
+    return socket.clientIp();
+  }
+
+  final String origin() {
+    return socket.origin();
   }
 
   /** The subscription token behind {@code key} expired (no refresh came): end that subscription. */
   protected abstract void subscriptionTokenExpired(Object key);
 
-  private void tokenExpired(Object key) {
-    if (closed) {
-      return;
-    }
-    if (key == CONNECTION_TOKEN) {
-      logAuthFailure(user(), AuthFailure.Reason.EXPIRED.text());
-      close(CloseCode.POLICY.code(), "token expired");
-    } else {
-      subscriptionTokenExpired(key);
-    }
-  }
-
-  /** Logs a refused token for this connection: client, user, IP, origin and reason (never the token). */
-  protected final void logAuthFailure(String user, String reason) {
-    limits.authFailure(protocol(), id(), user, socket.clientIp(), socket.origin(), reason);
-  }
+  /** A token was refused (and logged): close in the protocol's form, with {@code reason} if it has room for one. */
+  protected abstract void refused(String reason);
 
   /** The protocol's name in logs. */
   protected abstract String protocol();
@@ -433,9 +401,8 @@ public abstract class WebSocketSession implements Heartbeats.Target, ClientSocke
   }
 
   private void release() {
-    deadlines.clear();
-    if (identity != null) {
-      auth.removeConnection(identity.user());
+    if (connectionAuth != null) {
+      connectionAuth.release();
     }
     loop.heartbeats().remove(this);
     loop.services().connections().remove(this);

@@ -18,7 +18,6 @@ import io.herald.gateway.SubscriptionSink;
 import io.herald.gateway.auth.AuthFailure;
 import io.herald.gateway.auth.ChannelPermissions;
 import io.herald.gateway.auth.ChannelPermissions.Operation;
-import io.herald.gateway.auth.Identity;
 import io.herald.gateway.transport.ClientSocket;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.buffer.Buffer;
@@ -67,7 +66,7 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
       authTimer = context.owner().setTimer(auth.timeoutMs(), t -> {
         authTimer = -1;
         if (identity() == null) {
-          refuse(null, AuthFailure.Reason.TIMEOUT.text());
+          auth().refuse(AuthFailure.Reason.TIMEOUT.text());
         }
       });
     } else {
@@ -82,15 +81,7 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
 
   /** Verifies {@code token} and makes it this connection's identity; on failure the connection is closed. */
   private boolean authenticate(String token) {
-    String user = identity() == null ? null : identity().user();
-    try {
-      if (!authenticated(auth.verifier().verify(token))) {
-        logAuthFailure(user, "too many connections for user");
-        close(CloseCode.TOO_MANY_CONNECTIONS, "too many connections for user");
-        return false;
-      }
-    } catch (AuthFailure e) {
-      refuse(user, e.getMessage());
+    if (!auth().authenticate(token)) {
       return false;
     }
     if (authTimer >= 0) {
@@ -100,8 +91,9 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
     return true;
   }
 
-  private void refuse(String user, String reason) {
-    logAuthFailure(user, reason);
+  /** A refused token closes with 4001 and the refusal's reason. */
+  @Override
+  protected void refused(String reason) {
     close(CloseCode.UNAUTHORIZED, reason);
   }
 
@@ -132,28 +124,17 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
     if (!authenticate((String) token)) {
       return;
     }
-    if (wasAuthenticated) {
-      recheckSubscriptions();
+    if (wasAuthenticated && subscriptions != null) {
+      // The new token's channels claim may differ: a subscription it does not allow ends.
+      auth().recheck(subscriptions.values(), Subscription::channel, s -> granted(s.channel()), (s, e) -> {
+        drop(s);
+        send(Frames.unsubscribed(null, s.channel(), ErrorCode.PERMISSION_DENIED.wire()));
+      });
     }
     if (refresh) {
       send(Frames.refreshed(id, user(), identity().expiresAtMs()));
     } else {
       sendConnected(id);
-    }
-  }
-
-  /** After a refresh (whose channels claim may differ), ends the subscriptions the new token does not allow. */
-  private void recheckSubscriptions() {
-    if (subscriptions == null) {
-      return;
-    }
-    for (Subscription s : List.copyOf(subscriptions.values())) {
-      try {
-        permissions().check(Operation.SUBSCRIBE, identity(), s.channel(), granted(s.channel()));
-      } catch (HeraldException e) {
-        drop(s);
-        send(Frames.unsubscribed(null, s.channel(), ErrorCode.PERMISSION_DENIED.wire()));
-      }
     }
   }
 
@@ -287,7 +268,7 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
         granted = new HashSet<>(4);
       }
       granted.add(channel);
-      subscriptionTokenExpiresAt(channel, tokenExpiresAtMs);
+      auth().subscriptionTokenExpiresAt(channel, tokenExpiresAtMs);
     }
     services.metrics().subscriptions(1);
     // Only a channel without subscribers on this loop may be new to the store (ws.new_channel_rate).
@@ -322,7 +303,7 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
     }
     // A refused token gets permission_denied; the subscription keeps its current token until that expires.
     long expiresAtMs = permissions().checkSubscriptionToken(token, identity(), channel);
-    subscriptionTokenExpiresAt(channel, expiresAtMs);
+    auth().subscriptionTokenExpiresAt(channel, expiresAtMs);
     send(Frames.subRefreshed(id, channel, expiresAtMs));
   }
 
@@ -360,7 +341,7 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
     subscription.end();
     subscriptions.remove(subscription.channel());
     if (granted != null && granted.remove(subscription.channel())) {
-      forgetSubscriptionToken(subscription.channel());
+      auth().forgetSubscriptionToken(subscription.channel());
     }
     hub.leave(subscription);
     services.presence().remove(subscription.channel(), id());

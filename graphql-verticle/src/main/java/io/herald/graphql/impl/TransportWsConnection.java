@@ -121,11 +121,11 @@ final class TransportWsConnection extends WebSocketSession {
     context.owner().cancelTimer(initTimer);
     String token = auth.verifier().enabled() ? token(payload) : null;
     if (token != null) {
-      if (!authenticate(token)) {
+      if (!auth().authenticate(token)) {
         return;
       }
     } else if (auth.required()) {
-      forbid(null, AuthFailure.Reason.TOKEN_REQUIRED.text());
+      auth().refuse(AuthFailure.Reason.TOKEN_REQUIRED.text());
       return;
     }
     acknowledged = true;
@@ -144,10 +144,15 @@ final class TransportWsConnection extends WebSocketSession {
     }
     String token = acknowledged && auth.verifier().enabled() ? token(payload) : null;
     if (token != null) {
-      if (!authenticate(token)) {
+      if (!auth().authenticate(token)) {
         return;
       }
-      recheckSubscriptions();
+      // The new token's channels claim may differ: a subscription it does not allow ends with an error.
+      auth().recheck(operations.values().stream().filter(o -> o.subscription != null).toList(),
+          o -> o.subscription.channel(), Operation::granted, (o, e) -> {
+            stop(o);
+            sendErrors(o.id, List.of(GraphQLEngine.error(e.getMessage(), e.code().wire())));
+          });
     }
     if (acknowledged && payload instanceof JsonObject p && p.getValue("subscription_tokens") instanceof JsonObject tokens) {
       refreshSubscriptionTokens(tokens);
@@ -167,7 +172,7 @@ final class TransportWsConnection extends WebSocketSession {
         continue;
       }
       try {
-        subscriptionTokenExpiresAt(id, auth.permissions().checkSubscriptionToken(t, identity(), o.subscription.channel()));
+        auth().subscriptionTokenExpiresAt(id, auth.permissions().checkSubscriptionToken(t, identity(), o.subscription.channel()));
       } catch (HeraldException e) {
         stop(o);
         sendErrors(id, List.of(GraphQLEngine.error(e.getMessage(), e.code().wire())));
@@ -199,24 +204,9 @@ final class TransportWsConnection extends WebSocketSession {
     return null;
   }
 
-  /** Verifies {@code token} as this connection's identity; a refused one closes the socket (4403, or 4009 per user). */
-  private boolean authenticate(String token) {
-    String user = user();
-    try {
-      if (!authenticated(auth.verifier().verify(token))) {
-        logAuthFailure(user, "too many connections for user");
-        close(CloseCode.TOO_MANY_CONNECTIONS, "too many connections for user");
-        return false;
-      }
-      return true;
-    } catch (AuthFailure e) {
-      forbid(user, e.getMessage());
-      return false;
-    }
-  }
-
-  private void forbid(String user, String reason) {
-    logAuthFailure(user, reason);
+  /** A refused token closes with 4403 "Forbidden", as graphql-ws's own servers do: the reason is only logged. */
+  @Override
+  protected void refused(String reason) {
     close(CloseCode.GRAPHQL_FORBIDDEN);
   }
 
@@ -225,22 +215,6 @@ final class TransportWsConnection extends WebSocketSession {
     return "graphql-ws";
   }
 
-  /** After a refresh, ends with {@code error} the subscriptions the new token does not allow. */
-  private void recheckSubscriptions() {
-    for (Operation o : List.copyOf(operations.values())) {
-      if (o.subscription == null) {
-        continue;
-      }
-      try {
-        auth.permissions().check(ChannelPermissions.Operation.SUBSCRIBE, identity(), o.subscription.channel(), o.granted);
-      } catch (HeraldException e) {
-        stop(o);
-        sendErrors(o.id, List.of(GraphQLEngine.error(e.getMessage(), e.code().wire())));
-      }
-    }
-  }
-
-  /** Whether a running subscription to {@code channel} was granted by a subscription token. */
   /** {@code access}, with its publishes within this connection's ws.new_channel_rate (offset 1: the publish created the channel). */
   private GraphQLEngine.ChannelAccess metered(GraphQLEngine.ChannelAccess access) {
     return new GraphQLEngine.ChannelAccess() {
@@ -263,6 +237,7 @@ final class TransportWsConnection extends WebSocketSession {
     };
   }
 
+  /** Whether a running subscription to {@code channel} was granted by a subscription token. */
   private boolean granted(String channel) {
     for (Operation o : operations.values()) {
       if (o.granted && o.subscription != null && o.subscription.channel().equals(channel)) {
@@ -416,7 +391,7 @@ final class TransportWsConnection extends WebSocketSession {
     Operation operation = new Operation(id, subscription, granted);
     operations.put(id, operation);
     if (granted) {
-      subscriptionTokenExpiresAt(id, tokenExpiresAtMs);
+      auth().subscriptionTokenExpiresAt(id, tokenExpiresAtMs);
     }
     metrics.subscriptions(1);
     loop.services().metrics().subscriptions(1);
@@ -541,7 +516,9 @@ final class TransportWsConnection extends WebSocketSession {
 
   private void stop(Operation operation) {
     operations.remove(operation.id);
-    forgetSubscriptionToken(operation.id);
+    if (operation.granted) {
+      auth().forgetSubscriptionToken(operation.id);
+    }
     Subscription s = operation.subscription;
     if (s == null) {
       return;
