@@ -78,7 +78,7 @@ public final class ConnectionAuth {
   /** Refuses the connection for {@code reason} (an {@link AuthFailure.Reason}'s text): logged, then closed the protocol's way. */
   public void refuse(String reason) {
     logFailure(reason);
-    session.refused(reason);
+    session.protocol().refused(reason);
   }
 
   /**
@@ -128,13 +128,13 @@ public final class ConnectionAuth {
       logFailure(AuthFailure.Reason.EXPIRED.text());
       session.close(CloseCode.POLICY.code(), "token expired");
     } else {
-      session.subscriptionTokenExpired(key);
+      session.protocol().subscriptionTokenExpired(key);
     }
   }
 
   /** Logs a refused token for this connection: client, user, IP, origin and reason (never the token). */
   private void logFailure(String reason) {
-    session.loop().auth().logFailure(session.protocol(), session.id(), identity == null ? null : identity.user(),
+    session.loop().auth().logFailure(session.protocol().name(), session.id(), identity == null ? null : identity.user(),
         session.clientIp(), session.origin(), reason);
   }
 }
