@@ -6,10 +6,7 @@ import io.herald.core.ErrorCode;
 import io.herald.core.HeraldException;
 import io.herald.core.RandomIds;
 import io.herald.core.config.HeraldConfig;
-import io.herald.gateway.auth.AuthFailure;
 import io.herald.gateway.auth.Identity;
-import io.herald.gateway.auth.NodeAuth;
-import io.herald.gateway.auth.TokenDeadlines;
 import io.herald.gateway.limits.ConnectionLifetime;
 import io.herald.gateway.limits.LimitEvents;
 import io.herald.gateway.limits.LimitEvents.Limit;
@@ -28,40 +25,62 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 
 import java.nio.charset.StandardCharsets;
-import java.util.function.Consumer;
 
 /**
  * What every server-side WebSocket of the gateway shares, whatever its protocol (/ws, GraphQL): the
  * bounded outbound queue with its slow-consumer close (4008), the inbound size limit (1009) and the
  * reassembly of fragmented messages, the heartbeat (ping when silent,
- * 4011 when dead), the connection's lifetime (4010) and write timeout, and closing exactly once. The socket
- * itself (frames, pings, the close handshake, flushes, the read rate) is a {@link ClientSocket}. Runs on the socket's
- * event loop.
+ * 4011 when dead), the connection's lifetime (4010) and write timeout, the publish and request rates and
+ * the new-channel budget, the connection's authentication ({@link ConnectionAuth}), its place in the
+ * node's registry, and closing exactly once. The socket itself (frames, pings, the close handshake,
+ * flushes, the read rate) is a {@link ClientSocket}; what the messages mean is its {@link Protocol}'s,
+ * which holds the session rather than extending it, so the two share no mutable state. Runs on the
+ * socket's event loop.
  */
-public abstract class WebSocketSession implements Heartbeats.Target, ClientSocket.Listener {
+public final class WebSocketSession implements Heartbeats.Target, ClientSocket.Listener {
 
-  /** The key of the connection token's deadline (subscription tokens use keys of the subclass). */
-  private static final Object CONNECTION_TOKEN = new Object();
+  /**
+   * A protocol spoken over a session (/ws, graphql-transport-ws): it reads the session's whole data
+   * messages and owns the subscriptions they open. Called on the session's event loop.
+   */
+  public interface Protocol {
 
-  protected final ClientSocket socket;
-  protected final GatewayLoop loop;
-  protected final Context context;
+    /** The protocol's name in logs. */
+    String name();
+
+    /** A whole text message (its frames reassembled). */
+    void onText(String message);
+
+    /** A whole binary message (its frames reassembled). */
+    void onBinary(Buffer message);
+
+    /** Ends this connection's subscriptions to {@code channel} ({@code POST /api/unsubscribe}); whether it had any. */
+    boolean unsubscribeByServer(String channel);
+
+    /** The subscription token behind {@code key} expired (no refresh came): end that subscription. */
+    void subscriptionTokenExpired(Object key);
+
+    /** A token was refused (and logged): close the session with the protocol's code, and {@code reason} if it shows one. */
+    void refused(String reason);
+
+    /** The session is over (closed by either side): release its subscriptions. */
+    void ended();
+  }
+
+  private final ClientSocket socket;
+  private final GatewayLoop loop;
+  private final Context context;
+  private final Protocol protocol;
   /** Who this connection is, as presence lists it (its user is set once it authenticates). */
-  protected ClientInfo info;
-  /** The node's authentication state. */
-  protected final NodeAuth auth;
-  /** The verified token's identity, or null while anonymous. */
-  private Identity identity;
-  /** When the connection's token and its subscriptions' tokens expire: one timer for all of them. */
-  private final TokenDeadlines deadlines;
+  private ClientInfo info;
+  /** Made with the first token or refusal: an anonymous connection has none. */
+  private ConnectionAuth auth;
   private final int maxMessageBytes;
   /** Bytes of the inbound data message being received so far (its fragments up to now). */
   private long inboundMessageBytes;
   /** The fragments of the inbound data message being received, or null between messages. */
   private Buffer fragments;
   private boolean fragmentsText;
-  private Consumer<String> textHandler;
-  private Consumer<Buffer> binaryHandler;
   /** Completes when the socket itself is closed: close handshake done, or the TCP connection gone. */
   private final Promise<Void> socketClosed = Promise.promise();
   private final LimitEvents limits;
@@ -77,24 +96,25 @@ public abstract class WebSocketSession implements Heartbeats.Target, ClientSocke
   private long lastPingMs;
   private boolean closed;
 
-  protected WebSocketSession(ClientSocket socket, GatewayLoop loop) {
+  /** A session of {@code protocol} on {@code socket}; it serves nothing until {@link #open}. */
+  public WebSocketSession(ClientSocket socket, GatewayLoop loop, Protocol protocol) {
     this.socket = socket;
     this.loop = loop;
     this.context = Vertx.currentContext();
+    this.protocol = protocol;
     this.info = new ClientInfo(RandomIds.next(16), null, loop.services().nodeId());
-    this.auth = loop.auth();
     this.maxMessageBytes = loop.services().config().get(HeraldConfig.WS_MAX_FRAME_BYTES);
     this.limits = LimitEvents.of(loop.vertx(), loop.services().meterRegistry());
     this.lifetime = ConnectionLifetime.from(loop.services().config(), System.currentTimeMillis());
     this.writeTimeout = WriteTimeout.of(socket.channel(), loop.services().config());
-    this.deadlines = new TokenDeadlines(loop.vertx(), this::tokenExpired);
   }
 
   /**
-   * Starts listening to the socket. Reading begins once the current task ends, so the message handlers a
-   * subclass sets right after (in the same task) see every message.
+   * Starts listening to the socket, and counts the connection in the heartbeat sweep and the node's registry.
+   * Reading begins once the current task ends, so what the protocol does right after (in the same task) comes
+   * before any message.
    */
-  protected void open() {
+  public void open() {
     lastHeardMs = System.currentTimeMillis();
     loop.heartbeats().add(this);
     loop.services().connections().add(this);
@@ -102,20 +122,11 @@ public abstract class WebSocketSession implements Heartbeats.Target, ClientSocke
   }
 
   /**
-   * The handlers of whole data messages, which this session reassembles from their frames itself (see
-   * {@link #onFrame}).
-   */
-  protected final void messageHandlers(Consumer<String> text, Consumer<Buffer> binary) {
-    this.textHandler = text;
-    this.binaryHandler = binary;
-  }
-
-  /**
-   * Reassembles data messages from their frames and closes with 1009 a message whose fragments together
-   * exceed ws.max_frame_bytes.
+   * Reassembles data messages from their frames for the protocol and closes with 1009 a message whose
+   * fragments together exceed ws.max_frame_bytes.
    */
   @Override
-  public final void onFrame(FrameKind kind, boolean isFinal, Buffer data) {
+  public void onFrame(FrameKind kind, boolean isFinal, Buffer data) {
     // Frames still in flight once the server closed the connection are not served.
     if (closed) {
       return;
@@ -147,11 +158,13 @@ public abstract class WebSocketSession implements Heartbeats.Target, ClientSocke
     }
   }
 
+  /** A whole data message: the peer is alive, and the protocol reads it. */
   private void dispatch(boolean text, Buffer message) {
-    if (text && textHandler != null) {
-      textHandler.accept(message.toString(StandardCharsets.UTF_8));
-    } else if (!text && binaryHandler != null) {
-      binaryHandler.accept(message);
+    heard();
+    if (text) {
+      protocol.onText(message.toString(StandardCharsets.UTF_8));
+    } else {
+      protocol.onBinary(message);
     }
   }
 
@@ -163,7 +176,7 @@ public abstract class WebSocketSession implements Heartbeats.Target, ClientSocke
    * otherwise see 1006): 1009 for size, 1002 (protocol error) for the others.
    */
   @Override
-  public final void onError(Throwable t) {
+  public void onError(Throwable t) {
     loop.services().metrics().connectionError();
     if (t instanceof CorruptedWebSocketFrameException e) {
       WebSocketCloseStatus status = e.closeStatus() == null ? WebSocketCloseStatus.MESSAGE_TOO_BIG : e.closeStatus();
@@ -176,7 +189,7 @@ public abstract class WebSocketSession implements Heartbeats.Target, ClientSocke
   }
 
   @Override
-  public final void onPong() {
+  public void onPong() {
     heard();
   }
 
@@ -186,7 +199,7 @@ public abstract class WebSocketSession implements Heartbeats.Target, ClientSocke
    * on CLOSE the client kept going past ws.publish_max_rejections and the connection is closed here (1008).
    * Its bytes are held back before, by ws.read_bytes_rate.
    */
-  protected final Verdict publishRate(int cost) {
+  public Verdict publishRate(int cost) {
     return metered(publishLimiter(), cost, Limit.PUBLISH_RATE, Limit.PUBLISH_RATE_CLOSE, "publish rate limit exceeded");
   }
 
@@ -203,7 +216,7 @@ public abstract class WebSocketSession implements Heartbeats.Target, ClientSocke
    * history, presence, subscribe, a token presented (connect, refresh, sub_refresh; GraphQL: a query or
    * subscription over the socket, each token a ping carries); REJECT and CLOSE as for {@link #publishRate}.
    */
-  protected final Verdict requestRate(int cost) {
+  public Verdict requestRate(int cost) {
     if (requestRate == null) {
       requestRate = PublishRateLimiter.forRequests(loop.services().config());
     }
@@ -226,7 +239,7 @@ public abstract class WebSocketSession implements Heartbeats.Target, ClientSocke
    * Whether the next publish or subscribe may create its channel (ws.new_channel_rate): takes a token if one
    * is left. Without one the request still goes, but only to a channel that exists. See {@link NewChannelBudget}.
    */
-  protected final boolean mayCreateChannel() {
+  public boolean mayCreateChannel() {
     if (newChannels == null) {
       newChannels = NewChannelBudget.from(loop.services().config());
     }
@@ -237,7 +250,7 @@ public abstract class WebSocketSession implements Heartbeats.Target, ClientSocke
    * After a publish or subscribe that took a ws.new_channel_rate token ({@code charged}) or went without:
    * gives the token back when no channel was created, counts and logs the refusal of one it could not create.
    */
-  protected final void settleNewChannel(boolean charged, boolean created, Throwable failure) {
+  public void settleNewChannel(boolean charged, boolean created, Throwable failure) {
     if (charged && !created) {
       newChannels.giveBack();
     } else if (!charged && failure instanceof HeraldException he && he.code() == ErrorCode.RATE_LIMITED) {
@@ -251,88 +264,72 @@ public abstract class WebSocketSession implements Heartbeats.Target, ClientSocke
   }
 
   /** Records that a limit refused or closed this client: metrics, and a rate-limited WARN with id, IP and origin. */
-  protected final void limitTriggered(Limit limit, String what) {
-    limits.triggered(limit, id(), socket.clientIp(), socket.origin(), what);
+  private void limitTriggered(Limit limit, String what) {
+    limits.triggered(limit, id(), clientIp(), origin(), what);
   }
 
   /** This connection's client id (in presence, {@code POST /api/disconnect}). */
-  public final String id() {
+  public String id() {
     return info.client();
   }
 
   /** The authenticated user, or null. */
-  public final String user() {
+  public String user() {
     return info.user();
   }
 
+  /** Who this connection is, as presence and join/leave events show it. */
+  public ClientInfo info() {
+    return info;
+  }
+
   /** The verified identity, or null for an anonymous connection. */
-  public final Identity identity() {
-    return identity;
+  public Identity identity() {
+    return auth == null ? null : auth.identity();
   }
 
-  /**
-   * Makes {@code verified} this connection's identity: the first time, counts it against
-   * auth.max_connections_per_user (false: over the limit, nothing changed); later (a refresh), its user
-   * must stay the same. Either way the connection closes with 1008 "token expired" when the token expires (a
-   * token without {@code exp} never does).
-   *
-   * @throws AuthFailure with USER_CHANGED when a refresh names another user
-   */
-  protected final boolean authenticated(Identity verified) throws AuthFailure {
-    if (identity == null) {
-      if (!auth.addConnection(verified.user())) {
-        return false;
-      }
-      info = new ClientInfo(info.client(), verified.user(), info.node());
-    } else if (!identity.user().equals(verified.user())) {
-      throw new AuthFailure(AuthFailure.Reason.USER_CHANGED);
+  /** This connection's authentication, made on first use (an anonymous connection never needs one). */
+  public ConnectionAuth auth() {
+    if (auth == null) {
+      auth = new ConnectionAuth(this);
     }
-    identity = verified;
-    deadlines.set(CONNECTION_TOKEN, verified.expiresAtMs());
-    return true;
+    return auth;
   }
 
-  /**
-   * The subscription token behind {@code key} (a channel, an operation id: the subclass's choice) expires at
-   * {@code atMs} (epoch ms, leeway included; 0: never); then {@link #subscriptionTokenExpired} is called.
-   */
-  protected final void subscriptionTokenExpiresAt(Object key, long atMs) {
-    deadlines.set(key, atMs);
+  /** The connection authenticated as {@code user}: presence lists it so from now on. */
+  void identified(String user) {
+    info = new ClientInfo(info.client(), user, info.node());
   }
 
-  /** The subscription behind {@code key} ended: its token's expiry no longer matters. */
-  protected final void forgetSubscriptionToken(Object key) {
-    deadlines.remove(key);
+  /** The event loop, services and node auth this session runs with. */
+  public GatewayLoop loop() {
+    return loop;
   }
 
-  /** The subscription token behind {@code key} expired (no refresh came): end that subscription. */
-  protected abstract void subscriptionTokenExpired(Object key);
-
-  private void tokenExpired(Object key) {
-    if (closed) {
-      return;
-    }
-    if (key == CONNECTION_TOKEN) {
-      logAuthFailure(user(), AuthFailure.Reason.EXPIRED.text());
-      close(CloseCode.POLICY.code(), "token expired");
-    } else {
-      subscriptionTokenExpired(key);
-    }
+  /** The upgrade request's URI (path and query). */
+  public String uri() {
+    return socket.uri();
   }
 
-  /** Logs a refused token for this connection: client, user, IP, origin and reason (never the token). */
-  protected final void logAuthFailure(String user, String reason) {
-    limits.authFailure(protocol(), id(), user, socket.clientIp(), socket.origin(), reason);
+  String clientIp() {
+    return socket.clientIp();
   }
 
-  /** The protocol's name in logs. */
-  protected abstract String protocol();
+  String origin() {
+    return socket.origin();
+  }
+
+  Protocol protocol() {
+    return protocol;
+  }
 
   /** Ends this connection's subscriptions to {@code channel} ({@code POST /api/unsubscribe}); returns whether it had any. */
-  public abstract boolean unsubscribeByServer(String channel);
+  public boolean unsubscribeByServer(String channel) {
+    return protocol.unsubscribeByServer(channel);
+  }
 
   /** The peer sent something: it is alive. */
-  protected final void heard() {
+  private void heard() {
     lastHeardMs = System.currentTimeMillis();
   }
 
@@ -340,7 +337,7 @@ public abstract class WebSocketSession implements Heartbeats.Target, ClientSocke
    * Writes one encoded text frame unless the outbound queue is over its bound, in which case the
    * client is too slow and is closed with 4008. Returns whether the frame was written.
    */
-  public final boolean send(Buffer frame) {
+  public boolean send(Buffer frame) {
     // socket.isClosed(): the peer's close frame arrived but the socket is not closed yet.
     if (closed || socket.isClosed()) {
       return false;
@@ -353,10 +350,12 @@ public abstract class WebSocketSession implements Heartbeats.Target, ClientSocke
     return true;
   }
 
+  /** Bytes that may wait in the outbound queue. */
   public int outboundLimit() {
     return socket.outboundLimit();
   }
 
+  /** The client fell too far behind: closed as a slow consumer (4008). */
   public void overflow() {
     close(CloseCode.SLOW_CONSUMER);
   }
@@ -388,17 +387,17 @@ public abstract class WebSocketSession implements Heartbeats.Target, ClientSocke
     }
   }
 
-  public final void close(CloseCode code) {
+  public void close(CloseCode code) {
     close(code.code(), code.reason());
   }
 
   /** Closes with {@code code} and a reason that says more than the code's own. */
-  public final void close(CloseCode code, String reason) {
+  public void close(CloseCode code, String reason) {
     close(code.code(), reason);
   }
 
   /** Closes with {@code code}; the session's subscriptions end at once. */
-  public final void close(short code, String reason) {
+  public void close(short code, String reason) {
     if (closed) {
       return;
     }
@@ -423,7 +422,7 @@ public abstract class WebSocketSession implements Heartbeats.Target, ClientSocke
   }
 
   @Override
-  public final void onClosed() {
+  public void onClosed() {
     socketClosed.tryComplete();
     if (!closed) {
       closed = true;
@@ -433,24 +432,20 @@ public abstract class WebSocketSession implements Heartbeats.Target, ClientSocke
   }
 
   private void release() {
-    deadlines.clear();
-    if (identity != null) {
-      auth.removeConnection(identity.user());
+    if (auth != null) {
+      auth.release();
     }
     loop.heartbeats().remove(this);
     loop.services().connections().remove(this);
-    ended();
+    protocol.ended();
   }
 
-  /** The session is over (closed by either side): release its subscriptions. */
-  protected abstract void ended();
-
-  public final boolean closed() {
+  public boolean closed() {
     return closed;
   }
 
   /** Runs {@code action} on this session's event loop. */
-  public final void runOnLoop(Runnable action) {
+  public void runOnLoop(Runnable action) {
     context.runOnContext(v -> action.run());
   }
 
@@ -458,7 +453,7 @@ public abstract class WebSocketSession implements Heartbeats.Target, ClientSocke
    * Completes once the socket is closed, which may be well after {@link #close}: the client has to
    * answer the close frame (or the server's closing timeout to expire). The shutdown drain waits for it.
    */
-  public final Future<Void> socketClosed() {
+  public Future<Void> socketClosed() {
     return socketClosed.future();
   }
 }

@@ -18,7 +18,7 @@ import io.herald.gateway.SubscriptionSink;
 import io.herald.gateway.auth.AuthFailure;
 import io.herald.gateway.auth.ChannelPermissions;
 import io.herald.gateway.auth.ChannelPermissions.Operation;
-import io.herald.gateway.auth.Identity;
+import io.herald.gateway.auth.NodeAuth;
 import io.herald.gateway.transport.ClientSocket;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.buffer.Buffer;
@@ -31,11 +31,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One /ws connection: parses client frames, answers them, and owns the connection's subscriptions.
- * Every method runs on the connection's event loop; other threads go through {@link #runOnLoop}.
+ * The /ws protocol on one connection: parses client frames, answers them, and owns the connection's
+ * subscriptions. What every WebSocket shares (queue, limits, heartbeat, auth, closing) is its
+ * {@link WebSocketSession}. Every method runs on the connection's event loop; other threads go through
+ * {@link WebSocketSession#runOnLoop}.
  */
-public final class ClientConnection extends WebSocketSession implements SubscriptionSink {
+public final class ClientConnection implements WebSocketSession.Protocol, SubscriptionSink {
 
+  private final WebSocketSession session;
   private final GatewayServices services;
   private final ChannelHub hub;
   /** Created with the first subscription: most of an idle connection's memory is Netty's, keep ours small. */
@@ -45,18 +48,15 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
   private long authTimer = -1;
 
   ClientConnection(ClientSocket socket, GatewayLoop loop) {
-    super(socket, loop);
+    this.session = new WebSocketSession(socket, loop, this);
     this.services = loop.services();
     this.hub = loop.hub();
   }
 
   void start(long upgradeStartNanos) {
-    open();
-    messageHandlers(this::onText, b -> {
-      heard();
-      sendError(null, ErrorCode.BAD_REQUEST, "binary frames are not supported: send JSON text frames", null);
-    });
+    session.open();
     services.metrics().connectionSetup(System.nanoTime() - upgradeStartNanos);
+    NodeAuth auth = nodeAuth();
     String token = auth.verifier().enabled() ? queryToken() : null;
     if (token != null) {
       if (authenticate(token)) {
@@ -64,10 +64,10 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
       }
     } else if (auth.required()) {
       // No `connected` until a `connect` frame brings a valid token.
-      authTimer = context.owner().setTimer(auth.timeoutMs(), t -> {
+      authTimer = session.loop().vertx().setTimer(auth.timeoutMs(), t -> {
         authTimer = -1;
-        if (identity() == null) {
-          refuse(null, AuthFailure.Reason.TIMEOUT.text());
+        if (session.identity() == null) {
+          session.auth().refuse(AuthFailure.Reason.TIMEOUT.text());
         }
       });
     } else {
@@ -76,43 +76,40 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
   }
 
   private String queryToken() {
-    List<String> values = new QueryStringDecoder(socket.uri()).parameters().get("token");
+    List<String> values = new QueryStringDecoder(session.uri()).parameters().get("token");
     return values == null || values.isEmpty() ? null : values.get(0);
   }
 
   /** Verifies {@code token} and makes it this connection's identity; on failure the connection is closed. */
   private boolean authenticate(String token) {
-    String user = identity() == null ? null : identity().user();
-    try {
-      if (!authenticated(auth.verifier().verify(token))) {
-        logAuthFailure(user, "too many connections for user");
-        close(CloseCode.TOO_MANY_CONNECTIONS, "too many connections for user");
-        return false;
-      }
-    } catch (AuthFailure e) {
-      refuse(user, e.getMessage());
+    if (!session.auth().authenticate(token)) {
       return false;
     }
-    if (authTimer >= 0) {
-      context.owner().cancelTimer(authTimer);
-      authTimer = -1;
-    }
+    cancelAuthTimer();
     return true;
   }
 
-  private void refuse(String user, String reason) {
-    logAuthFailure(user, reason);
-    close(CloseCode.UNAUTHORIZED, reason);
+  private void cancelAuthTimer() {
+    if (authTimer >= 0) {
+      session.loop().vertx().cancelTimer(authTimer);
+      authTimer = -1;
+    }
+  }
+
+  /** A refused token closes with 4001 and the refusal's reason. */
+  @Override
+  public void refused(String reason) {
+    session.close(CloseCode.UNAUTHORIZED, reason);
   }
 
   @Override
-  protected String protocol() {
+  public String name() {
     return "ws";
   }
 
   private void sendConnected(Long requestId) {
-    send(Frames.connected(requestId, id(), services.nodeId(), services.config().get(HeraldConfig.WS_PING_INTERVAL_MS),
-        user()));
+    session.send(Frames.connected(requestId, session.id(), services.nodeId(),
+        services.config().get(HeraldConfig.WS_PING_INTERVAL_MS), session.user()));
   }
 
   /** {@code connect} (or {@code refresh}): authenticates, or replaces the token of an authenticated connection. */
@@ -121,52 +118,46 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
     if (token != null && !(token instanceof String)) {
       throw new HeraldException(ErrorCode.BAD_REQUEST, "token must be a string");
     }
-    if (!auth.verifier().enabled() || (token == null && (identity() != null || !auth.required()))) {
+    NodeAuth auth = nodeAuth();
+    if (!auth.verifier().enabled() || (token == null && (session.identity() != null || !auth.required()))) {
       if (refresh) {
         throw new HeraldException(ErrorCode.BAD_REQUEST, auth.verifier().enabled() ? "refresh needs a token" : "authentication is off");
       }
       sendConnected(id); // auth off, or anonymous allowed: as before the security work
       return;
     }
-    boolean wasAuthenticated = identity() != null;
+    boolean wasAuthenticated = session.identity() != null;
     if (!authenticate((String) token)) {
       return;
     }
-    if (wasAuthenticated) {
-      recheckSubscriptions();
+    if (wasAuthenticated && subscriptions != null) {
+      // The new token's channels claim may differ: a subscription it does not allow ends.
+      session.auth().recheck(subscriptions.values(), Subscription::channel, s -> granted(s.channel()), (s, e) -> {
+        drop(s);
+        session.send(Frames.unsubscribed(null, s.channel(), ErrorCode.PERMISSION_DENIED.wire()));
+      });
     }
     if (refresh) {
-      send(Frames.refreshed(id, user(), identity().expiresAtMs()));
+      session.send(Frames.refreshed(id, session.user(), session.identity().expiresAtMs()));
     } else {
       sendConnected(id);
     }
   }
 
-  /** After a refresh (whose channels claim may differ), ends the subscriptions the new token does not allow. */
-  private void recheckSubscriptions() {
-    if (subscriptions == null) {
-      return;
-    }
-    for (Subscription s : List.copyOf(subscriptions.values())) {
-      try {
-        permissions().check(Operation.SUBSCRIBE, identity(), s.channel(), granted(s.channel()));
-      } catch (HeraldException e) {
-        drop(s);
-        send(Frames.unsubscribed(null, s.channel(), ErrorCode.PERMISSION_DENIED.wire()));
-      }
-    }
+  private NodeAuth nodeAuth() {
+    return session.loop().auth();
   }
 
   private ChannelPermissions permissions() {
-    return auth.permissions();
+    return nodeAuth().permissions();
   }
 
   private boolean granted(String channel) {
     return granted != null && granted.contains(channel);
   }
 
-  private void onText(String text) {
-    heard();
+  @Override
+  public void onText(String text) {
     Long id = null;
     try {
       Buffer raw = Buffer.buffer(text);
@@ -186,6 +177,11 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
     }
   }
 
+  @Override
+  public void onBinary(Buffer message) {
+    sendError(null, ErrorCode.BAD_REQUEST, "binary frames are not supported: send JSON text frames", null);
+  }
+
   private static Long requestId(JsonObject frame) {
     Object id = frame.getValue("id");
     if (id == null) {
@@ -198,7 +194,7 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
   }
 
   private void handle(FrameType type, Long id, JsonObject frame, Buffer raw) {
-    if (auth.required() && identity() == null && type != FrameType.CONNECT && type != FrameType.REFRESH
+    if (nodeAuth().required() && session.identity() == null && type != FrameType.CONNECT && type != FrameType.REFRESH
         && type != FrameType.PING) {
       throw new HeraldException(ErrorCode.UNAUTHORIZED, "authenticate first: send connect with a token");
     }
@@ -225,7 +221,7 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
         }
       }
       case PUBLISH -> {
-        switch (publishRate(1)) {
+        switch (session.publishRate(1)) {
           case ALLOW -> publish(id, frame, raw);
           case REJECT -> throw new HeraldException(ErrorCode.RATE_LIMITED, "over " + HeraldConfig.WS_PUBLISH_RATE.key()
               + " (" + services.config().get(HeraldConfig.WS_PUBLISH_RATE) + "/s): slow down");
@@ -242,7 +238,7 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
           presence(id, Json.channel(frame, "channel"));
         }
       }
-      case PING -> send(Frames.pong(id));
+      case PING -> session.send(Frames.pong(id));
     }
   }
 
@@ -251,7 +247,7 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
    * sub_refresh): false when the connection was closed for it (1008).
    */
   private boolean requestAllowed() {
-    return switch (requestRate(1)) {
+    return switch (session.requestRate(1)) {
       case ALLOW -> true;
       case REJECT -> throw new HeraldException(ErrorCode.RATE_LIMITED, "over " + HeraldConfig.WS_REQUEST_RATE.key()
           + " (" + services.config().get(HeraldConfig.WS_REQUEST_RATE) + "/s): slow down");
@@ -268,8 +264,8 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
   }
 
   private void subscribe(Long id, String channel, StreamPosition since, String token) {
-    long tokenExpiresAtMs = token == null ? 0 : permissions().checkSubscriptionToken(token, identity(), channel);
-    permissions().checkSubscribe(identity(), channel, token != null, since != null);
+    long tokenExpiresAtMs = token == null ? 0 : permissions().checkSubscriptionToken(token, session.identity(), channel);
+    permissions().checkSubscribe(session.identity(), channel, token != null, since != null);
     if (subscriptions == null) {
       subscriptions = new HashMap<>(4);
     }
@@ -287,23 +283,23 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
         granted = new HashSet<>(4);
       }
       granted.add(channel);
-      subscriptionTokenExpiresAt(channel, tokenExpiresAtMs);
+      session.auth().subscriptionTokenExpiresAt(channel, tokenExpiresAtMs);
     }
     services.metrics().subscriptions(1);
     // Only a channel without subscribers on this loop may be new to the store (ws.new_channel_rate).
     boolean local = hub.has(channel);
-    boolean charged = !local && mayCreateChannel();
-    services.presence().add(channel, info)
+    boolean charged = !local && session.mayCreateChannel();
+    services.presence().add(channel, session.info())
         .compose(v -> subscription.open(hub, since, local || charged))
         .onComplete(ar -> {
-          if (closed() || subscriptions.get(channel) != subscription) {
+          if (session.closed() || subscriptions.get(channel) != subscription) {
             return; // closed or unsubscribed meanwhile; cleanup already happened
           }
           // A channel with messages was not created by this subscribe (nor one that failed).
-          settleNewChannel(charged, ar.succeeded() && ar.result().latest() == 0, ar.cause());
+          session.settleNewChannel(charged, ar.succeeded() && ar.result().latest() == 0, ar.cause());
           if (ar.succeeded()) {
             subscription.start(id, since, ar.result());
-            JoinLeave.announce(services, "join", channel, info);
+            JoinLeave.announce(services, "join", channel, session.info());
           } else {
             drop(subscription);
             sendError(id, errorCode(ar.cause()), "subscribe failed: " + ar.cause().getMessage(), channel);
@@ -321,17 +317,17 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
           : "this subscription was not opened with a subscription token");
     }
     // A refused token gets permission_denied; the subscription keeps its current token until that expires.
-    long expiresAtMs = permissions().checkSubscriptionToken(token, identity(), channel);
-    subscriptionTokenExpiresAt(channel, expiresAtMs);
-    send(Frames.subRefreshed(id, channel, expiresAtMs));
+    long expiresAtMs = permissions().checkSubscriptionToken(token, session.identity(), channel);
+    session.auth().subscriptionTokenExpiresAt(channel, expiresAtMs);
+    session.send(Frames.subRefreshed(id, channel, expiresAtMs));
   }
 
   @Override
-  protected void subscriptionTokenExpired(Object channel) {
+  public void subscriptionTokenExpired(Object channel) {
     Subscription subscription = subscriptions == null ? null : subscriptions.get((String) channel);
     if (subscription != null) {
       drop(subscription);
-      send(Frames.unsubscribed(null, subscription.channel(), "token expired"));
+      session.send(Frames.unsubscribed(null, subscription.channel(), "token expired"));
     }
   }
 
@@ -341,17 +337,17 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
       throw new HeraldException(ErrorCode.NOT_SUBSCRIBED, "not subscribed to " + channel);
     }
     drop(subscription);
-    send(Frames.unsubscribed(id, channel, null));
+    session.send(Frames.unsubscribed(id, channel, null));
   }
 
   @Override
   public boolean unsubscribeByServer(String channel) {
     Subscription subscription = subscriptions == null ? null : subscriptions.get(channel);
-    if (subscription == null || closed()) {
+    if (subscription == null || session.closed()) {
       return false;
     }
     drop(subscription);
-    send(Frames.unsubscribed(null, channel, "server"));
+    session.send(Frames.unsubscribed(null, channel, "server"));
     return true;
   }
 
@@ -360,26 +356,26 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
     subscription.end();
     subscriptions.remove(subscription.channel());
     if (granted != null && granted.remove(subscription.channel())) {
-      forgetSubscriptionToken(subscription.channel());
+      session.auth().forgetSubscriptionToken(subscription.channel());
     }
     hub.leave(subscription);
-    services.presence().remove(subscription.channel(), id());
+    services.presence().remove(subscription.channel(), session.id());
     services.metrics().subscriptions(-1);
     if (announced) {
-      JoinLeave.announce(services, "leave", subscription.channel(), info);
+      JoinLeave.announce(services, "leave", subscription.channel(), session.info());
     }
   }
 
   private void publish(Long id, JsonObject frame, Buffer raw) {
     String channel = Json.channel(frame, "channel");
-    permissions().check(Operation.PUBLISH, identity(), channel, granted(channel));
+    permissions().check(Operation.PUBLISH, session.identity(), channel, granted(channel));
     Buffer data = Json.data(frame, raw, services.config().get(HeraldConfig.MAX_DATA_BYTES));
-    boolean charged = mayCreateChannel();
+    boolean charged = session.mayCreateChannel();
     services.publish(channel, data, charged).onComplete(ar -> {
       // Offset 1 starts a channel: any other publish did not create one.
-      settleNewChannel(charged, ar.succeeded() && ar.result().offset() == 1, ar.cause());
+      session.settleNewChannel(charged, ar.succeeded() && ar.result().offset() == 1, ar.cause());
       if (ar.succeeded()) {
-        send(Frames.published(id, channel, ar.result()));
+        session.send(Frames.published(id, channel, ar.result()));
       } else {
         sendError(id, errorCode(ar.cause()), ar.cause().getMessage(), channel);
       }
@@ -388,7 +384,7 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
 
   private void history(Long id, JsonObject frame) {
     String channel = Json.channel(frame, "channel");
-    permissions().check(Operation.HISTORY, identity(), channel, granted(channel));
+    permissions().check(Operation.HISTORY, session.identity(), channel, granted(channel));
     StreamPosition since = Json.since(frame);
     NamespaceOptions options = services.config().namespaces().forChannel(channel);
     int limit = (int) Math.min(Json.nonNegative(frame, "limit", services.config().get(HeraldConfig.HISTORY_DEFAULT_LIMIT)),
@@ -400,16 +396,16 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
       } else if (since != null && !ar.result().covers(since.epoch(), since.offset())) {
         sendError(id, ErrorCode.RECOVERY_FAILED, "history no longer holds the position", channel);
       } else {
-        send(Frames.history(id, channel, ar.result(), services.config().get(HeraldConfig.WS_MAX_REPLY_BYTES), since == null));
+        session.send(Frames.history(id, channel, ar.result(), services.config().get(HeraldConfig.WS_MAX_REPLY_BYTES), since == null));
       }
     });
   }
 
   private void presence(Long id, String channel) {
-    permissions().check(Operation.PRESENCE, identity(), channel, granted(channel));
+    permissions().check(Operation.PRESENCE, session.identity(), channel, granted(channel));
     services.presence().clients(channel).onComplete(ar -> {
       if (ar.succeeded()) {
-        send(Frames.presence(id, channel, permissions().presenceView(identity(), channel, ar.result())));
+        session.send(Frames.presence(id, channel, permissions().presenceView(session.identity(), channel, ar.result())));
       } else {
         sendError(id, ErrorCode.INTERNAL, "presence unavailable", channel);
       }
@@ -420,19 +416,19 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
   public void started(Subscription subscription, Long requestId, StreamPosition latest, Start how) {
     String channel = subscription.channel();
     switch (how) {
-      case LIVE -> send(Frames.subscribed(requestId, channel, latest, null));
-      case RECOVERED -> send(Frames.subscribed(requestId, channel, latest, true));
+      case LIVE -> session.send(Frames.subscribed(requestId, channel, latest, null));
+      case RECOVERED -> session.send(Frames.subscribed(requestId, channel, latest, true));
       case RECOVERY_FAILED -> {
         sendError(requestId, ErrorCode.RECOVERY_FAILED,
             "history no longer holds the position; subscribed from the latest offset", channel);
-        send(Frames.subscribed(requestId, channel, latest, false));
+        session.send(Frames.subscribed(requestId, channel, latest, false));
       }
     }
   }
 
   @Override
   public boolean deliver(Subscription subscription, Message message) {
-    return send(message.frame());
+    return session.send(message.frame());
   }
 
   @Override
@@ -443,7 +439,17 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
 
   @Override
   public void push(Subscription subscription, Buffer frame) {
-    send(permissions().seesUsers(identity(), subscription.channel()) ? frame : Frames.withoutUser(frame));
+    session.send(permissions().seesUsers(session.identity(), subscription.channel()) ? frame : Frames.withoutUser(frame));
+  }
+
+  @Override
+  public void overflow() {
+    session.overflow();
+  }
+
+  @Override
+  public int outboundLimit() {
+    return session.outboundLimit();
   }
 
   private static ErrorCode errorCode(Throwable t) {
@@ -451,15 +457,12 @@ public final class ClientConnection extends WebSocketSession implements Subscrip
   }
 
   private void sendError(Long id, ErrorCode code, String message, String channel) {
-    send(Frames.error(id, code, message, channel));
+    session.send(Frames.error(id, code, message, channel));
   }
 
   @Override
-  protected void ended() {
-    if (authTimer >= 0) {
-      context.owner().cancelTimer(authTimer);
-      authTimer = -1;
-    }
+  public void ended() {
+    cancelAuthTimer();
     if (subscriptions != null) {
       for (Subscription s : List.copyOf(subscriptions.values())) {
         drop(s);

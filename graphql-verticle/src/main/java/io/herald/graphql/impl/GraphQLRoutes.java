@@ -47,6 +47,6 @@ public final class GraphQLRoutes {
   }
 
   public void accept(ClientSocket socket, long upgradeStartNanos) {
-    new TransportWsConnection(socket, loop, engine, metrics, shapes).start(upgradeStartNanos);
+    TransportWsConnection.accept(socket, loop, engine, metrics, shapes, upgradeStartNanos);
   }
 }

@@ -43,15 +43,18 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One WebSocket speaking graphql-transport-ws (the protocol of the {@code graphql-ws} client): a
- * small state machine, waiting for {@code connection_init}, then acknowledged. Protocol violations
- * close the socket with the protocol's codes; {@code messages} subscriptions run as {@link Subscription}s
- * on the loop's hub, exactly like /ws ones. Runs on its event loop.
+ * graphql-transport-ws (the protocol of the {@code graphql-ws} client) on one WebSocket: a small state
+ * machine, waiting for {@code connection_init}, then acknowledged. Protocol violations close the socket
+ * with the protocol's codes; {@code messages} subscriptions run as {@link Subscription}s on the loop's
+ * hub, exactly like /ws ones. What every WebSocket shares (queue, limits, heartbeat, auth, closing) is its
+ * {@link WebSocketSession}. Runs on its event loop.
  */
-final class TransportWsConnection extends WebSocketSession {
+final class TransportWsConnection implements WebSocketSession.Protocol {
 
   static final String SUBPROTOCOL = "graphql-transport-ws";
 
+  private final WebSocketSession session;
+  private final GatewayLoop loop;
   private final GraphQLEngine engine;
   private final GraphQLMetrics metrics;
   private final ShapeCache shapes;
@@ -66,39 +69,46 @@ final class TransportWsConnection extends WebSocketSession {
   private boolean acknowledged;
   private long initTimer = -1;
 
-  TransportWsConnection(ClientSocket socket, GatewayLoop loop, GraphQLEngine engine, GraphQLMetrics metrics, ShapeCache shapes) {
-    super(socket, loop);
+  private TransportWsConnection(ClientSocket socket, GatewayLoop loop, GraphQLEngine engine, GraphQLMetrics metrics,
+      ShapeCache shapes) {
+    this.session = new WebSocketSession(socket, loop, this);
+    this.loop = loop;
     this.engine = engine;
     this.metrics = metrics;
     this.shapes = shapes;
     this.maxSubscriptions = loop.services().config().get(HeraldConfig.GRAPHQL_MAX_SUBSCRIPTIONS);
   }
 
-  void start(long upgradeStartNanos) {
+  /** Serves {@code socket} with graphql-transport-ws, or closes it (4406) when the client asked for another subprotocol. */
+  static void accept(ClientSocket socket, GatewayLoop loop, GraphQLEngine engine, GraphQLMetrics metrics, ShapeCache shapes,
+      long upgradeStartNanos) {
     if (!SUBPROTOCOL.equals(socket.subProtocol())) {
       // graphql-ws's own servers answer 4406; the client asked for a protocol we do not speak.
       socket.listen(ClientSocket.Listener.IGNORE);
       socket.close(CloseCode.GRAPHQL_SUBPROTOCOL.code(), CloseCode.GRAPHQL_SUBPROTOCOL.reason());
       return;
     }
-    open();
-    messageHandlers(this::onText, b -> close(CloseCode.GRAPHQL_BAD_MESSAGE, "Binary messages are not supported"));
+    new TransportWsConnection(socket, loop, engine, metrics, shapes).start(upgradeStartNanos);
+  }
+
+  private void start(long upgradeStartNanos) {
+    session.open();
     long timeout = loop.services().config().get(HeraldConfig.GRAPHQL_INIT_TIMEOUT_MS);
-    initTimer = context.owner().setTimer(timeout, id -> {
+    initTimer = loop.vertx().setTimer(timeout, id -> {
       if (!initReceived) {
-        close(CloseCode.GRAPHQL_INIT_TIMEOUT);
+        session.close(CloseCode.GRAPHQL_INIT_TIMEOUT);
       }
     });
     loop.services().metrics().connectionSetup(System.nanoTime() - upgradeStartNanos);
   }
 
-  private void onText(String text) {
-    heard();
+  @Override
+  public void onText(String text) {
     JsonObject message;
     try {
       message = Json.object(Buffer.buffer(text));
     } catch (HeraldException e) {
-      close(CloseCode.GRAPHQL_BAD_MESSAGE);
+      session.close(CloseCode.GRAPHQL_BAD_MESSAGE);
       return;
     }
     Object type = message.getValue("type");
@@ -108,28 +118,28 @@ final class TransportWsConnection extends WebSocketSession {
       case "pong" -> { }
       case "subscribe" -> subscribe(message);
       case "complete" -> complete(message.getValue("id"));
-      default -> close(CloseCode.GRAPHQL_BAD_MESSAGE);
+      default -> session.close(CloseCode.GRAPHQL_BAD_MESSAGE);
     }
   }
 
   private void init(Object payload) {
     if (initReceived) {
-      close(CloseCode.GRAPHQL_TOO_MANY_INITS);
+      session.close(CloseCode.GRAPHQL_TOO_MANY_INITS);
       return;
     }
     initReceived = true;
-    context.owner().cancelTimer(initTimer);
-    String token = auth.verifier().enabled() ? token(payload) : null;
+    loop.vertx().cancelTimer(initTimer);
+    String token = loop.auth().verifier().enabled() ? token(payload) : null;
     if (token != null) {
-      if (!authenticate(token)) {
+      if (!session.auth().authenticate(token)) {
         return;
       }
-    } else if (auth.required()) {
-      forbid(null, AuthFailure.Reason.TOKEN_REQUIRED.text());
+    } else if (loop.auth().required()) {
+      session.auth().refuse(AuthFailure.Reason.TOKEN_REQUIRED.text());
       return;
     }
     acknowledged = true;
-    send(new JsonObject().put("type", "connection_ack").toBuffer());
+    session.send(new JsonObject().put("type", "connection_ack").toBuffer());
   }
 
   /**
@@ -137,22 +147,27 @@ final class TransportWsConnection extends WebSocketSession {
    * {@code subscription_tokens} ({@code {"<operation id>": "<subscription token>"}}) extend subscriptions.
    */
   private void ping(Object payload) {
-    if (acknowledged && tokensIn(payload) > 0 && requestRate(tokensIn(payload)) != Verdict.ALLOW) {
+    if (acknowledged && tokensIn(payload) > 0 && session.requestRate(tokensIn(payload)) != Verdict.ALLOW) {
       // Each token is a signature check: past ws.request_rate they are not read (past the rejections, closed).
-      send(new JsonObject().put("type", "pong").toBuffer());
+      session.send(new JsonObject().put("type", "pong").toBuffer());
       return;
     }
-    String token = acknowledged && auth.verifier().enabled() ? token(payload) : null;
+    String token = acknowledged && loop.auth().verifier().enabled() ? token(payload) : null;
     if (token != null) {
-      if (!authenticate(token)) {
+      if (!session.auth().authenticate(token)) {
         return;
       }
-      recheckSubscriptions();
+      // The new token's channels claim may differ: a subscription it does not allow ends with an error.
+      session.auth().recheck(operations.values().stream().filter(o -> o.subscription != null).toList(),
+          o -> o.subscription.channel(), Operation::granted, (o, e) -> {
+            stop(o);
+            sendErrors(o.id, List.of(GraphQLEngine.error(e.getMessage(), e.code().wire())));
+          });
     }
     if (acknowledged && payload instanceof JsonObject p && p.getValue("subscription_tokens") instanceof JsonObject tokens) {
       refreshSubscriptionTokens(tokens);
     }
-    send(new JsonObject().put("type", "pong").toBuffer());
+    session.send(new JsonObject().put("type", "pong").toBuffer());
   }
 
   /**
@@ -167,7 +182,8 @@ final class TransportWsConnection extends WebSocketSession {
         continue;
       }
       try {
-        subscriptionTokenExpiresAt(id, auth.permissions().checkSubscriptionToken(t, identity(), o.subscription.channel()));
+        long expiresAtMs = loop.auth().permissions().checkSubscriptionToken(t, session.identity(), o.subscription.channel());
+        session.auth().subscriptionTokenExpiresAt(id, expiresAtMs);
       } catch (HeraldException e) {
         stop(o);
         sendErrors(id, List.of(GraphQLEngine.error(e.getMessage(), e.code().wire())));
@@ -199,48 +215,22 @@ final class TransportWsConnection extends WebSocketSession {
     return null;
   }
 
-  /** Verifies {@code token} as this connection's identity; a refused one closes the socket (4403, or 4009 per user). */
-  private boolean authenticate(String token) {
-    String user = user();
-    try {
-      if (!authenticated(auth.verifier().verify(token))) {
-        logAuthFailure(user, "too many connections for user");
-        close(CloseCode.TOO_MANY_CONNECTIONS, "too many connections for user");
-        return false;
-      }
-      return true;
-    } catch (AuthFailure e) {
-      forbid(user, e.getMessage());
-      return false;
-    }
+  @Override
+  public void onBinary(Buffer message) {
+    session.close(CloseCode.GRAPHQL_BAD_MESSAGE, "Binary messages are not supported");
   }
 
-  private void forbid(String user, String reason) {
-    logAuthFailure(user, reason);
-    close(CloseCode.GRAPHQL_FORBIDDEN);
+  /** A refused token closes with 4403 "Forbidden", as graphql-ws's own servers do: the reason is only logged. */
+  @Override
+  public void refused(String reason) {
+    session.close(CloseCode.GRAPHQL_FORBIDDEN);
   }
 
   @Override
-  protected String protocol() {
+  public String name() {
     return "graphql-ws";
   }
 
-  /** After a refresh, ends with {@code error} the subscriptions the new token does not allow. */
-  private void recheckSubscriptions() {
-    for (Operation o : List.copyOf(operations.values())) {
-      if (o.subscription == null) {
-        continue;
-      }
-      try {
-        auth.permissions().check(ChannelPermissions.Operation.SUBSCRIBE, identity(), o.subscription.channel(), o.granted);
-      } catch (HeraldException e) {
-        stop(o);
-        sendErrors(o.id, List.of(GraphQLEngine.error(e.getMessage(), e.code().wire())));
-      }
-    }
-  }
-
-  /** Whether a running subscription to {@code channel} was granted by a subscription token. */
   /** {@code access}, with its publishes within this connection's ws.new_channel_rate (offset 1: the publish created the channel). */
   private GraphQLEngine.ChannelAccess metered(GraphQLEngine.ChannelAccess access) {
     return new GraphQLEngine.ChannelAccess() {
@@ -256,13 +246,14 @@ final class TransportWsConnection extends WebSocketSession {
 
       @Override
       public Future<StreamPosition> publish(GatewayServices services, String channel, Buffer data) {
-        boolean charged = mayCreateChannel();
+        boolean charged = session.mayCreateChannel();
         return services.publish(channel, data, charged)
-            .andThen(ar -> settleNewChannel(charged, ar.succeeded() && ar.result().offset() == 1, ar.cause()));
+            .andThen(ar -> session.settleNewChannel(charged, ar.succeeded() && ar.result().offset() == 1, ar.cause()));
       }
     };
   }
 
+  /** Whether a running subscription to {@code channel} was granted by a subscription token. */
   private boolean granted(String channel) {
     for (Operation o : operations.values()) {
       if (o.granted && o.subscription != null && o.subscription.channel().equals(channel)) {
@@ -274,7 +265,7 @@ final class TransportWsConnection extends WebSocketSession {
 
   private void subscribe(JsonObject message) {
     if (!acknowledged) {
-      close(CloseCode.GRAPHQL_UNAUTHORIZED);
+      session.close(CloseCode.GRAPHQL_UNAUTHORIZED);
       return;
     }
     Object rawId = message.getValue("id");
@@ -283,18 +274,18 @@ final class TransportWsConnection extends WebSocketSession {
         || !(payload.getValue("query") instanceof String query)
         || !(payload.getValue("variables") == null || payload.getValue("variables") instanceof JsonObject)
         || !(payload.getValue("operationName") == null || payload.getValue("operationName") instanceof String)) {
-      close(CloseCode.GRAPHQL_BAD_MESSAGE);
+      session.close(CloseCode.GRAPHQL_BAD_MESSAGE);
       return;
     }
     if (operations.containsKey(id)) {
-      close(CloseCode.GRAPHQL_SUBSCRIBER_EXISTS, "Subscriber for " + id + " already exists");
+      session.close(CloseCode.GRAPHQL_SUBSCRIBER_EXISTS, "Subscriber for " + id + " already exists");
       return;
     }
     long start = System.nanoTime();
     JsonObject variables = payload.getJsonObject("variables");
     GraphQLEngine.Prepared prepared = engine.prepare(query, payload.getString("operationName"),
         variables == null ? Map.of() : variables.getMap(),
-        metered(GraphQLEngine.ChannelAccess.of(auth.permissions(), identity(), this::granted)));
+        metered(GraphQLEngine.ChannelAccess.of(loop.auth().permissions(), session.identity(), this::granted)));
     String type = prepared.operation() == null ? "unknown" : prepared.type().name().toLowerCase(java.util.Locale.ROOT);
     if (prepared.failed()) {
       metrics.operation(type, "error");
@@ -320,7 +311,7 @@ final class TransportWsConnection extends WebSocketSession {
    * the socket is closed with 1008.
    */
   private boolean publishAllowed(String id, GraphQLEngine.Prepared prepared) {
-    switch (publishRate(Math.max(1, prepared.measures().publishes()))) {
+    switch (session.publishRate(Math.max(1, prepared.measures().publishes()))) {
       case ALLOW -> {
         return true;
       }
@@ -342,7 +333,7 @@ final class TransportWsConnection extends WebSocketSession {
    * refusals the socket is closed with 1008.
    */
   private boolean requestAllowed(String id, String type) {
-    switch (requestRate(1)) {
+    switch (session.requestRate(1)) {
       case ALLOW -> {
         return true;
       }
@@ -362,7 +353,7 @@ final class TransportWsConnection extends WebSocketSession {
   private void execute(String id, GraphQLEngine.Prepared prepared, String type) {
     Operation operation = new Operation(id, null, false);
     operations.put(id, operation);
-    engine.execute(prepared).whenComplete((result, failure) -> runOnLoop(() -> {
+    engine.execute(prepared).whenComplete((result, failure) -> session.runOnLoop(() -> {
       if (operations.get(id) != operation) {
         return; // completed by the client meanwhile
       }
@@ -374,7 +365,7 @@ final class TransportWsConnection extends WebSocketSession {
       }
       metrics.operation(type, result.getErrors().isEmpty() ? "ok" : "error");
       sendNext(id, new JsonObject(result.toSpecification()).toBuffer());
-      send(new JsonObject().put("id", id).put("type", "complete").toBuffer());
+      session.send(new JsonObject().put("id", id).put("type", "complete").toBuffer());
     }));
   }
 
@@ -402,9 +393,9 @@ final class TransportWsConnection extends WebSocketSession {
       Object token = argument(root, "token", variables);
       granted = token instanceof String;
       if (granted) {
-        tokenExpiresAtMs = auth.permissions().checkSubscriptionToken((String) token, identity(), channel);
+        tokenExpiresAtMs = loop.auth().permissions().checkSubscriptionToken((String) token, session.identity(), channel);
       }
-      auth.permissions().checkSubscribe(identity(), channel, granted, since != null);
+      loop.auth().permissions().checkSubscribe(session.identity(), channel, granted, since != null);
     } catch (HeraldException e) {
       metrics.operation("subscription", "error");
       sendErrors(id, List.of(GraphQLEngine.error(e.getMessage(), e.code().wire())));
@@ -416,28 +407,28 @@ final class TransportWsConnection extends WebSocketSession {
     Operation operation = new Operation(id, subscription, granted);
     operations.put(id, operation);
     if (granted) {
-      subscriptionTokenExpiresAt(id, tokenExpiresAtMs);
+      session.auth().subscriptionTokenExpiresAt(id, tokenExpiresAtMs);
     }
     metrics.subscriptions(1);
     loop.services().metrics().subscriptions(1);
     channelCount.merge(channel, 1, Integer::sum);
     // ws.new_channel_rate, as on /ws: only a channel without subscribers on this loop may be new to the store.
     boolean local = loop.hub().has(channel);
-    boolean charged = !local && mayCreateChannel();
-    loop.services().presence().add(channel, info)
+    boolean charged = !local && session.mayCreateChannel();
+    loop.services().presence().add(channel, session.info())
         .compose(v -> subscription.open(loop.hub(), since, local || charged))
         .onComplete(ar -> {
           if (operations.get(id) != operation) {
             return; // completed or closed meanwhile
           }
           // A channel with messages was not created by this subscribe (nor one that failed).
-          settleNewChannel(charged, ar.succeeded() && ar.result().latest() == 0, ar.cause());
+          session.settleNewChannel(charged, ar.succeeded() && ar.result().latest() == 0, ar.cause());
           if (ar.succeeded()) {
             metrics.operation("subscription", "ok");
             subscription.start(null, since, ar.result());
             metrics.subscriptionSetup(System.nanoTime() - start);
             if (joined.add(channel)) {
-              JoinLeave.announce(loop.services(), "join", channel, info);
+              JoinLeave.announce(loop.services(), "join", channel, session.info());
             }
           } else {
             stop(operation);
@@ -522,7 +513,7 @@ final class TransportWsConnection extends WebSocketSession {
     for (Operation o : List.copyOf(operations.values())) {
       if (o.subscription != null && o.subscription.channel().equals(channel)) {
         stop(o);
-        send(new JsonObject().put("id", o.id).put("type", "complete").toBuffer());
+        session.send(new JsonObject().put("id", o.id).put("type", "complete").toBuffer());
         any = true;
       }
     }
@@ -531,7 +522,7 @@ final class TransportWsConnection extends WebSocketSession {
 
   /** A subscription's subscription token expired: the operation ends with an {@code error}. */
   @Override
-  protected void subscriptionTokenExpired(Object id) {
+  public void subscriptionTokenExpired(Object id) {
     Operation o = operations.get(id);
     if (o != null && o.subscription != null) {
       stop(o);
@@ -541,7 +532,9 @@ final class TransportWsConnection extends WebSocketSession {
 
   private void stop(Operation operation) {
     operations.remove(operation.id);
-    forgetSubscriptionToken(operation.id);
+    if (operation.granted) {
+      session.auth().forgetSubscriptionToken(operation.id);
+    }
     Subscription s = operation.subscription;
     if (s == null) {
       return;
@@ -552,23 +545,23 @@ final class TransportWsConnection extends WebSocketSession {
     loop.services().metrics().subscriptions(-1);
     if (channelCount.merge(s.channel(), -1, Integer::sum) == 0) {
       channelCount.remove(s.channel());
-      loop.services().presence().remove(s.channel(), id());
+      loop.services().presence().remove(s.channel(), session.id());
       if (joined.remove(s.channel())) {
-        JoinLeave.announce(loop.services(), "leave", s.channel(), info);
+        JoinLeave.announce(loop.services(), "leave", s.channel(), session.info());
       }
     }
   }
 
   @Override
-  protected void ended() {
-    context.owner().cancelTimer(initTimer);
+  public void ended() {
+    loop.vertx().cancelTimer(initTimer);
     for (Operation o : List.copyOf(operations.values())) {
       stop(o);
     }
   }
 
   private void sendNext(String id, Buffer payload) {
-    send(nextPrefix(id).appendBuffer(payload).appendByte((byte) '}'));
+    session.send(nextPrefix(id).appendBuffer(payload).appendByte((byte) '}'));
   }
 
   private static Buffer nextPrefix(String id) {
@@ -579,7 +572,7 @@ final class TransportWsConnection extends WebSocketSession {
   private void sendErrors(String id, List<GraphQLError> errors) {
     JsonArray payload = new JsonArray();
     errors.forEach(e -> payload.add(new JsonObject(e.toSpecification())));
-    send(new JsonObject().put("id", id).put("type", "error").put("payload", payload).toBuffer());
+    session.send(new JsonObject().put("id", id).put("type", "error").put("payload", payload).toBuffer());
   }
 
   private static Buffer errorsPayload(ErrorCode code, String message, StreamPosition latest) {
@@ -631,16 +624,16 @@ final class TransportWsConnection extends WebSocketSession {
 
     @Override
     public void overflow() {
-      TransportWsConnection.this.overflow();
+      session.overflow();
     }
 
     @Override
     public int outboundLimit() {
-      return TransportWsConnection.this.outboundLimit();
+      return session.outboundLimit();
     }
 
     private boolean sendNext(Buffer prefix, Buffer payload) {
-      return send(Buffer.buffer(prefix.length() + payload.length() + 1).appendBuffer(prefix).appendBuffer(payload)
+      return session.send(Buffer.buffer(prefix.length() + payload.length() + 1).appendBuffer(prefix).appendBuffer(payload)
           .appendByte((byte) '}'));
     }
   }
