@@ -37,7 +37,7 @@ import java.util.concurrent.Callable;
     footer = {"", "Unmeasured connections (--warm-up) are opened and closed first at the same rate, so that neither the"
         + " node's nor the client's cold start (JIT compilation) is what gets measured.",
         "", "Every connection is an open file: a process may hold at most its open-files limit (20,000 on"
-        + " our machines). Above 9,500 connections the tool spreads them over client processes (--processes),"
+        + " our machines). Above 10,000 connections the tool spreads them over client processes (--processes),"
         + " each started with its open-files limit raised to the hard limit. The node needs the limit too:"
         + " start it from a shell that ran ulimit -n 20000.",
         "", "Heap per connection is (heap with the connections open - heap before) / connections the server holds; give"
@@ -45,7 +45,7 @@ import java.util.concurrent.Callable;
 public final class Connections implements Callable<Integer> {
 
   /** The most connections one client process holds when --processes is left to the tool. */
-  static final int PER_PROCESS = 9_500;
+  static final int PER_PROCESS = 10_000;
 
   @Mixin
   Target target;
@@ -54,7 +54,7 @@ public final class Connections implements Callable<Integer> {
   Ramp ramp;
 
   @Option(names = "--processes", description = "Client processes holding the connections: 1 opens them in this one;"
-      + " 0 (default) picks 1 up to 9,500 connections, else one child JVM per 9,500.")
+      + " 0 (default) picks 1 up to 10,000 connections, else one child JVM per 10,000.")
   int processes;
 
   @Option(names = "--source-addresses", split = ",", paramLabel = "127.0.0.x",
@@ -164,12 +164,14 @@ public final class Connections implements Callable<Integer> {
       ServerMetrics.Snapshot before = Target.await(server.snapshot(), 120);
       Progress.line("connections: %d client processes ready; opening %d connections at %d/s", n, ramp.connections,
           ramp.perSecond());
+      ProcessUsage.Snapshot cpuBefore = target.serverPids.isEmpty() ? null : ProcessUsage.of(target.serverPids);
       children.tellAll(ClientProcesses.GO);
       List<ConnectionShare> results = new ArrayList<>();
       for (String json : children.awaitResults((ramp.connections / Math.max(1, ramp.perSecond())
           + Subscribers.SETUP_TIMEOUT_MS / 1000 + 60) * 1000)) {
         results.add(ConnectionShare.fromJson(new JsonObject(json)));
       }
+      ProcessUsage.Snapshot cpuAfter = cpuBefore == null ? null : ProcessUsage.of(target.serverPids);
       ServerMetrics.Snapshot after = Target.await(server.snapshot(), 120);
       ConnectionShare all = ConnectionShare.merge(results);
       JsonArray perProcess = new JsonArray();
@@ -178,6 +180,7 @@ public final class Connections implements Callable<Integer> {
           .put("client_processes", n).put("source_addresses", String.join(",", sourceAddresses))
           .put("client_disconnects", all.disconnects()).put("client_disconnect_codes", all.disconnectCodes())
           .latency("connect_", all.setupTimes().summary());
+      cpu(result, "server_", cpuBefore, cpuAfter, all.subscribed());
       return memory(result, server, before, after).put("per_process", perProcess);
     }
   }

@@ -1,6 +1,7 @@
 package io.herald.load.scenario;
 
 import io.herald.load.engine.Progress;
+import io.herald.load.engine.Publisher;
 import io.herald.load.engine.Result;
 import io.herald.load.engine.ServerMetrics;
 import io.herald.load.engine.Subscribers;
@@ -8,6 +9,7 @@ import io.herald.load.peer.HeraldPeer;
 import io.herald.load.peer.Peer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -43,14 +45,31 @@ public final class Ramp {
     return ownChannels ? "own" : "shared";
   }
 
-  Subscribers subscribers(Vertx vertx, Target target, String channel) {
+  Subscribers subscribers(Vertx vertx, Target target, String channel) throws Exception {
     return subscribers(vertx, target, channel, null);
   }
 
-  /** The subscribers, their connections leaving from {@code localAddress} (null: the system's choice). */
-  Subscribers subscribers(Vertx vertx, Target target, String channel, String localAddress) {
-    return new Subscribers(vertx, target.urls, new HeraldPeer(protocol.value == Subscribers.Protocol.GRAPHQL), channel,
-        ownChannels, localAddress);
+  /**
+   * The subscribers, their connections leaving from {@code localAddress} (null: the system's choice). GraphQL
+   * subscribers are confirmed by a replay, as graphql-transport-ws confirms no subscription: a marker is published
+   * to the channel first and each subscription asks for the messages from it on ({@code sinceOffset}).
+   */
+  Subscribers subscribers(Vertx vertx, Target target, String channel, String localAddress) throws Exception {
+    Peer peer = new HeraldPeer(false);
+    if (protocol.value == Subscribers.Protocol.GRAPHQL) {
+      if (ownChannels) {
+        throw new IllegalArgumentException("--protocol graphql confirms subscriptions with a marker on the shared"
+            + " channel: leave out --own-channels");
+      }
+      Publisher publisher = new Publisher(vertx, target.publishNode(), channel, 1);
+      try {
+        JsonObject marker = Target.await(publisher.publishReply(Publisher.MARKER), 30);
+        peer = HeraldPeer.graphqlReplayingAfter(marker.getString("epoch"), marker.getLong("offset") - 1);
+      } finally {
+        publisher.close();
+      }
+    }
+    return new Subscribers(vertx, target.urls, peer, channel, ownChannels, localAddress);
   }
 
   /** The subscribers of {@code peer} at {@code url}. */
