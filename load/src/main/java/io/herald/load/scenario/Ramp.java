@@ -81,7 +81,7 @@ public final class Ramp {
    * Opens the connections and subscribes them; failures are counted by {@code subs}, not thrown. First this JVM
    * collects its own garbage: a young collection inside the ramp (copying the connections it holds) paused this
    * tool 40-110 ms on a 2-core machine and showed as the P99 of whichever broker was being measured (Nchan's
-   * handshake P99 went from 14-25 ms to 3-6 ms without it). With the young generation the launcher gives the tool
+   * handshake P99 went from 14-25 ms to 2-5 ms without it). With the young generation the launcher gives the tool
    * (-Xmn1g), none happens within a ramp.
    */
   void open(Subscribers subs) throws Exception {
