@@ -1,5 +1,6 @@
 package io.herald.load.scenario;
 
+import io.herald.load.engine.ProcessUsage;
 import io.herald.load.engine.Result;
 import io.herald.load.peer.Peer;
 import io.vertx.core.json.JsonObject;
@@ -13,6 +14,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -30,6 +32,10 @@ public final class Compare implements Callable<Integer> {
 
   @Option(names = "--peer-url", description = "Nchan's base URL, e.g. http://127.0.0.1:8081 (required unless --skip-nchan).")
   URI nchanUrl;
+
+  @Option(names = "--peer-pid", split = ",", paramLabel = "PID", description = "Process ids of Nchan's nginx (master"
+      + " and workers): its CPU is then read from /proc over the measured run, as the node's is with --server-pid.")
+  List<Long> nchanPids = List.of();
 
   @Option(names = "--skip-nchan", description = "Measure Herald only (for machines without nginx + libnginx-mod-nchan).")
   boolean skipNchan;
@@ -89,8 +95,13 @@ public final class Compare implements Callable<Integer> {
       t.run(target, "throughput", subscribers.count, publishing.rate, Math.max(1, Math.round(publishing.rate * warmup)));
     }
     System.err.println("compare: measuring " + kind.label() + " (" + publishing.duration + " s)");
+    List<Long> serverPids = kind == Peer.Kind.HERALD ? target.serverPids : nchanPids;
+    List<Long> client = List.of(ProcessHandle.current().pid());
+    ProcessUsage.Snapshot serverBefore = serverPids.isEmpty() ? null : ProcessUsage.of(serverPids);
+    ProcessUsage.Snapshot clientBefore = ProcessUsage.of(client);
+    Result result;
     try {
-      return t.run(target, "throughput", subscribers.count, publishing.rate, publishing.messages());
+      result = t.run(target, "throughput", subscribers.count, publishing.rate, publishing.messages());
     } catch (Exception e) {
       if (kind == Peer.Kind.NCHAN) {
         throw new IllegalStateException("the Nchan run at " + nchanUrl + " failed (is it running? "
@@ -98,6 +109,21 @@ public final class Compare implements Callable<Integer> {
       }
       throw e;
     }
+    long delivered = result.fields().getLong("delivered", 0L);
+    if (serverBefore != null) {
+      cpu(result, "server_", serverBefore, ProcessUsage.of(serverPids), delivered);
+    }
+    // This tool's own CPU over the same run: which side was busy.
+    return cpu(result, "client_", clientBefore, ProcessUsage.of(client), delivered);
+  }
+
+  /** CPU over a run (publishing and the drain after it): share of one core, and per delivery. */
+  private static Result cpu(Result result, String prefix, ProcessUsage.Snapshot before, ProcessUsage.Snapshot after,
+                            long deliveries) {
+    long cpuMs = after.cpuMs() - before.cpuMs();
+    double wallMs = Math.max(1, (after.atNanos() - before.atNanos()) / 1e6);
+    return result.put(prefix + "cpu_pct_of_core", Result.round(100.0 * cpuMs / wallMs))
+        .put(prefix + "cpu_us_per_delivery", Result.round(cpuMs * 1000.0 / Math.max(1, deliveries)));
   }
 
   private Throughput throughput(Peer.Kind kind) {
@@ -111,9 +137,10 @@ public final class Compare implements Callable<Integer> {
   }
 
   /**
-   * Herald / Nchan: deliveries per second (above 1 favours Herald), median and P99 latency (below 1 favours
-   * Herald), and whether the issue's target holds: Herald at least 1.0x Nchan's deliveries per second at an
-   * equal or better P99. With Nchan skipped, the block says so and has no ratios.
+   * Herald / Nchan: deliveries per second (above 1 favours Herald), median and P99 latency and, when both sides'
+   * processes were given, server CPU per delivery (below 1 favours Herald); and whether the target holds: Herald at
+   * least 1.0x Nchan's deliveries per second at an equal or better P50 and P99, and no more server CPU per
+   * delivery when it was measured. With Nchan skipped, the block says so and has no ratios.
    */
   static Result ratios(JsonObject herald, JsonObject nchan) {
     Result r = new Result("compare (herald / nchan)");
@@ -123,11 +150,17 @@ public final class Compare implements Callable<Integer> {
     Double deliveries = ratio(herald.getDouble("throughput_deliveries_s"), nchan.getDouble("throughput_deliveries_s"));
     Double p50 = ratio(herald.getDouble("latency_median_ms"), nchan.getDouble("latency_median_ms"));
     Double p99 = ratio(herald.getDouble("latency_p99_ms"), nchan.getDouble("latency_p99_ms"));
+    boolean cpuKnown = herald.containsKey("server_cpu_us_per_delivery") && nchan.containsKey("server_cpu_us_per_delivery");
+    Double cpu = cpuKnown ? ratio(herald.getDouble("server_cpu_us_per_delivery"), nchan.getDouble("server_cpu_us_per_delivery"))
+        : null;
     boolean met = herald.getDouble("throughput_deliveries_s") >= nchan.getDouble("throughput_deliveries_s")
-        && herald.getDouble("latency_p99_ms") <= nchan.getDouble("latency_p99_ms");
+        && herald.getDouble("latency_median_ms") <= nchan.getDouble("latency_median_ms")
+        && herald.getDouble("latency_p99_ms") <= nchan.getDouble("latency_p99_ms")
+        && (!cpuKnown || herald.getDouble("server_cpu_us_per_delivery") <= nchan.getDouble("server_cpu_us_per_delivery"));
     return r.put("deliveries_s_ratio", deliveries == null ? "n/a" : deliveries)
         .put("p50_ratio", p50 == null ? "n/a" : p50)
         .put("p99_ratio", p99 == null ? "n/a" : p99)
+        .put("server_cpu_ratio", cpu == null ? "n/a" : cpu)
         .put("delivery_rate_pct_herald", herald.getDouble("delivery_rate_pct"))
         .put("delivery_rate_pct_nchan", nchan.getDouble("delivery_rate_pct"))
         .put("target_met", met);

@@ -72,6 +72,8 @@ class CompareTest {
       assertThat(ratios.getDouble("p99_ratio")).isEqualTo(Compare.ratio(
           herald.getDouble("latency_p99_ms"), peer.getDouble("latency_p99_ms")));
       assertThat(ratios.getValue("target_met")).isInstanceOf(Boolean.class);
+      assertThat(herald.getDouble("client_cpu_pct_of_core")).as("this tool's own CPU: which side was busy")
+          .isGreaterThan(0.0);
     }
   }
 
@@ -88,7 +90,22 @@ class CompareTest {
 
     assertThat(Compare.ratios(figures(2000, 1.0, 6.0), nchan).fields().getBoolean("target_met")).isFalse();
     assertThat(Compare.ratios(figures(999, 1.0, 4.0), nchan).fields().getBoolean("target_met")).isFalse();
+    assertThat(Compare.ratios(figures(2000, 3.0, 4.0), nchan).fields().getBoolean("target_met")).as("a worse P50")
+        .isFalse();
     assertThat(Compare.ratios(herald, figures(1000, 0.0, 5.0)).fields().getString("p50_ratio")).isEqualTo("n/a");
+    assertThat(r.getString("server_cpu_ratio")).as("CPU not measured on both sides").isEqualTo("n/a");
+  }
+
+  @Test
+  void serverCpuPerDeliveryCountsWhenBothSidesWereMeasured() {
+    JsonObject nchan = figures(1000, 2.0, 5.0).put("server_cpu_us_per_delivery", 10.0);
+    JsonObject cheaper = figures(1000, 1.0, 4.0).put("server_cpu_us_per_delivery", 8.0);
+    JsonObject dearer = figures(1000, 1.0, 4.0).put("server_cpu_us_per_delivery", 20.0);
+
+    assertThat(Compare.ratios(cheaper, nchan).fields().getDouble("server_cpu_ratio")).isEqualTo(0.8);
+    assertThat(Compare.ratios(cheaper, nchan).fields().getBoolean("target_met")).isTrue();
+    assertThat(Compare.ratios(dearer, nchan).fields().getDouble("server_cpu_ratio")).isEqualTo(2.0);
+    assertThat(Compare.ratios(dearer, nchan).fields().getBoolean("target_met")).isFalse();
   }
 
   private static JsonObject figures(double deliveriesPerSecond, double p50, double p99) {
