@@ -21,6 +21,22 @@ public final class ProcessUsage {
   private ProcessUsage() {
   }
 
+  /**
+   * The CPU the processes used between {@code before} and {@code after}, into {@code result}: {@code <prefix>cpu_ms},
+   * {@code <prefix>cpu_pct_of_core} and {@code <prefix>cpu_us_per_<unit>} ({@code count} of them in that time).
+   * Nothing when {@code before} is null (no processes to read).
+   */
+  public static Result report(Result result, String prefix, Snapshot before, Snapshot after, long count, String unit) {
+    if (before == null) {
+      return result;
+    }
+    long cpuMs = after.cpuMs() - before.cpuMs();
+    double wallMs = Math.max(1, (after.atNanos() - before.atNanos()) / 1e6);
+    return result.put(prefix + "cpu_ms", cpuMs)
+        .put(prefix + "cpu_pct_of_core", Result.round(100.0 * cpuMs / wallMs))
+        .put(prefix + "cpu_us_per_" + unit, Result.round(cpuMs * 1000.0 / Math.max(1, count)));
+  }
+
   public static Snapshot of(List<Long> pids) {
     long cpu = 0;
     long rss = 0;

@@ -110,20 +110,10 @@ public final class Compare implements Callable<Integer> {
       throw e;
     }
     long delivered = result.fields().getLong("delivered", 0L);
-    if (serverBefore != null) {
-      cpu(result, "server_", serverBefore, ProcessUsage.of(serverPids), delivered);
-    }
-    // This tool's own CPU over the same run: which side was busy.
-    return cpu(result, "client_", clientBefore, ProcessUsage.of(client), delivered);
-  }
-
-  /** CPU over a run (publishing and the drain after it): share of one core, and per delivery. */
-  private static Result cpu(Result result, String prefix, ProcessUsage.Snapshot before, ProcessUsage.Snapshot after,
-                            long deliveries) {
-    long cpuMs = after.cpuMs() - before.cpuMs();
-    double wallMs = Math.max(1, (after.atNanos() - before.atNanos()) / 1e6);
-    return result.put(prefix + "cpu_pct_of_core", Result.round(100.0 * cpuMs / wallMs))
-        .put(prefix + "cpu_us_per_delivery", Result.round(cpuMs * 1000.0 / Math.max(1, deliveries)));
+    // Over the run (publishing and the drain after it); this tool's own CPU too: which side was busy.
+    ProcessUsage.report(result, "server_", serverBefore, serverBefore == null ? null : ProcessUsage.of(serverPids),
+        delivered, "delivery");
+    return ProcessUsage.report(result, "client_", clientBefore, ProcessUsage.of(client), delivered, "delivery");
   }
 
   private Throughput throughput(Peer.Kind kind) {

@@ -103,7 +103,7 @@ public final class Connections implements Callable<Integer> {
         .put("client_disconnects", subs.disconnects()).put("client_disconnect_codes", subs.disconnectCodes())
         .latency("connect_", subs.setupTimes().summary()), server, before, after)
         .latency("handshake_", subs.handshakeTimes().summary());
-    cpu(result, "server_", cpuBefore, cpuAfter, subs.confirmed());
+    ProcessUsage.report(result, "server_", cpuBefore, cpuAfter, subs.confirmed(), "connection");
     Target.await(subs.close(), 60);
     return nchanUrl == null ? result : nchan(vertx, result);
   }
@@ -126,24 +126,12 @@ public final class Connections implements Callable<Integer> {
     if (before != null) {
       result.put("nchan_rss_per_connection_bytes", (after.rssBytes() - before.rssBytes()) / Math.max(1, connected));
     }
-    cpu(result, "nchan_", before, after, connected);
+    ProcessUsage.report(result, "nchan_", before, after, connected, "connection");
     Target.await(subs.close(), 60);
     return result;
   }
 
   /** CPU time the server spent while the connections opened: in all, per connection, and as a share of one core. */
-  private static void cpu(Result result, String prefix, ProcessUsage.Snapshot before, ProcessUsage.Snapshot after,
-                          long connections) {
-    if (before == null) {
-      return;
-    }
-    long cpuMs = after.cpuMs() - before.cpuMs();
-    double wallMs = (after.atNanos() - before.atNanos()) / 1e6;
-    result.put(prefix + "cpu_ms", cpuMs)
-        .put(prefix + "cpu_us_per_connection", cpuMs * 1000 / Math.max(1, connections))
-        .put(prefix + "cpu_pct_of_core", Result.round(100.0 * cpuMs / Math.max(1, wallMs)));
-  }
-
   /** The connections spread over {@code n} child JVMs, started together on GO, held until the heap is read. */
   private Result inChildren(Vertx vertx, int n) throws Exception {
     ServerMetrics server = target.metrics(vertx);
@@ -180,7 +168,7 @@ public final class Connections implements Callable<Integer> {
           .put("client_processes", n).put("source_addresses", String.join(",", sourceAddresses))
           .put("client_disconnects", all.disconnects()).put("client_disconnect_codes", all.disconnectCodes())
           .latency("connect_", all.setupTimes().summary());
-      cpu(result, "server_", cpuBefore, cpuAfter, all.subscribed());
+      ProcessUsage.report(result, "server_", cpuBefore, cpuAfter, all.subscribed(), "connection");
       return memory(result, server, before, after).put("per_process", perProcess);
     }
   }
