@@ -101,7 +101,7 @@ public final class UpgradeRequest {
     if (handshaker == null) {
       FullHttpResponse response = response(HttpResponseStatus.UPGRADE_REQUIRED);
       response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, WebSocketVersion.V13.toHttpHeaderValue());
-      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+      respondAndClose(ctx, response);
       return null;
     }
     DefaultFullHttpRequest request = new DefaultFullHttpRequest(head.protocolVersion(), head.method(), head.uri(),
@@ -130,8 +130,13 @@ public final class UpgradeRequest {
     answered = true;
   }
 
-  private static void respondAndClose(ChannelHandlerContext ctx, HttpResponseStatus status) {
-    ctx.writeAndFlush(response(status)).addListener(ChannelFutureListener.CLOSE);
+  /** Answers {@code status} (its reason phrase as the body) ahead of Vert.x's handler, and closes. */
+  static void respondAndClose(ChannelHandlerContext ctx, HttpResponseStatus status) {
+    respondAndClose(ctx, response(status));
+  }
+
+  private static void respondAndClose(ChannelHandlerContext ctx, FullHttpResponse response) {
+    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
   }
 
   private static FullHttpResponse response(HttpResponseStatus status) {

@@ -10,11 +10,13 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.impl.ConnectionBase;
@@ -112,6 +114,8 @@ public final class VertxUpgrade {
     private HttpRequest upgrading;
     /** Requests passed to Vert.x and not answered yet: an upgrade behind one is Vert.x's, as HTTP (pipelining). */
     private int unanswered;
+    /** An upgrade came with a body: it was answered 400 and the connection is closing; nothing more is read. */
+    private boolean refused;
 
     Interceptor(ContextInternal context) {
       this.context = context;
@@ -119,6 +123,10 @@ public final class VertxUpgrade {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (refused) {
+        ReferenceCountUtil.release(msg);
+        return;
+      }
       if (msg instanceof HttpRequest request) {
         if (unanswered == 0 && isUpgrade(request)) {
           upgrading = request;
@@ -131,7 +139,15 @@ public final class VertxUpgrade {
         return;
       }
       if (msg instanceof HttpContent content) {
-        content.release(); // an upgrade has no body worth reading
+        boolean body = content.content().isReadable();
+        content.release();
+        if (body) {
+          // A handshake has no body: refused at once, not read for as long as the body deadline would allow.
+          upgrading = null;
+          refused = true;
+          UpgradeRequest.respondAndClose(ctx, HttpResponseStatus.BAD_REQUEST);
+          return;
+        }
       }
       if (msg instanceof LastHttpContent) {
         HttpRequest head = upgrading;

@@ -148,6 +148,8 @@ class ClientSocketTakeoverTest {
     assertThat(exchange("GET /x HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         + "Sec-WebSocket-Version: 99\r\n" + key + "\r\n")).as("unknown version").startsWith("HTTP/1.1 426")
         .containsIgnoringCase("Sec-WebSocket-Version: 13");
+    assertThat(exchange("GET /x HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n" + upgrade + key + "\r\n"
+        + "x".repeat(1000))).as("a handshake with a body: refused at once, the rest not read").startsWith("HTTP/1.1 400");
     assertThat(exchange("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n" + upgrade + key + "\r\n"))
         .as("not a GET: plain HTTP, as Vert.x would have it").startsWith("HTTP/1.1 200").endsWith("plain /x");
     String accepted = exchangeHead("GET /x HTTP/1.1\r\nHost: a\r\n" + upgrade + key

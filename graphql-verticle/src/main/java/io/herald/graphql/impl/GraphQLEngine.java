@@ -54,8 +54,13 @@ public final class GraphQLEngine {
   /** GraphQL error {@code extensions.code} for an operation over a limit. */
   static final String LIMIT_EXCEEDED = "limit_exceeded";
 
-  /** The query text the document cache holds at most: with the parsed documents, a few MB. */
-  static final long CACHED_QUERY_CHARS = 1_000_000;
+  /**
+   * The documents the cache holds, and the longest text it keeps. An application has a handful of distinct
+   * operations; a cached document's parsed form is bounded by the operation limits (fields, aliases, depth) and
+   * its text by this length, so the cache holds a few MB at most, whatever clients send.
+   */
+  static final int CACHED_DOCUMENTS = 256;
+  static final int CACHED_QUERY_MAX_CHARS = 16 * 1024;
 
   private final GatewayServices services;
   private final GraphQLSchema schema;
@@ -64,11 +69,10 @@ public final class GraphQLEngine {
   /**
    * Documents that parsed, stayed within the limits and went through validation, by query text and operation name:
    * a client repeating an operation (thousands of clients opening the same subscription) costs its limits walk
-   * and variable coercion, not a parse and a validation each. Bounded by the query text it holds (the parsed
-   * document is a few times that); an entry a client's variables push over a limit is still refused.
+   * and variable coercion, not a parse and a validation each. Bounded ({@link #CACHED_DOCUMENTS}, least recently
+   * used out); an entry a client's variables push over a limit is still refused.
    */
-  private final Cache<DocumentKey, Validated> validated = Caffeine.newBuilder()
-      .maximumWeight(CACHED_QUERY_CHARS).weigher((DocumentKey key, Validated v) -> key.query().length() + 64).build();
+  private final Cache<DocumentKey, Validated> validated = Caffeine.newBuilder().maximumSize(CACHED_DOCUMENTS).build();
 
   private record DocumentKey(String query, String operationName) {
   }
@@ -160,7 +164,9 @@ public final class GraphQLEngine {
         return failed(input, null, operation, List.of(error(e.getMessage(), LIMIT_EXCEEDED)));
       }
       known = new Validated(measured.document(), operation, validate(measured.document(), input));
-      validated.put(key, known);
+      if (query.length() <= CACHED_QUERY_MAX_CHARS) {
+        validated.put(key, known);
+      }
       measures = measured.measures();
     } else {
       try {
