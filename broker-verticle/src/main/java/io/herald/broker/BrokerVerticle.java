@@ -124,7 +124,7 @@ public class BrokerVerticle extends VerticleBase {
   private static String malformed(SequencerOp op, Message<Object> request) {
     Object body = request.body();
     String channel = switch (op) {
-      case PUBLISH -> body instanceof PublishRequest p && p.data() != null ? p.channel() : null;
+      case PUBLISH -> body instanceof PublishRequest p && p.data() != null && !p.data().isEmpty() ? p.channel() : null;
       case HISTORY -> body instanceof HistoryQuery q ? q.channel() : null;
       case POSITION, WATCH, UNWATCH -> body instanceof String s ? s : null;
       case PUSH -> body instanceof Buffer ? request.headers().get(SequencerOp.CHANNEL) : null;

@@ -265,6 +265,44 @@ public abstract class BrokerContractTest {
   }
 
   @Test
+  void messagesPublishedTogetherGetConsecutiveOffsetsAmongSinglePublishesAndArriveInThatOrder() {
+    String c = channel();
+    List<Message> received = new CopyOnWriteArrayList<>();
+    MessageConsumer<Message> consumer = vertx().eventBus().localConsumer(Addresses.channel(c), m -> received.add(m.body()));
+    try {
+      await(consumer.completion());
+      await(broker().watch(c));
+      // Requested back to back, so the sequencer appends them in one batch: each request's run must stay whole.
+      Future<StreamPosition> single = broker().publish(c, data(0));
+      Future<StreamPosition> three = broker().publish(c, List.of(data(1), data(2), data(3)), true);
+      Future<StreamPosition> after = broker().publish(c, data(4));
+      Future<StreamPosition> two = broker().publish(c, List.of(data(5), data(6)), true);
+      await(Future.all(single, three, after, two));
+
+      assertThat(List.of(single.result().offset(), three.result().offset(), after.result().offset(), two.result().offset()))
+          .containsExactly(1L, 2L, 5L, 6L);
+      Awaitility.await().atMost(Duration.ofSeconds(TIMEOUT_S)).until(() -> received.size() == 7);
+      assertThat(offsets(received)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
+      assertThat(received).extracting(Message::data).containsExactly(data(0), data(1), data(2), data(3), data(4), data(5), data(6));
+    } finally {
+      broker().unwatch(c);
+      consumer.unregister();
+    }
+  }
+
+  @Test
+  void aRefusedPublishOfSeveralMessagesAppendsNoneOfThem() {
+    String c = channel();
+
+    assertThatThrownBy(() -> await(broker().publish(c, List.of(data(1), data(2)), false)))
+        .hasRootCauseInstanceOf(HeraldException.class);
+    StreamPosition created = await(broker().publish(c, data(3)));
+
+    assertThat(created.offset()).isEqualTo(1);
+    assertThat(offsets(await(broker().history(HistoryQuery.latest(c, 10))).messages())).containsExactly(1L);
+  }
+
+  @Test
   void deliveredMessagesCarryTheDataAsPublished() {
     String c = channel();
     List<Message> received = new CopyOnWriteArrayList<>();

@@ -3,6 +3,8 @@ package io.herald.core;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
+import java.util.List;
+
 /**
  * The publish side of Herald, as gateways and the GraphQL verticle see it.
  *
@@ -25,7 +27,16 @@ public interface Broker {
    * not created and the publish fails with {@link ErrorCode#RATE_LIMITED} (the client is out of new channels).
    * A channel that would be one over broker.max_channels fails with {@link ErrorCode#TOO_MANY_CHANNELS}.
    */
-  Future<StreamPosition> publish(String channel, Buffer data, boolean mayCreate);
+  default Future<StreamPosition> publish(String channel, Buffer data, boolean mayCreate) {
+    return publish(channel, List.of(data), mayCreate);
+  }
+
+  /**
+   * Sequences every message of {@code data} (not empty, unmodifiable) together: they get consecutive offsets in
+   * this order, and the result is the first one's position. Refusals are as for {@link #publish(String, Buffer,
+   * boolean)} and refuse them all.
+   */
+  Future<StreamPosition> publish(String channel, List<Buffer> data, boolean mayCreate);
 
   /**
    * The channel's current epoch and latest offset. Reads never create a channel: one the store does not

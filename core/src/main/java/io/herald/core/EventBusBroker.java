@@ -10,6 +10,7 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -48,7 +49,7 @@ public final class EventBusBroker implements Broker {
   }
 
   @Override
-  public Future<StreamPosition> publish(String channel, Buffer data, boolean mayCreate) {
+  public Future<StreamPosition> publish(String channel, List<Buffer> data, boolean mayCreate) {
     return request(channel, new PublishRequest(channel, data), create(options(SequencerOp.PUBLISH), mayCreate));
   }
 

@@ -11,6 +11,8 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
+
 /**
  * What every gateway instance of a node shares: configuration, the broker and presence it talks to,
  * the cluster's members, the registry of open connections, metrics and readiness.
@@ -41,5 +43,17 @@ public record GatewayServices(String nodeId, HeraldConfig config, Broker broker,
     Json.checkDataSize(data, config.get(HeraldConfig.MAX_DATA_BYTES));
     metrics.published();
     return broker.publish(channel, data, mayCreate);
+  }
+
+  /**
+   * Several messages to one channel (checked as by {@link #publish(String, Buffer)}), sequenced together: consecutive
+   * offsets in this order; completes with the first one's position.
+   */
+  public Future<StreamPosition> publish(String channel, List<Buffer> data) {
+    Json.validChannel(channel);
+    int maxData = config.get(HeraldConfig.MAX_DATA_BYTES);
+    data.forEach(d -> Json.checkDataSize(d, maxData));
+    metrics.published(data.size());
+    return broker.publish(channel, List.copyOf(data), true);
   }
 }

@@ -72,6 +72,11 @@ public final class HeraldMetrics {
     published.increment();
   }
 
+  /** {@code count} messages accepted for publishing at once. */
+  public void published(int count) {
+    published.increment(count);
+  }
+
   /** One message written to {@code subscribers} local subscribers, {@code latencyMs} after sequencing. */
   public void delivered(int subscribers, long latencyMs) {
     delivered.increment(subscribers);

@@ -43,14 +43,15 @@ public final class ChannelSequencer {
   }
 
   public Future<StreamPosition> publish(Buffer data) {
-    return publish(data, true);
+    return publish(List.of(data), true);
   }
 
   /**
-   * Sequences {@code data}; with {@code mayCreate} false an unknown channel is refused (see
-   * {@link ChannelStore#append}). Such a publish is not batched with those that may create the channel.
+   * Sequences {@code data} together: consecutive offsets in this order, completing with the first one's position.
+   * With {@code mayCreate} false an unknown channel is refused (see {@link ChannelStore#append}); such a publish is
+   * not batched with those that may create the channel.
    */
-  public Future<StreamPosition> publish(Buffer data, boolean mayCreate) {
+  public Future<StreamPosition> publish(List<Buffer> data, boolean mayCreate) {
     touch();
     if (open != null && open.create == mayCreate) {
       return open.add(data);
@@ -109,12 +110,13 @@ public final class ChannelSequencer {
       if (ar.succeeded()) {
         Appended appended = ar.result();
         for (int i = 0; i < batch.data.size(); i++) {
-          Message message = new Message(channel, appended.epoch(), appended.firstOffset() + i, ts, batch.data.get(i));
-          fanout.message(message, appended.watchers());
-          batch.results.get(i).complete(new StreamPosition(message.epoch(), message.offset()));
+          fanout.message(new Message(channel, appended.epoch(), appended.firstOffset() + i, ts, batch.data.get(i)), appended.watchers());
+        }
+        for (Pending p : batch.results) {
+          p.result.complete(new StreamPosition(appended.epoch(), appended.firstOffset() + p.first));
         }
       } else {
-        batch.results.forEach(p -> p.fail(ar.cause()));
+        batch.results.forEach(p -> p.result.fail(ar.cause()));
       }
       // The sequencer outlives the batch (its tail refers to it) by up to BrokerVerticle.SEQUENCER_IDLE_MS: let the
       // data go now, or every channel published to in that time keeps its last batch (a refused one too).
@@ -128,20 +130,24 @@ public final class ChannelSequencer {
     lastUsedMs = clock.getAsLong();
   }
 
+  /** Publishes appended together; each request's messages are a run of {@link #data} from its {@code first}. */
   private static final class Batch {
     final boolean create;
     final List<Buffer> data = new ArrayList<>(1);
-    final List<Promise<StreamPosition>> results = new ArrayList<>(1);
+    final List<Pending> results = new ArrayList<>(1);
 
     Batch(boolean create) {
       this.create = create;
     }
 
-    Future<StreamPosition> add(Buffer d) {
-      Promise<StreamPosition> result = Promise.promise();
-      data.add(d);
-      results.add(result);
-      return result.future();
+    Future<StreamPosition> add(List<Buffer> messages) {
+      Pending pending = new Pending(Promise.promise(), data.size());
+      data.addAll(messages);
+      results.add(pending);
+      return pending.result.future();
     }
+  }
+
+  private record Pending(Promise<StreamPosition> result, int first) {
   }
 }

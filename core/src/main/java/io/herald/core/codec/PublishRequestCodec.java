@@ -3,6 +3,9 @@ package io.herald.core.codec;
 import io.herald.core.PublishRequest;
 import io.vertx.core.buffer.Buffer;
 
+import java.util.ArrayList;
+import java.util.List;
+
 public final class PublishRequestCodec extends WireCodec<PublishRequest> {
 
   public PublishRequestCodec() {
@@ -12,11 +15,22 @@ public final class PublishRequestCodec extends WireCodec<PublishRequest> {
   @Override
   protected void write(Buffer out, PublishRequest r) {
     writeString(out, r.channel());
-    writeBuffer(out, r.data());
+    out.appendInt(r.data().size());
+    r.data().forEach(d -> writeBuffer(out, d));
   }
 
   @Override
   protected PublishRequest read(Reader in) {
-    return new PublishRequest(in.readString(), in.readBuffer());
+    String channel = in.readString();
+    int count = in.readInt();
+    // Each message takes at least its 4-byte length: a count the bytes cannot hold is refused before any allocation.
+    if (count < 0 || count > in.remaining() / 4) {
+      throw new IllegalArgumentException("a publish request of " + count + " messages in " + in.remaining() + " bytes");
+    }
+    List<Buffer> data = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      data.add(in.readBuffer());
+    }
+    return new PublishRequest(channel, data);
   }
 }

@@ -98,6 +98,11 @@ public abstract class WireCodec<T> implements MessageCodec<T, T> {
       return s;
     }
 
+    /** Bytes left to read. */
+    public int remaining() {
+      return buffer.length() - pos;
+    }
+
     public Buffer readBuffer() {
       int length = readInt();
       Buffer b = buffer.getBuffer(pos, pos + length);

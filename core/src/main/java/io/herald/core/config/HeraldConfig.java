@@ -63,6 +63,8 @@ public final class HeraldConfig {
       "File with API keys, one per line (# comments); re-read when it changes, so keys rotate without a restart.");
   public static final Setting<Long> API_KEYS_RELOAD_MS = Setting.longValue("api.keys_reload_ms", 5_000,
       "How often api.keys_file is checked for changes.");
+  public static final Setting<Integer> API_MAX_BATCH = Setting.integer("api.max_batch", 1_000,
+      "Most messages in one `POST /api/publish` batch (`{\"messages\": [...]}`): 400 `bad_request` beyond.");
   public static final Setting<Integer> ADMIN_PORT = Setting.integer("admin.port", 0,
       "When not 0, /api/* and /metrics are served on this port only (not on the public port).");
   public static final Setting<String> ADMIN_HOST = Setting.string("admin.host", "127.0.0.1",
@@ -203,7 +205,7 @@ public final class HeraldConfig {
 
   public static final List<Setting<?>> SETTINGS = List.of(PORT, HOST, NODE_ID, GATEWAY_INSTANCES, BROKER_SHARDS,
       WS_MAX_FRAME_BYTES, MAX_DATA_BYTES, WS_OUTBOUND_QUEUE_BYTES, WS_MAX_SUBSCRIPTIONS, WS_PING_INTERVAL_MS,
-      WS_PONG_TIMEOUT_MS, HTTP_MAX_BODY_BYTES, API_KEY, API_KEYS, API_KEYS_FILE, API_KEYS_RELOAD_MS, ADMIN_PORT,
+      WS_PONG_TIMEOUT_MS, HTTP_MAX_BODY_BYTES, API_KEY, API_KEYS, API_KEYS_FILE, API_KEYS_RELOAD_MS, API_MAX_BATCH, ADMIN_PORT,
       ADMIN_HOST, PRODUCTION, AUTH_REQUIRED, AUTH_TIMEOUT_MS, AUTH_HMAC_SECRET, AUTH_PUBLIC_KEYS, AUTH_PUBLIC_KEY_FILE,
       AUTH_JWKS_FILE, AUTH_AUDIENCE, AUTH_ISSUER, AUTH_REQUIRE_EXP, AUTH_LEEWAY_S, AUTH_MAX_CONNECTIONS_PER_USER,
       HISTORY_DEFAULT_LIMIT, SHUTDOWN_DRAIN_MS,

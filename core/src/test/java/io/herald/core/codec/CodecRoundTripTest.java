@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
@@ -40,6 +41,8 @@ class CodecRoundTripTest {
         arguments("PublishRequest", new PublishRequestCodec(), new PublishRequest("chat:room-1", Buffer.buffer("[1,2,3]"))),
         arguments("PublishRequest with unicode", new PublishRequestCodec(), new PublishRequest(UNICODE, UNICODE_DATA)),
         arguments("PublishRequest with empty data", new PublishRequestCodec(), new PublishRequest("c", EMPTY)),
+        arguments("PublishRequest of several messages", new PublishRequestCodec(),
+            new PublishRequest("c", List.of(Buffer.buffer("1"), EMPTY, UNICODE_DATA))),
         arguments("StreamPosition", new StreamPositionCodec(), new StreamPosition("abc123", 42)),
         arguments("StreamPosition at offset 0", new StreamPositionCodec(), new StreamPosition("e", 0)),
         arguments("StreamPosition with unicode epoch", new StreamPositionCodec(), new StreamPosition(UNICODE, Long.MAX_VALUE)),
@@ -96,6 +99,16 @@ class CodecRoundTripTest {
 
     assertThat(decoded.data().getBytes()).isEqualTo(UNICODE_DATA.getBytes());
     assertThat(decoded.frame().toString()).isEqualTo(m.frame().toString());
+  }
+
+  @Test
+  void aPublishRequestClaimingMoreMessagesThanItsBytesHoldIsRefusedBeforeAllocating() {
+    Buffer buffer = Buffer.buffer();
+    new PublishRequestCodec().encodeToWire(buffer, new PublishRequest("c", List.of(Buffer.buffer("1"))));
+    int countAt = 4 + 4 + 1; // the value's length, then the channel's length and its one byte
+    buffer.setInt(countAt, Integer.MAX_VALUE);
+
+    assertThatThrownBy(() -> new PublishRequestCodec().decodeFromWire(0, buffer)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

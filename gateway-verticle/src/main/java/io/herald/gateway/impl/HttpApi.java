@@ -6,6 +6,8 @@ import io.herald.core.HeraldException;
 import io.herald.core.HistoryPage;
 import io.herald.core.HistoryQuery;
 import io.herald.core.Json;
+import io.herald.core.PublishBody;
+import io.herald.core.PublishBody.Item;
 import io.herald.core.StreamPosition;
 import io.herald.core.config.HeraldConfig;
 import io.herald.gateway.GatewayServices;
@@ -26,8 +28,10 @@ import io.vertx.ext.web.handler.BodyHandler;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 
 /** The backend HTTP API under {@code /api} (docs/protocol.md, "HTTP API"). */
@@ -36,6 +40,7 @@ public final class HttpApi {
   private final GatewayServices services;
   private final ApiKeys keys;
   private final int maxData;
+  private final int maxBatch;
   private final boolean production;
   private final ClientAddresses addresses;
   /** The node's publish rate table, for anonymous publishes (no API key configured); made on first use. */
@@ -45,6 +50,7 @@ public final class HttpApi {
     this.services = services;
     this.keys = keys;
     this.maxData = services.config().get(HeraldConfig.MAX_DATA_BYTES);
+    this.maxBatch = services.config().get(HeraldConfig.API_MAX_BATCH);
     this.production = SecurityPolicy.production(services.config());
     this.addresses = ClientAddresses.from(services.config());
   }
@@ -134,11 +140,53 @@ public final class HttpApi {
   }
 
   private Future<JsonObject> publish(RoutingContext ctx) {
-    JsonObject body = body(ctx);
-    String channel = Json.channel(body, "channel");
-    Buffer data = Json.data(body, ctx.body().buffer(), maxData);
-    checkPublishRate(ctx, 1);
-    return services.publish(channel, data).map(p -> position(channel, p));
+    PublishBody body = PublishBody.parse(ctx.body().buffer(), maxBatch, maxData);
+    checkPublishRate(ctx, body.items().size());
+    if (!body.batch()) {
+      Item one = body.items().get(0);
+      return services.publish(one.channel(), one.data()).map(p -> position(one.channel(), p));
+    }
+    return publishBatch(body.items());
+  }
+
+  /**
+   * One request to the sequencer per channel, with that channel's messages in body order: they get consecutive
+   * offsets (one bus hop each, and order kept even while the channel's owner moves). The results come back in
+   * body order; a refusal of a channel is the error of each of its messages.
+   */
+  private Future<JsonObject> publishBatch(List<Item> items) {
+    Map<String, List<Integer>> byChannel = new LinkedHashMap<>();
+    for (int i = 0; i < items.size(); i++) {
+      if (items.get(i).error() == null) {
+        byChannel.computeIfAbsent(items.get(i).channel(), c -> new ArrayList<>()).add(i);
+      }
+    }
+    JsonObject[] results = new JsonObject[items.size()];
+    for (int i = 0; i < items.size(); i++) {
+      if (items.get(i).error() != null) {
+        results[i] = HttpErrors.body(items.get(i).error());
+      }
+    }
+    List<Future<Void>> sent = new ArrayList<>(byChannel.size());
+    byChannel.forEach((channel, indices) -> {
+      List<Buffer> data = new ArrayList<>(indices.size());
+      indices.forEach(i -> data.add(items.get(i).data()));
+      Future<StreamPosition> first;
+      try {
+        first = services.publish(channel, data);
+      } catch (HeraldException e) {
+        first = Future.failedFuture(e);
+      }
+      sent.add(first.transform(ar -> {
+        for (int k = 0; k < indices.size(); k++) {
+          results[indices.get(k)] = ar.succeeded()
+              ? position(channel, new StreamPosition(ar.result().epoch(), ar.result().offset() + k))
+              : HttpErrors.body(ar.cause());
+        }
+        return Future.succeededFuture();
+      }));
+    });
+    return Future.join(sent).transform(ar -> Future.succeededFuture(new JsonObject().put("results", new JsonArray(List.of(results)))));
   }
 
   private Future<JsonObject> broadcast(RoutingContext ctx) {

@@ -75,6 +75,7 @@ class ForgedBusMessagesTest {
       sequencer("publish to a name with a space", "PUBLISH", Map.of(), () -> new PublishRequest("chat:bad name", DATA)),
       sequencer("publish to a 300-character name", "PUBLISH", Map.of(), () -> new PublishRequest("a".repeat(300), DATA)),
       sequencer("publish to an empty name", "PUBLISH", Map.of(), () -> new PublishRequest("", DATA)),
+      sequencer("publish of no message", "PUBLISH", Map.of(), () -> new PublishRequest("chat:room", List.of())),
       sequencer("publish with a text body", "PUBLISH", Map.of(), () -> "chat:lobby"),
       sequencer("position of a name with a newline", "POSITION", Map.of(), () -> "chat:lobby\nforged"),
       sequencer("history of a name with a slash", "HISTORY", Map.of(), () -> new HistoryQuery("chat/../x", -1, 10)),

@@ -26,11 +26,13 @@ class HttpApiErrorsTest {
 
   private static final int MAX_DATA = 256;
   private static final int MAX_BODY = 8192;
+  private static final int MAX_BATCH = 3;
 
   @RegisterExtension
   static final NodeExtension node = NodeExtension.withSettings(Map.of(
       "message.max_data_bytes", Integer.toString(MAX_DATA),
-      "http.max_body_bytes", Integer.toString(MAX_BODY)));
+      "http.max_body_bytes", Integer.toString(MAX_BODY),
+      "api.max_batch", Integer.toString(MAX_BATCH)));
 
   private static Arguments post(String name, String path, String body, int status, String code) {
     return arguments(name, HttpMethod.POST, path, body, status, code);
@@ -59,6 +61,17 @@ class HttpApiErrorsTest {
             "message_too_large"),
         post("body over http.max_body_bytes", "/api/publish", "{\"channel\":\"c\",\"data\":\"" + "x".repeat(MAX_BODY) + "\"}",
             413, "message_too_large"),
+        post("batch messages not an array", "/api/publish", "{\"messages\":{\"channel\":\"c\",\"data\":1}}", 400,
+            "bad_request"),
+        post("batch messages empty", "/api/publish", "{\"messages\":[]}", 400, "bad_request"),
+        post("batch over api.max_batch", "/api/publish",
+            "{\"messages\":[" + "{\"channel\":\"c\",\"data\":1},".repeat(MAX_BATCH) + "{\"channel\":\"c\",\"data\":1}]}",
+            400, "bad_request"),
+        post("batch and a channel", "/api/publish", "{\"channel\":\"c\",\"data\":1,\"messages\":[]}", 400,
+            "bad_request"),
+        post("batch not closed", "/api/publish", "{\"messages\":[{\"channel\":\"c\",\"data\":1}", 400, "bad_request"),
+        post("batch over http.max_body_bytes", "/api/publish",
+            "{\"messages\":[{\"channel\":\"c\",\"data\":\"" + "x".repeat(MAX_BODY) + "\"}]}", 413, "message_too_large"),
         post("broadcast channels not an array", "/api/broadcast", "{\"channels\":\"c\",\"data\":1}", 400, "bad_request"),
         post("broadcast channels missing", "/api/broadcast", "{\"data\":1}", 400, "bad_request"),
         post("broadcast channel not a string", "/api/broadcast", "{\"channels\":[\"c\",7],\"data\":1}", 400, "bad_request"),
@@ -121,6 +134,18 @@ class HttpApiErrorsTest {
       JsonObject history = node.http().get("/api/channels/" + channel + "/history").json();
       assertThat(history.getJsonArray("messages")).as(channel).isEmpty();
     }
+  }
+
+  @Test
+  void aRefusedBatchPublishesNothing() {
+    JsonArray messages = new JsonArray();
+    for (int i = 0; i <= MAX_BATCH; i++) {
+      messages.add(new JsonObject().put("channel", "rejected:batch").put("data", i));
+    }
+    Response r = node.http().post("/api/publish", new JsonObject().put("messages", messages));
+
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(node.http().get("/api/channels/rejected:batch/history").json().getJsonArray("messages")).isEmpty();
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.herald.node.http;
 
 import io.herald.node.testing.HttpApiClient.Response;
 import io.herald.node.testing.NodeExtension;
+import io.herald.node.testing.TestNode;
 import io.herald.node.testing.WsClient;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -71,6 +73,82 @@ class HttpApiTest {
     assertThat(second.getLong("offset")).isEqualTo(2);
     assertThat(second.containsKey("data")).isTrue();
     assertThat(second.getValue("data")).isNull();
+  }
+
+  // ---- POST /api/publish with a batch ----
+
+  @Test
+  void aBatchIsAnsweredInBodyOrderAndEachChannelGetsItsMessagesInOrder() {
+    WsClient a = connect("batch:a");
+    WsClient b = connect("batch:b");
+    node.http().publish("batch:a", "before");
+    a.next("message");
+    JsonArray messages = new JsonArray();
+    for (int i = 0; i < 6; i++) {
+      messages.add(new JsonObject().put("channel", i % 2 == 0 ? "batch:a" : "batch:b").put("data", i));
+    }
+    messages.add(1, new JsonObject().put("channel", "bad channel!").put("data", 1));
+    messages.add(3, new JsonObject().put("channel", "batch:a"));
+
+    Response r = node.http().post("/api/publish", new JsonObject().put("messages", messages));
+
+    assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
+    assertThat(r.json().fieldNames()).containsExactly("results");
+    JsonArray results = r.json().getJsonArray("results");
+    assertThat(results).hasSize(8);
+    // data 0..5 went to a, b, a, b, a, b; the invalid channel (1) and the missing data (3) are errors in place.
+    assertPosition(results.getJsonObject(0), "batch:a", 2);
+    assertThat(results.getJsonObject(1).getJsonObject("error").getString("code")).isEqualTo("invalid_channel");
+    assertPosition(results.getJsonObject(2), "batch:b", 1);
+    assertThat(results.getJsonObject(3).getJsonObject("error").getString("code")).isEqualTo("bad_request");
+    assertThat(results.getJsonObject(3).fieldNames()).containsExactly("error");
+    assertPosition(results.getJsonObject(4), "batch:a", 3);
+    assertPosition(results.getJsonObject(5), "batch:b", 2);
+    assertPosition(results.getJsonObject(6), "batch:a", 4);
+    assertPosition(results.getJsonObject(7), "batch:b", 3);
+
+    for (int i = 0; i < 3; i++) {
+      JsonObject onA = a.next("message");
+      assertThat(onA.getLong("offset")).isEqualTo(2 + i);
+      assertThat(onA.getInteger("data")).isEqualTo(2 * i);
+      JsonObject onB = b.next("message");
+      assertThat(onB.getLong("offset")).isEqualTo(1 + i);
+      assertThat(onB.getInteger("data")).isEqualTo(2 * i + 1);
+    }
+    assertThat(a.framesUntilPong(90)).as("nothing more on a").isEmpty();
+    assertThat(b.framesUntilPong(91)).as("nothing more on b").isEmpty();
+  }
+
+  @Test
+  void aBatchOfOneChannelHasConsecutiveOffsetsAmongConcurrentPublishes() {
+    WsClient subscriber = connect("batch:busy");
+    int batches = 20;
+    int perBatch = 50;
+    List<CompletableFuture<Response>> sent = new ArrayList<>();
+    for (int k = 0; k < batches; k++) {
+      JsonArray messages = new JsonArray();
+      for (int i = 0; i < perBatch; i++) {
+        messages.add(new JsonObject().put("channel", "batch:busy").put("data", new JsonObject().put("k", k).put("i", i)));
+      }
+      sent.add(node.http().postAsync("/api/publish", new JsonObject().put("messages", messages)));
+    }
+    List<Long> firstOffsets = new ArrayList<>();
+    for (CompletableFuture<Response> f : sent) {
+      JsonArray results = TestNode.await(f).json().getJsonArray("results");
+      long first = results.getJsonObject(0).getLong("offset");
+      for (int i = 0; i < perBatch; i++) {
+        assertThat(results.getJsonObject(i).getLong("offset")).as("a batch's offsets are consecutive").isEqualTo(first + i);
+      }
+      firstOffsets.add(first);
+    }
+    assertThat(firstOffsets.stream().sorted().toList()).containsExactlyElementsOf(
+        IntStream.range(0, batches).mapToObj(k -> 1L + (long) k * perBatch).toList());
+
+    for (long offset = 1; offset <= (long) batches * perBatch; offset++) {
+      JsonObject m = subscriber.next("message");
+      assertThat(m.getLong("offset")).isEqualTo(offset);
+      assertThat(m.getJsonObject("data").getInteger("i")).isEqualTo((int) ((offset - 1) % perBatch));
+    }
   }
 
   // ---- POST /api/broadcast ----

@@ -77,7 +77,11 @@ class HttpPublishRateTest {
         new Path("POST /api/publish, no API key", "127.0.0.6", null, "/api/publish",
             new JsonObject().put("channel", "rate:h").put("data", 1), 1),
         new Path("POST /api/broadcast, no API key", "127.0.0.7", null, "/api/broadcast",
-            new JsonObject().put("channels", new JsonArray().add("rate:b1").add("rate:b2")).put("data", 1), 2));
+            new JsonObject().put("channels", new JsonArray().add("rate:b1").add("rate:b2")).put("data", 1), 2),
+        new Path("POST /api/publish, a batch of three, no API key", "127.0.0.8", null, "/api/publish",
+            new JsonObject().put("messages", new JsonArray().add(new JsonObject().put("channel", "rate:m1").put("data", 1))
+                .add(new JsonObject().put("channel", "rate:m2").put("data", 2))
+                .add(new JsonObject().put("channel", "rate:m1").put("data", 3))), 3));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -9,6 +9,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 
+import java.util.concurrent.CompletableFuture;
+
 /** A real HTTP client for the node's API; every call waits for the whole response. */
 public final class HttpApiClient {
 
@@ -46,6 +48,15 @@ public final class HttpApiClient {
   }
 
   public Response request(HttpMethod method, String path, Buffer body, String apiKey) {
+    return TestNode.await(requestAsync(method, path, body, apiKey));
+  }
+
+  /** A POST of {@code body} not waited for: for requests that must be in flight together. */
+  public CompletableFuture<Response> postAsync(String path, JsonObject body) {
+    return requestAsync(HttpMethod.POST, path, body.toBuffer(), null);
+  }
+
+  private CompletableFuture<Response> requestAsync(HttpMethod method, String path, Buffer body, String apiKey) {
     RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(path);
     if (apiKey != null) {
       options.putHeader("Authorization", "Bearer " + apiKey);
@@ -57,7 +68,7 @@ public final class HttpApiClient {
         .compose(req -> body == null ? req.send() : req.putHeader("Content-Type", "application/json").send(body))
         .compose(resp -> resp.body().map(b -> new Response(statusOf(resp), b)))
         .onComplete(response));
-    return TestNode.await(response.future().toCompletionStage().toCompletableFuture());
+    return response.future().toCompletionStage().toCompletableFuture();
   }
 
   private static int statusOf(HttpClientResponse resp) {

@@ -61,7 +61,8 @@ public final class TestNode implements AutoCloseable {
     await(node.shutdown().toCompletionStage().toCompletableFuture());
   }
 
-  static <T> T await(java.util.concurrent.CompletableFuture<T> future) {
+  /** Waits up to 30 s for {@code future}. */
+  public static <T> T await(java.util.concurrent.CompletableFuture<T> future) {
     try {
       return future.get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
