@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  * Child JVMs of the load tool, each running one hidden subcommand, driven over a line protocol: a child
  * prints {@value #READY} when it can start, waits for {@value #GO} on its stdin, prints {@value #RESULT} and
  * a JSON object when it has its figures, and holds what it opened until {@value #CLOSE} (or the end of its
- * stdin, so a child never outlives its parent for long). Other stdout lines are passed on to stderr, and a
+ * stdin, so a child never outlives its parent for long). A child may take further commands between its first
+ * {@value #RESULT} and {@value #CLOSE}, each answered with one {@value #RESULT} line ({@link #ask}; the fan-out
+ * client's are in {@link RemoteAudience}). Other stdout lines are passed on to stderr, and a
  * child's stderr is the parent's. Each child's open-files limit is raised to the hard limit before it starts
  * (through {@code /bin/sh -c ulimit}), as every connection is an open file. Every wait is bounded;
  * {@link #close} ends the children, forcibly if they do not exit in time.
@@ -91,6 +93,17 @@ public final class ClientProcesses implements AutoCloseable {
       results.add(c.next(RESULT, deadline).substring(RESULT.length()).trim());
     }
     return results;
+  }
+
+  /** Sends {@code command} to every child and waits for each one's {@value #RESULT} line; as {@link #awaitResults}. */
+  public List<String> ask(String command, long withinMs) throws InterruptedException {
+    tellAll(command);
+    return awaitResults(withinMs);
+  }
+
+  /** The children's process ids (each child's shell execs its JVM, so these are the JVMs'). */
+  public List<Long> pids() {
+    return children.stream().map(c -> c.process.pid()).toList();
   }
 
   /** Sends {@code line} to every child's stdin. */

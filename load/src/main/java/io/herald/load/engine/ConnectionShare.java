@@ -5,8 +5,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * What one client process of a multi-process {@code connections} run reports to the parent: the share of
- * connections it opened, how many subscribed, its error and disconnect events, and its connect+subscribe
+ * What one client process of a multi-process {@code connections} run (or of a fan-out run, its subscribers) reports
+ * to the parent: the share of connections it opened, how many subscribed, its error and disconnect events, and its connect+subscribe
  * times as an encoded HdrHistogram. {@link #merge} adds the shares up into one figure.
  */
 public record ConnectionShare(int process, long connections, long subscribed, long errorEvents, long disconnects,

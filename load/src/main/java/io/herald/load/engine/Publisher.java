@@ -12,6 +12,8 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -20,10 +22,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * carries that intended time in {@code data.t}, so a slow server shows up as latency. In-flight requests
  * are bounded; a message that finds the bound reached is counted as not sent. The publish index
  * {@code data.i} keeps counting across runs and bursts of one publisher, so it never repeats on a channel.
+ * With {@link #batching} messages that are due together (in one tick of a run, or a burst) go out up to that
+ * many per request, as a backend that coalesces its publishes would send them; each keeps its own intended time.
  */
 public final class Publisher {
 
-  /** Requests allowed in flight at once before the publisher counts itself saturated. */
+  /** Requests (of one message or a batch) allowed in flight at once before the publisher counts itself saturated. */
   public static final int MAX_IN_FLIGHT = 10_000;
   /** The data of the marker messages that confirm subscribers before a measured stretch (no {@code t}). */
   public static final String MARKER = "{\"marker\":true}";
@@ -44,6 +48,8 @@ public final class Publisher {
   private final AtomicLong notSent = new AtomicLong();
   private final AtomicLong lastOffset = new AtomicLong();
   private final AtomicLong nextIndex = new AtomicLong();
+  /** Most messages per request. */
+  private int batch = 1;
 
   /** A publisher to Herald's {@code POST /api/publish}. */
   public Publisher(Vertx vertx, URI node, String channel, int connections) {
@@ -57,6 +63,23 @@ public final class Publisher {
     this.channel = channel;
     this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
         new PoolOptions().setHttp1MaxSize(connections));
+  }
+
+  /**
+   * Sends up to {@code messages} messages per request from now on (1: one each); more than 1 only to a peer that
+   * {@linkplain Peer#batches batches}.
+   */
+  public Publisher batching(int messages) {
+    if (messages < 1 || (messages > 1 && !peer.batches())) {
+      throw new IllegalArgumentException(peer.kind().label() + " cannot publish " + messages + " messages per request");
+    }
+    this.batch = messages;
+    return this;
+  }
+
+  /** Most messages per request. */
+  public int batch() {
+    return batch;
   }
 
   /** Publishes one message with arbitrary {@code data} JSON; completes with its offset (-1 if the peer has none). */
@@ -81,7 +104,10 @@ public final class Publisher {
    * and never complete (vert.x#4705).
    */
   private Future<Answer> post(String dataJson) {
-    Buffer body = peer.publishBody(channel, dataJson);
+    return post(peer.publishBody(channel, dataJson));
+  }
+
+  private Future<Answer> post(Buffer body) {
     return http.request(peer.publishRequest(node, channel).setConnectTimeout(REQUEST_TIMEOUT_MS)
             .setIdleTimeout(REQUEST_TIMEOUT_MS))
         .compose(req -> req.send(body).compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), b))));
@@ -102,10 +128,12 @@ public final class Publisher {
     long[] next = {0};
     vertx.setPeriodic(1, id -> {
       long now = Clock.micros();
+      List<Due> due = new ArrayList<>();
       while (next[0] < count && startMicros + (long) (next[0] * intervalMicros) <= now) {
-        send(startMicros + (long) (next[0] * intervalMicros), firstIndex + next[0]);
+        due.add(new Due(startMicros + (long) (next[0] * intervalMicros), firstIndex + next[0]));
         next[0]++;
       }
+      send(due);
       if (next[0] >= count) {
         vertx.cancelTimer(id);
         awaitAnswers(done);
@@ -117,9 +145,15 @@ public final class Publisher {
   /** Sends {@code count} messages as fast as the connections allow (bursts); intended time = now. */
   public Future<Void> burst(long count) {
     long firstIndex = nextIndex.getAndAdd(count);
+    List<Due> due = new ArrayList<>();
     for (long i = 0; i < count; i++) {
-      send(Clock.micros(), firstIndex + i);
+      due.add(new Due(Clock.micros(), firstIndex + i));
+      if (due.size() == batch) {
+        send(due);
+        due = new ArrayList<>();
+      }
     }
+    send(due);
     Promise<Void> done = Promise.promise();
     awaitAnswers(done);
     return done.future();
@@ -130,20 +164,34 @@ public final class Publisher {
     return nextIndex.get();
   }
 
-  private void send(long intendedMicros, long index) {
-    if (inFlight.get() >= MAX_IN_FLIGHT) {
-      notSent.incrementAndGet();
-      return;
+  /** A message to send: its intended time and publish index. */
+  private record Due(long intendedMicros, long index) {
+    String data() {
+      return "{\"t\":" + intendedMicros + ",\"i\":" + index + "}";
     }
-    inFlight.incrementAndGet();
-    publishRaw("{\"t\":" + intendedMicros + ",\"i\":" + index + "}").onComplete(ar -> {
-      inFlight.decrementAndGet();
-      if (ar.succeeded()) {
-        sent.incrementAndGet();
-      } else {
-        errors.incrementAndGet();
+  }
+
+  /** Sends {@code due} in order, up to {@link #batch} messages per request. */
+  private void send(List<Due> due) {
+    for (int from = 0; from < due.size(); from += batch) {
+      List<Due> request = due.subList(from, Math.min(due.size(), from + batch));
+      if (inFlight.get() >= MAX_IN_FLIGHT) {
+        notSent.addAndGet(request.size());
+        continue;
       }
-    });
+      inFlight.incrementAndGet();
+      Future<Long> answered = request.size() == 1 ? publishRaw(request.get(0).data())
+          : post(peer.publishBatchBody(channel, request.stream().map(Due::data).toList())).map(a -> {
+            long offset = peer.publishBatchAnswer(a.status(), a.body());
+            lastOffset.accumulateAndGet(offset, Math::max);
+            return offset;
+          });
+      int messages = request.size();
+      answered.onComplete(ar -> {
+        inFlight.decrementAndGet();
+        (ar.succeeded() ? sent : errors).addAndGet(messages);
+      });
+    }
   }
 
   private void awaitAnswers(Promise<Void> done) {

@@ -30,15 +30,20 @@ public final class Result {
         .put(prefix + "p99_ms", s.p99()).put(prefix + "stddev_ms", round(s.stddev()));
   }
 
-  /** A fan-out stretch's figures: publishing, delivery accounting, latency. */
+  /**
+   * A fan-out stretch's figures: publishing, delivery accounting, latency; with subscribers in several client
+   * processes, what each counted ({@code per_process}), which the figures add up.
+   */
   public Result figures(FanoutRun.Figures f) {
-    return put("subscribers", f.subscribers()).put("published", f.published()).put("publish_errors", f.publishErrors())
+    put("subscribers", f.subscribers()).put("published", f.published()).put("publish_errors", f.publishErrors())
         .put("not_sent", f.notSent()).put("seconds", round(f.seconds()))
         .put("throughput_deliveries_s", round(f.deliveriesPerSecond()))
         .put("expected", f.expected()).put("delivered", f.delivered())
         .put("delivery_rate_pct", pct(f.deliveryRatePct()))
         .put("missing", f.missing()).put("duplicated", f.duplicated()).put("out_of_order", f.outOfOrder())
-        .latency("latency_", f.latency()).curve("latency_curve", f.recorder().percentileCurve());
+        .latency("latency_", f.latency()).curve("latency_curve", f.recorder().percentileCurve())
+        .put("client_processes", f.parts().size());
+    return f.parts().size() > 1 ? put("per_process", DeliveryShare.summaries(f.parts())) : this;
   }
 
   /** Points for a chart, as a list of {@code [x, y]} (the latency curve: percentile, ms). */

@@ -189,6 +189,14 @@ public final class Subscribers {
     return subscribers.stream().filter(s -> s.handshakeNanos >= 0).count();
   }
 
+  /**
+   * How many subscribers {@link #open} opened: those whose subscription was confirmed or, for a peer that confirms
+   * none (the scenario's marker confirms them later), whose handshake completed.
+   */
+  public long opened() {
+    return peer.confirmsSubscription() ? confirmed() : handshaken();
+  }
+
   /** How many subscribers have had their subscription confirmed. */
   public long confirmed() {
     return subscribers.stream().filter(s -> s.setupNanos >= 0).count();

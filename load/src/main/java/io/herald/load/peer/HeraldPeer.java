@@ -76,6 +76,37 @@ public final class HeraldPeer implements Peer {
   }
 
   @Override
+  public boolean batches() {
+    return true;
+  }
+
+  @Override
+  public Buffer publishBatchBody(String channel, List<String> dataJson) {
+    Buffer body = Buffer.buffer(32 + dataJson.size() * (channel.length() + 48)).appendString("{\"messages\":[");
+    for (int i = 0; i < dataJson.size(); i++) {
+      body.appendString(i == 0 ? "{\"channel\":\"" : ",{\"channel\":\"").appendString(channel)
+          .appendString("\",\"data\":").appendString(dataJson.get(i)).appendString("}");
+    }
+    return body.appendString("]}");
+  }
+
+  @Override
+  public long publishBatchAnswer(int status, Buffer body) {
+    if (status != 200) {
+      throw new IllegalStateException("publish answered " + status + ": " + body);
+    }
+    long highest = -1;
+    for (Object result : body.toJsonObject().getJsonArray("results")) {
+      JsonObject r = (JsonObject) result;
+      if (r.containsKey("error")) {
+        throw new IllegalStateException("a batched message was refused: " + r.encode());
+      }
+      highest = Math.max(highest, r.getLong("offset"));
+    }
+    return highest;
+  }
+
+  @Override
   public WebSocketConnectOptions subscribeOptions(URI node, String channel) {
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(node.getHost()).setPort(node.getPort())
         .setURI(graphql ? "/graphql" : "/ws");

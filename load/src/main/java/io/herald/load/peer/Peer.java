@@ -56,6 +56,25 @@ public interface Peer {
    */
   long publishAnswer(int status, Buffer body);
 
+  /** Whether one request may publish several messages ({@link #publishBatchBody}): Herald's can, Nchan's cannot. */
+  default boolean batches() {
+    return false;
+  }
+
+  /** The request body that publishes every {@code dataJson} on {@code channel}, in this order, at once. */
+  default Buffer publishBatchBody(String channel, List<String> dataJson) {
+    throw new UnsupportedOperationException(kind().label() + " publishes one message per request");
+  }
+
+  /**
+   * Reads a batch's answer: the highest offset it was given.
+   *
+   * @throws IllegalStateException when the request or any of its messages was refused
+   */
+  default long publishBatchAnswer(int status, Buffer body) {
+    throw new UnsupportedOperationException(kind().label() + " publishes one message per request");
+  }
+
   /** Where a subscriber's WebSocket connects. */
   WebSocketConnectOptions subscribeOptions(URI node, String channel);
 

@@ -1,5 +1,7 @@
 package io.herald.load.scenario;
 
+import io.herald.load.engine.Audience;
+import io.herald.load.engine.CpuMeter;
 import io.herald.load.engine.FanoutRun;
 import io.herald.load.engine.Poll;
 import io.herald.load.engine.Publisher;
@@ -11,14 +13,17 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
 /** B bursts of K messages, each as fast as the publisher's connections allow, G ms apart, to S subscribers. */
 @Command(name = "burst", mixinStandardHelpOptions = true,
     description = "B bursts of K messages published as fast as the publisher's connections allow, G ms apart:"
-        + " per burst the publish rate achieved, delivery and latency; then the totals.")
+        + " per burst the publish rate achieved, delivery and latency; then the totals, with the CPU of this tool"
+        + " (client_cpu_*) and, with --server-pid or --peer-pid, of the server per delivery.")
 public final class Burst implements Callable<Integer> {
 
   @Mixin
@@ -37,39 +42,69 @@ public final class Burst implements Callable<Integer> {
   SubscriberCount subscribers = new SubscriberCount(100);
 
   @Mixin
-  RunOptions options;
+  RunOptions options = new RunOptions();
+
+  @Mixin
+  PeerOptions peer = new PeerOptions();
+
+  @Mixin
+  SubscriberProcesses clients = new SubscriberProcesses();
+
+  @Spec
+  CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    return target.run(this::measure);
+    BrokerUnderTest broker = peer.broker(target, Subscribers.Protocol.WS, spec);
+    return target.report(run(target, broker, bursts));
   }
 
-  private Result measure(Vertx vertx) throws Exception {
-    String channel = Target.channel("burst");
-    Subscribers subs = new Subscribers(vertx, target.urls, Subscribers.Protocol.WS, channel);
-    Publisher publisher = new Publisher(vertx, target.publishNode(), channel, options.publishConnections);
-    ServerMetrics server = target.metrics(vertx);
-    long heapBefore = Target.await(server.heapUsedBytes(), 30);
-    Target.await(subs.open(subscribers.count, options.connectRate()), options.openSeconds(subscribers.count));
-    Target.await(FanoutRun.mark(vertx, subs, publisher), 60);
-    JsonArray perBurst = new JsonArray();
-    FanoutRun.Figures total = null;
-    for (int b = 1; b <= bursts; b++) {
-      if (b > 1) {
-        Target.await(Poll.delay(vertx, gapMs), gapMs / 1000 + 10);
+  /** {@code count} bursts to {@code broker}'s subscribers on a Vert.x instance of its own. */
+  Result run(Target target, BrokerUnderTest broker, int count) throws Exception {
+    Vertx vertx = target.vertx();
+    String channel = broker.channel("burst");
+    Publisher publisher = broker.publisher(vertx, channel, options);
+    ServerMetrics server = broker.herald() ? new ServerMetrics(vertx, target.urls, target.serverPids) : null;
+    Audience audience = null;
+    try {
+      long heapBefore = server == null ? 0 : Target.await(server.heapUsedBytes(), 30);
+      audience = clients.open(vertx, target, broker, channel, publisher, subscribers.count, options);
+      Target.await(FanoutRun.mark(vertx, audience, publisher), 60);
+      CpuMeter cpu = CpuMeter.start(audience, broker.pids());
+      JsonArray perBurst = new JsonArray();
+      FanoutRun.Figures total = null;
+      for (int b = 1; b <= count; b++) {
+        if (b > 1) {
+          Target.await(Poll.delay(vertx, gapMs), gapMs / 1000 + 10);
+        }
+        FanoutRun.Figures f = Target.await(FanoutRun.measure(vertx, audience, publisher,
+            FanoutRun.nextKey(audience, publisher), messages, () -> publisher.burst(messages), options.drainMs()),
+            options.drainMs() / 1000 + 120);
+        perBurst.add(burst(b, f));
+        total = total == null ? f : total.plus(f);
       }
-      FanoutRun.Figures f = Target.await(FanoutRun.measure(vertx, subs, publisher, publisher.lastOffset() + 1,
-          messages, () -> publisher.burst(messages), options.drainMs()), options.drainMs() / 1000 + 120);
-      perBurst.add(burst(b, f));
-      total = total == null ? f : total.plus(f);
+      Result result = new Result("burst").put("bursts", count).put("messages_per_burst", messages).put("gap_ms", gapMs)
+          .put("publish_batch", publisher.batch()).put("per_burst", perBurst);
+      if (total != null) {
+        result.put("publish_rate_msg_s", Result.round(total.publishRate())).figures(total);
+        cpu.report(result, total.delivered());
+      }
+      if (server != null) {
+        result.memory(heapBefore, Target.await(server.heapUsedBytes(), 30), server);
+      } else {
+        result.put("peer", broker.kind().label());
+      }
+      return result.put("connection_errors", audience.errors());
+    } finally {
+      if (audience != null) {
+        Target.await(audience.close(), 60);
+      }
+      publisher.close();
+      if (server != null) {
+        server.close();
+      }
+      Target.await(vertx.close(), 30);
     }
-    long heapAfter = Target.await(server.heapUsedBytes(), 30);
-    Result result = new Result("burst").put("bursts", bursts).put("messages_per_burst", messages).put("gap_ms", gapMs)
-        .put("per_burst", perBurst);
-    if (total != null) {
-      result.put("publish_rate_msg_s", Result.round(total.publishRate())).figures(total);
-    }
-    return result.memory(heapBefore, heapAfter, server).put("connection_errors", subs.errors());
   }
 
   private static JsonObject burst(int index, FanoutRun.Figures f) {

@@ -1,8 +1,9 @@
 package io.herald.load.scenario;
 
-import io.herald.load.engine.ProcessUsage;
+import io.herald.load.engine.Progress;
 import io.herald.load.engine.Result;
-import io.herald.load.peer.Peer;
+import io.herald.load.engine.Subscribers;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,14 +19,20 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code throughput} against Herald and against Nchan with identical parameters, one after the other, each
- * after an unreported warm-up run; prints both blocks and Herald/Nchan ratios.
+ * Scenarios against Herald and against Nchan with identical parameters, one broker after the other, each after an
+ * unreported warm-up run: {@code throughput} (S x R), {@code fanout} (a throughput run with many subscribers at one
+ * fixed rate) and {@code burst}. Per scenario it prints both blocks and the Herald/Nchan ratios; the JSON nests them
+ * under {@code scenarios}, and keeps throughput's at the top level (herald, nchan, ratios) as before.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
-    description = {"Runs throughput against Herald (--url) and against Nchan (--peer-url) with the same parameters,"
-        + " one after the other, and prints both results and the ratios Herald/Nchan.",
+    description = {"Runs scenarios (--scenarios: throughput, fanout, burst) against Herald (--url) and against Nchan"
+        + " (--peer-url) with the same parameters, one after the other, and prints both results and the ratios"
+        + " Herald/Nchan for each.",
         "Start Nchan with load/peers/nchan/run-nchan.sh start <port>; --skip-nchan runs Herald alone."})
 public final class Compare implements Callable<Integer> {
+
+  /** The scenarios compare runs, in the order --scenarios may name them. */
+  static final List<String> SCENARIOS = List.of("throughput", "fanout", "burst");
 
   @Mixin
   Target target;
@@ -40,6 +47,12 @@ public final class Compare implements Callable<Integer> {
   @Option(names = "--skip-nchan", description = "Measure Herald only (for machines without nginx + libnginx-mod-nchan).")
   boolean skipNchan;
 
+  @Option(names = "--scenarios", split = ",", paramLabel = "NAME", description = "Scenarios to compare, comma-separated:"
+      + " throughput (--subscribers x --rate), fanout (--fanout-subscribers x --fanout-rate), burst (--bursts x"
+      + " --burst-messages to --burst-subscribers); each runs for --duration (burst: its bursts) against both"
+      + " (default ${DEFAULT-VALUE}).")
+  List<String> scenarios = List.of("throughput");
+
   @Mixin
   SubscriberCount subscribers = new SubscriberCount(100);
 
@@ -47,12 +60,33 @@ public final class Compare implements Callable<Integer> {
   @Mixin
   Publishing publishing = new Publishing();
 
+  @Option(names = "--fanout-subscribers", description = "fanout: subscribers (default ${DEFAULT-VALUE}).")
+  int fanoutSubscribers = 1_000;
+
+  @Option(names = "--fanout-rate", description = "fanout: messages per second, for --duration (default ${DEFAULT-VALUE}).")
+  double fanoutRate = 100;
+
+  @Option(names = "--bursts", description = "burst: bursts (default ${DEFAULT-VALUE}, as burst's).")
+  int bursts = 5;
+
+  @Option(names = "--burst-messages", description = "burst: messages per burst (default ${DEFAULT-VALUE}, as burst's).")
+  int burstMessages = 1_000;
+
+  @Option(names = "--burst-gap-ms", description = "burst: pause between bursts (default ${DEFAULT-VALUE}, as burst's).")
+  long burstGapMs = 1_000;
+
+  @Option(names = "--burst-subscribers", description = "burst: subscribers (default ${DEFAULT-VALUE}, as burst's).")
+  int burstSubscribers = 100;
+
   @Option(names = "--warmup", description = "Seconds of an unreported run against each broker first, same subscribers "
-      + "and rate, so neither side measures a cold JIT (default ${DEFAULT-VALUE}; 0: none).")
+      + "and rate (burst: one unreported burst), so neither side measures a cold JIT (default ${DEFAULT-VALUE}; 0: none).")
   double warmup = 2;
 
   @Mixin
   RunOptions options;
+
+  @Mixin
+  SubscriberProcesses clients = new SubscriberProcesses();
 
   @Spec
   CommandSpec spec;
@@ -62,68 +96,104 @@ public final class Compare implements Callable<Integer> {
     if (!skipNchan && nchanUrl == null) {
       throw new ParameterException(spec.commandLine(), "compare needs --peer-url (Nchan's base URL) or --skip-nchan");
     }
-    Result herald = measure(Peer.Kind.HERALD);
-    Result nchan = skipNchan ? null : measure(Peer.Kind.NCHAN);
-    Result ratios = ratios(herald.fields(), nchan == null ? null : nchan.fields());
-
-    System.out.print(label(herald, "herald").toText());
-    if (nchan == null) {
-      System.out.println("== throughput (nchan) ==");
-      System.out.println("  skipped (--skip-nchan)");
-    } else {
-      System.out.print(label(nchan, "nchan").toText());
+    for (String s : scenarios) {
+      if (!SCENARIOS.contains(s)) {
+        throw new ParameterException(spec.commandLine(), "--scenarios: unknown scenario '" + s + "' (one of "
+            + String.join(", ", SCENARIOS) + ")");
+      }
     }
-    System.out.print(ratios.toText());
+    JsonObject json = new JsonObject().put("scenario", "compare").put("parameters", parameters());
+    JsonObject perScenario = new JsonObject();
+    for (String scenario : SCENARIOS.stream().filter(scenarios::contains).toList()) {
+      Result herald = measure(scenario, BrokerUnderTest.herald(target, Subscribers.Protocol.WS));
+      Result nchan = skipNchan ? null : measure(scenario, BrokerUnderTest.nchan(nchanUrl, nchanPids));
+      Result ratios = ratios("compare " + scenario + " (herald / nchan)", herald.fields(),
+          nchan == null ? null : nchan.fields());
+
+      System.out.print(label(herald, scenario + " (herald)").toText());
+      if (nchan == null) {
+        System.out.println("== " + scenario + " (nchan) ==");
+        System.out.println("  skipped (--skip-nchan)");
+      } else {
+        System.out.print(label(nchan, scenario + " (nchan)").toText());
+      }
+      System.out.print(ratios.toText());
+      JsonObject block = new JsonObject().put("herald", herald.fields().copy())
+          .put("nchan", nchan == null ? null : nchan.fields().copy()).put("ratios", ratios.fields().copy());
+      perScenario.put(scenario, block);
+      if (scenario.equals("throughput")) {
+        json.put("herald", block.getValue("herald")).put("nchan", block.getValue("nchan"))
+            .put("ratios", block.getValue("ratios"));
+      }
+    }
     if (target.json != null) {
-      JsonObject json = new JsonObject().put("scenario", "compare")
-          .put("parameters", new JsonObject().put("subscribers", subscribers.count).put("rate_msg_s", publishing.rate)
-              .put("duration_s", publishing.duration).put("warmup_s", warmup).put("publish_connections", options.publishConnections))
-          .put("herald", herald.fields().copy())
-          .put("nchan", nchan == null ? null : nchan.fields().copy())
-          .put("nchan_skipped", nchan == null)
-          .put("ratios", ratios.fields().copy());
-      write(json);
+      write(json.put("nchan_skipped", skipNchan).put("scenarios", perScenario));
     }
     return 0;
   }
 
-  /** An unreported warm-up, then the measured run, against one broker. */
-  private Result measure(Peer.Kind kind) throws Exception {
-    Throughput t = throughput(kind);
-    if (warmup > 0) {
-      System.err.println("compare: warming up " + kind.label() + " (" + warmup + " s)");
-      t.run(target, "throughput", subscribers.count, publishing.rate, Math.max(1, Math.round(publishing.rate * warmup)));
-    }
-    System.err.println("compare: measuring " + kind.label() + " (" + publishing.duration + " s)");
-    List<Long> serverPids = kind == Peer.Kind.HERALD ? target.serverPids : nchanPids;
-    List<Long> client = List.of(ProcessHandle.current().pid());
-    ProcessUsage.Snapshot serverBefore = serverPids.isEmpty() ? null : ProcessUsage.of(serverPids);
-    ProcessUsage.Snapshot clientBefore = ProcessUsage.of(client);
-    Result result;
+  private JsonObject parameters() {
+    return new JsonObject().put("subscribers", subscribers.count).put("rate_msg_s", publishing.rate)
+        .put("duration_s", publishing.duration).put("warmup_s", warmup).put("publish_connections", options.publishConnections)
+        .put("scenarios", new JsonArray(SCENARIOS.stream().filter(scenarios::contains).toList()))
+        .put("fanout_subscribers", fanoutSubscribers).put("fanout_rate_msg_s", fanoutRate)
+        .put("bursts", bursts).put("burst_messages", burstMessages).put("burst_gap_ms", burstGapMs)
+        .put("burst_subscribers", burstSubscribers).put("client_processes", clients.processes);
+  }
+
+  /** An unreported warm-up, then the measured run, of {@code scenario} against one broker. */
+  private Result measure(String scenario, BrokerUnderTest broker) throws Exception {
+    String name = broker.kind().label();
     try {
-      result = t.run(target, "throughput", subscribers.count, publishing.rate, publishing.messages());
+      if (warmup > 0) {
+        Progress.line("compare: %s: warming up %s (%s)", scenario, name,
+            scenario.equals("burst") ? "one burst" : warmup + " s");
+        run(scenario, broker, true);
+      }
+      Progress.line("compare: %s: measuring %s", scenario, name);
+      return run(scenario, broker, false);
     } catch (Exception e) {
-      if (kind == Peer.Kind.NCHAN) {
+      if (!broker.herald()) {
         throw new IllegalStateException("the Nchan run at " + nchanUrl + " failed (is it running? "
             + "load/peers/nchan/run-nchan.sh start <port>; or pass --skip-nchan): " + e, e);
       }
       throw e;
     }
-    long delivered = result.fields().getLong("delivered", 0L);
-    // Over the run (publishing and the drain after it); this tool's own CPU too: which side was busy.
-    ProcessUsage.report(result, "server_", serverBefore, serverBefore == null ? null : ProcessUsage.of(serverPids),
-        delivered, "delivery");
-    return ProcessUsage.report(result, "client_", clientBefore, ProcessUsage.of(client), delivered, "delivery");
   }
 
-  private Throughput throughput(Peer.Kind kind) {
+  /** One run of {@code scenario}; a warm-up is shorter (--warmup seconds, or one burst). */
+  private Result run(String scenario, BrokerUnderTest broker, boolean warmUp) throws Exception {
+    return switch (scenario) {
+      case "throughput" -> throughput(subscribers.count).run(target, broker, "throughput", subscribers.count,
+          publishing.rate, messages(publishing.rate, warmUp));
+      case "fanout" -> throughput(fanoutSubscribers).run(target, broker, "fanout", fanoutSubscribers, fanoutRate,
+          messages(fanoutRate, warmUp));
+      case "burst" -> burst().run(target, broker, warmUp ? 1 : bursts);
+      default -> throw new IllegalArgumentException(scenario);
+    };
+  }
+
+  private long messages(double rate, boolean warmUp) {
+    return Math.max(1, Math.round(rate * (warmUp ? warmup : publishing.duration)));
+  }
+
+  private Throughput throughput(int subscriberCount) {
     Throughput t = new Throughput();
-    t.peer = kind;
-    t.peerUrl = nchanUrl;
-    t.subscribers = subscribers;
+    t.subscribers = new SubscriberCount(subscriberCount);
     t.publishing = publishing;
     t.options = options;
+    t.clients = clients;
     return t;
+  }
+
+  private Burst burst() {
+    Burst b = new Burst();
+    b.messages = burstMessages;
+    b.gapMs = burstGapMs;
+    b.subscribers = new SubscriberCount(burstSubscribers);
+    b.options = options;
+    b.clients = clients;
+    return b;
   }
 
   /**
@@ -133,7 +203,12 @@ public final class Compare implements Callable<Integer> {
    * delivery when it was measured. With Nchan skipped, the block says so and has no ratios.
    */
   static Result ratios(JsonObject herald, JsonObject nchan) {
-    Result r = new Result("compare (herald / nchan)");
+    return ratios("compare (herald / nchan)", herald, nchan);
+  }
+
+  /** {@link #ratios(JsonObject, JsonObject)} under the block title {@code title}. */
+  static Result ratios(String title, JsonObject herald, JsonObject nchan) {
+    Result r = new Result(title);
     if (nchan == null) {
       return r.put("nchan", "skipped");
     }
@@ -161,8 +236,8 @@ public final class Compare implements Callable<Integer> {
     return b == 0 ? null : Math.round(a / b * 1000) / 1000.0;
   }
 
-  private static Result label(Result r, String peer) {
-    Result labelled = new Result("throughput (" + peer + ")");
+  private static Result label(Result r, String title) {
+    Result labelled = new Result(title);
     r.fields().forEach(e -> labelled.put(e.getKey(), e.getValue()));
     return labelled;
   }

@@ -74,13 +74,13 @@ public final class ConnectionsClient implements Callable<Integer> {
     }
   }
 
-  private static void say(String line) {
+  static void say(String line) {
     System.out.println(line);
     System.out.flush();
   }
 
   /** The lines of stdin, on a daemon thread; its end reads as CLOSE. */
-  private static BlockingQueue<String> stdinLines() {
+  static BlockingQueue<String> stdinLines() {
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     Thread reader = new Thread(() -> {
       try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {

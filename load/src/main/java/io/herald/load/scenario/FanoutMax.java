@@ -1,12 +1,13 @@
 package io.herald.load.scenario;
 
+import io.herald.load.engine.Audience;
+import io.herald.load.engine.CpuMeter;
 import io.herald.load.engine.FanoutRun;
 import io.herald.load.engine.HeapSamples;
 import io.herald.load.engine.Progress;
 import io.herald.load.engine.Publisher;
 import io.herald.load.engine.Result;
 import io.herald.load.engine.ServerMetrics;
-import io.herald.load.engine.Subscribers;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,7 +21,8 @@ import java.util.concurrent.Callable;
 /**
  * S subscribers stay open while the publish rate steps up; the first step that loses, duplicates or
  * reorders a delivery (or fails to send one), or whose P99 passes the bound, ends the run. The answer is
- * the highest rate that held, in deliveries per second (rate x subscribers).
+ * the highest rate that held, in deliveries per second (rate x subscribers). Each step also says what CPU this tool
+ * (with its client processes) and, with --server-pid, the node spent per delivery: which side saturated.
  */
 @Command(name = "fanout-max", mixinStandardHelpOptions = true,
     description = "Steps the publish rate up with S subscribers until delivery drops below 100%% or P99 passes a "
@@ -48,47 +50,66 @@ public final class FanoutMax implements Callable<Integer> {
   @Mixin
   ProtocolOption protocol = new ProtocolOption();
 
+  @Mixin
+  SubscriberProcesses clients = new SubscriberProcesses();
+
   @Override
   public Integer call() throws Exception {
     return target.run(this::measure);
   }
 
   private Result measure(Vertx vertx) throws Exception {
-    String channel = Target.channel("fanout-max");
-    Publisher publisher = new Publisher(vertx, target.publishNode(), channel, options.publishConnections);
+    BrokerUnderTest broker = BrokerUnderTest.herald(target, protocol.value);
+    String channel = broker.channel("fanout-max");
+    Publisher publisher = broker.publisher(vertx, channel, options);
     ServerMetrics server = target.metrics(vertx);
     HeapSamples heap = new HeapSamples(server, "t_s");
     long start = System.nanoTime();
     Target.await(heap.take(0.0), 30);
-    Subscribers subs = Target.await(Subscribers.herald(vertx, target.urls, protocol.value, channel, publisher), 60);
-    Target.await(subs.open(subscribers.count, options.connectRate()), options.openSeconds(subscribers.count));
+    Audience audience = clients.open(vertx, target, broker, channel, publisher, subscribers.count, options);
+    try {
+      return steps(vertx, audience, publisher, server, heap, start);
+    } finally {
+      Target.await(audience.close(), 60);
+    }
+  }
+
+  private Result steps(Vertx vertx, Audience audience, Publisher publisher, ServerMetrics server, HeapSamples heap,
+                       long start) throws Exception {
     JsonArray steps = new JsonArray();
     FanoutRun.Figures held = null;
     FanoutRun.Figures last = null;
+    Result heldCpu = null;
+    Result lastCpu = null;
     double heldRate = 0;
     for (double rate : rates) {
       long count = Math.max(1, Math.round(rate * stepSeconds));
-      last = Target.await(FanoutRun.run(vertx, subs, publisher, rate, count, options.drainMs()),
+      CpuMeter cpu = CpuMeter.start(audience, target.serverPids);
+      last = Target.await(FanoutRun.run(vertx, audience, publisher, rate, count, options.drainMs()),
           options.runSeconds(count, rate));
+      lastCpu = cpu.report(new Result("cpu"), last.delivered());
       boolean holds = holds(last);
       Target.await(heap.take(Result.round((System.nanoTime() - start) / 1e9)), 30);
-      steps.add(step(rate, last, holds));
-      Progress.line("fanout-max: %.0f msg/s x %d subscribers: %.3f%% delivered, P99 %.1f ms: %s", rate,
-          last.subscribers(), last.deliveryRatePct(), last.latency().p99(), holds ? "held" : "did not hold");
+      steps.add(step(rate, last, holds).mergeIn(lastCpu.fields()));
+      Progress.line("fanout-max: %.0f msg/s x %d subscribers: %.3f%% delivered, P99 %.1f ms, client CPU %s%% of a"
+              + " core: %s", rate, last.subscribers(), last.deliveryRatePct(), last.latency().p99(),
+          lastCpu.fields().getValue("client_cpu_pct_of_core"), holds ? "held" : "did not hold");
       if (!holds) {
         break;
       }
       held = last;
+      heldCpu = lastCpu;
       heldRate = rate;
     }
     FanoutRun.Figures shown = held != null ? held : last;
-    return new Result("fanout-max").put("highest_rate_held_msg_s", heldRate)
+    Result result = new Result("fanout-max").put("highest_rate_held_msg_s", heldRate)
         .put("max_deliveries_s", heldRate * subscribers.count).put("p99_bound_ms", p99BoundMs)
         .put("step_seconds", stepSeconds).put("steps", steps)
         .put("shown", held != null ? "the highest step that held" : "the first step (none held)")
-        .figures(shown).put("protocol", protocol.label())
-        .memory(heap.firstHeap(), heap.lastHeap(), server).put("heap_samples", heap.list())
-        .put("connection_errors", subs.errors()).latency("setup_", subs.setupTimes().summary());
+        .figures(shown).put("protocol", protocol.label()).put("publish_batch", publisher.batch());
+    (held != null ? heldCpu : lastCpu).fields().forEach(e -> result.put(e.getKey(), e.getValue()));
+    return result.memory(heap.firstHeap(), heap.lastHeap(), server).put("heap_samples", heap.list())
+        .put("connection_errors", audience.errors()).latency("setup_", audience.setupTimes().summary());
   }
 
   /** Every message sent and delivered to every subscriber once, in order, with P99 within the bound. */

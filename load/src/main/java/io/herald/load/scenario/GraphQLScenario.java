@@ -14,11 +14,14 @@ abstract class GraphQLScenario implements Callable<Integer> {
   @Mixin
   RunOptions options;
 
+  @Mixin
+  SubscriberProcesses clients = new SubscriberProcesses();
+
   @Option(names = "--subscriptions", description = "GraphQL subscriptions, one connection each (default ${DEFAULT-VALUE}).")
   int subscriptions = 20;
 
   /** {@code count} messages at {@code rate} to the subscriptions; prints and writes the result. */
   int run(String name, double rate, long count) throws Exception {
-    return target.report(Throughput.graphql(options).run(target, name, subscriptions, rate, count));
+    return target.report(Throughput.graphql(options, clients).run(target, name, subscriptions, rate, count));
   }
 }

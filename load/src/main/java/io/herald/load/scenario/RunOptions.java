@@ -15,6 +15,10 @@ public final class RunOptions {
   @Option(names = "--publish-connections", description = "HTTP keep-alive connections of the publisher (default ${DEFAULT-VALUE}).")
   int publishConnections = 8;
 
+  @Option(names = "--publish-batch", description = "Messages per publish request when several are due at once: Herald "
+      + "takes them as one {\"messages\": [...]} batch; Nchan has no batch and gets one each (default ${DEFAULT-VALUE}).")
+  int publishBatch = 1;
+
   int connectRate() {
     return connect.perSecond;
   }

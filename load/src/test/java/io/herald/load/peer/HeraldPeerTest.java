@@ -26,6 +26,22 @@ class HeraldPeerTest {
   }
 
   @Test
+  void aBatchIsOneBodyAndItsAnswerGivesTheHighestOffset() {
+    Buffer body = ws.publishBatchBody("c", java.util.List.of("{\"i\":1}", "2"));
+
+    assertThat(body.toJsonObject()).isEqualTo(new JsonObject().put("messages", new io.vertx.core.json.JsonArray()
+        .add(new JsonObject().put("channel", "c").put("data", new JsonObject().put("i", 1)))
+        .add(new JsonObject().put("channel", "c").put("data", 2))));
+    assertThat(ws.batches()).isTrue();
+    assertThat(ws.publishBatchAnswer(200, Buffer.buffer("{\"results\":[{\"channel\":\"c\",\"epoch\":\"e\",\"offset\":8},"
+        + "{\"channel\":\"c\",\"epoch\":\"e\",\"offset\":9}]}"))).isEqualTo(9);
+    assertThatThrownBy(() -> ws.publishBatchAnswer(200, Buffer.buffer("{\"results\":[{\"channel\":\"c\",\"epoch\":\"e\","
+        + "\"offset\":8},{\"error\":{\"code\":\"rate_limited\",\"message\":\"slow down\"}}]}")))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> ws.publishBatchAnswer(400, Buffer.buffer("{}"))).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void wsSubscribesWithAFrameAndIsConfirmed() {
     assertThat(ws.openingFrames("c")).containsExactly("{\"type\":\"subscribe\",\"id\":1,\"channel\":\"c\"}");
     assertThat(ws.parse("{\"type\":\"subscribed\",\"id\":1,\"channel\":\"c\",\"offset\":0}", "c").type())

@@ -40,6 +40,19 @@ class GraphQLSmokeTest {
   }
 
   @Test
+  void subscriptionsSpreadOverTwoClientProcesses() throws Exception {
+    // Each child publishes its own marker for its subscriptions' replay; the parent's publisher sends the rest.
+    JsonObject r = NODE.run(dir.resolve("processes.json"), "graphql-hf", "--subscriptions", "4", "--rate", "40",
+        "--duration", "0.5", "--client-processes", "2");
+
+    assertExact(r, 4, 80);
+    assertThat(r.getInteger("client_processes")).isEqualTo(2);
+    assertThat(r.getLong("setup_count")).isEqualTo(4);
+    assertThat(r.getJsonArray("per_process").getJsonObject(1).getLong("delivered")).isEqualTo(40);
+    assertThat(r.getDouble("client_cpu_us_per_delivery")).isPositive();
+  }
+
+  @Test
   void throughputTakesTheProtocolInAnyCase() throws Exception {
     JsonObject r = NODE.run(dir.resolve("tp.json"), "throughput", "--protocol", "graphql", "--subscribers", "2",
         "--rate", "20", "--duration", "0.5");

@@ -2,6 +2,7 @@ package io.herald.load.scenario;
 
 import io.herald.load.LoadTool;
 import io.herald.load.engine.FanoutRun;
+import io.herald.load.engine.LocalAudience;
 import io.herald.load.engine.Publisher;
 import io.herald.load.engine.Subscribers;
 import io.herald.load.peer.NchanPeer;
@@ -74,6 +75,26 @@ class NchanThroughputTest {
     assertThat(r.getLong("latency_count")).isEqualTo(20 * 100);
   }
 
+  /** Nchan confirms no subscription: a client process counts a subscriber open once its handshake is done. */
+  @Test
+  void subscribersInTwoClientProcessesCountByPublishIndexToo() throws Exception {
+    Path json = dir.resolve("processes.json");
+
+    int exit = new CommandLine(new LoadTool()).execute("throughput", "--peer", "nchan",
+        "--peer-url", nchan.url().toString(), "--subscribers", "6", "--rate", "40", "--duration", "0.5",
+        "--publish-connections", "1", "--client-processes", "2", "--peer-pid", String.valueOf(nchan.pid()),
+        "--json", json.toString());
+
+    assertThat(exit).isZero();
+    JsonObject r = new JsonObject(Files.readString(json)).getJsonObject("results");
+    assertThat(r.getInteger("client_processes")).isEqualTo(2);
+    assertThat(r.getLong("expected")).isEqualTo(6 * 20);
+    assertThat(r.getLong("delivered")).isEqualTo(6 * 20);
+    assertThat(r.getLong("missing") + r.getLong("duplicated") + r.getLong("out_of_order")).isZero();
+    assertThat(r.getJsonArray("per_process").getJsonObject(0).getLong("delivered")).isEqualTo(3 * 20);
+    assertThat(r.containsKey("server_cpu_us_per_delivery")).as("nginx's CPU, from --peer-pid").isTrue();
+  }
+
   /** fanout-max steps the rate on one channel: each step must count its own publish indexes, not restart at 0. */
   @Test
   void consecutiveRunsOnOneChannelCountTheirOwnIndexes() throws Exception {
@@ -85,7 +106,7 @@ class NchanThroughputTest {
     try {
       Target.await(subs.open(5, 1000), 30);
       for (int run = 1; run <= 2; run++) {
-        FanoutRun.Figures f = Target.await(FanoutRun.run(vertx, subs, publisher, 100, 25, 5000), 30);
+        FanoutRun.Figures f = Target.await(FanoutRun.run(vertx, new LocalAudience(vertx, subs), publisher, 100, 25, 5000), 30);
 
         assertThat(f.expected()).isEqualTo(5 * 25);
         assertThat(f.delivered()).as("run %d delivered", run).isEqualTo(5 * 25);
