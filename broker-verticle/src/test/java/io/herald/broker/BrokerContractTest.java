@@ -267,11 +267,7 @@ public abstract class BrokerContractTest {
   @Test
   void messagesPublishedTogetherGetConsecutiveOffsetsAmongSinglePublishesAndArriveInThatOrder() {
     String c = channel();
-    List<Message> received = new CopyOnWriteArrayList<>();
-    MessageConsumer<Message> consumer = vertx().eventBus().localConsumer(Addresses.channel(c), m -> received.add(m.body()));
-    try {
-      await(consumer.completion());
-      await(broker().watch(c));
+    whileWatching(c, received -> {
       // Requested back to back, so the sequencer appends them in one batch: each request's run must stay whole.
       Future<StreamPosition> single = broker().publish(c, data(0));
       Future<StreamPosition> three = broker().publish(c, List.of(data(1), data(2), data(3)), true);
@@ -284,10 +280,7 @@ public abstract class BrokerContractTest {
       Awaitility.await().atMost(Duration.ofSeconds(TIMEOUT_S)).until(() -> received.size() == 7);
       assertThat(offsets(received)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
       assertThat(received).extracting(Message::data).containsExactly(data(0), data(1), data(2), data(3), data(4), data(5), data(6));
-    } finally {
-      broker().unwatch(c);
-      consumer.unregister();
-    }
+    });
   }
 
   @Test
@@ -305,11 +298,7 @@ public abstract class BrokerContractTest {
   @Test
   void deliveredMessagesCarryTheDataAsPublished() {
     String c = channel();
-    List<Message> received = new CopyOnWriteArrayList<>();
-    MessageConsumer<Message> consumer = vertx().eventBus().localConsumer(Addresses.channel(c), m -> received.add(m.body()));
-    try {
-      await(consumer.completion());
-      await(broker().watch(c));
+    whileWatching(c, received -> {
       Buffer data = Buffer.buffer("{\"text\":\"héllo 世界\",\"n\":[1,2.5,null]}");
       StreamPosition p = await(broker().publish(c, data));
 
@@ -320,6 +309,17 @@ public abstract class BrokerContractTest {
       assertThat(m.epoch()).isEqualTo(p.epoch());
       assertThat(m.data().getBytes()).isEqualTo(data.getBytes());
       assertThat(m.ts()).isPositive();
+    });
+  }
+
+  /** Runs {@code test} with the messages this node receives on {@code c}'s address while it watches the channel. */
+  private void whileWatching(String c, java.util.function.Consumer<List<Message>> test) {
+    List<Message> received = new CopyOnWriteArrayList<>();
+    MessageConsumer<Message> consumer = vertx().eventBus().localConsumer(Addresses.channel(c), m -> received.add(m.body()));
+    try {
+      await(consumer.completion());
+      await(broker().watch(c));
+      test.accept(received);
     } finally {
       broker().unwatch(c);
       consumer.unregister();

@@ -36,17 +36,11 @@ public final class ConnectionsClient implements Callable<Integer> {
   @Option(names = "--channel", required = true, description = "The channel (or channel prefix, with --own-channels).")
   String channel;
 
-  @Option(names = "--process", description = "This process's number, for the result.")
-  int process;
-
   @Option(names = "--source-address", description = "Local address the connections leave from (127.0.0.x).")
   String sourceAddress;
 
-  @Option(names = "--go-within-s", description = "How long to wait for GO (default ${DEFAULT-VALUE}).")
-  long goWithinS = 120;
-
-  @Option(names = "--hold-max-s", description = "Longest hold before closing without CLOSE (default ${DEFAULT-VALUE}).")
-  long holdMaxS = 900;
+  @Mixin
+  ChildOptions child = new ChildOptions();
 
   @Override
   public Integer call() throws Exception {
@@ -58,15 +52,15 @@ public final class ConnectionsClient implements Callable<Integer> {
           ramp.warmUpSeconds());
       Subscribers subs = ramp.subscribers(vertx, target, channel, sourceAddress);
       say(ClientProcesses.READY);
-      if (!ClientProcesses.GO.equals(commands.poll(goWithinS, TimeUnit.SECONDS))) {
-        System.err.println("connections-client " + process + ": no GO within " + goWithinS + " s; exiting");
+      if (!ClientProcesses.GO.equals(commands.poll(child.goWithinS, TimeUnit.SECONDS))) {
+        System.err.println("connections-client " + child.process + ": no GO within " + child.goWithinS + " s; exiting");
         return 2;
       }
       ramp.open(subs);
-      ConnectionShare share = new ConnectionShare(process, ramp.connections, subs.confirmed(), subs.errors(),
+      ConnectionShare share = new ConnectionShare(child.process, ramp.connections, subs.confirmed(), subs.errors(),
           subs.disconnects(), subs.disconnectCodes(), subs.setupTimes());
       say(ClientProcesses.RESULT + " " + share.toJson().encode());
-      commands.poll(holdMaxS, TimeUnit.SECONDS); // CLOSE, the end of stdin, or the longest hold
+      commands.poll(child.holdMaxS, TimeUnit.SECONDS); // CLOSE, the end of stdin, or the longest hold
       Target.await(subs.close(), 60);
       return 0;
     } finally {

@@ -46,14 +46,8 @@ public final class FanoutClient implements Callable<Integer> {
   @Mixin
   ConnectRate connectRate = new ConnectRate();
 
-  @Option(names = "--process", description = "This process's number, for the results.")
-  int process;
-
-  @Option(names = "--go-within-s", description = "How long to wait for GO (default ${DEFAULT-VALUE}).")
-  long goWithinS = 120;
-
-  @Option(names = "--hold-max-s", description = "Longest wait for the next command before closing (default ${DEFAULT-VALUE}).")
-  long holdMaxS = 900;
+  @Mixin
+  ChildOptions child = new ChildOptions();
 
   @Override
   public Integer call() throws Exception {
@@ -66,23 +60,23 @@ public final class FanoutClient implements Callable<Integer> {
     try {
       Subscribers subs = Target.await(broker.subscribers(vertx, channel, publisher), 60);
       ConnectionsClient.say(ClientProcesses.READY);
-      if (!ClientProcesses.GO.equals(commands.poll(goWithinS, TimeUnit.SECONDS))) {
-        System.err.println("fanout-client " + process + ": no GO within " + goWithinS + " s; exiting");
+      if (!ClientProcesses.GO.equals(commands.poll(child.goWithinS, TimeUnit.SECONDS))) {
+        System.err.println("fanout-client " + child.process + ": no GO within " + child.goWithinS + " s; exiting");
         return 2;
       }
       // A subscriber that fails is counted (subscribed < connections), not thrown: the parent decides.
       Target.await(subs.open(subscribers, connectRate.perSecond).otherwiseEmpty(),
           subscribers / Math.max(1, connectRate.perSecond) + 60);
-      ConnectionShare opened = new ConnectionShare(process, subscribers, subs.opened(), subs.errors(),
+      ConnectionShare opened = new ConnectionShare(child.process, subscribers, subs.opened(), subs.errors(),
           subs.disconnects(), subs.disconnectCodes(), subs.setupTimes());
       ConnectionsClient.say(ClientProcesses.RESULT + " " + opened.toJson().encode());
-      LocalAudience audience = new LocalAudience(vertx, subs, process);
-      for (String line = commands.poll(holdMaxS, TimeUnit.SECONDS);
-           line != null && !line.equals(ClientProcesses.CLOSE); line = commands.poll(holdMaxS, TimeUnit.SECONDS)) {
+      LocalAudience audience = new LocalAudience(vertx, subs, child.process);
+      for (String line = commands.poll(child.holdMaxS, TimeUnit.SECONDS);
+           line != null && !line.equals(ClientProcesses.CLOSE); line = commands.poll(child.holdMaxS, TimeUnit.SECONDS)) {
         JsonObject answer;
         try {
           // Each command bounds its own wait; this bound only keeps a broken one from holding the process.
-          answer = Target.await(RemoteAudience.answer(audience, line), holdMaxS);
+          answer = Target.await(RemoteAudience.answer(audience, line), child.holdMaxS);
         } catch (Exception e) {
           answer = new JsonObject().put("error", String.valueOf(e.getMessage()));
         }
