@@ -39,10 +39,10 @@ import java.util.concurrent.TimeUnit;
  * steps: the channel's latest position and one metrics update). Per subscriber that is {@link Subscription#offer}
  * (dedupe and order checks), the /ws protocol's {@code ClientConnection.deliver}, {@link WebSocketSession#send}
  * (closed and slow-consumer checks) and {@link ClientSocket#writeText}: a text frame through Netty's RFC 6455 encoder
- * and the flush-consolidation handler of a real pipeline, on an {@link EmbeddedChannel} per subscriber. The
+ * of a real pipeline, on an {@link EmbeddedChannel} per subscriber, and the loop's one flush task for them all. The
  * {@code message} frame is encoded once per operation (by the first delivery, as on the node; see
  * {@code FrameEncodingBenchmark}). Each operation then does what the event loop does next: runs every channel's
- * pending flush (consolidated flushes are a task) and releases the bytes the encoder wrote, which an embedded
+ * pending task (the loop's flushes are one task) and releases the bytes the encoder wrote, which an embedded
  * channel keeps in a queue instead of writing them to a socket. Not covered: the event bus hop into the loop and
  * the write(2) per connection.
  */

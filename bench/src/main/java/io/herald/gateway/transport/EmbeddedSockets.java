@@ -8,7 +8,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 
 /**
  * {@link ClientSocket}s on Netty {@link EmbeddedChannel}s, with the pipeline {@link UpgradeRequest#accept} leaves
- * behind: flush consolidation first, Netty's RFC 6455 server codec (unmasked frames out), the socket last. What the
+ * behind: Netty's RFC 6455 server codec (unmasked frames out), the socket last. What the
  * socket writes ends in the channel's outbound queue instead of a TCP socket. For benchmarks (ClientSocket's
  * constructor is package-private).
  */
@@ -27,7 +27,6 @@ public final class EmbeddedSockets {
     channel.pipeline().addLast("wsdecoder", new WebSocket13FrameDecoder(decoder));
     channel.pipeline().addLast("wsencoder", new WebSocket13FrameEncoder(false));
     channel.pipeline().addLast("herald", socket);
-    channel.pipeline().addFirst("flush", ClientSocket.flushConsolidation());
     return socket;
   }
 }

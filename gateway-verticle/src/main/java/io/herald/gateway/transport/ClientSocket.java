@@ -17,7 +17,6 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
@@ -34,8 +33,8 @@ import java.util.concurrent.TimeUnit;
  * What it does, as Vert.x's WebSocket did: answers pings (while the peer reads: a client that sends pings
  * and reads nothing gets no pongs piling up); runs the close handshake (a close frame from the peer is
  * echoed and the connection closed; after its own close frame it waits {@link #CLOSING_TIMEOUT_MS} for the
- * peer's); bounds the outbound bytes (Netty's write-buffer water mark: {@link #writeQueueFull}); lets
- * flushes consolidate (a burst of writes is one syscall); reads every frame, data or control, within
+ * peer's); bounds the outbound bytes (Netty's write-buffer water mark: {@link #writeQueueFull}); flushes
+ * text frames with the loop's other sockets ({@link LoopFlushes}: a burst of writes is one syscall); reads every frame, data or control, within
  * ws.read_bytes_rate ({@link #shapeReads}). A frame the decoder
  * refuses (over the size limit, or breaking the protocol) reaches {@link Listener#onError}, then the connection
  * is closed once what was written is flushed. Frames are handed over whole, never reassembled: the
@@ -103,6 +102,8 @@ public final class ClientSocket extends ChannelInboundHandlerAdapter {
   private boolean closeSent;
   private boolean closeReceived;
   private ScheduledFuture<?> closingTimer;
+  /** Whether {@link LoopFlushes} holds this socket for its next flush. */
+  boolean flushPending;
 
   ClientSocket(Channel channel, Handshake handshake, int outboundLimitBytes) {
     this.channel = channel;
@@ -169,11 +170,19 @@ public final class ClientSocket extends ChannelInboundHandlerAdapter {
     return !channel.isWritable();
   }
 
-  /** Writes one text frame of already encoded UTF-8 (a slice of the shared buffer: no copy per subscriber). */
+  /**
+   * Writes one text frame of already encoded UTF-8 (a slice of the shared buffer: no copy per subscriber); it is
+   * flushed with the loop's other pending writes ({@link LoopFlushes}).
+   */
   public void writeText(Buffer utf8) {
     // Vert.x's heap buffers ignore release(); unreleasable makes that explicit, as the encoder releases what it writes.
-    channel.writeAndFlush(new TextWebSocketFrame(Unpooled.unreleasableBuffer(((BufferInternal) utf8).getByteBuf())),
-        channel.voidPromise());
+    TextWebSocketFrame frame = new TextWebSocketFrame(Unpooled.unreleasableBuffer(((BufferInternal) utf8).getByteBuf()));
+    if (channel.eventLoop().inEventLoop()) {
+      channel.write(frame, channel.voidPromise());
+      LoopFlushes.later(this);
+    } else {
+      channel.writeAndFlush(frame, channel.voidPromise()); // another thread's flushes are not this loop's to batch
+    }
   }
 
   public void writePing() {
@@ -305,8 +314,4 @@ public final class ClientSocket extends ChannelInboundHandlerAdapter {
     ctx.fireChannelInactive();
   }
 
-  /** Lets a burst of writes go out in one flush; put in front of the pipeline when the socket is made. */
-  static FlushConsolidationHandler flushConsolidation() {
-    return new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true);
-  }
 }

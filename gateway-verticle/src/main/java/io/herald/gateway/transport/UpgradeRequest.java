@@ -119,7 +119,6 @@ public final class UpgradeRequest {
         new ClientSocket.Handshake(head.uri(), handshaker.selectedSubprotocol(), clientIp, origin), outboundLimitBytes);
     upgraded.run();
     channel.pipeline().replace(VertxUpgrade.VERTX_HANDLER, "herald", socket);
-    channel.pipeline().addFirst("flush", ClientSocket.flushConsolidation());
     return socket;
   }
 
