@@ -39,21 +39,18 @@ public record GatewayServices(String nodeId, HeraldConfig config, Broker broker,
 
   /** As {@link #publish(String, Buffer)}; {@code mayCreate} false: only to a channel that exists (see {@link Broker}). */
   public Future<StreamPosition> publish(String channel, Buffer data, boolean mayCreate) {
-    Json.validChannel(channel);
-    Json.checkDataSize(data, config.get(HeraldConfig.MAX_DATA_BYTES));
-    metrics.published();
-    return broker.publish(channel, data, mayCreate);
+    return publish(channel, List.of(data), mayCreate);
   }
 
   /**
-   * Several messages to one channel (checked as by {@link #publish(String, Buffer)}), sequenced together: consecutive
-   * offsets in this order; completes with the first one's position.
+   * Several messages to one channel, each checked as by {@link #publish(String, Buffer)}, sequenced together:
+   * consecutive offsets in this order; completes with the first one's position.
    */
-  public Future<StreamPosition> publish(String channel, List<Buffer> data) {
+  public Future<StreamPosition> publish(String channel, List<Buffer> data, boolean mayCreate) {
     Json.validChannel(channel);
     int maxData = config.get(HeraldConfig.MAX_DATA_BYTES);
     data.forEach(d -> Json.checkDataSize(d, maxData));
     metrics.published(data.size());
-    return broker.publish(channel, List.copyOf(data), true);
+    return broker.publish(channel, List.copyOf(data), mayCreate);
   }
 }

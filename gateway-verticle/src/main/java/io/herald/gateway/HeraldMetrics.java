@@ -68,10 +68,6 @@ public final class HeraldMetrics {
     connectionErrors.increment();
   }
 
-  public void published() {
-    published.increment();
-  }
-
   /** {@code count} messages accepted for publishing at once. */
   public void published(int count) {
     published.increment(count);

@@ -42,10 +42,6 @@ public final class ChannelSequencer {
     this.clock = clock;
   }
 
-  public Future<StreamPosition> publish(Buffer data) {
-    return publish(List.of(data), true);
-  }
-
   /**
    * Sequences {@code data} together: consecutive offsets in this order, completing with the first one's position.
    * With {@code mayCreate} false an unknown channel is refused (see {@link ChannelStore#append}); such a publish is

@@ -173,7 +173,7 @@ public final class HttpApi {
       indices.forEach(i -> data.add(items.get(i).data()));
       Future<StreamPosition> first;
       try {
-        first = services.publish(channel, data);
+        first = services.publish(channel, data, true);
       } catch (HeraldException e) {
         first = Future.failedFuture(e);
       }
@@ -186,7 +186,8 @@ public final class HttpApi {
         return Future.succeededFuture();
       }));
     });
-    return Future.join(sent).transform(ar -> Future.succeededFuture(new JsonObject().put("results", new JsonArray(List.of(results)))));
+    // Every future in sent succeeds (a refusal is its messages' results), so this waits for all of them.
+    return Future.all(sent).map(all -> new JsonObject().put("results", new JsonArray(List.of(results))));
   }
 
   private Future<JsonObject> broadcast(RoutingContext ctx) {

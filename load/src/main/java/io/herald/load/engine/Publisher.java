@@ -114,7 +114,11 @@ public final class Publisher {
   }
 
   private long offset(Answer answer) {
-    long offset = peer.publishAnswer(answer.status(), answer.body());
+    return highest(peer.publishAnswer(answer.status(), answer.body()));
+  }
+
+  /** Keeps {@code offset} as the highest answered if it is. */
+  private long highest(long offset) {
     lastOffset.accumulateAndGet(offset, Math::max);
     return offset;
   }
@@ -181,11 +185,8 @@ public final class Publisher {
       }
       inFlight.incrementAndGet();
       Future<Long> answered = request.size() == 1 ? publishRaw(request.get(0).data())
-          : post(peer.publishBatchBody(channel, request.stream().map(Due::data).toList())).map(a -> {
-            long offset = peer.publishBatchAnswer(a.status(), a.body());
-            lastOffset.accumulateAndGet(offset, Math::max);
-            return offset;
-          });
+          : post(peer.publishBatchBody(channel, request.stream().map(Due::data).toList()))
+              .map(a -> highest(peer.publishBatchAnswer(a.status(), a.body())));
       int messages = request.size();
       answered.onComplete(ar -> {
         inFlight.decrementAndGet();
