@@ -38,6 +38,7 @@ class StartupRefusalTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
       "the load tests' variable of .ci/run | HERALD_REQUIRE_NCHAN=1",
+      "the browser tests' variable of .ci/run | HERALD_REQUIRE_BROWSER=1",
       "a setting's variable                | HERALD_WS_MAX_SUBSCRIPTIONS=64",
   })
   void startsWithVariablesItKnows(String what, String env) {
