@@ -2,14 +2,15 @@ package io.herald.node;
 
 import io.herald.core.config.HeraldConfig;
 import io.herald.gateway.auth.SecurityPolicy;
-import io.vertx.core.json.JsonObject;
+import io.herald.node.cli.CheckConfigCommand;
+import io.herald.node.cli.PubCommand;
+import io.herald.node.cli.SubCommand;
+import io.herald.node.cli.TokenCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 /** {@code herald}: starts a node and keeps it running until SIGTERM / Ctrl-C, which drains it. */
 @Command(name = "herald", mixinStandardHelpOptions = true, version = "Herald 0.1.0",
     description = "Starts a Herald node: real-time pub/sub over WebSocket, with an HTTP publish API.",
+    subcommands = {PubCommand.class, SubCommand.class, TokenCommand.class, CheckConfigCommand.class},
     footer = {"", "Every setting has a HERALD_* environment variable and a config-file key; see docs/configuration.md.",
         "Precedence: defaults < --config file < environment < flags."})
 public final class Main implements Callable<Integer> {
@@ -32,21 +34,20 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--cluster", description = "Join a Hazelcast cluster (cluster.xml; env HERALD_CLUSTER=true).")
   boolean cluster;
 
-  @Option(names = "--config", description = "JSON config file (dotted keys, plus \"namespaces\").")
-  Path configFile;
-
   @Option(names = "--production", description = "Production mode (config production=true): refuses to start without an "
       + "API key and a JWT key, requires client auth, turns GraphQL introspection off.")
   boolean production;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Set any configuration key, e.g. --set ws.max_subscriptions=64.")
-  Map<String, String> settings = new LinkedHashMap<>();
+  @Mixin
+  ConfigSource source = new ConfigSource();
 
   public static void main(String[] args) {
     System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
     CommandLine cli = new CommandLine(new Main());
     int code = cli.execute(args);
-    if (code != 0 || cli.isUsageHelpRequested() || cli.isVersionHelpRequested()) {
+    // A node keeps running on Vert.x's threads; a command (pub, sub, ...) or a refusal ends the process.
+    boolean command = cli.getParseResult() != null && cli.getParseResult().subcommand() != null;
+    if (code != 0 || command || cli.isUsageHelpRequested() || cli.isVersionHelpRequested()) {
       System.exit(code);
     }
   }
@@ -55,7 +56,7 @@ public final class Main implements Callable<Integer> {
   public Integer call() throws Exception {
     HeraldConfig config;
     try {
-      config = HeraldConfig.load(readConfigFile(), System.getenv(), overrides());
+      config = source.load(flags());
     } catch (IllegalArgumentException e) {
       System.err.println("herald: invalid configuration: " + e.getMessage());
       return 2;
@@ -92,19 +93,9 @@ public final class Main implements Callable<Integer> {
     return 0; // the JVM keeps running on Vert.x's threads until the shutdown hook closes it
   }
 
-  private JsonObject readConfigFile() throws IOException {
-    if (configFile == null) {
-      return new JsonObject();
-    }
-    try {
-      return new JsonObject(Files.readString(configFile));
-    } catch (io.vertx.core.json.DecodeException e) {
-      throw new IllegalArgumentException(configFile + " is not a JSON object");
-    }
-  }
-
-  private Map<String, String> overrides() {
-    Map<String, String> all = new LinkedHashMap<>(settings);
+  /** The node's shortcuts for settings (--port, --host, --cluster, --production). */
+  private Map<String, String> flags() {
+    Map<String, String> all = new LinkedHashMap<>();
     if (port != null) {
       all.put(HeraldConfig.PORT.key(), port.toString());
     }

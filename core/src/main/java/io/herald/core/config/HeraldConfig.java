@@ -230,11 +230,11 @@ public final class HeraldConfig {
   /** Prefix of the variables a node reads; any other variable with it stops the node at start. */
   public static final String ENV_PREFIX = "HERALD_";
   /**
-   * {@code HERALD_*} variables that are not settings, which the node ignores: {@code HERALD_REQUIRE_NCHAN} and
-   * {@code HERALD_REQUIRE_BROWSER} (exported by .ci/run so the tests that need Nchan or Chromium fail rather than
-   * skip; inherited by the nodes those tests start).
+   * {@code HERALD_*} variables that are not settings, which the node ignores: {@code HERALD_URL} (the command line's
+   * node, {@code herald pub/sub}), {@code HERALD_REQUIRE_NCHAN} and {@code HERALD_REQUIRE_BROWSER} (exported by
+   * .ci/run so the tests that need Nchan or Chromium fail rather than skip; inherited by the nodes those tests start).
    */
-  public static final List<String> NON_SETTING_ENV = List.of("HERALD_REQUIRE_NCHAN", "HERALD_REQUIRE_BROWSER");
+  public static final List<String> NON_SETTING_ENV = List.of("HERALD_URL", "HERALD_REQUIRE_NCHAN", "HERALD_REQUIRE_BROWSER");
 
   private final Map<Setting<?>, Object> values;
   private final Namespaces namespaces;

@@ -1,0 +1,58 @@
+package io.herald.node;
+
+import io.herald.core.config.HeraldConfig;
+import io.herald.gateway.auth.SecurityPolicy;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where a node's configuration comes from, as flags: {@code --config FILE} and {@code --set KEY=VALUE}, over the
+ * environment and the defaults (docs/configuration.md). The node ({@link Main}) and the commands that read the
+ * node's configuration ({@code check-config}, {@code token}) share it.
+ */
+public final class ConfigSource {
+
+  @Option(names = "--config", description = "JSON config file (dotted keys, plus \"namespaces\").")
+  Path configFile;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Set any configuration key, e.g. --set ws.max_subscriptions=64.")
+  Map<String, String> settings = new LinkedHashMap<>();
+
+  /**
+   * Defaults < file < environment < {@code --set} < {@code flags} (the node's own shortcuts such as --port).
+   *
+   * @throws IllegalArgumentException naming what is wrong: an unreadable file, an unknown key or variable, a bad value
+   */
+  public HeraldConfig load(Map<String, String> flags) throws IOException {
+    Map<String, String> overrides = new LinkedHashMap<>(settings);
+    overrides.putAll(flags);
+    return HeraldConfig.load(readConfigFile(), System.getenv(), overrides);
+  }
+
+  /** What stops a node from starting with {@code config}: invalid combinations, then production mode's demands. */
+  public static List<String> problems(HeraldConfig config) {
+    List<String> all = new ArrayList<>(StartupChecks.problems(config));
+    SecurityPolicy.productionProblems(config).forEach(p -> all.add("production mode: " + p));
+    return all;
+  }
+
+  private JsonObject readConfigFile() throws IOException {
+    if (configFile == null) {
+      return new JsonObject();
+    }
+    try {
+      return new JsonObject(Files.readString(configFile));
+    } catch (DecodeException e) {
+      throw new IllegalArgumentException(configFile + " is not a JSON object");
+    }
+  }
+}

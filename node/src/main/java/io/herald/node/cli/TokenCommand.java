@@ -1,0 +1,80 @@
+package io.herald.node.cli;
+
+import io.herald.core.config.HeraldConfig;
+import io.herald.node.ConfigSource;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code herald token --sub USER}: a connection token signed with the node's HS256 secret ({@code auth.hmac_secret},
+ * from the same file, environment and flags the node reads), for trying auth. Tokens for production come from the
+ * application's own issuer; with RS256/ES256 keys the node holds only the public half, so this command cannot sign.
+ */
+@Command(name = "token", mixinStandardHelpOptions = true,
+    description = "Signs a JWT (HS256) with the configured auth.hmac_secret and prints it: for trying auth locally.")
+public final class TokenCommand implements Callable<Integer> {
+
+  @Option(names = "--sub", required = true, paramLabel = "USER", description = "The user (the token's sub).")
+  String user;
+
+  @Option(names = "--channels", split = ",", paramLabel = "PATTERN",
+      description = "The channels claim: channels (or namespace:* patterns) the user may use; default: unrestricted.")
+  List<String> channels;
+
+  @Option(names = "--ttl", paramLabel = "SECONDS", description = "Lifetime; the token's exp (default 3600; 0: no exp).")
+  long ttlSeconds = 3600;
+
+  @Mixin
+  ConfigSource source;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    String secret;
+    try {
+      secret = source.load(Map.of()).get(HeraldConfig.AUTH_HMAC_SECRET);
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("herald token: invalid configuration: " + e.getMessage());
+      return 2;
+    }
+    if (secret.isEmpty()) {
+      spec.commandLine().getErr().println("herald token: no auth.hmac_secret configured (HERALD_AUTH_HMAC_SECRET, "
+          + "--set auth.hmac_secret=..., or --config FILE): nothing to sign with");
+      return 2;
+    }
+    JsonObject claims = new JsonObject().put("sub", user);
+    if (channels != null) {
+      claims.put("channels", new JsonArray(channels));
+    }
+    JWTOptions options = new JWTOptions().setAlgorithm("HS256");
+    if (ttlSeconds > 0) {
+      options.setExpiresInSeconds((int) Math.min(Integer.MAX_VALUE, ttlSeconds));
+    }
+    Vertx vertx = Vertx.vertx();
+    try {
+      JWTAuth auth = JWTAuth.create(vertx, new JWTAuthOptions()
+          .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
+      spec.commandLine().getOut().println(auth.generateToken(claims, options));
+      spec.commandLine().getOut().flush();
+      return 0;
+    } finally {
+      vertx.close();
+    }
+  }
+}
