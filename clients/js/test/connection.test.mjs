@@ -15,7 +15,8 @@ let channelCount = 0;
 const freshChannel = () => `sdk:c${++channelCount}-${Date.now().toString(36)}`;
 
 before(async () => {
-  node = await startNode();
+  // Subscribers of the `sdk` namespace hear who joins and leaves.
+  node = await startNode({ HERALD_NAMESPACES: JSON.stringify({ sdk: { join_leave: true } }) });
 });
 
 after(async () => {
@@ -86,6 +87,25 @@ describe('subscriptions and requests', () => {
     await herald.publish(channel, { n: 4 }); // answered after the unsubscribe: nothing more may arrive
     assert.equal(log.offsets.length, 3);
     assert.equal(herald.subscription(channel), undefined);
+  });
+
+  test('join and leave reach the other subscribers of the channel', async (t) => {
+    const watcher = await connected(t, node.ws);
+    const channel = freshChannel();
+    const sub = watcher.subscribe(channel);
+    await once(sub, 'subscribed');
+    const other = new Herald(node.ws, FAST);
+    t.after(() => other.close());
+    const otherUp = once(other, 'connected');
+    other.connect();
+    const { client } = await otherUp;
+    const joined = once(sub, 'join', (e) => e.client === client);
+    const otherSub = other.subscribe(channel);
+    const join = await joined;
+    assert.deepEqual(join, { type: 'join', channel, client, user: null });
+    const left = once(sub, 'leave', (e) => e.client === client);
+    otherSub.unsubscribe();
+    await left;
   });
 
   test('a refused request rejects with the server code; a refused subscribe ends the subscription', async (t) => {
@@ -222,6 +242,20 @@ describe('close codes', () => {
     assert.equal(event.code, 4012);
     assert.equal(event.reconnectInMs, null);
     assert.equal(herald.state, 'closed');
+  });
+
+  test('4009 (too many connections) waits at least busyReconnectDelayMs before trying again', async (t) => {
+    const full = await startNode({ HERALD_WS_MAX_CONNECTIONS: '1' });
+    t.after(() => full.stop());
+    await connected(t, full.ws);
+    const second = new Herald(full.ws, { ...FAST, busyReconnectDelayMs: 700 });
+    t.after(() => second.close());
+    const down = once(second, 'disconnected');
+    second.connect();
+    const event = await down;
+    assert.equal(event.code, 4009);
+    assert.ok(event.reconnectInMs >= 700, `reconnect in ${event.reconnectInMs} ms`);
+    assert.equal(second.state, 'disconnected');
   });
 
   test('1001 (the node drains) reconnects at once, to the next URL', async (t) => {
