@@ -33,6 +33,18 @@ async function connected(t, url, options = {}) {
   return herald;
 }
 
+/** A client behind a cuttable proxy, subscribed to a fresh channel, its events recorded. */
+async function subscribedThroughProxy(t) {
+  const proxy = await startProxy(node.port);
+  t.after(() => proxy.close());
+  const herald = await connected(t, proxy.url);
+  const channel = freshChannel();
+  const sub = herald.subscribe(channel);
+  const log = record(herald, sub);
+  await once(sub, 'subscribed');
+  return { proxy, herald, channel, sub, log };
+}
+
 describe('connection', () => {
   test('goes connecting, connected, closed, and says which node it reached', async (t) => {
     const herald = new Herald(node.ws, FAST);
@@ -134,13 +146,7 @@ describe('subscriptions and requests', () => {
 
 describe('recovery', () => {
   test('after a cut network it resubscribes from its position: what was missed comes once, in order', async (t) => {
-    const proxy = await startProxy(node.port);
-    t.after(() => proxy.close());
-    const herald = await connected(t, proxy.url);
-    const channel = freshChannel();
-    const sub = herald.subscribe(channel);
-    const log = record(herald, sub);
-    await once(sub, 'subscribed');
+    const { proxy, herald, channel, sub, log } = await subscribedThroughProxy(t);
     for (const n of range(1, 5)) {
       await publish(node, channel, n);
     }
@@ -205,13 +211,7 @@ describe('recovery', () => {
     const seed = Number(process.env.HERALD_FUZZ_SEED ?? Date.now() % 100_000);
     t.diagnostic(`seed ${seed} (HERALD_FUZZ_SEED=${seed} replays it)`);
     const random = seeded(seed);
-    const proxy = await startProxy(node.port);
-    t.after(() => proxy.close());
-    const herald = await connected(t, proxy.url);
-    const channel = freshChannel();
-    const sub = herald.subscribe(channel);
-    const log = record(herald, sub);
-    await once(sub, 'subscribed');
+    const { proxy, channel, sub, log } = await subscribedThroughProxy(t);
     const total = 400;
     let cuts = 0;
     for (const n of range(1, total)) {

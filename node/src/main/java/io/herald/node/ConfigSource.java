@@ -7,12 +7,14 @@ import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where a node's configuration comes from, as flags: {@code --config FILE} and {@code --set KEY=VALUE}, over the
@@ -36,6 +38,17 @@ public final class ConfigSource {
     Map<String, String> overrides = new LinkedHashMap<>(settings);
     overrides.putAll(flags);
     return HeraldConfig.load(readConfigFile(), System.getenv(), overrides);
+  }
+
+  /** The configuration, or empty after telling {@code err} why it cannot be read (as {@code herald COMMAND: ...}). */
+  public Optional<HeraldConfig> loadFor(String command, PrintWriter err) throws IOException {
+    try {
+      return Optional.of(load(Map.of()));
+    } catch (IllegalArgumentException e) {
+      err.println("herald " + command + ": invalid configuration: " + e.getMessage());
+      err.flush();
+      return Optional.empty();
+    }
   }
 
   /** What stops a node from starting with {@code config}: invalid combinations, then production mode's demands. */

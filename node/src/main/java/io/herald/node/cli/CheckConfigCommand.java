@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -32,14 +32,11 @@ public final class CheckConfigCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    HeraldConfig config;
-    try {
-      config = source.load(Map.of());
-    } catch (IllegalArgumentException e) {
-      err.println("herald check-config: invalid: " + e.getMessage());
-      err.flush();
+    Optional<HeraldConfig> loaded = source.loadFor("check-config", err);
+    if (loaded.isEmpty()) {
       return 2;
     }
+    HeraldConfig config = loaded.get();
     List<String> problems = ConfigSource.problems(config);
     if (!problems.isEmpty()) {
       err.println("herald check-config: a node would refuse to start:");

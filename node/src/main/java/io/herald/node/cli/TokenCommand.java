@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -46,13 +46,11 @@ public final class TokenCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String secret;
-    try {
-      secret = source.load(Map.of()).get(HeraldConfig.AUTH_HMAC_SECRET);
-    } catch (IllegalArgumentException e) {
-      spec.commandLine().getErr().println("herald token: invalid configuration: " + e.getMessage());
+    Optional<HeraldConfig> config = source.loadFor("token", spec.commandLine().getErr());
+    if (config.isEmpty()) {
       return 2;
     }
+    String secret = config.get().get(HeraldConfig.AUTH_HMAC_SECRET);
     if (secret.isEmpty()) {
       spec.commandLine().getErr().println("herald token: no auth.hmac_secret configured (HERALD_AUTH_HMAC_SECRET, "
           + "--set auth.hmac_secret=..., or --config FILE): nothing to sign with");
