@@ -94,8 +94,10 @@ export class Herald extends Emitter<HeraldEvents> implements SubscriptionHost {
   private readonly pending = new Map<number, Pending>();
   /** Requests waiting for a connection. */
   private readonly queued = new Set<Pending>();
-  /** Subscribes sent on the current socket, by id. */
-  private readonly subscribing = new Map<number, Subscription>();
+  /** Subscribes sent on the current socket, by id, each with its answer's deadline. */
+  private readonly subscribing = new Map<number, { subscription: Subscription; timer: ReturnType<typeof setTimeout> }>();
+  /** Subscribes to try again after a refusal worth retrying (rate_limited, ...). */
+  private readonly retries = new Set<ReturnType<typeof setTimeout>>();
 
   private currentState: ConnectionState = 'disconnected';
   private socket: WebSocketLike | null = null;
@@ -208,9 +210,9 @@ export class Herald extends Emitter<HeraldEvents> implements SubscriptionHost {
     if (this.currentState !== 'connected' || !this.socket) {
       return; // the next `connected` subscribes every subscription
     }
-    for (const [id, s] of this.subscribing) {
-      if (s === subscription) {
-        this.subscribing.delete(id); // a reply to the older subscribe is ignored
+    for (const [id, pending] of this.subscribing) {
+      if (pending.subscription === subscription) {
+        this.answered(id); // a reply to the older subscribe is ignored
       }
     }
     if (subscription.state === 'subscribed') {
@@ -218,25 +220,39 @@ export class Herald extends Emitter<HeraldEvents> implements SubscriptionHost {
       subscription.disconnected();
     }
     const id = this.nextId++;
-    this.subscribing.set(id, subscription);
-    this.send({ ...subscription.subscribeFrame(), id });
-    const generation = this.generation;
-    setTimeout(() => {
-      if (generation === this.generation && this.subscribing.get(id) === subscription) {
-        this.subscribing.delete(id);
+    const timer = setTimeout(() => {
+      if (this.answered(id)) {
         this.refused(subscription, new HeraldError('timeout', `no answer to subscribe ${subscription.channel}`));
       }
     }, this.options.requestTimeoutMs);
+    this.subscribing.set(id, { subscription, timer });
+    this.send({ ...subscription.subscribeFrame(), id });
   }
 
-  release(subscription: Subscription): void {
+  release(subscription: Subscription, onServer: boolean): void {
     if (this.subscriptions.get(subscription.channel) !== subscription) {
       return;
     }
     this.subscriptions.delete(subscription.channel);
-    if (this.currentState === 'connected' && subscription.state !== 'unsubscribed') {
+    for (const [id, pending] of this.subscribing) {
+      if (pending.subscription === subscription) {
+        this.answered(id);
+      }
+    }
+    if (onServer && this.currentState === 'connected') {
       this.unsubscribeOnServer(subscription.channel);
     }
+  }
+
+  /** The subscription a subscribe's reply is for (and its deadline cleared), or undefined when nobody waits. */
+  private answered(id: number): Subscription | undefined {
+    const pending = this.subscribing.get(id);
+    if (!pending) {
+      return undefined;
+    }
+    this.subscribing.delete(id);
+    clearTimeout(pending.timer);
+    return pending.subscription;
   }
 
   /** With an id: its reply (`unsubscribed` or `not_subscribed`) is then told apart from the server ending one. */
@@ -349,10 +365,8 @@ export class Herald extends Emitter<HeraldEvents> implements SubscriptionHost {
         }
         return;
       case 'subscribed':
-        if (id !== undefined && this.subscribing.has(id)) {
-          const subscription = this.subscribing.get(id)!;
-          this.subscribing.delete(id);
-          subscription.onSubscribed(frame as Subscribed);
+        if (id !== undefined) {
+          this.answered(id)?.onSubscribed(frame as Subscribed);
         }
         return;
       case 'unsubscribed':
@@ -378,16 +392,15 @@ export class Herald extends Emitter<HeraldEvents> implements SubscriptionHost {
     const error = new HeraldError(String(frame.code), String(frame.message ?? frame.code), frame.channel);
     if (frame.code === 'recovery_failed') {
       // With a subscribe's id, its `subscribed` (from the latest offset) follows; pushed, delivery goes on.
-      const subscription = id !== undefined ? this.subscribing.get(id) : this.subscriptions.get(frame.channel);
+      const subscription = id !== undefined ? this.subscribing.get(id)?.subscription : this.subscriptions.get(frame.channel);
       if (subscription) {
         subscription.onRecoveryFailed(error);
         return;
       }
     }
-    if (id !== undefined && this.subscribing.has(id)) {
-      const subscription = this.subscribing.get(id)!;
-      this.subscribing.delete(id);
-      this.refused(subscription, error);
+    const refused = id !== undefined ? this.answered(id) : undefined;
+    if (refused) {
+      this.refused(refused, error);
       return;
     }
     if (id !== undefined && this.pending.has(id)) {
@@ -405,11 +418,13 @@ export class Herald extends Emitter<HeraldEvents> implements SubscriptionHost {
   private refused(subscription: Subscription, error: HeraldError): void {
     if (subscription.onRefused(error)) {
       const generation = this.generation;
-      setTimeout(() => {
+      const timer = setTimeout(() => {
+        this.retries.delete(timer);
         if (generation === this.generation && this.subscriptions.get(subscription.channel) === subscription) {
           this.resubscribe(subscription);
         }
       }, this.backoff.next(this.options.minReconnectDelayMs));
+      this.retries.add(timer);
     }
   }
 
@@ -497,7 +512,13 @@ export class Herald extends Emitter<HeraldEvents> implements SubscriptionHost {
         : new HeraldError('disconnected', `connection lost before the answer (${code} ${reason})`));
     }
     this.pending.clear();
-    this.subscribing.clear();
+    for (const id of [...this.subscribing.keys()]) {
+      this.answered(id);
+    }
+    for (const timer of this.retries) {
+      clearTimeout(timer);
+    }
+    this.retries.clear();
     for (const subscription of this.subscriptions.values()) {
       subscription.disconnected();
     }

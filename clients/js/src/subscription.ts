@@ -26,8 +26,8 @@ export interface SubscriptionEvents {
 export interface SubscriptionHost {
   /** Sends (or, while disconnected, leaves for the next connection) this subscription's subscribe. */
   resubscribe(subscription: Subscription): void;
-  /** Ends it on the server and forgets it. */
-  release(subscription: Subscription): void;
+  /** Forgets it, and ends it on the server when `onServer` (not when the server ended or refused it). */
+  release(subscription: Subscription, onServer: boolean): void;
 }
 
 /** Server errors after which a subscribe is tried again later; any other refusal ends the subscription. */
@@ -69,7 +69,7 @@ export class Subscription extends Emitter<SubscriptionEvents> {
     if (this.currentState === 'unsubscribed') {
       return;
     }
-    this.host.release(this);
+    this.host.release(this, true);
     this.ended('client');
   }
 
@@ -140,7 +140,7 @@ export class Subscription extends Emitter<SubscriptionEvents> {
     if (RETRIED.has(error.code)) {
       return true;
     }
-    this.host.release(this);
+    this.host.release(this, false);
     this.ended(error.code);
     return false;
   }
@@ -151,7 +151,7 @@ export class Subscription extends Emitter<SubscriptionEvents> {
 
   /** The server ended it (`unsubscribed` pushed with a reason). */
   onEnded(reason: string): void {
-    this.host.release(this);
+    this.host.release(this, false);
     this.ended(reason);
   }
 

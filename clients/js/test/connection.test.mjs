@@ -1,6 +1,7 @@
 // The SDK against a real node (no auth): states, subscriptions, requests and errors, recovery across a cut or dead
 // network, the server's close codes, and a fuzz of random cuts under publishing.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { Herald, HeraldError } from '../dist/index.js';
 import {
@@ -59,6 +60,29 @@ describe('connection', () => {
     herald.close();
     assert.deepEqual(log.states, ['connecting', 'connected', 'closed']);
     await assert.rejects(herald.publish('sdk:x', 1), (e) => e instanceof HeraldError && e.code === 'closed');
+  });
+
+  test('after close() nothing keeps a Node process alive: no timer, no socket', async () => {
+    // Subscribed, a request answered, then closed: the process must end by itself, long before any timeout.
+    const script = `
+      import { Herald } from '${new URL('../dist/index.js', import.meta.url)}';
+      import WebSocket from 'ws';
+      const h = new Herald(${JSON.stringify(node.ws)}, { WebSocket, pingIntervalMs: 60_000, requestTimeoutMs: 60_000 });
+      const sub = h.subscribe('sdk:exit');
+      await new Promise((resolve) => { sub.on('subscribed', resolve); h.connect(); });
+      await h.history('sdk:exit');
+      h.close();`;
+    const started = Date.now();
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: process.cwd(), stdio: 'inherit' });
+    const code = await new Promise((resolve) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      child.on('exit', (c) => {
+        clearTimeout(timer);
+        resolve(c);
+      });
+    });
+    assert.equal(code, 0);
+    assert.ok(Date.now() - started < 10_000, `the process took ${Date.now() - started} ms to end`);
   });
 
   test('without a global WebSocket and none passed, the constructor says what to do', () => {
