@@ -14,7 +14,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const HERALD_JAR = process.env.HERALD_JAR ?? path.resolve(here, '../../../node/target/herald.jar');
 
 /** A free loopback port (the OS picks it; the node binds it a moment later). */
-async function freePort() {
+export async function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

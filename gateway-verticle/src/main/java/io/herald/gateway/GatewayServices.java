@@ -21,12 +21,18 @@ public record GatewayServices(String nodeId, HeraldConfig config, Broker broker,
                               Membership membership, ConnectionRegistry connections, HeraldMetrics metrics,
                               PrometheusMeterRegistry meterRegistry, NodeState state) {
 
-  /** What {@code GET /api/info} reports about this node. */
+  /**
+   * What {@code GET /api/info} reports about this node: gauges (open connections, subscriptions) and counters since
+   * it started (connections opened, messages published and delivered), from which a reader computes rates.
+   */
   public JsonObject nodeInfo() {
     return new JsonObject().put("id", nodeId).put("address", state.address())
         .put("connections", connections.size())
         .put("subscriptions", metrics.subscriptionCount())
-        .put("uptime_s", state.uptimeSeconds());
+        .put("uptime_s", state.uptimeSeconds())
+        .put("connections_opened", metrics.connectionsOpened())
+        .put("messages_published", metrics.publishedCount())
+        .put("messages_delivered", metrics.deliveredCount());
   }
 
   /**

@@ -7,6 +7,7 @@ import io.herald.gateway.auth.SecurityPolicy;
 import io.herald.gateway.impl.HttpApi;
 import io.herald.gateway.impl.HttpConnections;
 import io.herald.gateway.impl.HttpErrors;
+import io.herald.gateway.impl.WebConsole;
 import io.herald.gateway.impl.WebSocketEndpoint;
 import io.herald.gateway.transport.VertxUpgrade;
 import io.herald.gateway.limits.ClientAddresses;
@@ -23,7 +24,7 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.List;
 
 /**
- * The public port of a node: /ws, /api/*, /metrics and /health/*. One instance per event loop;
+ * The public port of a node: /ws, /api/*, /metrics, /health/* and the web console at /. One instance per event loop;
  * Vert.x spreads accepted connections over the instances, which all build the same router.
  */
 public class GatewayVerticle extends VerticleBase {
@@ -80,6 +81,10 @@ public class GatewayVerticle extends VerticleBase {
       ctx.response().setStatusCode(ready ? 200 : 503);
       ctx.json(new io.vertx.core.json.JsonObject().put("status", ready ? "UP" : "DOWN"));
     });
+    // The web console: on the public port only (it talks to /ws there), off in production unless chosen.
+    if (SecurityPolicy.console(config)) {
+      WebConsole.mount(router);
+    }
     errorHandlers(router);
 
     // WebSocket upgrades never reach Vert.x's WebSocket code: they are taken from the pipeline (VertxUpgrade).

@@ -64,6 +64,21 @@ public final class HeraldMetrics {
     connectionSetup.record(nanos, TimeUnit.NANOSECONDS);
   }
 
+  /** WebSockets (/ws and GraphQL) set up since the node started. */
+  public long connectionsOpened() {
+    return connectionSetup.count();
+  }
+
+  /** Messages accepted for publishing through this node since it started. */
+  public long publishedCount() {
+    return (long) published.count();
+  }
+
+  /** Message frames written to this node's subscribers since it started. */
+  public long deliveredCount() {
+    return (long) delivered.count();
+  }
+
   public void connectionError() {
     connectionErrors.increment();
   }

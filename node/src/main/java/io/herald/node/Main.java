@@ -125,6 +125,9 @@ public final class Main implements Callable<Integer> {
     System.out.println("  HTTP API    http://" + adminBase + "/api/publish  (and /api/channels, /api/info, ...)");
     System.out.println("  metrics     http://" + adminBase + "/metrics" + (admin == 0 ? "" : "  (admin port)"));
     System.out.println("  health      http://" + base + "/health/live  http://" + base + "/health/ready");
+    if (SecurityPolicy.console(config)) {
+      System.out.println("  console     http://" + base + "/");
+    }
     List<String> off = SecurityPolicy.warnings(config);
     if (!off.isEmpty()) {
       System.out.println("  ************************************************************************");

@@ -3,8 +3,10 @@ package io.herald.core.config;
 import io.vertx.core.json.JsonObject;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Herald's whole configuration, layered: defaults < config file < environment ({@code HERALD_*})
@@ -14,7 +16,7 @@ import java.util.Map;
 public final class HeraldConfig {
 
   public static final Setting<Integer> PORT = Setting.integer("port", 8080,
-      "Public port: /ws, /graphql, /api/*, /metrics, /health/*.");
+      "Public port: /ws, /graphql, /api/*, /metrics, /health/*, the web console at /.");
   public static final Setting<String> HOST = Setting.string("host", "0.0.0.0",
       "Interface the public port binds to.");
   public static final Setting<String> NODE_ID = Setting.string("node.id", "",
@@ -70,7 +72,9 @@ public final class HeraldConfig {
   public static final Setting<String> ADMIN_HOST = Setting.string("admin.host", "127.0.0.1",
       "Interface the admin port binds to.");
   public static final Setting<Boolean> PRODUCTION = Setting.bool("production", false,
-      "Production mode: refuses to start without an API key and a JWT key, requires client auth, turns introspection off.");
+      "Production mode: refuses to start without an API key and a JWT key, requires client auth, turns introspection and the web console off.");
+  public static final Setting<Boolean> CONSOLE_ENABLED = Setting.bool("console.enabled", true,
+      "Serve the web console at GET / (and /console/*). In production mode off unless set to true explicitly.");
   public static final Setting<Boolean> AUTH_REQUIRED = Setting.bool("auth.required", false,
       "Every client connection must present a valid JWT (within auth.timeout_ms); otherwise tokens are optional.");
   public static final Setting<Long> AUTH_TIMEOUT_MS = Setting.longValue("auth.timeout_ms", 5_000,
@@ -206,7 +210,7 @@ public final class HeraldConfig {
   public static final List<Setting<?>> SETTINGS = List.of(PORT, HOST, NODE_ID, GATEWAY_INSTANCES, BROKER_SHARDS,
       WS_MAX_FRAME_BYTES, MAX_DATA_BYTES, WS_OUTBOUND_QUEUE_BYTES, WS_MAX_SUBSCRIPTIONS, WS_PING_INTERVAL_MS,
       WS_PONG_TIMEOUT_MS, HTTP_MAX_BODY_BYTES, API_KEY, API_KEYS, API_KEYS_FILE, API_KEYS_RELOAD_MS, API_MAX_BATCH, ADMIN_PORT,
-      ADMIN_HOST, PRODUCTION, AUTH_REQUIRED, AUTH_TIMEOUT_MS, AUTH_HMAC_SECRET, AUTH_PUBLIC_KEYS, AUTH_PUBLIC_KEY_FILE,
+      ADMIN_HOST, PRODUCTION, CONSOLE_ENABLED, AUTH_REQUIRED, AUTH_TIMEOUT_MS, AUTH_HMAC_SECRET, AUTH_PUBLIC_KEYS, AUTH_PUBLIC_KEY_FILE,
       AUTH_JWKS_FILE, AUTH_AUDIENCE, AUTH_ISSUER, AUTH_REQUIRE_EXP, AUTH_LEEWAY_S, AUTH_MAX_CONNECTIONS_PER_USER,
       HISTORY_DEFAULT_LIMIT, SHUTDOWN_DRAIN_MS,
       NAMESPACE_HISTORY_SIZE, NAMESPACE_HISTORY_TTL_MS, NAMESPACE_CLIENT_PUBLISH, NAMESPACE_PRESENCE,
@@ -237,10 +241,13 @@ public final class HeraldConfig {
   public static final List<String> NON_SETTING_ENV = List.of("HERALD_URL", "HERALD_REQUIRE_NCHAN", "HERALD_REQUIRE_BROWSER");
 
   private final Map<Setting<?>, Object> values;
+  /** The settings given a value by a layer above the defaults (file, environment, flags, {@link #with}). */
+  private final Set<Setting<?>> explicit;
   private final Namespaces namespaces;
 
-  private HeraldConfig(Map<Setting<?>, Object> values, JsonObject namespaces) {
+  private HeraldConfig(Map<Setting<?>, Object> values, Set<Setting<?>> explicit, JsonObject namespaces) {
     this.values = values;
+    this.explicit = Set.copyOf(explicit);
     this.namespaces = new Namespaces(this, namespaces);
   }
 
@@ -261,6 +268,7 @@ public final class HeraldConfig {
     SETTINGS.forEach(s -> byKey.put(s.key(), s));
     Map<Setting<?>, Object> values = new HashMap<>();
     SETTINGS.forEach(s -> values.put(s, s.defaultValue()));
+    Set<Setting<?>> explicit = new HashSet<>();
     JsonObject namespaces = new JsonObject();
 
     for (Map.Entry<String, Object> e : file) {
@@ -269,6 +277,7 @@ public final class HeraldConfig {
       } else {
         Setting<?> s = known(byKey, e.getKey());
         values.put(s, s.convert(e.getValue()));
+        explicit.add(s);
       }
     }
     for (String name : env.keySet()) {
@@ -281,6 +290,7 @@ public final class HeraldConfig {
       String v = env.get(s.envName());
       if (v != null) {
         values.put(s, s.convert(v));
+        explicit.add(s);
       }
     }
     if (env.containsKey(NAMESPACES_ENV)) {
@@ -292,9 +302,10 @@ public final class HeraldConfig {
       } else {
         Setting<?> s = known(byKey, e.getKey());
         values.put(s, s.convert(e.getValue()));
+        explicit.add(s);
       }
     }
-    return new HeraldConfig(values, namespaces);
+    return new HeraldConfig(values, explicit, namespaces);
   }
 
   private static boolean isKnownEnv(String name) {
@@ -329,15 +340,25 @@ public final class HeraldConfig {
     return (T) values.get(setting);
   }
 
-  /** A copy with one value replaced (tests and the launcher use it). */
+  /**
+   * Whether {@code setting} was given a value (config file, environment, flags or {@link #with}), even one equal to
+   * its default: for settings whose default depends on the mode (production mode turns some off unless set).
+   */
+  public boolean isSet(Setting<?> setting) {
+    return explicit.contains(setting);
+  }
+
+  /** A copy with one value replaced (tests and the launcher use it); the setting counts as set. */
   public <T> HeraldConfig with(Setting<T> setting, T value) {
     Map<Setting<?>, Object> copy = new HashMap<>(values);
     copy.put(setting, value);
-    return new HeraldConfig(copy, namespaces.overrides());
+    Set<Setting<?>> set = new HashSet<>(explicit);
+    set.add(setting);
+    return new HeraldConfig(copy, set, namespaces.overrides());
   }
 
   public HeraldConfig withNamespaces(JsonObject overrides) {
-    return new HeraldConfig(values, overrides);
+    return new HeraldConfig(values, explicit, overrides);
   }
 
   public Namespaces namespaces() {

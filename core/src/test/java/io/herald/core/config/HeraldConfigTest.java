@@ -57,6 +57,19 @@ class HeraldConfigTest {
   }
 
   @Test
+  void aSettingCountsAsSetWhenAnyLayerGivesItAValueEvenItsDefault() {
+    HeraldConfig c = load("{\"ws.max_subscriptions\": 1024}", Map.of("HERALD_CONSOLE_ENABLED", "true"), Map.of("port", "9000"));
+
+    assertThat(c.isSet(HeraldConfig.WS_MAX_SUBSCRIPTIONS)).as("file, equal to the default").isTrue();
+    assertThat(c.isSet(HeraldConfig.CONSOLE_ENABLED)).as("environment, equal to the default").isTrue();
+    assertThat(c.isSet(HeraldConfig.PORT)).as("override").isTrue();
+    assertThat(c.isSet(HeraldConfig.HOST)).as("untouched").isFalse();
+    assertThat(HeraldConfig.defaults().isSet(HeraldConfig.CONSOLE_ENABLED)).isFalse();
+    assertThat(HeraldConfig.defaults().with(HeraldConfig.CONSOLE_ENABLED, true).isSet(HeraldConfig.CONSOLE_ENABLED)).isTrue();
+    assertThat(c.withNamespaces(new JsonObject()).isSet(HeraldConfig.PORT)).isTrue();
+  }
+
+  @Test
   void environmentNamesAreDerivedFromKeys() {
     assertThat(HeraldConfig.WS_MAX_FRAME_BYTES.envName()).isEqualTo("HERALD_WS_MAX_FRAME_BYTES");
     assertThat(HeraldConfig.MAX_DATA_BYTES.envName()).isEqualTo("HERALD_MESSAGE_MAX_DATA_BYTES");

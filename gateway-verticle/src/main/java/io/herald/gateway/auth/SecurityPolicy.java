@@ -34,6 +34,15 @@ public final class SecurityPolicy {
     return config.get(HeraldConfig.GRAPHQL_INTROSPECTION) && !production(config);
   }
 
+  /**
+   * The web console is served at {@code GET /}: {@code console.enabled} (default true), but in production mode only
+   * when it is set to true explicitly (an operator tool has no place on a public port unless someone chose it).
+   */
+  public static boolean console(HeraldConfig config) {
+    boolean enabled = config.get(HeraldConfig.CONSOLE_ENABLED);
+    return production(config) ? enabled && config.isSet(HeraldConfig.CONSOLE_ENABLED) : enabled;
+  }
+
   public static boolean hasApiKey(HeraldConfig config) {
     return !config.get(HeraldConfig.API_KEY).isBlank() || !config.get(HeraldConfig.API_KEYS).replace(",", "").isBlank()
         || !config.get(HeraldConfig.API_KEYS_FILE).isBlank();
@@ -103,6 +112,9 @@ public final class SecurityPolicy {
     }
     if (introspection(config)) {
       off.add("GraphQL introspection on (graphql.introspection=true)");
+    }
+    if (production(config) && console(config)) {
+      off.add("web console served at / in production mode (console.enabled=true): reach it over a private network only");
     }
     if (!production(config)) {
       off.add("not in production mode (--production): it would refuse to start without these keys");

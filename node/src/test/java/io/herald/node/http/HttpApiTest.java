@@ -380,6 +380,24 @@ class HttpApiTest {
     });
   }
 
+  @Test
+  void infoCountsConnectionsOpenedAndMessagesPublishedAndDeliveredSinceTheStart() {
+    JsonObject before = nodeInfo();
+    assertThat(before.fieldNames()).contains("connections_opened", "messages_published", "messages_delivered");
+
+    WsClient a = connect("info:counts");
+    node.http().publish("info:counts", new JsonObject().put("n", 1));
+    a.next("message");
+
+    // At least: the tests of this class share the node.
+    Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      JsonObject after = nodeInfo();
+      assertThat(after.getLong("connections_opened")).isGreaterThanOrEqualTo(before.getLong("connections_opened") + 1);
+      assertThat(after.getLong("messages_published")).isGreaterThanOrEqualTo(before.getLong("messages_published") + 1);
+      assertThat(after.getLong("messages_delivered")).isGreaterThanOrEqualTo(before.getLong("messages_delivered") + 1);
+    });
+  }
+
   // ---- helpers ----
 
   /** A new client, closed after the test, subscribed to {@code channels} with request ids 1, 2, ... */

@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The JavaScript SDK ({@code clients/js}) built and tested as its users build it: {@code npm ci}, {@code npm run
  * build} (TypeScript to an ES module and declarations), then {@code npm test}, Node's test runner over its suites,
  * which start nodes from the jar this build packaged (an integration test: it runs after {@code package}) and, where
- * Debian's {@code chromium} is installed, run the SDK in headless Chromium too. {@code .ci/run} installs Chromium
+ * Debian's {@code chromium} is installed, run the SDK and the node's web console in headless Chromium too; one suite
+ * checks that the console's copy of the SDK ({@code gateway-verticle/src/main/resources/console/sdk}) is this build. {@code .ci/run} installs Chromium
  * and sets {@code HERALD_REQUIRE_BROWSER=1}, so there the browser part cannot skip.
  */
 class ClientSdkIT {
@@ -43,7 +44,7 @@ class ClientSdkIT {
     assertThat(test.exitCode()).as("npm test; output:%n%s", output).isZero();
     assertThat(output).as("npm test output").contains("# fail 0").doesNotContain("# pass 0");
     if (Files.exists(Path.of("/usr/bin/chromium"))) {
-      assertThat(output).as("the browser suite ran").doesNotContain("browser tests skipped");
+      assertThat(output).as("the browser suites ran").doesNotContain("browser tests skipped").doesNotContain("console tests skipped");
     }
   }
 }
