@@ -6,18 +6,12 @@ import http from 'node:http';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { publish, range, startNode, startProxy } from './support.mjs';
+import { chromium, publish, range, startNode, startProxy } from './support.mjs';
 
-const CHROMIUM = process.env.CHROMIUM ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist');
+const browsers = chromium('browser tests');
 
-if (!CHROMIUM) {
-  console.log('browser tests skipped: no chromium (apt-get install chromium, or set CHROMIUM=path); .ci/run installs it');
-  if (process.env.HERALD_REQUIRE_BROWSER === '1') {
-    throw new Error('HERALD_REQUIRE_BROWSER=1 and no chromium');
-  }
-} else {
-  const { default: puppeteer } = await import('puppeteer-core');
+if (browsers) {
   let node;
   let pages; // serves the built SDK and an empty page, same origin
   let browser;
@@ -35,11 +29,7 @@ if (!CHROMIUM) {
       }
     });
     await new Promise((resolve) => pages.listen(0, '127.0.0.1', resolve));
-    browser = await puppeteer.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
-    });
+    browser = await browsers.launch();
   });
 
   after(async () => {

@@ -3,31 +3,22 @@
 // presence render; a node with an API key gets it asked for and kept in session storage only; with an admin port
 // the page says the overview lives there. The first test saves test-results/console.png.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { freePort, publish, startNode } from './support.mjs';
+import { chromium, freePort, publish, startNode } from './support.mjs';
 
-const CHROMIUM = process.env.CHROMIUM ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 const results = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../test-results');
 const WAIT = { timeout: 15_000 };
 
-if (!CHROMIUM) {
-  console.log('console tests skipped: no chromium (apt-get install chromium, or set CHROMIUM=path); .ci/run installs it');
-  if (process.env.HERALD_REQUIRE_BROWSER === '1') {
-    throw new Error('HERALD_REQUIRE_BROWSER=1 and no chromium');
-  }
-} else {
-  const { default: puppeteer } = await import('puppeteer-core');
+const browsers = chromium('console tests');
+
+if (browsers) {
   let browser;
 
   before(async () => {
-    browser = await puppeteer.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
-    });
+    browser = await browsers.launch();
   });
 
   after(async () => {

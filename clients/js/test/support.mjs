@@ -243,3 +243,24 @@ export function seeded(seed) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * Debian's Chromium for the browser suites, or null after printing what was skipped (a failure instead where
+ * HERALD_REQUIRE_BROWSER=1, as .ci/run sets). `launch()` starts it headless with puppeteer-core.
+ */
+export function chromium(suite) {
+  const executablePath = process.env.CHROMIUM ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+  if (!executablePath) {
+    console.log(`${suite} skipped: no chromium (apt-get install chromium, or set CHROMIUM=path); .ci/run installs it`);
+    if (process.env.HERALD_REQUIRE_BROWSER === '1') {
+      throw new Error('HERALD_REQUIRE_BROWSER=1 and no chromium');
+    }
+    return null;
+  }
+  return {
+    async launch() {
+      const { default: puppeteer } = await import('puppeteer-core');
+      return puppeteer.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'] });
+    },
+  };
+}
