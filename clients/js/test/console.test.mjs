@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium, freePort, publish, startNode } from './support.mjs';
+import { chromium, freePort, publish, sign, startNode } from './support.mjs';
 
 const results = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../test-results');
 const WAIT = { timeout: 15_000 };
@@ -152,5 +152,37 @@ if (browsers) {
     await page.click('#publish-form button[type="submit"]');
     await page.waitForSelector('#tail tbody tr[data-offset="1"]', WAIT);
     assert.deepEqual(problems.filter((p) => !p.includes('404')), []);
+  });
+
+  test('with client auth required: the page says a token is needed, and one entered in the token field connects', async (t) => {
+    const secret = 'console-test-secret-of-at-least-thirty-two-bytes';
+    const node = await startNode({ HERALD_AUTH_HMAC_SECRET: secret, HERALD_AUTH_REQUIRED: 'true' });
+    t.after(() => node.stop());
+    const { page, problems } = await openPage(t);
+
+    await page.goto(`${node.http}/`);
+    // Without a token the node closes /ws with 4001 "token required"; the client does not retry it.
+    await page.waitForFunction(() => document.querySelector('#connection-state').dataset.state === 'closed', WAIT);
+    assert.match(await text(page, '#connection-detail'), /4001.*client token/);
+
+    const token = sign(secret, { sub: 'operator', exp: Math.floor(Date.now() / 1000) + 600 });
+    await page.type('#token-input', token);
+    await page.click('#token-form button[type="submit"]');
+    await page.waitForFunction(() => document.querySelector('#connection-state').dataset.state === 'connected', WAIT);
+    assert.match(await text(page, '#connection-detail'), /user operator/);
+    const stored = await page.evaluate(() => ({
+      session: sessionStorage.getItem('herald.console.token'),
+      local: Object.keys(localStorage).length,
+    }));
+    assert.equal(stored.session, token);
+    assert.equal(stored.local, 0, 'nothing in localStorage');
+
+    const channel = `console:auth-${Date.now().toString(36)}`;
+    await page.type('#channel-input', channel);
+    await page.click('#channel-form button[type="submit"]');
+    await page.waitForFunction(() => document.querySelector('#channel-status').textContent.startsWith('Subscribed to'), WAIT);
+    await publish(node, channel, { by: 'backend' });
+    await page.waitForSelector('#tail tbody tr[data-offset="1"]', WAIT);
+    assert.deepEqual(problems, []);
   });
 }
