@@ -58,9 +58,21 @@ public final class Subscription {
 
   /** As {@link #open(ChannelHub, StreamPosition)}; {@code mayCreate} false: only if the channel exists (see {@link Broker}). */
   public Future<HistoryPage> open(ChannelHub hub, StreamPosition since, boolean mayCreate) {
+    return open(hub, since, mayCreate, false);
+  }
+
+  /**
+   * As {@link #open(ChannelHub, StreamPosition, boolean)}; {@code latestFirst} (the namespace's {@code cache}): a
+   * subscription without {@code since} starts with the channel's latest message, read from history after the hub
+   * registration like a replay, so nothing between it and the live messages is lost.
+   */
+  public Future<HistoryPage> open(ChannelHub hub, StreamPosition since, boolean mayCreate, boolean latestFirst) {
     return hub.join(this, mayCreate).compose(v -> {
       if (since != null) {
         return broker.history(new HistoryQuery(channel, since.offset(), Integer.MAX_VALUE));
+      }
+      if (latestFirst) {
+        return broker.history(HistoryQuery.latest(channel, 1));
       }
       StreamPosition known = hub.latest(channel);
       if (known != null) {
@@ -82,7 +94,8 @@ public final class Subscription {
     StreamPosition latest = new StreamPosition(page.epoch(), page.latest());
     if (since == null) {
       sink.started(this, requestId, latest, Start.LIVE);
-      resume(latest, List.of());
+      List<Message> cached = page.messages(); // the latest message with latestFirst, else none
+      resume(cached.isEmpty() ? latest : new StreamPosition(page.epoch(), cached.get(0).offset() - 1), cached);
     } else if (page.covers(since.epoch(), since.offset())) {
       sink.started(this, requestId, latest, Start.RECOVERED);
       resume(since, page.messages());

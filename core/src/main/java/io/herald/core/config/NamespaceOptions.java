@@ -15,13 +15,19 @@ import java.util.Locale;
  *                      {@code since} replays history, so it needs this too
  * @param presenceUsers whether anonymous clients see the users of presence (replies and join/leave
  *                      pushes); authenticated clients and the HTTP API always do
+ * @param cache         whether a new subscription (without {@code since}) first receives the channel's latest
+ *                      message, so the channel holds current state without a separate fetch
  */
 public record NamespaceOptions(int historySize, long historyTtlMs, boolean clientPublish, boolean presence,
-                               boolean joinLeave, SubscribeMode subscribe, boolean history, boolean presenceUsers) {
+                               boolean joinLeave, SubscribeMode subscribe, boolean history, boolean presenceUsers,
+                               boolean cache) {
 
-  /** The options without permissions: anyone may subscribe, history is readable, users are hidden from anonymous clients. */
+  /**
+   * The options without permissions or delivery modes: anyone may subscribe, history is readable, users are hidden
+   * from anonymous clients, no latest message on subscribe.
+   */
   public NamespaceOptions(int historySize, long historyTtlMs, boolean clientPublish, boolean presence, boolean joinLeave) {
-    this(historySize, historyTtlMs, clientPublish, presence, joinLeave, SubscribeMode.ANYONE, true, false);
+    this(historySize, historyTtlMs, clientPublish, presence, joinLeave, SubscribeMode.ANYONE, true, false, false);
   }
 
   /** Who may subscribe to a namespace's channels (docs/security.md). */

@@ -14,7 +14,7 @@ import java.util.Set;
 public final class Namespaces {
 
   private static final Set<String> FIELDS = Set.of("history_size", "history_ttl_ms", "client_publish", "presence",
-      "join_leave", "subscribe", "history", "presence_users");
+      "join_leave", "subscribe", "history", "presence_users", "cache");
 
   private final NamespaceOptions defaults;
   private final Map<String, NamespaceOptions> byName = new HashMap<>();
@@ -26,7 +26,8 @@ public final class Namespaces {
         config.get(HeraldConfig.NAMESPACE_HISTORY_TTL_MS), config.get(HeraldConfig.NAMESPACE_CLIENT_PUBLISH),
         config.get(HeraldConfig.NAMESPACE_PRESENCE), config.get(HeraldConfig.NAMESPACE_JOIN_LEAVE),
         NamespaceOptions.SubscribeMode.ANYONE, // per namespace only: auth.required covers "everyone must authenticate"
-        config.get(HeraldConfig.NAMESPACE_HISTORY), config.get(HeraldConfig.NAMESPACE_PRESENCE_USERS));
+        config.get(HeraldConfig.NAMESPACE_HISTORY), config.get(HeraldConfig.NAMESPACE_PRESENCE_USERS),
+        config.get(HeraldConfig.NAMESPACE_CACHE));
     for (String name : overrides.fieldNames()) {
       Object raw = overrides.getValue(name);
       if (!(raw instanceof JsonObject o)) {
@@ -52,7 +53,8 @@ public final class Namespaces {
           o.containsKey("subscribe") ? mode("namespaces." + name + ".subscribe", o.getString("subscribe"))
               : defaults.subscribe(),
           o.getBoolean("history", defaults.history()),
-          o.getBoolean("presence_users", defaults.presenceUsers()));
+          o.getBoolean("presence_users", defaults.presenceUsers()),
+          o.getBoolean("cache", defaults.cache()));
     } catch (ClassCastException e) {
       throw new IllegalArgumentException("namespaces." + name + ": wrong type of option");
     }

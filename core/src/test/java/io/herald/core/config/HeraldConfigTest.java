@@ -208,6 +208,16 @@ class HeraldConfigTest {
   }
 
   @Test
+  void cacheIsOffByDefaultAndSetPerNamespaceOrForAll() {
+    HeraldConfig c = load("{\"namespaces\": {\"state\": {\"cache\": true}}}", Map.of(), Map.of());
+    assertThat(c.namespaces().forChannel("state:x").cache()).isTrue();
+    assertThat(c.namespaces().forChannel("other:x").cache()).isFalse();
+
+    HeraldConfig all = load("{}", Map.of("HERALD_NAMESPACE_CACHE", "true"), Map.of());
+    assertThat(all.namespaces().forChannel("other:x").cache()).isTrue();
+  }
+
+  @Test
   void namespacesComeFromTheHighestLayerThatGivesThem() {
     String file = "{\"namespaces\": {\"chat\": {\"history_size\": 1}}}";
     Map<String, String> env = Map.of("HERALD_NAMESPACES", "{\"chat\": {\"history_size\": 2}}");

@@ -290,7 +290,8 @@ public final class ClientConnection implements WebSocketSession.Protocol, Subscr
     boolean local = hub.has(channel);
     boolean charged = !local && session.mayCreateChannel();
     services.presence().add(channel, session.info())
-        .compose(v -> subscription.open(hub, since, local || charged))
+        .compose(v -> subscription.open(hub, since, local || charged,
+            services.config().namespaces().forChannel(channel).cache()))
         .onComplete(ar -> {
           if (session.closed() || subscriptions.get(channel) != subscription) {
             return; // closed or unsubscribed meanwhile; cleanup already happened

@@ -416,7 +416,8 @@ final class TransportWsConnection implements WebSocketSession.Protocol {
     boolean local = loop.hub().has(channel);
     boolean charged = !local && session.mayCreateChannel();
     loop.services().presence().add(channel, session.info())
-        .compose(v -> subscription.open(loop.hub(), since, local || charged))
+        .compose(v -> subscription.open(loop.hub(), since, local || charged,
+            loop.services().config().namespaces().forChannel(channel).cache()))
         .onComplete(ar -> {
           if (operations.get(id) != operation) {
             return; // completed or closed meanwhile
