@@ -222,6 +222,8 @@ export class Herald extends Emitter<HeraldEvents> implements SubscriptionHost {
     const id = this.nextId++;
     const timer = setTimeout(() => {
       if (this.answered(id)) {
+        // A late answer may still subscribe it on the node: undo that before the retry subscribes again.
+        this.unsubscribeOnServer(subscription.channel);
         this.refused(subscription, new HeraldError('timeout', `no answer to subscribe ${subscription.channel}`));
       }
     }, this.options.requestTimeoutMs);
