@@ -26,7 +26,7 @@ export async function freePort() {
 }
 
 /**
- * Starts `java -jar herald.jar --port P` with `env` added (HERALD_* settings) and waits for /health/live.
+ * Starts `java -jar herald.jar --port P` with `env` added (HERALD_* settings) and waits for its ready line.
  * Returns { port, http, ws, stop() }; stop() sends SIGTERM (the node drains: 1001) and waits for the exit.
  */
 export async function startNode(env = {}) {
@@ -43,8 +43,23 @@ export async function startNode(env = {}) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
+  // The node prints "herald: node ID ready (...)" once it serves; that line, its exit or 60 s decide.
+  const ready = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the node was not ready within 60 s:\n${output}`)), 60_000);
+    const seen = (d) => {
+      output += d;
+      if (/herald: node \S+ ready/.test(output)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout.on('data', seen);
+    child.stderr.on('data', seen);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the node exited (${code}) before it was ready:\n${output}`));
+    });
+  });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const http = `http://127.0.0.1:${port}`;
   const node = {
@@ -61,25 +76,13 @@ export async function startNode(env = {}) {
       }
     },
   };
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) {
-      throw new Error(`the node exited (${child.exitCode}) before it was live:\n${output}`);
-    }
-    try {
-      const res = await fetch(`${http}/health/live`);
-      if (res.ok) {
-        return node;
-      }
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await node.stop();
-      throw new Error(`the node was not live within 60 s:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    await ready;
+  } catch (e) {
+    await node.stop();
+    throw e;
   }
+  return node;
 }
 
 /** POST /api/publish: resolves the message's offset. */

@@ -5,11 +5,6 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.LongStream;
-
 import static io.herald.node.cli.Cli.herald;
 import static io.herald.node.cli.Cli.heraldWithin;
 import static io.herald.node.cli.Cli.url;
@@ -69,12 +64,12 @@ class CommandLineTest {
   @Test
   void subWithAPositionHistoryNoLongerHoldsSaysSoAndGoesOn() throws Exception {
     node.http().publish("cli:lost", 1);
-    CompletableFuture<Cli.Ran> sub = CompletableFuture.supplyAsync(
-        () -> herald("sub", "cli:lost", "--since", "gone:1", "--count", "1", "--url", url(node)));
+    Cli.Running sub = Cli.start("sub", "cli:lost", "--since", "gone:1", "--count", "1", "--url", url(node));
     // recovery_failed, then subscribed from the latest offset (1): the next publish is the one printed.
-    JsonObject next = publishWhenSubscribed(node, "cli:lost", 1, 2);
+    sub.awaitErr("subscribed to cli:lost", 1);
+    JsonObject next = node.http().publish("cli:lost", 2);
 
-    Cli.Ran ran = sub.get(30, TimeUnit.SECONDS);
+    Cli.Ran ran = sub.result(30);
     assertThat(ran.exitCode()).as(ran.err()).isZero();
     assertThat(ran.err()).contains("recovery_failed");
     assertThat(ran.lines()).extracting(m -> m.getLong("offset")).containsExactly(next.getLong("offset"));
@@ -100,24 +95,5 @@ class CommandLineTest {
     Cli.Ran ran = herald("token", "--sub", "alice");
     assertThat(ran.exitCode()).isEqualTo(2);
     assertThat(ran.err()).contains("no auth.hmac_secret");
-  }
-
-  /**
-   * Publishes {@code data} once the channel's subscriber count (node-wide, /api/channels) reaches {@code subscribers}:
-   * a subscriber started in another thread is then live.
-   */
-  static JsonObject publishWhenSubscribed(NodeExtension node, String channel, int subscribers, Object data)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (System.nanoTime() < deadline) {
-      for (Object c : node.http().get("/api/channels").json().getJsonArray("channels")) {
-        JsonObject info = (JsonObject) c;
-        if (channel.equals(info.getString("name")) && info.getInteger("subscribers", 0) >= subscribers) {
-          return node.http().publish(channel, data);
-        }
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError(channel + " had no " + subscribers + " subscriber(s) within 20 s");
   }
 }

@@ -1,17 +1,12 @@
 package io.herald.node.cli;
 
 import io.herald.node.testing.NodeExtension;
-import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
-import static io.herald.node.cli.Cli.herald;
-import static io.herald.node.cli.Cli.heraldWithin;
 import static io.herald.node.cli.Cli.url;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,17 +20,23 @@ class SubReconnectTest {
   @Test
   void subPrintsEveryOffsetOnceAndInOrderAcrossReconnects() throws Exception {
     String epoch = node.http().publish("cli:lifetime", 0).getString("epoch");
-    int total = 60;
-    CompletableFuture<Cli.Ran> sub = CompletableFuture.supplyAsync(
-        () -> herald("sub", "cli:lifetime", "--since", epoch + ":1", "--count", String.valueOf(total),
-            "--url", url(node)));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    for (int n = 1; n <= total && !sub.isDone() && System.nanoTime() < deadline; n++) {
-      node.http().publish("cli:lifetime", n);
-      Thread.sleep(50); // paces the publisher over several lifetimes; not a synchronisation
+    int rounds = 4;
+    int perRound = 15;
+    int total = rounds * perRound;
+    Cli.Running sub = Cli.start("sub", "cli:lifetime", "--since", epoch + ":1", "--count", String.valueOf(total),
+        "--url", url(node));
+    // A round of publishes, then the next once sub has lost its connection again: messages arrive while it is away.
+    int n = 0;
+    for (int round = 1; round <= rounds; round++) {
+      for (int k = 0; k < perRound; k++) {
+        node.http().publish("cli:lifetime", ++n);
+      }
+      if (round < rounds) {
+        sub.awaitErr("connection closed (4010", round);
+      }
     }
 
-    Cli.Ran ran = sub.get(30, TimeUnit.SECONDS);
+    Cli.Ran ran = sub.result(30);
     assertThat(ran.exitCode()).as(ran.err()).isZero();
     assertThat(ran.lines()).extracting(m -> m.getLong("offset"))
         .containsExactlyElementsOf(LongStream.rangeClosed(2, total + 1).boxed().toList());

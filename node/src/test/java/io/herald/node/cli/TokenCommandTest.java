@@ -1,14 +1,10 @@
 package io.herald.node.cli;
 
 import io.herald.node.testing.NodeExtension;
-import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.LongStream;
 
 import static io.herald.node.cli.Cli.herald;
 import static io.herald.node.cli.Cli.heraldWithin;
@@ -19,7 +15,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TokenCommandTest {
 
   static final String SECRET = "cli-test-secret-of-at-least-thirty-two-bytes";
-
 
   @RegisterExtension
   static final NodeExtension node = NodeExtension.withSettings(Map.of("auth.hmac_secret", SECRET, "auth.required", "true"));
