@@ -40,12 +40,15 @@ public final class ConfigSource {
     return HeraldConfig.load(readConfigFile(), System.getenv(), overrides);
   }
 
-  /** The configuration, or empty after telling {@code err} why it cannot be read (as {@code herald COMMAND: ...}). */
-  public Optional<HeraldConfig> loadFor(String command, PrintWriter err) throws IOException {
+  /**
+   * The configuration with {@code flags} on top, or empty after telling {@code err} why it cannot be read, each
+   * line headed by {@code who} ({@code herald}, {@code herald token}, ...).
+   */
+  public Optional<HeraldConfig> loadFor(String who, Map<String, String> flags, PrintWriter err) throws IOException {
     try {
-      return Optional.of(load(Map.of()));
+      return Optional.of(load(flags));
     } catch (IllegalArgumentException e) {
-      err.println("herald " + command + ": invalid configuration: " + e.getMessage());
+      err.println(who + ": invalid configuration: " + e.getMessage());
       err.flush();
       return Optional.empty();
     }

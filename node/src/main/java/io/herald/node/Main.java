@@ -11,9 +11,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -54,22 +56,16 @@ public final class Main implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    HeraldConfig config;
-    try {
-      config = source.load(flags());
-    } catch (IllegalArgumentException e) {
-      System.err.println("herald: invalid configuration: " + e.getMessage());
+    PrintWriter err = new PrintWriter(System.err, true);
+    Optional<HeraldConfig> loaded = source.loadFor("herald", flags(), err);
+    if (loaded.isEmpty()) {
       return 2;
     }
-    List<String> invalid = StartupChecks.problems(config);
-    if (!invalid.isEmpty()) {
-      System.err.println("herald: invalid configuration: " + String.join("; ", invalid));
-      return 2;
-    }
-    List<String> missing = SecurityPolicy.productionProblems(config);
-    if (!missing.isEmpty()) {
-      System.err.println("herald: production mode refuses to start:");
-      missing.forEach(m -> System.err.println("  - " + m));
+    HeraldConfig config = loaded.get();
+    List<String> problems = ConfigSource.problems(config);
+    if (!problems.isEmpty()) {
+      err.println("herald: refusing to start:");
+      problems.forEach(p -> err.println("  - " + p));
       return 2;
     }
     HeraldNode node;

@@ -10,6 +10,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -32,7 +33,7 @@ public final class CheckConfigCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Optional<HeraldConfig> loaded = source.loadFor("check-config", err);
+    Optional<HeraldConfig> loaded = source.loadFor("herald check-config", Map.of(), err);
     if (loaded.isEmpty()) {
       return 2;
     }

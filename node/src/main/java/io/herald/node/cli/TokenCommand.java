@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -46,7 +47,7 @@ public final class TokenCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Optional<HeraldConfig> config = source.loadFor("token", spec.commandLine().getErr());
+    Optional<HeraldConfig> config = source.loadFor("herald token", Map.of(), spec.commandLine().getErr());
     if (config.isEmpty()) {
       return 2;
     }
