@@ -54,6 +54,23 @@ public final class ConfigSource {
     }
   }
 
+  /**
+   * The configuration a node may start with, or empty after telling {@code err} why not: {@link #loadFor}, then
+   * {@link #problems} listed under {@code who: refusal}.
+   */
+  public Optional<HeraldConfig> startableFor(String who, String refusal, Map<String, String> flags, PrintWriter err)
+      throws IOException {
+    Optional<HeraldConfig> loaded = loadFor(who, flags, err);
+    List<String> problems = loaded.map(ConfigSource::problems).orElse(List.of());
+    if (problems.isEmpty()) {
+      return loaded;
+    }
+    err.println(who + ": " + refusal + ":");
+    problems.forEach(p -> err.println("  - " + p));
+    err.flush();
+    return Optional.empty();
+  }
+
   /** What stops a node from starting with {@code config}: invalid combinations, then production mode's demands. */
   public static List<String> problems(HeraldConfig config) {
     List<String> all = new ArrayList<>(StartupChecks.problems(config));

@@ -57,17 +57,11 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter err = new PrintWriter(System.err, true);
-    Optional<HeraldConfig> loaded = source.loadFor("herald", flags(), err);
-    if (loaded.isEmpty()) {
+    Optional<HeraldConfig> startable = source.startableFor("herald", "refusing to start", flags(), err);
+    if (startable.isEmpty()) {
       return 2;
     }
-    HeraldConfig config = loaded.get();
-    List<String> problems = ConfigSource.problems(config);
-    if (!problems.isEmpty()) {
-      err.println("herald: refusing to start:");
-      problems.forEach(p -> err.println("  - " + p));
-      return 2;
-    }
+    HeraldConfig config = startable.get();
     HeraldNode node;
     try {
       node = HeraldNode.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

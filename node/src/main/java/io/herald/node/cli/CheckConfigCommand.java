@@ -33,18 +33,12 @@ public final class CheckConfigCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Optional<HeraldConfig> loaded = source.loadFor("herald check-config", Map.of(), err);
-    if (loaded.isEmpty()) {
+    Optional<HeraldConfig> startable = source.startableFor("herald check-config", "a node would refuse to start",
+        Map.of(), err);
+    if (startable.isEmpty()) {
       return 2;
     }
-    HeraldConfig config = loaded.get();
-    List<String> problems = ConfigSource.problems(config);
-    if (!problems.isEmpty()) {
-      err.println("herald check-config: a node would refuse to start:");
-      problems.forEach(p -> err.println("  - " + p));
-      err.flush();
-      return 2;
-    }
+    HeraldConfig config = startable.get();
     out.println("herald check-config: OK (" + (SecurityPolicy.production(config) ? "production mode" : "development mode")
         + (config.get(HeraldConfig.CLUSTER) ? ", cluster" : ", standalone") + ", port " + config.get(HeraldConfig.PORT) + ")");
     List<String> off = SecurityPolicy.warnings(config);
