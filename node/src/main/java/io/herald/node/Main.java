@@ -135,10 +135,11 @@ public final class Main implements Callable<Integer> {
     }
   }
 
-  private static String rootMessage(Throwable t) {
+  /** The innermost cause's message (its class name when it has none): what a person can act on. */
+  public static String rootMessage(Throwable t) {
     while (t.getCause() != null) {
       t = t.getCause();
     }
-    return t.getMessage();
+    return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
   }
 }

@@ -1,5 +1,6 @@
 package io.herald.node.cli;
 
+import io.herald.node.Main;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
@@ -114,7 +115,7 @@ public final class SubCommand implements Callable<Integer> {
       socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
           .buildAsync(server.webSocket(), new Frames(events)).get(15, TimeUnit.SECONDS);
     } catch (Exception e) {
-      return new Outcome(null, 1006, "cannot connect: " + rootMessage(e), false);
+      return new Outcome(null, 1006, "cannot connect: " + Main.rootMessage(e), false);
     }
     long connectId = 1;
     long subscribeId = 2;
@@ -272,12 +273,5 @@ public final class SubCommand implements Callable<Integer> {
     public void onError(WebSocket webSocket, Throwable error) {
       events.add(new Closed(1006, String.valueOf(error.getMessage())));
     }
-  }
-
-  private static String rootMessage(Throwable t) {
-    while (t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
   }
 }
