@@ -37,8 +37,8 @@ import java.util.concurrent.TimeUnit;
  * What it covers: {@link Subscribers#offer}, which {@code ChannelHub}'s per-channel dispatch calls for each message
  * (the hub itself is reached only through an event-bus consumer, so it is left out with its two cheap per-message
  * steps: the channel's latest position and one metrics update). Per subscriber that is {@link Subscription#offer}
- * (dedupe and order checks), the /ws protocol's {@code ClientConnection.deliver}, {@link WebSocketSession#send}
- * (closed and slow-consumer checks) and {@link ClientSocket#writeText}: a text frame through Netty's RFC 6455 encoder
+ * (dedupe and order checks), the /ws protocol's {@code ClientConnection.deliver}, {@link ClientSession#send}
+ * (closed and slow-consumer checks) and {@link ClientSocket#write}: a text frame through Netty's RFC 6455 encoder
  * of a real pipeline, on an {@link EmbeddedChannel} per subscriber, and the loop's one flush task for them all. The
  * {@code message} frame is encoded once per operation (by the first delivery, as on the node; see
  * {@code FrameEncodingBenchmark}). Each operation then does what the event loop does next: runs every channel's

@@ -18,7 +18,7 @@ import java.util.function.Predicate;
  * One connection's authentication, the same for every protocol: the verified {@link Identity}, counted
  * against auth.max_connections_per_user, and when its tokens expire (the connection's and its
  * subscriptions', {@link TokenDeadlines}). A refused token is logged and closes the connection in the
- * protocol's form. The session makes it on first use ({@link WebSocketSession#auth}): an anonymous
+ * protocol's form. The session makes it on first use ({@link ClientSession#auth}): an anonymous
  * connection has none, which keeps an idle one small. Runs on the connection's event loop.
  */
 public final class ConnectionAuth {
@@ -27,12 +27,12 @@ public final class ConnectionAuth {
   private static final Object CONNECTION_TOKEN = new Object();
   private static final String TOO_MANY_CONNECTIONS = "too many connections for user";
 
-  private final WebSocketSession session;
+  private final ClientSession session;
   private final TokenDeadlines deadlines;
   /** The verified token's identity, or null while anonymous. */
   private Identity identity;
 
-  ConnectionAuth(WebSocketSession session) {
+  ConnectionAuth(ClientSession session) {
     this.session = session;
     this.deadlines = new TokenDeadlines(session.loop().vertx(), this::expired);
   }

@@ -10,13 +10,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ConnectionRegistry {
 
-  private final Map<String, WebSocketSession> byId = new ConcurrentHashMap<>();
+  private final Map<String, ClientSession> byId = new ConcurrentHashMap<>();
 
-  public void add(WebSocketSession connection) {
+  public void add(ClientSession connection) {
     byId.put(connection.id(), connection);
   }
 
-  public void remove(WebSocketSession connection) {
+  public void remove(ClientSession connection) {
     byId.remove(connection.id(), connection);
   }
 
@@ -24,11 +24,11 @@ public final class ConnectionRegistry {
     return byId.size();
   }
 
-  public Collection<WebSocketSession> all() {
+  public Collection<ClientSession> all() {
     return byId.values();
   }
 
-  public WebSocketSession get(String clientId) {
+  public ClientSession get(String clientId) {
     return byId.get(clientId);
   }
 }

@@ -8,6 +8,7 @@ import io.herald.gateway.impl.HttpApi;
 import io.herald.gateway.impl.HttpConnections;
 import io.herald.gateway.impl.HttpErrors;
 import io.herald.gateway.impl.WebConsole;
+import io.herald.gateway.impl.SseEndpoint;
 import io.herald.gateway.impl.WebSocketEndpoint;
 import io.herald.gateway.transport.VertxUpgrade;
 import io.herald.gateway.limits.ClientAddresses;
@@ -66,6 +67,7 @@ public class GatewayVerticle extends VerticleBase {
     WebSocketEndpoint webSockets = new WebSocketEndpoint(loop, extensions);
     router.get(WebSocketEndpoint.PATH).handler(ctx ->
         HttpErrors.send(ctx, ErrorCode.BAD_REQUEST, WebSocketEndpoint.PATH + " expects a WebSocket upgrade request"));
+    new SseEndpoint(loop).mount(router);
     int adminPort = config.get(HeraldConfig.ADMIN_PORT);
     // With an admin port, /api/* and /metrics are served there only; the public port answers them 404.
     Router admin = adminPort == 0 ? router : Router.router(vertx);

@@ -69,14 +69,14 @@ public final class NodeCommands {
     switch (command) {
       case INFO -> request.reply(services.nodeInfo());
       case DISCONNECT -> {
-        List<WebSocketSession> targets = targets(body);
+        List<ClientSession> targets = targets(body);
         targets.forEach(c -> c.runOnLoop(() -> c.close(CloseCode.DISCONNECTED)));
         request.reply(new JsonObject().put("disconnected", targets.size()));
       }
       case UNSUBSCRIBE -> {
         String channel = body.getString("channel");
         List<Future<Boolean>> done = new ArrayList<>();
-        for (WebSocketSession c : targets(body)) {
+        for (ClientSession c : targets(body)) {
           Promise<Boolean> unsubscribed = Promise.promise();
           c.runOnLoop(() -> unsubscribed.complete(c.unsubscribeByServer(channel)));
           done.add(unsubscribed.future());
@@ -114,16 +114,16 @@ public final class NodeCommands {
   }
 
   /** This node's connections a body names: {@code {"client": id}} or {@code {"user": id}} (checked by the API). */
-  private List<WebSocketSession> targets(JsonObject body) {
-    List<WebSocketSession> targets = new ArrayList<>();
+  private List<ClientSession> targets(JsonObject body) {
+    List<ClientSession> targets = new ArrayList<>();
     if (body.getValue("client") instanceof String client) {
-      WebSocketSession c = services.connections().get(client);
+      ClientSession c = services.connections().get(client);
       if (c != null) {
         targets.add(c);
       }
     } else {
       String user = body.getString("user");
-      for (WebSocketSession c : services.connections().all()) {
+      for (ClientSession c : services.connections().all()) {
         if (user.equals(c.user())) {
           targets.add(c);
         }

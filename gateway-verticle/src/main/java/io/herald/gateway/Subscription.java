@@ -5,6 +5,7 @@ import io.herald.core.HistoryPage;
 import io.herald.core.HistoryQuery;
 import io.herald.core.Message;
 import io.herald.core.StreamPosition;
+import io.herald.core.config.NamespaceOptions;
 import io.herald.gateway.SubscriptionSink.Start;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -23,6 +24,8 @@ public final class Subscription {
   private final String channel;
   private final SubscriptionSink sink;
   private final Broker broker;
+  /** The namespace's cache option: a subscription without {@code since} starts with the latest message. */
+  private final boolean latestFirst;
   private String epoch;
   private long lastOffset;
   /** Non-null while catching up: live messages that arrived meanwhile. */
@@ -32,10 +35,17 @@ public final class Subscription {
   /** Where this subscription sits in its channel's {@link Subscribers}; -1 while not there. */
   int slot = -1;
 
+  /** A subscription with no delivery mode of a namespace (the latest message on subscribe, ...). */
   public Subscription(String channel, SubscriptionSink sink, Broker broker) {
+    this(channel, sink, broker, NamespaceOptions.DEFAULT);
+  }
+
+  /** A subscription delivering as {@code options} (the channel's namespace's) say. */
+  public Subscription(String channel, SubscriptionSink sink, Broker broker, NamespaceOptions options) {
     this.channel = channel;
     this.sink = sink;
     this.broker = broker;
+    this.latestFirst = options.cache();
   }
 
   public String channel() {
@@ -56,17 +66,13 @@ public final class Subscription {
     return open(hub, since, true);
   }
 
-  /** As {@link #open(ChannelHub, StreamPosition)}; {@code mayCreate} false: only if the channel exists (see {@link Broker}). */
-  public Future<HistoryPage> open(ChannelHub hub, StreamPosition since, boolean mayCreate) {
-    return open(hub, since, mayCreate, false);
-  }
-
   /**
-   * As {@link #open(ChannelHub, StreamPosition, boolean)}; {@code latestFirst} (the namespace's {@code cache}): a
-   * subscription without {@code since} starts with the channel's latest message, read from history after the hub
-   * registration like a replay, so nothing between it and the live messages is lost.
+   * As {@link #open(ChannelHub, StreamPosition)}; {@code mayCreate} false: only if the channel exists (see
+   * {@link Broker}). With the namespace's {@code cache}, a subscription without {@code since} starts with the
+   * channel's latest message, read from history after the hub registration like a replay, so nothing between it and
+   * the live messages is lost.
    */
-  public Future<HistoryPage> open(ChannelHub hub, StreamPosition since, boolean mayCreate, boolean latestFirst) {
+  public Future<HistoryPage> open(ChannelHub hub, StreamPosition since, boolean mayCreate) {
     return hub.join(this, mayCreate).compose(v -> {
       if (since != null) {
         return broker.history(new HistoryQuery(channel, since.offset(), Integer.MAX_VALUE));

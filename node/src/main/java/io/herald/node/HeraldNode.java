@@ -27,7 +27,7 @@ import io.herald.gateway.GatewayVerticle;
 import io.herald.gateway.HeraldMetrics;
 import io.herald.gateway.NodeCommands;
 import io.herald.gateway.NodeState;
-import io.herald.gateway.WebSocketSession;
+import io.herald.gateway.ClientSession;
 import io.herald.graphql.GraphQLExtension;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -236,7 +236,7 @@ public final class HeraldNode {
     int open = services.connections().size();
     LOG.info("draining: closing {} connections with 1001", open);
     List<Future<Void>> socketsClosed = new ArrayList<>(open);
-    for (WebSocketSession c : services.connections().all()) {
+    for (ClientSession c : services.connections().all()) {
       socketsClosed.add(c.socketClosed());
       c.runOnLoop(() -> c.close(CloseCode.GOING_AWAY));
     }

@@ -17,17 +17,23 @@ import java.util.Locale;
  *                      pushes); authenticated clients and the HTTP API always do
  * @param cache         whether a new subscription (without {@code since}) first receives the channel's latest
  *                      message, so the channel holds current state without a separate fetch
+ * @param maxRate       the most messages per second a subscription receives (0: every message); faster ones are
+ *                      conflated: the subscriber gets the latest, with how many it skipped
+ * @param batchMs       how long a connection's deliveries may wait to go out together (0: at once)
  */
 public record NamespaceOptions(int historySize, long historyTtlMs, boolean clientPublish, boolean presence,
                                boolean joinLeave, SubscribeMode subscribe, boolean history, boolean presenceUsers,
-                               boolean cache) {
+                               boolean cache, int maxRate, int batchMs) {
+
+  /** The options of a namespace configured with nothing (the settings' defaults). */
+  public static final NamespaceOptions DEFAULT = new NamespaceOptions(256, 300_000, true, true, false);
 
   /**
    * The options without permissions or delivery modes: anyone may subscribe, history is readable, users are hidden
    * from anonymous clients, no latest message on subscribe.
    */
   public NamespaceOptions(int historySize, long historyTtlMs, boolean clientPublish, boolean presence, boolean joinLeave) {
-    this(historySize, historyTtlMs, clientPublish, presence, joinLeave, SubscribeMode.ANYONE, true, false, false);
+    this(historySize, historyTtlMs, clientPublish, presence, joinLeave, SubscribeMode.ANYONE, true, false, false, 0, 0);
   }
 
   /** Who may subscribe to a namespace's channels (docs/security.md). */

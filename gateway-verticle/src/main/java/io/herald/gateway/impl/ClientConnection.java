@@ -9,10 +9,9 @@ import io.herald.core.StreamPosition;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.config.NamespaceOptions;
 import io.herald.core.Message;
-import io.herald.gateway.ChannelHub;
 import io.herald.gateway.GatewayLoop;
 import io.herald.gateway.GatewayServices;
-import io.herald.gateway.WebSocketSession;
+import io.herald.gateway.ClientSession;
 import io.herald.gateway.Subscription;
 import io.herald.gateway.SubscriptionSink;
 import io.herald.gateway.auth.AuthFailure;
@@ -24,33 +23,29 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
  * The /ws protocol on one connection: parses client frames, answers them, and owns the connection's
  * subscriptions. What every WebSocket shares (queue, limits, heartbeat, auth, closing) is its
- * {@link WebSocketSession}. Every method runs on the connection's event loop; other threads go through
- * {@link WebSocketSession#runOnLoop}.
+ * {@link ClientSession}. Every method runs on the connection's event loop; other threads go through
+ * {@link ClientSession#runOnLoop}.
  */
-public final class ClientConnection implements WebSocketSession.Protocol, SubscriptionSink {
+public final class ClientConnection implements ClientSession.Protocol, SubscriptionSink {
 
-  private final WebSocketSession session;
+  private final ClientSession session;
   private final GatewayServices services;
-  private final ChannelHub hub;
-  /** Created with the first subscription: most of an idle connection's memory is Netty's, keep ours small. */
-  private Map<String, Subscription> subscriptions;
+  private final ChannelSubscriptions subscriptions;
   /** Channels subscribed with a verified subscription token: they may also be published to and read. */
   private Set<String> granted;
   private long authTimer = -1;
 
   ClientConnection(ClientSocket socket, GatewayLoop loop) {
-    this.session = new WebSocketSession(socket, loop, this);
+    this.session = new ClientSession(socket, loop, this);
     this.services = loop.services();
-    this.hub = loop.hub();
+    this.subscriptions = new ChannelSubscriptions(session);
   }
 
   void start(long upgradeStartNanos) {
@@ -130,9 +125,9 @@ public final class ClientConnection implements WebSocketSession.Protocol, Subscr
     if (!authenticate((String) token)) {
       return;
     }
-    if (wasAuthenticated && subscriptions != null) {
+    if (wasAuthenticated) {
       // The new token's channels claim may differ: a subscription it does not allow ends.
-      session.auth().recheck(subscriptions.values(), Subscription::channel, s -> granted(s.channel()), (s, e) -> {
+      session.auth().recheck(subscriptions.all(), Subscription::channel, s -> granted(s.channel()), (s, e) -> {
         drop(s);
         session.send(Frames.unsubscribed(null, s.channel(), ErrorCode.PERMISSION_DENIED.wire()));
       });
@@ -266,18 +261,7 @@ public final class ClientConnection implements WebSocketSession.Protocol, Subscr
   private void subscribe(Long id, String channel, StreamPosition since, String token) {
     long tokenExpiresAtMs = token == null ? 0 : permissions().checkSubscriptionToken(token, session.identity(), channel);
     permissions().checkSubscribe(session.identity(), channel, token != null, since != null);
-    if (subscriptions == null) {
-      subscriptions = new HashMap<>(4);
-    }
-    if (subscriptions.containsKey(channel)) {
-      throw new HeraldException(ErrorCode.ALREADY_SUBSCRIBED, "already subscribed to " + channel);
-    }
-    int max = services.config().get(HeraldConfig.WS_MAX_SUBSCRIPTIONS);
-    if (subscriptions.size() >= max) {
-      throw new HeraldException(ErrorCode.TOO_MANY_SUBSCRIPTIONS, "a connection may hold " + max + " subscriptions");
-    }
-    Subscription subscription = new Subscription(channel, this, services.broker());
-    subscriptions.put(channel, subscription);
+    Subscription subscription = subscriptions.add(channel, this);
     if (token != null) {
       if (granted == null) {
         granted = new HashSet<>(4);
@@ -285,32 +269,15 @@ public final class ClientConnection implements WebSocketSession.Protocol, Subscr
       granted.add(channel);
       session.auth().subscriptionTokenExpiresAt(channel, tokenExpiresAtMs);
     }
-    services.metrics().subscriptions(1);
-    // Only a channel without subscribers on this loop may be new to the store (ws.new_channel_rate).
-    boolean local = hub.has(channel);
-    boolean charged = !local && session.mayCreateChannel();
-    services.presence().add(channel, session.info())
-        .compose(v -> subscription.open(hub, since, local || charged,
-            services.config().namespaces().forChannel(channel).cache()))
-        .onComplete(ar -> {
-          if (session.closed() || subscriptions.get(channel) != subscription) {
-            return; // closed or unsubscribed meanwhile; cleanup already happened
-          }
-          // A channel with messages was not created by this subscribe (nor one that failed).
-          session.settleNewChannel(charged, ar.succeeded() && ar.result().latest() == 0, ar.cause());
-          if (ar.succeeded()) {
-            subscription.start(id, since, ar.result());
-            JoinLeave.announce(services, "join", channel, session.info());
-          } else {
-            drop(subscription);
-            sendError(id, errorCode(ar.cause()), "subscribe failed: " + ar.cause().getMessage(), channel);
-          }
-        });
+    subscriptions.open(subscription, id, since, failure -> {
+      forgetGrant(channel);
+      sendError(id, errorCode(failure), "subscribe failed: " + failure.getMessage(), channel);
+    });
   }
 
   /** {@code sub_refresh}: a fresh subscription token for a subscription opened with one extends it. */
   private void refreshSubscription(Long id, String channel, String token) {
-    if (subscriptions == null || !subscriptions.containsKey(channel)) {
+    if (subscriptions.get(channel) == null) {
       throw new HeraldException(ErrorCode.NOT_SUBSCRIBED, "not subscribed to " + channel);
     }
     if (token == null || !granted(channel)) {
@@ -325,7 +292,7 @@ public final class ClientConnection implements WebSocketSession.Protocol, Subscr
 
   @Override
   public void subscriptionTokenExpired(Object channel) {
-    Subscription subscription = subscriptions == null ? null : subscriptions.get((String) channel);
+    Subscription subscription = subscriptions.get((String) channel);
     if (subscription != null) {
       drop(subscription);
       session.send(Frames.unsubscribed(null, subscription.channel(), "token expired"));
@@ -333,7 +300,7 @@ public final class ClientConnection implements WebSocketSession.Protocol, Subscr
   }
 
   private void unsubscribe(Long id, String channel) {
-    Subscription subscription = subscriptions == null ? null : subscriptions.get(channel);
+    Subscription subscription = subscriptions.get(channel);
     if (subscription == null) {
       throw new HeraldException(ErrorCode.NOT_SUBSCRIBED, "not subscribed to " + channel);
     }
@@ -343,7 +310,7 @@ public final class ClientConnection implements WebSocketSession.Protocol, Subscr
 
   @Override
   public boolean unsubscribeByServer(String channel) {
-    Subscription subscription = subscriptions == null ? null : subscriptions.get(channel);
+    Subscription subscription = subscriptions.get(channel);
     if (subscription == null || session.closed()) {
       return false;
     }
@@ -353,17 +320,14 @@ public final class ClientConnection implements WebSocketSession.Protocol, Subscr
   }
 
   private void drop(Subscription subscription) {
-    boolean announced = subscription.active();
-    subscription.end();
-    subscriptions.remove(subscription.channel());
-    if (granted != null && granted.remove(subscription.channel())) {
-      session.auth().forgetSubscriptionToken(subscription.channel());
-    }
-    hub.leave(subscription);
-    services.presence().remove(subscription.channel(), session.id());
-    services.metrics().subscriptions(-1);
-    if (announced) {
-      JoinLeave.announce(services, "leave", subscription.channel(), session.info());
+    subscriptions.drop(subscription);
+    forgetGrant(subscription.channel());
+  }
+
+  /** The subscription of {@code channel} ended: a subscription token it was opened with no longer counts. */
+  private void forgetGrant(String channel) {
+    if (granted != null && granted.remove(channel)) {
+      session.auth().forgetSubscriptionToken(channel);
     }
   }
 
@@ -464,10 +428,8 @@ public final class ClientConnection implements WebSocketSession.Protocol, Subscr
   @Override
   public void ended() {
     cancelAuthTimer();
-    if (subscriptions != null) {
-      for (Subscription s : List.copyOf(subscriptions.values())) {
-        drop(s);
-      }
+    for (Subscription s : List.copyOf(subscriptions.all())) {
+      drop(s);
     }
   }
 

@@ -2,6 +2,7 @@ package io.herald.gateway.impl;
 
 import io.herald.core.ErrorCode;
 import io.herald.core.HeraldException;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -12,10 +13,14 @@ public final class HttpErrors {
   }
 
   public static void send(RoutingContext ctx, ErrorCode code, String message) {
-    if (ctx.response().ended()) {
+    send(ctx.response(), code, message);
+  }
+
+  public static void send(HttpServerResponse response, ErrorCode code, String message) {
+    if (response.ended()) {
       return;
     }
-    ctx.response().setStatusCode(code.httpStatus()).putHeader("Content-Type", "application/json")
+    response.setStatusCode(code.httpStatus()).putHeader("Content-Type", "application/json")
         .end(body(code, message).toBuffer());
   }
 

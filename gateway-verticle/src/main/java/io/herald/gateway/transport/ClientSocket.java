@@ -40,44 +40,7 @@ import java.util.concurrent.TimeUnit;
  * is closed once what was written is flushed. Frames are handed over whole, never reassembled: the
  * protocol's session does that.
  */
-public final class ClientSocket extends ChannelInboundHandlerAdapter {
-
-  /** What the protocol on top hears; called on the event loop. */
-  public interface Listener {
-    /** For a socket that is only closed (a refused connection): hears nothing. */
-    Listener IGNORE = new Listener() {
-      @Override
-      public void onFrame(FrameKind kind, boolean isFinal, Buffer data) {
-      }
-
-      @Override
-      public void onPong() {
-      }
-
-      @Override
-      public void onError(Throwable cause) {
-      }
-
-      @Override
-      public void onClosed() {
-      }
-    };
-
-    /** A data frame: text, binary, or a continuation of either; {@code data} is the session's to keep. */
-    void onFrame(FrameKind kind, boolean isFinal, Buffer data);
-
-    /** The peer answered a ping. */
-    void onPong();
-
-    /** The decoder refused what the peer sent (Netty's {@code CorruptedWebSocketFrameException}), or the socket failed. */
-    void onError(Throwable cause);
-
-    /** The TCP connection is closed, by either side. */
-    void onClosed();
-  }
-
-  /** A data frame's kind. */
-  public enum FrameKind { TEXT, BINARY, CONTINUATION }
+public final class ClientSocket extends ChannelInboundHandlerAdapter implements ClientTransport {
 
   /**
    * The least a client's frame takes on the wire besides its payload (2 bytes of header, 4 of mask): what an
@@ -121,23 +84,32 @@ public final class ClientSocket extends ChannelInboundHandlerAdapter {
   }
 
   /** Whether reading is paused by the read budget: the peer's frames, its pongs too, wait unread. */
+  @Override
   public boolean readPaused() {
     return readShaper != null && readShaper.paused();
   }
 
   /** The bytes the outbound queue may hold before {@link #writeQueueFull}. */
+  @Override
   public int outboundLimit() {
     return channel.config().getWriteBufferHighWaterMark();
   }
 
   /** Installs the protocol's listener; until then nothing is read. */
+  @Override
   public void listen(Listener listener) {
     this.listener = listener;
     channel.config().setAutoRead(true);
   }
 
+  @Override
   public String uri() {
     return handshake.uri();
+  }
+
+  @Override
+  public boolean hearsPeer() {
+    return true;
   }
 
   /** The sub-protocol agreed in the handshake, or null. */
@@ -146,26 +118,31 @@ public final class ClientSocket extends ChannelInboundHandlerAdapter {
   }
 
   /** The client's address as the node sees it (X-Forwarded-For from a trusted proxy taken into account). */
+  @Override
   public String clientIp() {
     return handshake.clientIp();
   }
 
   /** The upgrade's Origin header, or null. */
+  @Override
   public String origin() {
     return handshake.origin();
   }
 
   /** The Netty channel, for the write-timeout check. */
+  @Override
   public Channel channel() {
     return channel;
   }
 
   /** Whether a close frame went either way, or the connection is gone: nothing more may be written. */
+  @Override
   public boolean isClosed() {
     return closeSent || closeReceived || !channel.isActive();
   }
 
   /** Whether the bytes waiting to be written are over the outbound limit. */
+  @Override
   public boolean writeQueueFull() {
     return !channel.isWritable();
   }
@@ -174,7 +151,8 @@ public final class ClientSocket extends ChannelInboundHandlerAdapter {
    * Writes one text frame of already encoded UTF-8 (a slice of the shared buffer: no copy per subscriber); it is
    * flushed with the loop's other pending writes ({@link LoopFlushes}).
    */
-  public void writeText(Buffer utf8) {
+  @Override
+  public void write(Buffer utf8) {
     // Vert.x's heap buffers ignore release(); unreleasable makes that explicit, as the encoder releases what it writes.
     TextWebSocketFrame frame = new TextWebSocketFrame(Unpooled.unreleasableBuffer(((BufferInternal) utf8).getByteBuf()));
     if (channel.eventLoop().inEventLoop()) {
@@ -185,6 +163,7 @@ public final class ClientSocket extends ChannelInboundHandlerAdapter {
     }
   }
 
+  @Override
   public void writePing() {
     channel.writeAndFlush(new PingWebSocketFrame(), channel.voidPromise());
   }
@@ -193,6 +172,7 @@ public final class ClientSocket extends ChannelInboundHandlerAdapter {
    * Starts the close handshake with {@code code} and {@code reason} (cut to fit a control frame); the
    * connection is dropped when the peer answers, or after {@link #CLOSING_TIMEOUT_MS}. Once only.
    */
+  @Override
   public void close(int code, String reason) {
     if (closeSent || !channel.isActive()) {
       return;
@@ -210,6 +190,7 @@ public final class ClientSocket extends ChannelInboundHandlerAdapter {
    * Resets the TCP connection at once (SO_LINGER 0), no close frame: for a peer that reads nothing, where a
    * close frame would queue behind the bytes it does not read.
    */
+  @Override
   public void abort() {
     closeSent = true;
     channel.config().setOption(ChannelOption.SO_LINGER, 0);

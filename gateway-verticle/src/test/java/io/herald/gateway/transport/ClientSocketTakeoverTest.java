@@ -49,20 +49,20 @@ class ClientSocketTakeoverTest {
       }
       ClientSocket socket = request.accept("127.0.0.1", null);
       CompletableFuture<Void> closed = new CompletableFuture<>();
-      socket.listen(new ClientSocket.Listener() {
+      socket.listen(new ClientTransport.Listener() {
         @Override
-        public void onFrame(ClientSocket.FrameKind kind, boolean isFinal, Buffer data) {
+        public void onFrame(ClientTransport.FrameKind kind, boolean isFinal, Buffer data) {
           String text = data.toString(StandardCharsets.UTF_8);
           if (text.startsWith("close ")) {
             socket.close(Integer.parseInt(text.substring(6)), "asked to");
           } else {
-            socket.writeText(Buffer.buffer(kind + ":" + isFinal + ":" + text));
+            socket.write(Buffer.buffer(kind + ":" + isFinal + ":" + text));
           }
         }
 
         @Override
         public void onPong() {
-          socket.writeText(Buffer.buffer("pong heard"));
+          socket.write(Buffer.buffer("pong heard"));
         }
 
         @Override

@@ -32,9 +32,9 @@ class LoopFlushesTest {
     List<ClientSocket> sockets = List.of(socket(), socket(), socket());
 
     for (ClientSocket s : sockets) {
-      s.writeText(Buffer.buffer("{\"n\":1}"));
+      s.write(Buffer.buffer("{\"n\":1}"));
     }
-    sockets.get(1).writeText(Buffer.buffer("{\"n\":2}"));
+    sockets.get(1).write(Buffer.buffer("{\"n\":2}"));
 
     assertThat(channels).allSatisfy(c -> assertThat((Object) c.readOutbound()).as("not flushed yet").isNull());
     channels.get(0).runPendingTasks(); // the first write queued the one task, on its socket's loop
@@ -51,11 +51,11 @@ class LoopFlushesTest {
   @Test
   void aWriteAfterTheTaskRanIsFlushedByTheNextOne() {
     ClientSocket socket = socket();
-    socket.writeText(Buffer.buffer("\"first\""));
+    socket.write(Buffer.buffer("\"first\""));
     channels.get(0).runPendingTasks();
     assertThat(texts(channels.get(0))).containsExactly("\"first\"");
 
-    socket.writeText(Buffer.buffer("\"second\""));
+    socket.write(Buffer.buffer("\"second\""));
     channels.get(0).runPendingTasks();
 
     assertThat(texts(channels.get(0))).containsExactly("\"second\"");

@@ -25,12 +25,13 @@ import io.herald.gateway.GatewayLoop;
 import io.herald.gateway.GatewayServices;
 import io.herald.gateway.Subscription;
 import io.herald.gateway.SubscriptionSink;
-import io.herald.gateway.WebSocketSession;
+import io.herald.gateway.ClientSession;
 import io.herald.gateway.auth.AuthFailure;
 import io.herald.gateway.auth.ChannelPermissions;
 import io.herald.gateway.impl.JoinLeave;
 import io.herald.gateway.limits.PublishRateLimiter.Verdict;
 import io.herald.gateway.transport.ClientSocket;
+import io.herald.gateway.transport.ClientTransport;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -47,13 +48,13 @@ import java.util.Set;
  * machine, waiting for {@code connection_init}, then acknowledged. Protocol violations close the socket
  * with the protocol's codes; {@code messages} subscriptions run as {@link Subscription}s on the loop's
  * hub, exactly like /ws ones. What every WebSocket shares (queue, limits, heartbeat, auth, closing) is its
- * {@link WebSocketSession}. Runs on its event loop.
+ * {@link ClientSession}. Runs on its event loop.
  */
-final class TransportWsConnection implements WebSocketSession.Protocol {
+final class TransportWsConnection implements ClientSession.Protocol {
 
   static final String SUBPROTOCOL = "graphql-transport-ws";
 
-  private final WebSocketSession session;
+  private final ClientSession session;
   private final GatewayLoop loop;
   private final GraphQLEngine engine;
   private final GraphQLMetrics metrics;
@@ -71,7 +72,7 @@ final class TransportWsConnection implements WebSocketSession.Protocol {
 
   private TransportWsConnection(ClientSocket socket, GatewayLoop loop, GraphQLEngine engine, GraphQLMetrics metrics,
       ShapeCache shapes) {
-    this.session = new WebSocketSession(socket, loop, this);
+    this.session = new ClientSession(socket, loop, this);
     this.loop = loop;
     this.engine = engine;
     this.metrics = metrics;
@@ -84,7 +85,7 @@ final class TransportWsConnection implements WebSocketSession.Protocol {
       long upgradeStartNanos) {
     if (!SUBPROTOCOL.equals(socket.subProtocol())) {
       // graphql-ws's own servers answer 4406; the client asked for a protocol we do not speak.
-      socket.listen(ClientSocket.Listener.IGNORE);
+      socket.listen(ClientTransport.Listener.IGNORE);
       socket.close(CloseCode.GRAPHQL_SUBPROTOCOL.code(), CloseCode.GRAPHQL_SUBPROTOCOL.reason());
       return;
     }
@@ -403,7 +404,8 @@ final class TransportWsConnection implements WebSocketSession.Protocol {
     }
     MessageShape shape = shapes.intern(MessageShape.of(root, fragments, variables));
     Sink sink = new Sink(id, shape);
-    Subscription subscription = new Subscription(channel, sink, loop.services().broker());
+    Subscription subscription = new Subscription(channel, sink, loop.services().broker(),
+        loop.services().config().namespaces().forChannel(channel));
     Operation operation = new Operation(id, subscription, granted);
     operations.put(id, operation);
     if (granted) {
@@ -416,8 +418,7 @@ final class TransportWsConnection implements WebSocketSession.Protocol {
     boolean local = loop.hub().has(channel);
     boolean charged = !local && session.mayCreateChannel();
     loop.services().presence().add(channel, session.info())
-        .compose(v -> subscription.open(loop.hub(), since, local || charged,
-            loop.services().config().namespaces().forChannel(channel).cache()))
+        .compose(v -> subscription.open(loop.hub(), since, local || charged))
         .onComplete(ar -> {
           if (operations.get(id) != operation) {
             return; // completed or closed meanwhile

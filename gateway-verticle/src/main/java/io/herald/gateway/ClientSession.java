@@ -14,8 +14,8 @@ import io.herald.gateway.limits.NewChannelBudget;
 import io.herald.gateway.limits.PublishRateLimiter;
 import io.herald.gateway.limits.PublishRateLimiter.Verdict;
 import io.herald.gateway.limits.WriteTimeout;
-import io.herald.gateway.transport.ClientSocket;
-import io.herald.gateway.transport.ClientSocket.FrameKind;
+import io.herald.gateway.transport.ClientTransport;
+import io.herald.gateway.transport.ClientTransport.FrameKind;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -27,20 +27,20 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.nio.charset.StandardCharsets;
 
 /**
- * What every server-side WebSocket of the gateway shares, whatever its protocol (/ws, GraphQL): the
- * bounded outbound queue with its slow-consumer close (4008), the inbound size limit (1009) and the
- * reassembly of fragmented messages, the heartbeat (ping when silent,
- * 4011 when dead), the connection's lifetime (4010) and write timeout, the publish and request rates and
- * the new-channel budget, the connection's authentication ({@link ConnectionAuth}), its place in the
- * node's registry, and closing exactly once. The socket itself (frames, pings, the close handshake,
- * flushes, the read rate) is a {@link ClientSocket}; what the messages mean is its {@link Protocol}'s,
- * which holds the session rather than extending it, so the two share no mutable state. Runs on the
- * socket's event loop.
+ * What every client connection of the gateway shares, whatever its protocol (/ws, GraphQL, server-sent
+ * events): the bounded outbound queue with its slow-consumer close (4008), the inbound size limit (1009) and
+ * the reassembly of fragmented messages, the heartbeat (ping when silent, 4011 when dead; for SSE, whose client
+ * answers nothing, a keep-alive comment), the connection's lifetime (4010) and write timeout, the publish and
+ * request rates and the new-channel budget, the connection's authentication ({@link ConnectionAuth}), its place
+ * in the node's registry, and closing exactly once. The wire itself (frames, pings, the close handshake or the
+ * stream's end, flushes, the read rate) is a {@link ClientTransport}; what the messages mean is its
+ * {@link Protocol}'s, which holds the session rather than extending it, so the two share no mutable state. Runs
+ * on the connection's event loop.
  */
-public final class WebSocketSession implements Heartbeats.Target, ClientSocket.Listener {
+public final class ClientSession implements Heartbeats.Target, ClientTransport.Listener {
 
   /**
-   * A protocol spoken over a session (/ws, graphql-transport-ws): it reads the session's whole data
+   * A protocol spoken over a session (/ws, graphql-transport-ws, server-sent events): it reads the session's whole data
    * messages and owns the subscriptions they open. Called on the session's event loop.
    */
   public interface Protocol {
@@ -67,7 +67,7 @@ public final class WebSocketSession implements Heartbeats.Target, ClientSocket.L
     void ended();
   }
 
-  private final ClientSocket socket;
+  private final ClientTransport transport;
   private final GatewayLoop loop;
   private final Context context;
   private final Protocol protocol;
@@ -96,9 +96,9 @@ public final class WebSocketSession implements Heartbeats.Target, ClientSocket.L
   private long lastPingMs;
   private boolean closed;
 
-  /** A session of {@code protocol} on {@code socket}; it serves nothing until {@link #open}. */
-  public WebSocketSession(ClientSocket socket, GatewayLoop loop, Protocol protocol) {
-    this.socket = socket;
+  /** A session of {@code protocol} on {@code transport}; it serves nothing until {@link #open}. */
+  public ClientSession(ClientTransport transport, GatewayLoop loop, Protocol protocol) {
+    this.transport = transport;
     this.loop = loop;
     this.context = Vertx.currentContext();
     this.protocol = protocol;
@@ -106,19 +106,20 @@ public final class WebSocketSession implements Heartbeats.Target, ClientSocket.L
     this.maxMessageBytes = loop.services().config().get(HeraldConfig.WS_MAX_FRAME_BYTES);
     this.limits = LimitEvents.of(loop.vertx(), loop.services().meterRegistry());
     this.lifetime = ConnectionLifetime.from(loop.services().config(), System.currentTimeMillis());
-    this.writeTimeout = WriteTimeout.of(socket.channel(), loop.services().config());
+    this.writeTimeout = WriteTimeout.of(transport.channel(), loop.services().config());
   }
 
   /**
-   * Starts listening to the socket, and counts the connection in the heartbeat sweep and the node's registry.
+   * Starts listening to the transport, and counts the connection in the heartbeat sweep and the node's registry.
    * Reading begins once the current task ends, so what the protocol does right after (in the same task) comes
    * before any message.
    */
   public void open() {
     lastHeardMs = System.currentTimeMillis();
+    lastPingMs = lastHeardMs;
     loop.heartbeats().add(this);
     loop.services().connections().add(this);
-    socket.listen(this);
+    transport.listen(this);
   }
 
   /**
@@ -306,17 +307,17 @@ public final class WebSocketSession implements Heartbeats.Target, ClientSocket.L
     return loop;
   }
 
-  /** The upgrade request's URI (path and query). */
+  /** The request's URI (path and query): the upgrade's, or the event stream's. */
   public String uri() {
-    return socket.uri();
+    return transport.uri();
   }
 
   String clientIp() {
-    return socket.clientIp();
+    return transport.clientIp();
   }
 
   String origin() {
-    return socket.origin();
+    return transport.origin();
   }
 
   Protocol protocol() {
@@ -338,21 +339,21 @@ public final class WebSocketSession implements Heartbeats.Target, ClientSocket.L
    * client is too slow and is closed with 4008. Returns whether the frame was written.
    */
   public boolean send(Buffer frame) {
-    // socket.isClosed(): the peer's close frame arrived but the socket is not closed yet.
-    if (closed || socket.isClosed()) {
+    // transport.isClosed(): the peer's close frame arrived but the transport is not closed yet.
+    if (closed || transport.isClosed()) {
       return false;
     }
-    if (socket.writeQueueFull()) {
+    if (transport.writeQueueFull()) {
       overflow();
       return false;
     }
-    socket.writeText(frame);
+    transport.write(frame);
     return true;
   }
 
   /** Bytes that may wait in the outbound queue. */
   public int outboundLimit() {
-    return socket.outboundLimit();
+    return transport.outboundLimit();
   }
 
   /** The client fell too far behind: closed as a slow consumer (4008). */
@@ -372,7 +373,15 @@ public final class WebSocketSession implements Heartbeats.Target, ClientSocket.L
       abort(CloseCode.SLOW_CONSUMER);
       return;
     }
-    if (socket.readPaused()) {
+    if (!transport.hearsPeer()) {
+      // Nothing comes back on this wire: keep it alive (and proxies from timing it out), never judge it silent.
+      if (now - lastPingMs >= pingIntervalMs && !transport.isClosed()) {
+        lastPingMs = now;
+        transport.writePing();
+      }
+      return;
+    }
+    if (transport.readPaused()) {
       // The node itself is not reading (ws.read_bytes_rate): a pong may be waiting unread. Silence starts again
       // when reading resumes.
       heard();
@@ -381,9 +390,9 @@ public final class WebSocketSession implements Heartbeats.Target, ClientSocket.L
     long silent = now - lastHeardMs;
     if (silent >= pingIntervalMs + pongTimeoutMs) {
       close(CloseCode.HEARTBEAT_TIMEOUT);
-    } else if (silent >= pingIntervalMs && now - lastPingMs >= pingIntervalMs && !socket.isClosed()) {
+    } else if (silent >= pingIntervalMs && now - lastPingMs >= pingIntervalMs && !transport.isClosed()) {
       lastPingMs = now;
-      socket.writePing();
+      transport.writePing();
     }
   }
 
@@ -404,7 +413,7 @@ public final class WebSocketSession implements Heartbeats.Target, ClientSocket.L
     closed = true;
     loop.services().metrics().closed(code);
     release();
-    socket.close(code, reason);
+    transport.close(code, reason);
   }
 
   /**
@@ -418,7 +427,7 @@ public final class WebSocketSession implements Heartbeats.Target, ClientSocket.L
     closed = true;
     loop.services().metrics().closed(code.code());
     release();
-    socket.abort();
+    transport.abort();
   }
 
   @Override
