@@ -63,6 +63,20 @@ public final class Message {
     return f;
   }
 
+  /**
+   * The {@code message} frame of a conflated delivery (namespace option {@code max_rate}): {@link #frame()} with
+   * {@code "skipped": n}, the messages of the channel before this one that the subscriber did not get. Encoded for
+   * each such delivery; {@code skipped} 0 is the shared frame.
+   */
+  public Buffer frame(long skipped) {
+    if (skipped == 0) {
+      return frame();
+    }
+    Buffer shared = frame();
+    return Buffer.buffer(shared.length() + 24).appendBuffer(shared, 0, shared.length() - 1)
+        .appendString(",\"skipped\":").appendString(Long.toString(skipped)).appendByte((byte) '}');
+  }
+
   /** Appends this message as a JSON object ({@code channel, epoch, offset, data, ts}). */
   public Buffer appendJson(Buffer out) {
     out.appendByte((byte) '{');

@@ -7,7 +7,9 @@ import io.herald.core.Message;
 import io.herald.core.StreamPosition;
 import io.herald.core.config.NamespaceOptions;
 import io.herald.gateway.SubscriptionSink.Start;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.ArrayList;
@@ -26,6 +28,17 @@ public final class Subscription {
   private final Broker broker;
   /** The namespace's cache option: a subscription without {@code since} starts with the latest message. */
   private final boolean latestFirst;
+  /** The namespace's max_rate as the least time between two deliveries (ms); 0: every message at once. */
+  private final long minIntervalMs;
+  /** With max_rate: the loop's context, for the timer that delivers a held message. */
+  private final Context context;
+  /** With max_rate: the newest message not delivered yet, waiting for its turn; null when none. */
+  private Message held;
+  /** Messages passed over since the last delivery (replaced while held). */
+  private long skipped;
+  /** With max_rate: when the next delivery may go out (epoch ms). */
+  private long nextDeliveryMs;
+  private long heldTimer = -1;
   private String epoch;
   private long lastOffset;
   /** Non-null while catching up: live messages that arrived meanwhile. */
@@ -46,6 +59,8 @@ public final class Subscription {
     this.sink = sink;
     this.broker = broker;
     this.latestFirst = options.cache();
+    this.minIntervalMs = options.maxRate() == 0 ? 0 : Math.max(1, (1000 + options.maxRate() - 1) / options.maxRate());
+    this.context = minIntervalMs == 0 ? null : Vertx.currentContext();
   }
 
   public String channel() {
@@ -114,6 +129,11 @@ public final class Subscription {
   /** Stops delivery; the owner removes it from the hub. */
   public void end() {
     ended = true;
+    held = null;
+    if (heldTimer >= 0) {
+      context.owner().cancelTimer(heldTimer);
+      heldTimer = -1;
+    }
   }
 
   /** A live message from the channel's address; returns whether it was written to the subscriber. */
@@ -146,7 +166,42 @@ public final class Subscription {
       return false;
     }
     lastOffset = message.offset();
-    return sink.deliver(this, message);
+    return minIntervalMs == 0 ? sink.deliver(this, message, 0) : conflate(message);
+  }
+
+  /**
+   * max_rate: delivers {@code message} now if the last delivery is at least the interval old and nothing waits;
+   * otherwise holds it, replacing (and counting as skipped) a message that waited, until the interval is up. Every
+   * message is still sequenced first (gaps filled, offsets checked): only what goes out is thinned, so the offsets a
+   * subscriber sees stay true and it can recover from any of them.
+   */
+  private boolean conflate(Message message) {
+    long now = System.currentTimeMillis();
+    if (held == null && now >= nextDeliveryMs) {
+      nextDeliveryMs = now + minIntervalMs;
+      return sink.deliver(this, message, 0);
+    }
+    if (held != null) {
+      skipped++;
+    }
+    held = message;
+    if (heldTimer < 0) {
+      heldTimer = context.owner().setTimer(Math.max(1, nextDeliveryMs - now), t -> deliverHeld());
+    }
+    return false;
+  }
+
+  private void deliverHeld() {
+    heldTimer = -1;
+    Message message = held;
+    if (ended || message == null) {
+      return;
+    }
+    long passedOver = skipped;
+    held = null;
+    skipped = 0;
+    nextDeliveryMs = System.currentTimeMillis() + minIntervalMs;
+    sink.deliver(this, message, passedOver);
   }
 
   /** A presence event or other unsequenced push for this channel. */

@@ -16,8 +16,11 @@ public interface SubscriptionSink {
   /** The subscription is live from {@code latest}; with RECOVERED the missed messages follow. */
   void started(Subscription subscription, Long requestId, StreamPosition latest, Start how);
 
-  /** Writes one message; returns false if it was not written (the subscriber is closing). */
-  boolean deliver(Subscription subscription, Message message);
+  /**
+   * Writes one message; returns false if it was not written (the subscriber is closing). {@code skipped}: the
+   * messages before it the subscription passed over (conflation, namespace option {@code max_rate}), else 0.
+   */
+  boolean deliver(Subscription subscription, Message message, long skipped);
 
   /** Messages were lost on the server side and history cannot fill the gap; delivery continues from {@code latest}. */
   void lost(Subscription subscription, StreamPosition latest);

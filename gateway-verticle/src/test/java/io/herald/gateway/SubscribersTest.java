@@ -130,7 +130,7 @@ class SubscribersTest {
       }
 
       @Override
-      public boolean deliver(Subscription subscription, Message message) {
+      public boolean deliver(Subscription subscription, Message message, long skipped) {
         received.get(subscription).add(message.offset());
         onDelivery.getOrDefault(subscription, m -> { }).accept(message);
         return true;

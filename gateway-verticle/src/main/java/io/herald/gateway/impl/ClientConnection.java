@@ -392,8 +392,8 @@ public final class ClientConnection implements ClientSession.Protocol, Subscript
   }
 
   @Override
-  public boolean deliver(Subscription subscription, Message message) {
-    return session.send(message.frame());
+  public boolean deliver(Subscription subscription, Message message, long skipped) {
+    return session.send(message.frame(skipped));
   }
 
   @Override

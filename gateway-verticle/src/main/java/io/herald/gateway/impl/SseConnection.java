@@ -152,13 +152,13 @@ final class SseConnection implements ClientSession.Protocol, SubscriptionSink {
   }
 
   @Override
-  public boolean deliver(Subscription subscription, Message message) {
-    if (channels.size() == 1) {
+  public boolean deliver(Subscription subscription, Message message, long skipped) {
+    if (channels.size() == 1 && skipped == 0) {
       cursor.set(0, message.epoch(), message.offset());
       return session.send(events.single(message));
     }
     cursor.set(channels.indexOf(message.channel()), message.epoch(), message.offset());
-    return session.send(SseEvents.event("message", cursor.toString(), message.frame()));
+    return session.send(SseEvents.event("message", cursor.toString(), message.frame(skipped)));
   }
 
   @Override

@@ -25,14 +25,16 @@ final class MessageShape {
 
   /** Fields of Message, by name, as JSON written from a message. */
   private enum MessageField {
-    CHANNEL { void write(Message m, Buffer out) { out.appendString("\"").appendString(m.channel()).appendString("\""); } },
-    EPOCH { void write(Message m, Buffer out) { out.appendString("\"").appendString(m.epoch()).appendString("\""); } },
-    OFFSET { void write(Message m, Buffer out) { out.appendString(Long.toString(m.offset())); } },
-    DATA { void write(Message m, Buffer out) { out.appendBuffer(m.data()); } },
-    TS { void write(Message m, Buffer out) { out.appendString(Long.toString(m.ts())); } },
-    TYPENAME { void write(Message m, Buffer out) { out.appendString("\"Message\""); } };
+    CHANNEL { void write(Message m, long skipped, Buffer out) { out.appendString("\"").appendString(m.channel()).appendString("\""); } },
+    EPOCH { void write(Message m, long skipped, Buffer out) { out.appendString("\"").appendString(m.epoch()).appendString("\""); } },
+    OFFSET { void write(Message m, long skipped, Buffer out) { out.appendString(Long.toString(m.offset())); } },
+    DATA { void write(Message m, long skipped, Buffer out) { out.appendBuffer(m.data()); } },
+    TS { void write(Message m, long skipped, Buffer out) { out.appendString(Long.toString(m.ts())); } },
+    /** Messages passed over before this one (namespace option max_rate); 0 for every message otherwise. */
+    SKIPPED { void write(Message m, long skipped, Buffer out) { out.appendString(Long.toString(skipped)); } },
+    TYPENAME { void write(Message m, long skipped, Buffer out) { out.appendString("\"Message\""); } };
 
-    abstract void write(Message m, Buffer out);
+    abstract void write(Message m, long skipped, Buffer out);
 
     static MessageField of(String name) {
       return name.equals("__typename") ? TYPENAME : valueOf(name.toUpperCase(java.util.Locale.ROOT));
@@ -82,22 +84,32 @@ final class MessageShape {
     return key;
   }
 
-  /** {@code {"data":{"<root>":{...}}}} for {@code message}; encoded once per message. */
-  Buffer payload(Message message) {
+  /**
+   * {@code {"data":{"<root>":{...}}}} for {@code message}; encoded once per message, except for a conflated delivery
+   * ({@code skipped} above 0) of a shape that selects {@code skipped}, which is its subscriber's own.
+   */
+  Buffer payload(Message message, long skipped) {
+    if (skipped != 0 && fields.contains(MessageField.SKIPPED)) {
+      return encode(message, skipped);
+    }
     if (message != lastMessage) {
-      Buffer out = Buffer.buffer(message.data().length() + 32 * fields.size() + 32);
-      out.appendString("{\"data\":{\"").appendString(rootKey).appendString("\":{");
-      for (int i = 0; i < fields.size(); i++) {
-        if (i > 0) {
-          out.appendByte((byte) ',');
-        }
-        out.appendByte((byte) '"').appendString(responseKeys.get(i)).appendString("\":");
-        fields.get(i).write(message, out);
-      }
-      lastPayload = out.appendString("}}}");
+      lastPayload = encode(message, 0);
       lastMessage = message;
     }
     return lastPayload;
+  }
+
+  private Buffer encode(Message message, long skipped) {
+    Buffer out = Buffer.buffer(message.data().length() + 32 * fields.size() + 32);
+    out.appendString("{\"data\":{\"").appendString(rootKey).appendString("\":{");
+    for (int i = 0; i < fields.size(); i++) {
+      if (i > 0) {
+        out.appendByte((byte) ',');
+      }
+      out.appendByte((byte) '"').appendString(responseKeys.get(i)).appendString("\":");
+      fields.get(i).write(message, skipped, out);
+    }
+    return out.appendString("}}}");
   }
 
   /** Whether {@link #payload} has already encoded {@code message} (for counting encodings). */

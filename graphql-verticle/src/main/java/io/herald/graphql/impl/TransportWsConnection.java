@@ -606,11 +606,11 @@ final class TransportWsConnection implements ClientSession.Protocol {
     }
 
     @Override
-    public boolean deliver(Subscription subscription, Message message) {
+    public boolean deliver(Subscription subscription, Message message, long skipped) {
       if (!shape.encoded(message)) {
         metrics.delivered(System.currentTimeMillis() - message.ts());
       }
-      return sendNext(prefix, shape.payload(message));
+      return sendNext(prefix, shape.payload(message, skipped));
     }
 
     @Override
