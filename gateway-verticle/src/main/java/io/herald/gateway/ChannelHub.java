@@ -4,7 +4,9 @@ import io.herald.core.Addresses;
 import io.herald.core.Broker;
 import io.herald.core.Message;
 import io.herald.core.StreamPosition;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -25,12 +27,16 @@ import java.util.Map;
 public final class ChannelHub {
 
   private final EventBus bus;
+  /** The loop's context: the timers of its subscriptions run on it, on the loop's thread. */
+  private final ContextInternal context;
   private final Broker broker;
   private final HeraldMetrics metrics;
   private final Map<String, LocalChannel> channels = new HashMap<>();
 
-  public ChannelHub(EventBus bus, Broker broker, HeraldMetrics metrics) {
-    this.bus = bus;
+  /** The hub of the event loop of {@code context} (a gateway verticle's). */
+  public ChannelHub(Context context, Broker broker, HeraldMetrics metrics) {
+    this.context = (ContextInternal) context;
+    this.bus = context.owner().eventBus();
     this.broker = broker;
     this.metrics = metrics;
   }
@@ -82,6 +88,18 @@ public final class ChannelHub {
     if (local != null && local.latestEpoch == null) {
       local.advance(position.epoch(), position.offset());
     }
+  }
+
+  /**
+   * Runs {@code action} on this loop after {@code delayMs}; returns the timer's id for {@link #cancel}. Callable from
+   * the loop's thread whatever Vert.x context is current (a WebSocket's frames arrive outside any).
+   */
+  long later(long delayMs, Runnable action) {
+    return context.setTimer(delayMs, id -> action.run());
+  }
+
+  void cancel(long timerId) {
+    context.owner().cancelTimer(timerId);
   }
 
   public void leave(Subscription subscription) {

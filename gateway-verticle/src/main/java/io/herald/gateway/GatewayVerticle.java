@@ -55,7 +55,7 @@ public class GatewayVerticle extends VerticleBase {
     heartbeats.start();
     loopLag = new LoopLag(vertx, services.meterRegistry());
     loopLag.start();
-    GatewayLoop loop = new GatewayLoop(vertx, services, new ChannelHub(vertx.eventBus(), services.broker(), services.metrics()), heartbeats, auth);
+    GatewayLoop loop = new GatewayLoop(vertx, services, new ChannelHub(context, services.broker(), services.metrics()), heartbeats, auth);
 
     Router router = Router.router(vertx);
     LimitEvents limits = LimitEvents.of(vertx, services.meterRegistry());

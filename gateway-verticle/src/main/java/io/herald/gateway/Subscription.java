@@ -7,9 +7,7 @@ import io.herald.core.Message;
 import io.herald.core.StreamPosition;
 import io.herald.core.config.NamespaceOptions;
 import io.herald.gateway.SubscriptionSink.Start;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.ArrayList;
@@ -30,8 +28,8 @@ public final class Subscription {
   private final boolean latestFirst;
   /** The namespace's max_rate as the least time between two deliveries (ms); 0: every message at once. */
   private final long minIntervalMs;
-  /** With max_rate: the loop's context, for the timer that delivers a held message. */
-  private final Context context;
+  /** The loop's hub, from {@link #open}: with max_rate, its timers deliver held messages. */
+  private ChannelHub hub;
   /** With max_rate: the newest message not delivered yet, waiting for its turn; null when none. */
   private Message held;
   /** Messages passed over since the last delivery (replaced while held). */
@@ -60,7 +58,6 @@ public final class Subscription {
     this.broker = broker;
     this.latestFirst = options.cache();
     this.minIntervalMs = options.maxRate() == 0 ? 0 : Math.max(1, (1000 + options.maxRate() - 1) / options.maxRate());
-    this.context = minIntervalMs == 0 ? null : Vertx.currentContext();
   }
 
   public String channel() {
@@ -88,6 +85,7 @@ public final class Subscription {
    * the live messages is lost.
    */
   public Future<HistoryPage> open(ChannelHub hub, StreamPosition since, boolean mayCreate) {
+    this.hub = hub;
     return hub.join(this, mayCreate).compose(v -> {
       if (since != null) {
         return broker.history(new HistoryQuery(channel, since.offset(), Integer.MAX_VALUE));
@@ -131,7 +129,7 @@ public final class Subscription {
     ended = true;
     held = null;
     if (heldTimer >= 0) {
-      context.owner().cancelTimer(heldTimer);
+      hub.cancel(heldTimer);
       heldTimer = -1;
     }
   }
@@ -186,7 +184,7 @@ public final class Subscription {
     }
     held = message;
     if (heldTimer < 0) {
-      heldTimer = context.owner().setTimer(Math.max(1, nextDeliveryMs - now), t -> deliverHeld());
+      heldTimer = hub.later(Math.max(1, nextDeliveryMs - now), this::deliverHeld);
     }
     return false;
   }
