@@ -120,9 +120,6 @@ public final class HeraldConfig {
   public static final Setting<Integer> NAMESPACE_MAX_RATE = Setting.integer("namespace.max_rate", 0,
       "Default: the most messages per second one subscription receives; faster ones are conflated (the latest goes "
           + "out, with `skipped`). 0: every message.");
-  public static final Setting<Integer> NAMESPACE_BATCH_MS = Setting.integer("namespace.batch_ms", 0,
-      "Default: how long (ms, at most 1000) a connection's deliveries may wait to go out together, in one write "
-          + "(and one `messages` frame for /ws clients that ask for it). 0: at once.");
 
   public static final Setting<String> WS_ALLOWED_ORIGINS = Setting.string("ws.allowed_origins", "",
       "Comma-separated origins that may open WebSockets (https://app.example.com, https://*.example.com); "
@@ -223,7 +220,7 @@ public final class HeraldConfig {
       HISTORY_DEFAULT_LIMIT, SHUTDOWN_DRAIN_MS,
       NAMESPACE_HISTORY_SIZE, NAMESPACE_HISTORY_TTL_MS, NAMESPACE_CLIENT_PUBLISH, NAMESPACE_PRESENCE,
       NAMESPACE_HISTORY, NAMESPACE_PRESENCE_USERS, NAMESPACE_JOIN_LEAVE, NAMESPACE_CACHE, NAMESPACE_MAX_RATE,
-      NAMESPACE_BATCH_MS, GRAPHQL_MAX_DEPTH, GRAPHQL_MAX_COMPLEXITY,
+      GRAPHQL_MAX_DEPTH, GRAPHQL_MAX_COMPLEXITY,
       GRAPHQL_MAX_FIELDS, GRAPHQL_MAX_ALIASES, GRAPHQL_MAX_FRAGMENT_DEPTH, GRAPHQL_MAX_SUBSCRIPTIONS, GRAPHQL_INTROSPECTION,
       GRAPHQL_INIT_TIMEOUT_MS, CLUSTER, CLUSTER_CONFIG,
       CLUSTER_NAME, CLUSTER_PORT, CLUSTER_MEMBERS, CLUSTER_HOST, CLUSTER_BUS_PORT, CLUSTER_TLS_KEY_FILE,
