@@ -25,6 +25,8 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What every client connection of the gateway shares, whatever its protocol (/ws, GraphQL, server-sent
@@ -65,6 +67,15 @@ public final class ClientSession implements Heartbeats.Target, ClientTransport.L
 
     /** The session is over (closed by either side): release its subscriptions. */
     void ended();
+
+    /**
+     * The deliveries a batching window held ({@code batch_ms}), in order, as the buffers to write: by default each
+     * as it is (one write each, flushed together); a protocol may join them (a /ws {@code messages} frame, one
+     * chunk of events).
+     */
+    default List<Buffer> batched(List<Buffer> deliveries) {
+      return deliveries;
+    }
   }
 
   private final ClientTransport transport;
@@ -92,6 +103,10 @@ public final class ClientSession implements Heartbeats.Target, ClientTransport.L
   private PublishRateLimiter requestRate;
   /** Created with the first request that may create a channel. */
   private NewChannelBudget newChannels;
+  /** Deliveries held by a batching window (batch_ms), in order; null when none wait. */
+  private List<Buffer> batch;
+  private long batchBytes;
+  private long batchTimer = -1;
   private long lastHeardMs;
   private long lastPingMs;
   private boolean closed;
@@ -335,10 +350,67 @@ public final class ClientSession implements Heartbeats.Target, ClientTransport.L
   }
 
   /**
+   * Delivers one encoded message: at once as {@link #send}, or with {@code batchMs} above 0 held until the batching
+   * window that its arrival opened (or found open) ends, to go out with the connection's other deliveries of the
+   * window in one write ({@link Protocol#batched}). Held bytes count toward the outbound bound (4008). Returns
+   * whether the message was written or held.
+   */
+  public boolean deliver(Buffer frame, int batchMs) {
+    if (batchMs == 0) {
+      return send(frame);
+    }
+    if (closed || transport.isClosed()) {
+      return false;
+    }
+    batchBytes += frame.length();
+    if (transport.writeQueueFull() || batchBytes > transport.outboundLimit()) {
+      overflow();
+      return false;
+    }
+    if (batch == null) {
+      batch = new ArrayList<>();
+      batchTimer = loop.hub().later(batchMs, this::flushBatch);
+    }
+    batch.add(frame);
+    return true;
+  }
+
+  /** Writes what the batching window held, in one go; anything sent meanwhile goes after it, so order holds. */
+  private void flushBatch() {
+    batchTimer = -1;
+    List<Buffer> held = batch;
+    batch = null;
+    batchBytes = 0;
+    if (held == null || closed || transport.isClosed()) {
+      return;
+    }
+    for (Buffer b : protocol.batched(held)) {
+      transport.write(b);
+    }
+  }
+
+  /** Drops a held batch: the session is over. */
+  private void dropBatch() {
+    if (batchTimer >= 0) {
+      loop.hub().cancel(batchTimer);
+      batchTimer = -1;
+    }
+    batch = null;
+    batchBytes = 0;
+  }
+
+  /**
    * Writes one encoded text frame unless the outbound queue is over its bound, in which case the
-   * client is too slow and is closed with 4008. Returns whether the frame was written.
+   * client is too slow and is closed with 4008. Returns whether the frame was written. Deliveries a batching window
+   * holds go first.
    */
   public boolean send(Buffer frame) {
+    if (batch != null) {
+      if (batchTimer >= 0) {
+        loop.hub().cancel(batchTimer);
+      }
+      flushBatch();
+    }
     // transport.isClosed(): the peer's close frame arrived but the transport is not closed yet.
     if (closed || transport.isClosed()) {
       return false;
@@ -441,6 +513,7 @@ public final class ClientSession implements Heartbeats.Target, ClientTransport.L
   }
 
   private void release() {
+    dropBatch();
     if (auth != null) {
       auth.release();
     }

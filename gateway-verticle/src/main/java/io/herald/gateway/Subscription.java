@@ -28,6 +28,8 @@ public final class Subscription {
   private final boolean latestFirst;
   /** The namespace's max_rate as the least time between two deliveries (ms); 0: every message at once. */
   private final long minIntervalMs;
+  /** The namespace's batch_ms: how long this subscription's deliveries may wait for others of its connection. */
+  private final int batchMs;
   /** The loop's hub, from {@link #open}: with max_rate, its timers deliver held messages. */
   private ChannelHub hub;
   /** With max_rate: the newest message not delivered yet, waiting for its turn; null when none. */
@@ -57,11 +59,17 @@ public final class Subscription {
     this.sink = sink;
     this.broker = broker;
     this.latestFirst = options.cache();
+    this.batchMs = options.batchMs();
     this.minIntervalMs = options.maxRate() == 0 ? 0 : Math.max(1, (1000 + options.maxRate() - 1) / options.maxRate());
   }
 
   public String channel() {
     return channel;
+  }
+
+  /** How long a delivery may wait to go out with the connection's others (namespace batch_ms; 0: at once). */
+  public int batchMs() {
+    return batchMs;
   }
 
   public boolean active() {

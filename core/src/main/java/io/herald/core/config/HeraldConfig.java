@@ -117,6 +117,9 @@ public final class HeraldConfig {
       "Default: subscribers get `join`/`leave` pushes.");
   public static final Setting<Boolean> NAMESPACE_CACHE = Setting.bool("namespace.cache", false,
       "Default: a new subscriber (without since) first receives the channel's latest message, then live ones.");
+  public static final Setting<Integer> NAMESPACE_BATCH_MS = Setting.integer("namespace.batch_ms", 0,
+      "Default: how long (ms, at most 1000) a connection's deliveries may wait to go out together: one write, and one "
+          + "`messages` frame for /ws clients that ask for it. 0: at once.");
   public static final Setting<Integer> NAMESPACE_MAX_RATE = Setting.integer("namespace.max_rate", 0,
       "Default: the most messages per second one subscription receives; faster ones are conflated (the latest goes "
           + "out, with `skipped`). 0: every message.");
@@ -219,7 +222,7 @@ public final class HeraldConfig {
       AUTH_JWKS_FILE, AUTH_AUDIENCE, AUTH_ISSUER, AUTH_REQUIRE_EXP, AUTH_LEEWAY_S, AUTH_MAX_CONNECTIONS_PER_USER,
       HISTORY_DEFAULT_LIMIT, SHUTDOWN_DRAIN_MS,
       NAMESPACE_HISTORY_SIZE, NAMESPACE_HISTORY_TTL_MS, NAMESPACE_CLIENT_PUBLISH, NAMESPACE_PRESENCE,
-      NAMESPACE_HISTORY, NAMESPACE_PRESENCE_USERS, NAMESPACE_JOIN_LEAVE, NAMESPACE_CACHE, NAMESPACE_MAX_RATE,
+      NAMESPACE_HISTORY, NAMESPACE_PRESENCE_USERS, NAMESPACE_JOIN_LEAVE, NAMESPACE_CACHE, NAMESPACE_MAX_RATE, NAMESPACE_BATCH_MS,
       GRAPHQL_MAX_DEPTH, GRAPHQL_MAX_COMPLEXITY,
       GRAPHQL_MAX_FIELDS, GRAPHQL_MAX_ALIASES, GRAPHQL_MAX_FRAGMENT_DEPTH, GRAPHQL_MAX_SUBSCRIPTIONS, GRAPHQL_INTROSPECTION,
       GRAPHQL_INIT_TIMEOUT_MS, CLUSTER, CLUSTER_CONFIG,

@@ -19,10 +19,11 @@ import java.util.Locale;
  *                      message, so the channel holds current state without a separate fetch
  * @param maxRate       the most messages per second a subscription receives (0: every message); faster ones are
  *                      conflated: the subscriber gets the latest, with how many it skipped
+ * @param batchMs       how long a connection's deliveries of this namespace may wait to go out together (0: at once)
  */
 public record NamespaceOptions(int historySize, long historyTtlMs, boolean clientPublish, boolean presence,
                                boolean joinLeave, SubscribeMode subscribe, boolean history, boolean presenceUsers,
-                               boolean cache, int maxRate) {
+                               boolean cache, int maxRate, int batchMs) {
 
   /** The options of a namespace configured with nothing (the settings' defaults). */
   public static final NamespaceOptions DEFAULT = new NamespaceOptions(256, 300_000, true, true, false);
@@ -32,7 +33,7 @@ public record NamespaceOptions(int historySize, long historyTtlMs, boolean clien
    * from anonymous clients, no latest message on subscribe.
    */
   public NamespaceOptions(int historySize, long historyTtlMs, boolean clientPublish, boolean presence, boolean joinLeave) {
-    this(historySize, historyTtlMs, clientPublish, presence, joinLeave, SubscribeMode.ANYONE, true, false, false, 0);
+    this(historySize, historyTtlMs, clientPublish, presence, joinLeave, SubscribeMode.ANYONE, true, false, false, 0, 0);
   }
 
   /** Who may subscribe to a namespace's channels (docs/security.md). */

@@ -15,7 +15,7 @@ public final class Namespaces {
 
   private static final Set<String> FIELDS = Set.of("history_size", "history_ttl_ms", "client_publish", "presence",
       "join_leave", "subscribe", "history", "presence_users", "cache",
-      "max_rate");
+      "max_rate", "batch_ms");
 
   private final NamespaceOptions defaults;
   private final Map<String, NamespaceOptions> byName = new HashMap<>();
@@ -28,7 +28,8 @@ public final class Namespaces {
         config.get(HeraldConfig.NAMESPACE_PRESENCE), config.get(HeraldConfig.NAMESPACE_JOIN_LEAVE),
         NamespaceOptions.SubscribeMode.ANYONE, // per namespace only: auth.required covers "everyone must authenticate"
         config.get(HeraldConfig.NAMESPACE_HISTORY), config.get(HeraldConfig.NAMESPACE_PRESENCE_USERS),
-        config.get(HeraldConfig.NAMESPACE_CACHE), config.get(HeraldConfig.NAMESPACE_MAX_RATE));
+        config.get(HeraldConfig.NAMESPACE_CACHE), config.get(HeraldConfig.NAMESPACE_MAX_RATE),
+        batchWindow(HeraldConfig.NAMESPACE_BATCH_MS.key(), config.get(HeraldConfig.NAMESPACE_BATCH_MS)));
     for (String name : overrides.fieldNames()) {
       Object raw = overrides.getValue(name);
       if (!(raw instanceof JsonObject o)) {
@@ -56,7 +57,9 @@ public final class Namespaces {
           o.getBoolean("history", defaults.history()),
           o.getBoolean("presence_users", defaults.presenceUsers()),
           o.getBoolean("cache", defaults.cache()),
-          nonNegative(name, "max_rate", o.getInteger("max_rate", defaults.maxRate())));
+          nonNegative(name, "max_rate", o.getInteger("max_rate", defaults.maxRate())),
+          batchWindow("namespaces." + name + ".batch_ms",
+              nonNegative(name, "batch_ms", o.getInteger("batch_ms", defaults.batchMs()))));
     } catch (ClassCastException e) {
       throw new IllegalArgumentException("namespaces." + name + ": wrong type of option");
     }
@@ -75,6 +78,16 @@ public final class Namespaces {
       throw new IllegalArgumentException("namespaces." + ns + "." + field + " must not be negative");
     }
     return value;
+  }
+
+  /** The longest batching window: a window delays deliveries, it is not a place to store them. */
+  public static final int MAX_BATCH_MS = 1_000;
+
+  private static int batchWindow(String key, int ms) {
+    if (ms > MAX_BATCH_MS) {
+      throw new IllegalArgumentException(key + " must be at most " + MAX_BATCH_MS);
+    }
+    return ms;
   }
 
   /** Options of the namespace of a valid channel name. */

@@ -178,6 +178,12 @@ class HeraldConfigTest {
         arguments("namespace not an object", "{\"namespaces\": {\"chat\": 5}}", Map.of(), Map.of(), "chat"),
         arguments("unknown namespace option", "{\"namespaces\": {\"chat\": {\"histroy_size\": 5}}}", Map.of(), Map.of(),
             "histroy_size"),
+        arguments("a batching window over a second", "{\"namespaces\": {\"chat\": {\"batch_ms\": 1001}}}", Map.of(),
+            Map.of(), "namespaces.chat.batch_ms must be at most 1000"),
+        arguments("a default batching window over a second", "{}", Map.of(), Map.of("namespace.batch_ms", "5000"),
+            "namespace.batch_ms must be at most 1000"),
+        arguments("a negative max_rate", "{\"namespaces\": {\"chat\": {\"max_rate\": -1}}}", Map.of(), Map.of(),
+            "max_rate"),
         arguments("negative namespace option", "{\"namespaces\": {\"chat\": {\"history_size\": -1}}}", Map.of(), Map.of(),
             "history_size"),
         arguments("wrong type of namespace option", "{\"namespaces\": {\"chat\": {\"history_size\": \"5\"}}}", Map.of(),
@@ -205,6 +211,15 @@ class HeraldConfigTest {
     assertThat(ns.forChannel("chat:room-1")).isEqualTo(new NamespaceOptions(5, 300_000, false, true, true));
     assertThat(ns.forChannel("other:x")).isEqualTo(new NamespaceOptions(10, 300_000, true, true, false));
     assertThat(ns.forChannel("chatroom")).as("no ':' -> default namespace").isEqualTo(new NamespaceOptions(10, 300_000, true, false, false));
+  }
+
+  @Test
+  void deliveryModesAreOffByDefaultAndSetPerNamespace() {
+    HeraldConfig c = load("{\"namespaces\": {\"mobile\": {\"max_rate\": 50, \"batch_ms\": 50}}}", Map.of(), Map.of());
+    assertThat(c.namespaces().forChannel("mobile:x").maxRate()).isEqualTo(50);
+    assertThat(c.namespaces().forChannel("mobile:x").batchMs()).isEqualTo(50);
+    assertThat(c.namespaces().forChannel("other:x").maxRate()).isZero();
+    assertThat(c.namespaces().forChannel("other:x").batchMs()).isZero();
   }
 
   @Test

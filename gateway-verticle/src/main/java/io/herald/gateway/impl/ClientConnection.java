@@ -41,6 +41,8 @@ public final class ClientConnection implements ClientSession.Protocol, Subscript
   /** Channels subscribed with a verified subscription token: they may also be published to and read. */
   private Set<String> granted;
   private long authTimer = -1;
+  /** The client asked for {@code messages} frames ({@code ?batch=true}): a batching window's deliveries go in one. */
+  private boolean messagesFrames;
 
   ClientConnection(ClientSocket socket, GatewayLoop loop) {
     this.session = new ClientSession(socket, loop, this);
@@ -52,7 +54,8 @@ public final class ClientConnection implements ClientSession.Protocol, Subscript
     session.open();
     services.metrics().connectionSetup(System.nanoTime() - upgradeStartNanos);
     NodeAuth auth = nodeAuth();
-    String token = auth.verifier().enabled() ? queryToken() : null;
+    messagesFrames = "true".equals(queryParameter("batch")) || "1".equals(queryParameter("batch"));
+    String token = auth.verifier().enabled() ? queryParameter("token") : null;
     if (token != null) {
       if (authenticate(token)) {
         sendConnected(null);
@@ -70,8 +73,8 @@ public final class ClientConnection implements ClientSession.Protocol, Subscript
     }
   }
 
-  private String queryToken() {
-    List<String> values = new QueryStringDecoder(session.uri()).parameters().get("token");
+  private String queryParameter(String name) {
+    List<String> values = new QueryStringDecoder(session.uri()).parameters().get(name);
     return values == null || values.isEmpty() ? null : values.get(0);
   }
 
@@ -393,7 +396,13 @@ public final class ClientConnection implements ClientSession.Protocol, Subscript
 
   @Override
   public boolean deliver(Subscription subscription, Message message, long skipped) {
-    return session.send(message.frame(skipped));
+    return session.deliver(message.frame(skipped), subscription.batchMs());
+  }
+
+  /** With {@code ?batch=true}, a window's deliveries are one {@code messages} frame: its items are the message frames. */
+  @Override
+  public List<Buffer> batched(List<Buffer> deliveries) {
+    return messagesFrames && deliveries.size() > 1 ? List.of(Frames.messages(deliveries)) : deliveries;
   }
 
   @Override

@@ -118,6 +118,22 @@ final class Frames {
     return out.appendByte((byte) ']');
   }
 
+  /** {@code {"type":"messages","items":[...]}}: message frames a batching window held, joined without re-encoding. */
+  static Buffer messages(List<Buffer> frames) {
+    int size = 32;
+    for (Buffer f : frames) {
+      size += f.length() + 1;
+    }
+    Buffer out = Buffer.buffer(size).appendString("{\"type\":\"messages\",\"items\":[");
+    for (int i = 0; i < frames.size(); i++) {
+      if (i > 0) {
+        out.appendByte((byte) ',');
+      }
+      out.appendBuffer(frames.get(i));
+    }
+    return out.appendString("]}");
+  }
+
   static Buffer presence(Long id, String channel, List<ClientInfo> clients) {
     return reply("presence", id).put("channel", channel).put("clients", clients(clients)).toBuffer();
   }

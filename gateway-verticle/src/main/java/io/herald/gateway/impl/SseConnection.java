@@ -155,10 +155,25 @@ final class SseConnection implements ClientSession.Protocol, SubscriptionSink {
   public boolean deliver(Subscription subscription, Message message, long skipped) {
     if (channels.size() == 1 && skipped == 0) {
       cursor.set(0, message.epoch(), message.offset());
-      return session.send(events.single(message));
+      return session.deliver(events.single(message), subscription.batchMs());
     }
     cursor.set(channels.indexOf(message.channel()), message.epoch(), message.offset());
-    return session.send(SseEvents.event("message", cursor.toString(), message.frame(skipped)));
+    return session.deliver(SseEvents.event("message", cursor.toString(), message.frame(skipped)), subscription.batchMs());
+  }
+
+  /** A batching window's events go out as one write: one chunk of the response. */
+  @Override
+  public List<Buffer> batched(List<Buffer> deliveries) {
+    if (deliveries.size() == 1) {
+      return deliveries;
+    }
+    int size = 0;
+    for (Buffer d : deliveries) {
+      size += d.length();
+    }
+    Buffer joined = Buffer.buffer(size);
+    deliveries.forEach(joined::appendBuffer);
+    return List.of(joined);
   }
 
   @Override

@@ -610,7 +610,7 @@ final class TransportWsConnection implements ClientSession.Protocol {
       if (!shape.encoded(message)) {
         metrics.delivered(System.currentTimeMillis() - message.ts());
       }
-      return sendNext(prefix, shape.payload(message, skipped));
+      return session.deliver(next(prefix, shape.payload(message, skipped)), subscription.batchMs());
     }
 
     @Override
@@ -635,8 +635,12 @@ final class TransportWsConnection implements ClientSession.Protocol {
     }
 
     private boolean sendNext(Buffer prefix, Buffer payload) {
-      return session.send(Buffer.buffer(prefix.length() + payload.length() + 1).appendBuffer(prefix).appendBuffer(payload)
-          .appendByte((byte) '}'));
+      return session.send(next(prefix, payload));
+    }
+
+    private static Buffer next(Buffer prefix, Buffer payload) {
+      return Buffer.buffer(prefix.length() + payload.length() + 1).appendBuffer(prefix).appendBuffer(payload)
+          .appendByte((byte) '}');
     }
   }
 }

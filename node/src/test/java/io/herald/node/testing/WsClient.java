@@ -52,8 +52,13 @@ public final class WsClient implements AutoCloseable {
   }
 
   public static WsClient connect(Vertx vertx, int port, WebSocketClientOptions options) {
+    return connect(vertx, port, options, "/ws");
+  }
+
+  /** A client of {@code uri} (/ws with a query: {@code /ws?batch=true}). */
+  public static WsClient connect(Vertx vertx, int port, WebSocketClientOptions options, String uri) {
     WebSocketClient client = vertx.createWebSocketClient(options);
-    return new WsClient(client, client.webSocket(), new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws"))
+    return new WsClient(client, client.webSocket(), new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri))
         .awaitConnected();
   }
 
