@@ -29,7 +29,8 @@ import java.util.function.BiConsumer;
  */
 public final class Subscribers {
 
-  public enum Protocol { WS, GRAPHQL }
+  /** {@code WS_BATCH}: /ws subscribers that ask for {@code messages} frames ({@code ?batch=true}, batch_ms). */
+  public enum Protocol { WS, WS_BATCH, GRAPHQL }
 
   /** How long a subscriber may take from connecting to its subscription being confirmed. */
   public static final long SETUP_TIMEOUT_MS = 30_000;
@@ -56,7 +57,8 @@ public final class Subscribers {
 
   /** With {@code ownChannels}, subscriber {@code i} subscribes to {@code channel-i} instead of the shared {@code channel}. */
   public Subscribers(Vertx vertx, List<URI> nodes, Protocol protocol, String channel, boolean ownChannels) {
-    this(vertx, nodes, new HeraldPeer(protocol == Protocol.GRAPHQL), channel, ownChannels);
+    this(vertx, nodes, protocol == Protocol.WS_BATCH ? HeraldPeer.batched() : new HeraldPeer(protocol == Protocol.GRAPHQL),
+        channel, ownChannels);
   }
 
   public Subscribers(Vertx vertx, List<URI> nodes, Peer peer, String channel) {
@@ -70,7 +72,7 @@ public final class Subscribers {
    */
   public static Future<Subscribers> herald(Vertx vertx, List<URI> nodes, Protocol protocol, String channel,
                                            Publisher publisher) {
-    if (protocol == Protocol.WS) {
+    if (protocol != Protocol.GRAPHQL) {
       return Future.succeededFuture(new Subscribers(vertx, nodes, protocol, channel));
     }
     return publisher.publishReply(Publisher.MARKER).map(reply -> new Subscribers(vertx, nodes,
@@ -271,6 +273,7 @@ public final class Subscribers {
       Peer.Frame frame = peer.parse(text, channel);
       switch (frame.type()) {
         case MESSAGE -> delivered(frame.key(), frame.data());
+        case MESSAGES -> frame.items().forEach(m -> delivered(m.key(), m.data()));
         case SUBSCRIBED -> confirmed();
         case REPLY -> ws.writeTextMessage(frame.reply());
         case ERROR -> errors.incrementAndGet();

@@ -13,7 +13,8 @@ import java.util.List;
  * Herald: {@code POST /api/publish} with {@code {"channel","data"}}, answered with the message's offset;
  * subscribers on {@code /ws} (a {@code subscribe} frame, {@code subscribed}, then {@code message} frames) or on
  * {@code /graphql} (graphql-transport-ws: {@code connection_init}, {@code connection_ack}, {@code subscribe},
- * {@code next}). The ledger counts channel offsets.
+ * {@code next}). The ledger counts channel offsets. Batched /ws subscribers ({@link #batched}) connect with
+ * {@code ?batch=true} and read {@code messages} frames too.
  */
 public final class HeraldPeer implements Peer {
 
@@ -24,16 +25,23 @@ public final class HeraldPeer implements Peer {
   private final boolean graphql;
   private final String replayEpoch;
   private final long replayAfter;
+  private final boolean batchFrames;
 
   /** {@code graphql} false: {@code /ws} subscribers; true: GraphQL subscribers. */
   public HeraldPeer(boolean graphql) {
-    this(graphql, null, 0);
+    this(graphql, null, 0, false);
   }
 
-  private HeraldPeer(boolean graphql, String replayEpoch, long replayAfter) {
+  private HeraldPeer(boolean graphql, String replayEpoch, long replayAfter, boolean batchFrames) {
     this.graphql = graphql;
     this.replayEpoch = replayEpoch;
     this.replayAfter = replayAfter;
+    this.batchFrames = batchFrames;
+  }
+
+  /** /ws subscribers that ask for {@code messages} frames: a batching window's deliveries (batch_ms) in one. */
+  public static HeraldPeer batched() {
+    return new HeraldPeer(false, null, 0, true);
   }
 
   /**
@@ -42,7 +50,7 @@ public final class HeraldPeer implements Peer {
    * live, which graphql-transport-ws does not otherwise say.
    */
   public static HeraldPeer graphqlReplayingAfter(String epoch, long offset) {
-    return new HeraldPeer(true, epoch, offset);
+    return new HeraldPeer(true, epoch, offset, false);
   }
 
   @Override
@@ -109,7 +117,7 @@ public final class HeraldPeer implements Peer {
   @Override
   public WebSocketConnectOptions subscribeOptions(URI node, String channel) {
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(node.getHost()).setPort(node.getPort())
-        .setURI(graphql ? "/graphql" : "/ws");
+        .setURI(graphql ? "/graphql" : batchFrames ? "/ws?batch=true" : "/ws");
     if (graphql) {
       options.addSubProtocol("graphql-transport-ws");
     }
@@ -134,6 +142,13 @@ public final class HeraldPeer implements Peer {
     String type = frame.getString("type");
     if ("message".equals(type)) {
       return Frame.message(frame.getLong("offset"), frame.getValue("data"));
+    } else if ("messages".equals(type)) {
+      List<Frame> items = new java.util.ArrayList<>();
+      for (Object item : frame.getJsonArray("items")) {
+        JsonObject m = (JsonObject) item;
+        items.add(Frame.message(m.getLong("offset"), m.getValue("data")));
+      }
+      return Frame.messages(items);
     } else if ("next".equals(type)) {
       JsonObject m = frame.getJsonObject("payload").getJsonObject("data").getJsonObject("messages");
       return Frame.message(m.getLong("offset"), m.getValue("data"));

@@ -98,10 +98,20 @@ public interface Peer {
    */
   record Frame(Type type, long key, Object data, String reply) {
 
-    public enum Type { MESSAGE, SUBSCRIBED, REPLY, ERROR, OTHER }
+    public enum Type { MESSAGE, MESSAGES, SUBSCRIBED, REPLY, ERROR, OTHER }
 
     public static Frame message(long key, Object data) {
       return new Frame(Type.MESSAGE, key, data, null);
+    }
+
+    /** Several delivered messages in one frame (Herald's {@code messages}); {@link #items} are MESSAGE frames. */
+    public static Frame messages(List<Frame> items) {
+      return new Frame(Type.MESSAGES, 0, items, null);
+    }
+
+    @SuppressWarnings("unchecked")
+    public List<Frame> items() {
+      return (List<Frame>) data;
     }
 
     public static Frame subscribed() {

@@ -56,6 +56,10 @@ public final class Compare implements Callable<Integer> {
   @Mixin
   SubscriberCount subscribers = new SubscriberCount(100);
 
+  /** How Herald's side subscribes (ws_batch: with messages frames, against a node whose namespace has batch_ms). */
+  @Mixin
+  ProtocolOption protocol = new ProtocolOption();
+
   /** Per broker: each is measured for --duration seconds. */
   @Mixin
   Publishing publishing = new Publishing();
@@ -105,7 +109,7 @@ public final class Compare implements Callable<Integer> {
     JsonObject json = new JsonObject().put("scenario", "compare").put("parameters", parameters());
     JsonObject perScenario = new JsonObject();
     for (String scenario : SCENARIOS.stream().filter(scenarios::contains).toList()) {
-      Result herald = measure(scenario, BrokerUnderTest.herald(target, Subscribers.Protocol.WS));
+      Result herald = measure(scenario, BrokerUnderTest.herald(target, protocol.value));
       Result nchan = skipNchan ? null : measure(scenario, BrokerUnderTest.nchan(nchanUrl, nchanPids));
       Result ratios = ratios("compare " + scenario + " (herald / nchan)", herald.fields(),
           nchan == null ? null : nchan.fields());
@@ -133,7 +137,7 @@ public final class Compare implements Callable<Integer> {
   }
 
   private JsonObject parameters() {
-    return new JsonObject().put("subscribers", subscribers.count).put("rate_msg_s", publishing.rate)
+    return new JsonObject().put("subscribers", subscribers.count).put("protocol", protocol.label()).put("rate_msg_s", publishing.rate)
         .put("duration_s", publishing.duration).put("warmup_s", warmup).put("publish_connections", options.publishConnections)
         .put("scenarios", new JsonArray(SCENARIOS.stream().filter(scenarios::contains).toList()))
         .put("fanout_subscribers", fanoutSubscribers).put("fanout_rate_msg_s", fanoutRate)

@@ -26,6 +26,19 @@ class HeraldPeerTest {
   }
 
   @Test
+  void batchedSubscribersAskForMessagesFramesAndReadEachItemByOffset() {
+    HeraldPeer batched = HeraldPeer.batched();
+    assertThat(batched.subscribeOptions(NODE, "c").getURI()).isEqualTo("/ws?batch=true");
+    Peer.Frame frame = batched.parse("{\"type\":\"messages\",\"items\":[{\"type\":\"message\",\"offset\":3,\"data\":1},"
+        + "{\"type\":\"message\",\"offset\":4,\"data\":{\"t\":5}}]}", "c");
+
+    assertThat(frame.type()).isEqualTo(Peer.Frame.Type.MESSAGES);
+    assertThat(frame.items()).extracting(Peer.Frame::key).containsExactly(3L, 4L);
+    assertThat(frame.items()).extracting(Peer.Frame::data).containsExactly(1, new JsonObject().put("t", 5));
+    assertThat(ws.subscribeOptions(NODE, "c").getURI()).isEqualTo("/ws");
+  }
+
+  @Test
   void aBatchIsOneBodyAndItsAnswerGivesTheHighestOffset() {
     Buffer body = ws.publishBatchBody("c", java.util.List.of("{\"i\":1}", "2"));
 
