@@ -25,6 +25,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -54,8 +55,10 @@ public final class ClientConnection implements ClientSession.Protocol, Subscript
     session.open();
     services.metrics().connectionSetup(System.nanoTime() - upgradeStartNanos);
     NodeAuth auth = nodeAuth();
-    messagesFrames = "true".equals(queryParameter("batch")) || "1".equals(queryParameter("batch"));
-    String token = auth.verifier().enabled() ? queryParameter("token") : null;
+    Map<String, List<String>> query = new QueryStringDecoder(session.uri()).parameters();
+    String batch = first(query, "batch");
+    messagesFrames = "true".equals(batch) || "1".equals(batch);
+    String token = auth.verifier().enabled() ? first(query, "token") : null;
     if (token != null) {
       if (authenticate(token)) {
         sendConnected(null);
@@ -73,8 +76,8 @@ public final class ClientConnection implements ClientSession.Protocol, Subscript
     }
   }
 
-  private String queryParameter(String name) {
-    List<String> values = new QueryStringDecoder(session.uri()).parameters().get(name);
+  private static String first(Map<String, List<String>> query, String name) {
+    List<String> values = query.get(name);
     return values == null || values.isEmpty() ? null : values.get(0);
   }
 

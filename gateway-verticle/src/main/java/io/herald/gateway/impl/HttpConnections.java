@@ -14,6 +14,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -37,9 +38,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code http.idle_timeout_ms}: a kept-alive connection that starts no request this long after
  *   its last response: close.</li>
  * </ul>
- * While the node itself works on a request no deadline runs. On the 101 of a WebSocket upgrade the
- * guard leaves the pipeline (the WebSocket's heartbeat takes over) and the connection leaves the HTTP
- * counts. It finds Vert.x's HTTP/1.x pipeline handlers through {@link VertxUpgrade}, the one adapter to Vert.x's
+ * While the node itself works on a request no deadline runs. On the 101 of a WebSocket upgrade, or the 200 of
+ * a server-sent event stream, the guard leaves the pipeline (the client session's limits and heartbeat take over:
+ * ws.max_connections and ws.max_connections_per_ip count it) and the connection leaves the HTTP counts. It finds Vert.x's HTTP/1.x pipeline handlers through {@link VertxUpgrade}, the one adapter to Vert.x's
  * internals; {@code SlowClientsTest} (node) pins the behaviour. A connection Vert.x hands over as
  * HTTP/2 (only with {@code http.h2c} on) is counted but gets no deadlines.
  */
@@ -141,8 +142,14 @@ public final class HttpConnections {
       if (msg instanceof HttpResponse r && r.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
         ctx.write(msg, promise);
         if (r.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
-          upgraded(ctx);
+          becameClientSession(ctx);
         }
+        return;
+      }
+      if (msg instanceof HttpResponse r && r.status().code() == HttpResponseStatus.OK.code()
+          && r.headers().get(HttpHeaderNames.CONTENT_TYPE, "").startsWith("text/event-stream")) {
+        ctx.write(msg, promise);
+        becameClientSession(ctx);
         return;
       }
       if (msg instanceof LastHttpContent) {
@@ -196,8 +203,8 @@ public final class HttpConnections {
       }
     }
 
-    /** The 101 went out: the connection is a WebSocket now, its own limits and heartbeat apply. */
-    private void upgraded(ChannelHandlerContext ctx) {
+    /** The 101 or an event stream's 200 went out: the connection is a client session's now, its limits apply. */
+    private void becameClientSession(ChannelHandlerContext ctx) {
       arm(0, null);
       release();
       ctx.pipeline().remove(bytes);

@@ -137,7 +137,8 @@ public final class Compare implements Callable<Integer> {
   }
 
   private JsonObject parameters() {
-    return new JsonObject().put("subscribers", subscribers.count).put("protocol", protocol.label()).put("rate_msg_s", publishing.rate)
+    return new JsonObject().put("subscribers", subscribers.count).put("protocol", protocol.label())
+        .put("rate_msg_s", publishing.rate)
         .put("duration_s", publishing.duration).put("warmup_s", warmup).put("publish_connections", options.publishConnections)
         .put("scenarios", new JsonArray(SCENARIOS.stream().filter(scenarios::contains).toList()))
         .put("fanout_subscribers", fanoutSubscribers).put("fanout_rate_msg_s", fanoutRate)

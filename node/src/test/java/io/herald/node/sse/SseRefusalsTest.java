@@ -42,6 +42,14 @@ class SseRefusalsTest {
   @RegisterExtension
   static final NodeExtension capped = NodeExtension.withSettings(Map.of("ws.max_connections", "1"));
 
+  /** A short lifetime, and a short ping interval so that the sweep that enforces it runs often (as LifetimeTest). */
+  @RegisterExtension
+  static final NodeExtension shortLived = NodeExtension.withSettings(Map.of("ws.max_lifetime_ms", "300",
+      "ws.ping_interval_ms", "1000"));
+
+  @RegisterExtension
+  static final NodeExtension fewHttp = NodeExtension.withSettings(Map.of("http.max_connections", "2"));
+
   @RegisterExtension
   static final NodeExtension small = NodeExtension.withSettings(Map.of("ws.outbound_queue_bytes", "65536"));
 
@@ -119,6 +127,46 @@ class SseRefusalsTest {
         assertThat(second.status()).isEqualTo(429);
         assertThat(second.errorBody().getJsonObject("error").getString("code")).isEqualTo("rate_limited");
       }
+    }
+  }
+
+  /** A stream ends at the connection lifetime like a WebSocket, and its cursor resumes it with nothing lost. */
+  @Test
+  void aStreamEndsWithCloseAtItsLifetimeAndResumesFromItsCursor() {
+    String cursor;
+    try (SseClient stream = SseClient.open(shortLived.port(), "/sse?channel=life")) {
+      stream.next("connected");
+      stream.next("subscribed");
+      shortLived.http().publish("life", 1);
+      stream.next("message");
+      List<SseClient.Event> rest = stream.untilEnd();
+      SseClient.Event close = rest.get(rest.size() - 1);
+      assertThat(close.type()).isEqualTo("close");
+      assertThat(close.json().getInteger("code")).isEqualTo(4010);
+      cursor = stream.lastEventId();
+    }
+    shortLived.http().publish("life", 2);
+    try (SseClient resumed = SseClient.open(shortLived.port(), "/sse?channel=life", Map.of("Last-Event-ID", cursor))) {
+      resumed.next("connected");
+      assertThat(resumed.next("subscribed").json().getBoolean("recovered")).isTrue();
+      assertThat(resumed.next("message").json().getLong("offset")).isEqualTo(2);
+    }
+  }
+
+  /** An open stream is a client session, not an HTTP request: it leaves http.max_connections to requests. */
+  @Test
+  void openStreamsLeaveTheHttpConnectionCounts() {
+    List<SseClient> streams = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 4; i++) {
+        SseClient stream = SseClient.open(fewHttp.port(), "/sse?channel=a");
+        streams.add(stream);
+        assertThat(stream.status()).as("stream %s", i).isEqualTo(200);
+        stream.next("connected");
+      }
+      assertThat(fewHttp.http().get("/health/live").status()).isEqualTo(200);
+    } finally {
+      streams.forEach(SseClient::close);
     }
   }
 
