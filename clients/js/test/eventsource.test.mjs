@@ -91,6 +91,25 @@ function assertExactlyOnceInOrder(messages, channels, n) {
   }
 }
 
+/**
+ * What a stream cut once and resumed by its EventSource must show: offsets 1..n exactly once in order on every
+ * channel, one cursor over all of them, the reconnect carrying the cursor from before the cut as Last-Event-ID
+ * (`lastEventIds`: what each request sent), every channel recovered, no server error, two opens.
+ */
+function assertResumedOnce(log, channels, n, lastEventIds, cursorBeforeCut) {
+  assertExactlyOnceInOrder(log.messages, channels, n);
+  assert.equal(log.messages.length, channels.length * n, 'nothing else, nothing twice');
+  assert.equal(log.messages.at(-1).id, cursorAt(log.messages, channels, n), 'one cursor over every channel');
+  assert.deepEqual(lastEventIds, [null, cursorBeforeCut], 'the reconnect carried the last cursor as Last-Event-ID');
+  const resubscribed = log.subscribed.slice(channels.length);
+  assert.deepEqual(resubscribed.map((s) => s.frame.channel), channels);
+  for (const { frame } of resubscribed) {
+    assert.equal(frame.recovered, true, `${frame.channel}: recovered from Last-Event-ID`);
+  }
+  assert.deepEqual(log.serverErrors, []);
+  assert.equal(log.opens, 2);
+}
+
 /** The cursor after `offset` on every channel: epoch:offset per channel, in the stream's channel order. */
 function cursorAt(messages, channels, offset) {
   return channels.map((c) => `${messages.find((m) => m.frame.channel === c).frame.epoch}:${offset}`).join(',');
@@ -156,18 +175,7 @@ describe('EventSource in Node (the eventsource package)', () => {
     await publishRound(channels, range(11, 12));
     await received(12, 'live messages 11-12 after the reconnect');
 
-    assertExactlyOnceInOrder(log.messages, channels, 12);
-    assert.equal(log.messages.length, 3 * 12, 'nothing else, nothing twice');
-    assert.equal(log.messages.at(-1).id, cursorAt(log.messages, channels, 12));
-    assert.deepEqual(requests, [null, cursorBeforeCut],
-      'the reconnect carried the last cursor as Last-Event-ID');
-    const resubscribed = log.subscribed.slice(channels.length);
-    assert.deepEqual(resubscribed.map((s) => s.frame.channel), channels);
-    for (const { frame } of resubscribed) {
-      assert.equal(frame.recovered, true, `${frame.channel}: recovered from Last-Event-ID`);
-    }
-    assert.deepEqual(log.serverErrors, []);
-    assert.equal(log.opens, 2);
+    assertResumedOnce(log, channels, 12, requests, cursorBeforeCut);
     assert.equal(log.connected.length, 2);
     assert.equal(proxy.accepted, 2);
     assert.equal(es.readyState, EventSource.OPEN);
@@ -290,18 +298,8 @@ if (browsers) {
 
       const log = await page.evaluate(() => ({ ...window.log, readyState: window.es.readyState }));
       await page.evaluate(() => window.es.close());
-      assertExactlyOnceInOrder(log.messages, channels, 14);
-      assert.equal(log.messages.length, 3 * 14, 'nothing else, nothing twice');
       assert.equal(cursorBeforeCut, cursorAt(log.messages, channels, 5));
-      assert.equal(log.messages.at(-1).id, cursorAt(log.messages, channels, 14), 'one cursor over all three channels');
-      assert.deepEqual(lastEventIds(), [null, cursorBeforeCut], 'the reconnect carried the last cursor as Last-Event-ID');
-      const resubscribed = log.subscribed.slice(channels.length);
-      assert.deepEqual(resubscribed.map((s) => s.frame.channel), channels);
-      for (const { frame } of resubscribed) {
-        assert.equal(frame.recovered, true, `${frame.channel}: recovered from Last-Event-ID`);
-      }
-      assert.deepEqual(log.serverErrors, []);
-      assert.equal(log.opens, 2);
+      assertResumedOnce(log, channels, 14, lastEventIds(), cursorBeforeCut);
       assert.equal(log.connected, 2);
       assert.equal(log.readyState, 1, 'open at the end');
     });
