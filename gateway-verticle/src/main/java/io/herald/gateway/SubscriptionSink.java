@@ -28,9 +28,16 @@ public interface SubscriptionSink {
   /** An unsequenced push for the channel (presence join/leave); sinks that have no such frame ignore it. */
   void push(Subscription subscription, Buffer frame);
 
+  /** The connection this sink writes to: its outbound bound is the subscriber's. */
+  ClientSession session();
+
   /** The subscriber fell too far behind: close it as a slow consumer. */
-  void overflow();
+  default void overflow() {
+    session().overflow();
+  }
 
   /** Bytes that may wait for this subscriber. */
-  int outboundLimit();
+  default int outboundLimit() {
+    return session().outboundLimit();
+  }
 }

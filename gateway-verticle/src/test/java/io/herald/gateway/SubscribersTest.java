@@ -146,6 +146,11 @@ class SubscribersTest {
       }
 
       @Override
+      public io.herald.gateway.ClientSession session() {
+        return null; // overflow and outboundLimit are this sink's own
+      }
+
+      @Override
       public void overflow() {
       }
 

@@ -420,13 +420,11 @@ public final class ClientConnection implements ClientSession.Protocol, Subscript
   }
 
   @Override
-  public void overflow() {
-    session.overflow();
-  }
 
-  @Override
-  public int outboundLimit() {
-    return session.outboundLimit();
+  public ClientSession session() {
+
+    return session;
+
   }
 
   private static ErrorCode errorCode(Throwable t) {

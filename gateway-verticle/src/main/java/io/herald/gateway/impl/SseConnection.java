@@ -193,13 +193,11 @@ final class SseConnection implements ClientSession.Protocol, SubscriptionSink {
   }
 
   @Override
-  public void overflow() {
-    session.overflow();
-  }
 
-  @Override
-  public int outboundLimit() {
-    return session.outboundLimit();
+  public ClientSession session() {
+
+    return session;
+
   }
 
   /** {@code event: error} with the /ws error frame, carrying the cursor so a reconnect starts after it. */

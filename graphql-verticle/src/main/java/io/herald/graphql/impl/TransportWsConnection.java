@@ -625,13 +625,11 @@ final class TransportWsConnection implements ClientSession.Protocol {
     }
 
     @Override
-    public void overflow() {
-      session.overflow();
-    }
 
-    @Override
-    public int outboundLimit() {
-      return session.outboundLimit();
+    public ClientSession session() {
+
+      return session;
+
     }
 
     private boolean sendNext(Buffer prefix, Buffer payload) {
