@@ -67,7 +67,8 @@ public class GatewayVerticle extends VerticleBase {
     WebSocketEndpoint webSockets = new WebSocketEndpoint(loop, extensions);
     router.get(WebSocketEndpoint.PATH).handler(ctx ->
         HttpErrors.send(ctx, ErrorCode.BAD_REQUEST, WebSocketEndpoint.PATH + " expects a WebSocket upgrade request"));
-    new SseEndpoint(loop).mount(router);
+    SseEndpoint eventStreams = new SseEndpoint(loop);
+    eventStreams.mount(router);
     int adminPort = config.get(HeraldConfig.ADMIN_PORT);
     // With an admin port, /api/* and /metrics are served there only; the public port answers them 404.
     Router admin = adminPort == 0 ? router : Router.router(vertx);
@@ -90,7 +91,7 @@ public class GatewayVerticle extends VerticleBase {
     errorHandlers(router);
 
     // WebSocket upgrades never reach Vert.x's WebSocket code: they are taken from the pipeline (VertxUpgrade).
-    VertxUpgrade upgrades = new VertxUpgrade(webSockets::handshake,
+    VertxUpgrade upgrades = new VertxUpgrade(webSockets::handshake, eventStreams,
         extensions.stream().flatMap(e -> e.webSocketSubProtocols().stream()).toList(),
         config.get(HeraldConfig.WS_MAX_FRAME_BYTES), config.get(HeraldConfig.WS_OUTBOUND_QUEUE_BYTES));
     HttpServerOptions options = new HttpServerOptions()

@@ -8,10 +8,11 @@ import io.herald.core.StreamPosition;
 import io.herald.core.config.HeraldConfig;
 import io.herald.gateway.GatewayLoop;
 import io.herald.gateway.limits.LimitEvents.Limit;
+import io.herald.gateway.transport.RequestHead;
 import io.herald.gateway.transport.SseStream;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.HttpVersion;
+import io.herald.gateway.transport.StreamRequest;
+import io.herald.gateway.transport.VertxUpgrade;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -21,13 +22,14 @@ import java.util.HashSet;
 import java.util.List;
 
 /**
- * {@code GET /sse}: server-sent event streams. Admits a stream as a WebSocket is admitted ({@link ConnectionGate}:
+ * {@code GET /sse}: server-sent event streams, taken from the HTTP pipeline before Vert.x builds its request objects
+ * ({@link StreamRequest}, as WebSocket upgrades are). Admits a stream as a WebSocket is admitted ({@link ConnectionGate}:
  * draining, origin, connect rate, connections per address and per node), reads its channels and where to resume
  * ({@code Last-Event-ID}, else {@code since}), then hands it to an {@link SseConnection}, which authenticates and
  * checks permissions before the 200. Every refusal is the HTTP API's JSON error with its status, never an open
  * stream. One per event loop.
  */
-public final class SseEndpoint {
+public final class SseEndpoint implements VertxUpgrade.StreamEndpoint {
 
   public static final String PATH = "/sse";
   /**
@@ -45,8 +47,12 @@ public final class SseEndpoint {
     this.gate = new ConnectionGate(loop);
   }
 
+  /**
+   * The router's part: the CORS preflight, and {@code GET /sse} over HTTP/2 (h2c), which the pipeline does not take
+   * (an event stream is served over HTTP/1.1).
+   */
   public void mount(Router router) {
-    router.get(PATH).handler(this::handle);
+    router.get(PATH).handler(ctx -> HttpErrors.send(ctx, ErrorCode.BAD_REQUEST, "server-sent events are served over HTTP/1.1"));
     router.options(PATH).handler(this::preflight);
   }
 
@@ -69,28 +75,35 @@ public final class SseEndpoint {
         .end();
   }
 
-  private void handle(RoutingContext ctx) {
+  @Override
+  public String path() {
+    return PATH;
+  }
+
+  /** A {@code GET /sse} taken from the pipeline ({@link VertxUpgrade}). */
+  @Override
+  public void open(StreamRequest request) {
     long start = System.nanoTime();
-    HttpServerRequest request = ctx.request();
-    if (request.version() == HttpVersion.HTTP_2) {
-      HttpErrors.send(ctx, ErrorCode.BAD_REQUEST, "server-sent events are served over HTTP/1.1");
+    RequestHead head = request.head();
+    String ip = gate.clientIp(head.peerAddress(), head.headers("X-Forwarded-For"));
+    if (!gate.hostAllowed(head.header("Host"), ip)) {
+      refuse(request, ErrorCode.MISDIRECTED_REQUEST, "this host is not served here");
       return;
     }
-    String peer = request.connection().remoteAddress() == null ? null : request.connection().remoteAddress().hostAddress();
-    String ip = gate.clientIp(peer, request.headers().getAll("X-Forwarded-For"));
-    String origin = request.getHeader("Origin");
+    String origin = head.header("Origin");
     ConnectionGate.Refusal refusal = gate.screen(ip, origin);
     if (refusal != null) {
-      HttpErrors.send(ctx, refusal.code, refusal.message);
+      refuse(request, refusal.code, refusal.message);
       return;
     }
+    QueryStringDecoder query = new QueryStringDecoder(head.uri());
     List<String> channels;
     List<StreamPosition> starts;
     try {
-      channels = channels(request.params().getAll("channel"));
-      starts = starts(request, channels.size());
+      channels = channels(query.parameters().getOrDefault("channel", List.of()));
+      starts = starts(head, query, channels.size());
     } catch (HeraldException e) {
-      HttpErrors.send(ctx, e.code(), e.getMessage());
+      refuse(request, e.code(), e.getMessage());
       return;
     }
     ConnectionGate.Seat seat = gate.seat(ip);
@@ -98,14 +111,14 @@ public final class SseEndpoint {
       // Too many from this address: the client should slow down; the node is full: it should try another.
       ErrorCode code = seat.refusedBy() == Limit.WS_CONNECTIONS_PER_IP ? ErrorCode.RATE_LIMITED : ErrorCode.UNAVAILABLE;
       gate.refused(seat, ip, origin, "HTTP " + code.httpStatus());
-      HttpErrors.send(ctx, code, seat.reason());
+      refuse(request, code, seat.reason());
       return;
     }
     SseStream stream = new SseStream(request, ip, loop.services().config().get(HeraldConfig.WS_OUTBOUND_QUEUE_BYTES),
         SseEndpoint::refuse);
     // The seat is given back when the TCP connection closes, however the stream ends.
     stream.channel().closeFuture().addListener(f -> seat.release());
-    new SseConnection(stream, loop, events, channels, starts).start(token(request), start);
+    new SseConnection(stream, loop, events, channels, starts).start(token(head, query), start);
   }
 
   /** The stream's channels: at least one, each valid, none twice, at most {@link #MAX_CHANNELS}. */
@@ -128,8 +141,8 @@ public final class SseEndpoint {
    * Where each channel resumes: from the {@code Last-Event-ID} cursor an EventSource sends when it reconnects, else
    * from {@code since} (one channel only), else live (null).
    */
-  private static List<StreamPosition> starts(HttpServerRequest request, int channels) {
-    String lastEventId = request.getHeader("Last-Event-ID");
+  private static List<StreamPosition> starts(RequestHead head, QueryStringDecoder query, int channels) {
+    String lastEventId = head.header("Last-Event-ID");
     if (lastEventId != null && !lastEventId.isEmpty()) {
       SseCursor cursor = SseCursor.parse(lastEventId, channels);
       List<StreamPosition> starts = new ArrayList<>(channels);
@@ -138,7 +151,7 @@ public final class SseEndpoint {
       }
       return starts;
     }
-    String since = request.getParam("since");
+    String since = first(query, "since");
     if (since == null) {
       return Collections.nCopies(channels, null);
     }
@@ -149,23 +162,32 @@ public final class SseEndpoint {
   }
 
   /** The token: {@code ?token=}, else {@code Authorization: Bearer}; null without one. */
-  private static String token(HttpServerRequest request) {
-    String token = request.getParam("token");
+  private static String token(RequestHead head, QueryStringDecoder query) {
+    String token = first(query, "token");
     if (token != null) {
       return token;
     }
-    String authorization = request.getHeader("Authorization");
+    String authorization = head.header("Authorization");
     return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
         ? authorization.substring(7).trim() : null;
   }
 
+  private static String first(QueryStringDecoder query, String name) {
+    List<String> values = query.parameters().get(name);
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
+  private static void refuse(StreamRequest request, ErrorCode code, String message) {
+    request.refuse(code.httpStatus(), HttpErrors.body(code, message).toBuffer());
+  }
+
   /** A close before the stream opened, as the HTTP API's error: what the WebSocket's close code would have said. */
-  private static void refuse(HttpServerResponse response, int closeCode, String reason) {
+  private static void refuse(StreamRequest request, int closeCode, String reason) {
     ErrorCode code = closeCode == CloseCode.UNAUTHORIZED.code() ? ErrorCode.UNAUTHORIZED
         : closeCode == CloseCode.POLICY.code() ? ErrorCode.PERMISSION_DENIED
         : closeCode == CloseCode.TOO_MANY_CONNECTIONS.code() ? ErrorCode.RATE_LIMITED
         : closeCode == CloseCode.GOING_AWAY.code() ? ErrorCode.UNAVAILABLE
         : ErrorCode.INTERNAL;
-    HttpErrors.send(response, code, reason);
+    refuse(request, code, reason);
   }
 }

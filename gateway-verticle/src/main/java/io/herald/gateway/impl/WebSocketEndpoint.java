@@ -37,20 +37,20 @@ public final class WebSocketEndpoint {
 
   public void handshake(UpgradeRequest handshake) {
     long start = System.nanoTime();
-    String ip = gate.clientIp(handshake.peerAddress(), handshake.headers("X-Forwarded-For"));
-    if (!gate.hostAllowed(handshake.header("Host"), ip)) {
+    String ip = gate.clientIp(handshake.head().peerAddress(), handshake.head().headers("X-Forwarded-For"));
+    if (!gate.hostAllowed(handshake.head().header("Host"), ip)) {
       handshake.reject(421);
       return;
     }
     GatewayExtension extension = null;
-    if (!PATH.equals(handshake.path())) {
-      extension = extensions.stream().filter(e -> handshake.path().equals(e.webSocketPath())).findFirst().orElse(null);
+    if (!PATH.equals(handshake.head().path())) {
+      extension = extensions.stream().filter(e -> handshake.head().path().equals(e.webSocketPath())).findFirst().orElse(null);
       if (extension == null) {
         handshake.reject(404);
         return;
       }
     }
-    String origin = handshake.header("Origin");
+    String origin = handshake.head().header("Origin");
     ConnectionGate.Refusal refusal = gate.screen(ip, origin);
     if (refusal != null) {
       handshake.reject(refusal.code.httpStatus());

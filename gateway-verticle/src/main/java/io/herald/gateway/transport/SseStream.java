@@ -1,83 +1,88 @@
 package io.herald.gateway.transport;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.internal.buffer.BufferInternal;
 
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One client's server-sent event stream ({@code GET /sse}): a chunked {@code text/event-stream} response that
- * stays open, written through Vert.x's HTTP response on the connection's event loop. The stream is receive-only:
- * nothing is read from the client once the request is in, so there are no pongs ({@link #hearsPeer} false);
- * keep-alives are comment lines. Its outbound bytes are bounded by the channel's write-buffer water mark, as a
+ * One client's server-sent event stream ({@code GET /sse}): a chunked {@code text/event-stream} response that stays
+ * open, written as Netty HTTP chunks by the last handler of the connection's pipeline (Vert.x's HTTP objects are
+ * gone, as for a WebSocket: see {@link StreamRequest}). The stream is receive-only: its client sends nothing after
+ * the request, so there are no pongs ({@link #hearsPeer} false), keep-alives are comment lines, and bytes that
+ * arrive anyway end the stream. Its outbound bytes are bounded by the channel's write-buffer water mark, as a
  * WebSocket's ({@link #writeQueueFull}).
  * <p>
- * Until {@link #start} the response is not committed, and a close answers the request with an HTTP error instead
- * ({@link Refusal}: a refused token is a 401, not an open stream). After it, a close writes an {@code event: close}
- * with the code and reason the WebSocket would have sent, ends the response and closes the connection; a browser's
- * {@code EventSource} then reconnects by itself with its {@code Last-Event-ID}.
+ * Until {@link #start} nothing is written, and a close answers the request with an HTTP error instead ({@link
+ * Refusal}: a refused token is a 401, not an open stream). After it, a close writes an {@code event: close} with the
+ * code and reason the WebSocket would have sent, ends the response and closes the connection; a browser's {@code
+ * EventSource} then reconnects by itself with its {@code Last-Event-ID}.
  */
-public final class SseStream implements ClientTransport {
+public final class SseStream extends ChannelInboundHandlerAdapter implements ClientTransport {
 
   /** Answers the request with an HTTP error for a close that comes before the stream started. */
   public interface Refusal {
-    void answer(HttpServerResponse response, int closeCode, String reason);
+    void answer(StreamRequest request, int closeCode, String reason);
   }
 
   private static final Buffer PING = Buffer.buffer(": ping\n\n");
 
-  private final HttpServerRequest request;
-  private final HttpServerResponse response;
+  private final StreamRequest request;
   private final Channel channel;
   private final String clientIp;
+  private final String origin;
   private final Refusal refusal;
   private Listener listener;
   private boolean started;
   private boolean ended;
 
-  public SseStream(HttpServerRequest request, String clientIp, int outboundLimitBytes, Refusal refusal) {
+  public SseStream(StreamRequest request, String clientIp, int outboundLimitBytes, Refusal refusal) {
     this.request = request;
-    this.response = request.response();
-    this.channel = VertxUpgrade.channel(request.connection());
+    this.channel = request.context().channel();
     this.clientIp = clientIp;
+    this.origin = request.head().header("Origin");
     this.refusal = refusal;
     channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(outboundLimitBytes / 2, outboundLimitBytes));
   }
 
-  /** Commits the 200 and its headers: from now on the response is the event stream. */
+  /** Commits the 200 and its headers: from now on the connection is the event stream. */
   public void start() {
     if (ended || started) {
       return;
     }
     started = true;
-    response.setChunked(true)
-        .putHeader("Content-Type", "text/event-stream; charset=utf-8")
-        .putHeader("Cache-Control", "no-cache")
-        // nginx and some other proxies buffer responses unless told not to.
-        .putHeader("X-Accel-Buffering", "no")
-        .putHeader("Connection", "close");
-    String origin = origin();
+    HttpHeaders extra = new DefaultHttpHeaders();
     if (origin != null) {
       // An origin that got this far is allowed (ws.allowed_origins): a page of another origin may read the stream.
-      response.putHeader("Access-Control-Allow-Origin", origin).putHeader("Vary", "Origin");
+      extra.set("Access-Control-Allow-Origin", origin).set("Vary", "Origin");
     }
-    response.writeHead();
+    request.open(this, extra);
+    if (!channel.isActive() && listener != null) {
+      listener.onClosed(); // the client left before the stream opened: the handler saw no close to report
+    }
   }
 
   @Override
   public void listen(Listener listener) {
     this.listener = listener;
-    channel.closeFuture().addListener(f -> listener.onClosed());
   }
 
   @Override
   public String uri() {
-    return request.uri();
+    return request.head().uri();
   }
 
   @Override
@@ -87,7 +92,7 @@ public final class SseStream implements ClientTransport {
 
   @Override
   public String origin() {
-    return request.getHeader("Origin");
+    return origin;
   }
 
   @Override
@@ -110,11 +115,13 @@ public final class SseStream implements ClientTransport {
     return channel.config().getWriteBufferHighWaterMark();
   }
 
-  /** Writes whole events (the protocol encodes them), once the stream has started. */
+  /** Writes whole events (the protocol encodes them) as one chunk, once the stream has started. */
   @Override
   public void write(Buffer events) {
     if (started && !isClosed()) {
-      response.write(events);
+      // A shared encoding (the one event of a message for every single-channel stream) must outlive this write.
+      channel.writeAndFlush(new DefaultHttpContent(Unpooled.unreleasableBuffer(((BufferInternal) events).getByteBuf())),
+          channel.voidPromise());
     }
   }
 
@@ -140,14 +147,14 @@ public final class SseStream implements ClientTransport {
     }
     ended = true;
     if (!started) {
-      refusal.answer(response, code, reason);
+      refusal.answer(request, code, reason);
       return;
     }
-    response.write(closeEvent(code, reason));
+    channel.write(new DefaultHttpContent(Unpooled.wrappedBuffer(closeEvent(code, reason).getBytes())), channel.voidPromise());
     // Closed once the client has read the end, or after ClientSocket's closing timeout if it reads nothing more.
     ScheduledFuture<?> timeout = channel.eventLoop().schedule((Runnable) channel::close, ClientSocket.CLOSING_TIMEOUT_MS,
         TimeUnit.MILLISECONDS);
-    response.end().onComplete(ar -> {
+    channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener((ChannelFutureListener) f -> {
       timeout.cancel(false);
       channel.close();
     });
@@ -172,5 +179,31 @@ public final class SseStream implements ClientTransport {
     ended = true;
     channel.config().setOption(ChannelOption.SO_LINGER, 0);
     channel.close();
+  }
+
+  /** The client sent something after its request: an event stream's client sends nothing, so the stream ends. */
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    ReferenceCountUtil.release(msg);
+    if (!ended) {
+      ended = true;
+      channel.close();
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (listener != null) {
+      listener.onError(cause);
+    }
+    channel.close();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (listener != null) {
+      listener.onClosed();
+    }
+    ctx.fireChannelInactive();
   }
 }

@@ -18,10 +18,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /**
  * A WebSocket upgrade request whose head has been read, waiting for the endpoint's answer: {@link #reject} with an
@@ -32,6 +29,7 @@ public final class UpgradeRequest {
 
   private final ChannelHandlerContext ctx;
   private final HttpRequest head;
+  private final RequestHead view;
   private final WebSocketServerHandshakerFactory handshakers;
   private final int outboundLimitBytes;
   private final Runnable upgraded;
@@ -41,46 +39,15 @@ public final class UpgradeRequest {
                  int outboundLimitBytes, Runnable upgraded) {
     this.ctx = ctx;
     this.head = head;
+    this.view = new RequestHead(head, ctx.channel());
     this.handshakers = handshakers;
     this.outboundLimitBytes = outboundLimitBytes;
     this.upgraded = upgraded;
   }
 
-  /** The request target as sent: path and query. */
-  public String uri() {
-    return head.uri();
-  }
-
-  /** The path of {@link #uri}, without the query (and without scheme and authority in the absolute form). */
-  public String path() {
-    String uri = head.uri();
-    int start = 0;
-    int scheme = uri.indexOf("://");
-    if (!uri.startsWith("/") && scheme > 0) {
-      int slash = uri.indexOf('/', scheme + 3);
-      if (slash < 0) {
-        return "/";
-      }
-      start = slash;
-    }
-    int end = uri.indexOf('?', start);
-    return end < 0 ? uri.substring(start) : uri.substring(start, end);
-  }
-
-  /** The first value of header {@code name}, or null. */
-  public String header(CharSequence name) {
-    return head.headers().get(name);
-  }
-
-  /** Every value of header {@code name}, in order. */
-  public List<String> headers(CharSequence name) {
-    return head.headers().getAll(name);
-  }
-
-  /** The TCP peer's address as text, or null when the channel has none (already closed). */
-  public String peerAddress() {
-    SocketAddress address = ctx.channel().remoteAddress();
-    return address instanceof InetSocketAddress inet && inet.getAddress() != null ? inet.getAddress().getHostAddress() : null;
+  /** What the request says: target, headers, peer. */
+  public RequestHead head() {
+    return view;
   }
 
   /** Answers {@code status} (its reason phrase as the body) and closes the connection. */

@@ -24,7 +24,8 @@ import io.vertx.core.net.impl.ConnectionBase;
 import java.util.List;
 
 /**
- * Takes WebSocket upgrades out of Vert.x's HTTP/1.x pipeline as soon as their request is read, before Vert.x
+ * Takes WebSocket upgrades (and event-stream requests, {@link StreamRequest}) out of Vert.x's HTTP/1.x pipeline as
+ * soon as their request is read, before Vert.x
  * builds its request, response, handshake and WebSocket objects: two connection objects with a 1,024-slot
  * message queue each, and about a third of a connect's CPU and garbage (docs/performance.md). Netty's handshaker
  * writes the 101 and puts its RFC 6455 frame codec in the pipeline, and a {@link ClientSocket} replaces Vert.x's
@@ -48,7 +49,15 @@ public final class VertxUpgrade {
     void upgrade(UpgradeRequest request);
   }
 
+  /** Answers each event-stream request at {@link #path}: {@link StreamRequest#refuse}, or an {@link SseStream}. */
+  public interface StreamEndpoint {
+    String path();
+
+    void open(StreamRequest request);
+  }
+
   private final Endpoint endpoint;
+  private final StreamEndpoint streams;
   private final WebSocketServerHandshakerFactory handshakers;
   private final int outboundLimitBytes;
 
@@ -57,8 +66,10 @@ public final class VertxUpgrade {
    * @param maxFrameBytes the largest frame payload read; larger ones fail in the decoder (1009)
    * @param outboundLimitBytes the bound of each socket's outbound bytes ({@link ClientSocket#writeQueueFull})
    */
-  public VertxUpgrade(Endpoint endpoint, List<String> subProtocols, int maxFrameBytes, int outboundLimitBytes) {
+  public VertxUpgrade(Endpoint endpoint, StreamEndpoint streams, List<String> subProtocols, int maxFrameBytes,
+                      int outboundLimitBytes) {
     this.endpoint = endpoint;
+    this.streams = streams;
     // As Vert.x configured it: no extensions (compression costs CPU per subscriber and invites decompression
     // bombs), masked frames only, and protocol violations reported to the socket, which answers them itself.
     WebSocketDecoderConfig frames = WebSocketDecoderConfig.newBuilder()
@@ -106,12 +117,20 @@ public final class VertxUpgrade {
     return false;
   }
 
-  /** One connection's: takes the upgrade request, passes everything else on. */
+  /** Whether {@code request} asks for the event stream at {@code path}: a GET over HTTP/1.1. */
+  static boolean isStream(HttpRequest request, String path) {
+    return request.decoderResult().isSuccess() && request.method() == HttpMethod.GET
+        && request.protocolVersion() == HttpVersion.HTTP_1_1 && path.equals(RequestHead.path(request.uri()));
+  }
+
+  /** One connection's: takes upgrade and event-stream requests, passes everything else on. */
   private final class Interceptor extends ChannelDuplexHandler {
     /** The connection's Vert.x context: the endpoint runs in it, as Vert.x's handlers would (timers, Vertx.currentContext()). */
     private final ContextInternal context;
     /** The head of the upgrade request being read (its end has not arrived), or null. */
     private HttpRequest upgrading;
+    /** Whether {@link #upgrading} is an event-stream request rather than a WebSocket upgrade. */
+    private boolean stream;
     /** Requests passed to Vert.x and not answered yet: an upgrade behind one is Vert.x's, as HTTP (pipelining). */
     private int unanswered;
     /** An upgrade came with a body: it was answered 400 and the connection is closing; nothing more is read. */
@@ -128,8 +147,9 @@ public final class VertxUpgrade {
         return;
       }
       if (msg instanceof HttpRequest request) {
-        if (unanswered == 0 && isUpgrade(request)) {
+        if (unanswered == 0 && (isUpgrade(request) || isStream(request, streams.path()))) {
           upgrading = request;
+          stream = !isUpgrade(request);
         } else {
           unanswered++;
         }
@@ -152,8 +172,13 @@ public final class VertxUpgrade {
       if (msg instanceof LastHttpContent) {
         HttpRequest head = upgrading;
         upgrading = null;
-        UpgradeRequest request = new UpgradeRequest(ctx, head, handshakers, outboundLimitBytes, () -> ctx.pipeline().remove(this));
-        context.dispatch(() -> endpoint.upgrade(request));
+        if (stream) {
+          StreamRequest request = new StreamRequest(ctx, head, () -> ctx.pipeline().remove(this));
+          context.dispatch(() -> streams.open(request));
+        } else {
+          UpgradeRequest request = new UpgradeRequest(ctx, head, handshakers, outboundLimitBytes, () -> ctx.pipeline().remove(this));
+          context.dispatch(() -> endpoint.upgrade(request));
+        }
       }
     }
 

@@ -38,12 +38,14 @@ class ClientSocketTakeoverTest {
   }
 
   private static final BlockingQueue<Accepted> accepted = new LinkedBlockingQueue<>();
+  /** The pipeline of each event stream right after it started. */
+  private static final BlockingQueue<List<String>> streamPipelines = new LinkedBlockingQueue<>();
 
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx();
     VertxUpgrade upgrades = new VertxUpgrade(request -> {
-      if (!request.path().equals("/x")) {
+      if (!request.head().path().equals("/x")) {
         request.reject(404);
         return;
       }
@@ -76,6 +78,21 @@ class ClientSocketTakeoverTest {
       });
       accepted.add(new Accepted(socket, socket.channel().pipeline().toMap().entrySet().stream()
           .map(e -> e.getKey() + "=" + className(e.getValue())).toList(), closed));
+    }, new VertxUpgrade.StreamEndpoint() {
+      @Override
+      public String path() {
+        return "/stream";
+      }
+
+      @Override
+      public void open(StreamRequest request) {
+        SseStream stream = new SseStream(request, "127.0.0.1", 1 << 20, (r, code, reason) -> r.refuse(500, Buffer.buffer("{}")));
+        stream.listen(ClientTransport.Listener.IGNORE);
+        stream.start();
+        stream.write(Buffer.buffer("data: " + request.head().uri() + "\n\n"));
+        streamPipelines.add(stream.channel().pipeline().toMap().entrySet().stream()
+            .map(e -> e.getKey() + "=" + className(e.getValue())).toList());
+      }
     }, List.of("other", "echo"), 65536, 1 << 20);
     server = vertx.createHttpServer(new HttpServerOptions().setPort(0).setHost("127.0.0.1"))
         .connectionHandler(upgrades::intercept)
@@ -95,6 +112,24 @@ class ClientSocketTakeoverTest {
   private static WebSocket connect(WebSocketClient client) throws Exception {
     return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(server.actualPort()).setURI("/x?a=1")
         .setSubProtocols(List.of("echo"))).toCompletionStage().toCompletableFuture().get(TIMEOUT_S, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void anEventStreamTakesTheConnectionFromVertxAndWritesChunks() throws Exception {
+    io.vertx.core.http.HttpClient client = vertx.createHttpClient();
+    io.vertx.core.http.HttpClientResponse response = client.request(io.vertx.core.http.HttpMethod.GET,
+            server.actualPort(), "127.0.0.1", "/stream?c=1")
+        .compose(io.vertx.core.http.HttpClientRequest::send).toCompletionStage().toCompletableFuture()
+        .get(TIMEOUT_S, TimeUnit.SECONDS);
+    CompletableFuture<String> first = new CompletableFuture<>();
+    response.handler(chunk -> first.complete(chunk.toString(StandardCharsets.UTF_8)));
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.getHeader("Content-Type")).startsWith("text/event-stream");
+    assertThat(first.get(TIMEOUT_S, TimeUnit.SECONDS)).isEqualTo("data: /stream?c=1\n\n");
+    assertThat(streamPipelines.poll(TIMEOUT_S, TimeUnit.SECONDS)).as("handlers after the takeover")
+        .noneMatch(h -> h.startsWith(VertxUpgrade.VERTX_HANDLER + "=") || h.startsWith(VertxUpgrade.VERTX_DECODER + "="))
+        .anyMatch(h -> h.equals("herald=" + SseStream.class.getName()));
+    client.close();
   }
 
   @Test
