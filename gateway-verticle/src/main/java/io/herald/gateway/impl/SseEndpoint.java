@@ -52,7 +52,8 @@ public final class SseEndpoint implements VertxUpgrade.StreamEndpoint {
    * (an event stream is served over HTTP/1.1).
    */
   public void mount(Router router) {
-    router.get(PATH).handler(ctx -> HttpErrors.send(ctx, ErrorCode.BAD_REQUEST, "server-sent events are served over HTTP/1.1"));
+    router.get(PATH).handler(ctx -> HttpErrors.send(ctx, ErrorCode.BAD_REQUEST,
+        "an event stream needs its own HTTP/1.1 request: not over HTTP/2, not pipelined behind another"));
     router.options(PATH).handler(this::preflight);
   }
 
