@@ -117,12 +117,22 @@ class ClientSocketTakeoverTest {
   @Test
   void anEventStreamTakesTheConnectionFromVertxAndWritesChunks() throws Exception {
     io.vertx.core.http.HttpClient client = vertx.createHttpClient();
-    io.vertx.core.http.HttpClientResponse response = client.request(io.vertx.core.http.HttpMethod.GET,
-            server.actualPort(), "127.0.0.1", "/stream?c=1")
-        .compose(io.vertx.core.http.HttpClientRequest::send).toCompletionStage().toCompletableFuture()
-        .get(TIMEOUT_S, TimeUnit.SECONDS);
     CompletableFuture<String> first = new CompletableFuture<>();
-    response.handler(chunk -> first.complete(chunk.toString(StandardCharsets.UTF_8)));
+    CompletableFuture<io.vertx.core.http.HttpClientResponse> head = new CompletableFuture<>();
+    // On one context, the body handler is in place before the first chunk can be dispatched (it may share the
+    // head's packet): set from the test thread, the chunk could come first and be missed.
+    vertx.getOrCreateContext().runOnContext(v -> client.request(io.vertx.core.http.HttpMethod.GET,
+            server.actualPort(), "127.0.0.1", "/stream?c=1")
+        .compose(io.vertx.core.http.HttpClientRequest::send)
+        .onSuccess(r -> r.handler(chunk -> first.complete(chunk.toString(StandardCharsets.UTF_8))))
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            head.complete(ar.result());
+          } else {
+            head.completeExceptionally(ar.cause());
+          }
+        }));
+    io.vertx.core.http.HttpClientResponse response = head.get(TIMEOUT_S, TimeUnit.SECONDS);
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.getHeader("Content-Type")).startsWith("text/event-stream");
     assertThat(first.get(TIMEOUT_S, TimeUnit.SECONDS)).isEqualTo("data: /stream?c=1\n\n");
