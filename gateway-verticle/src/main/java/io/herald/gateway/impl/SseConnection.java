@@ -16,7 +16,9 @@ import io.herald.gateway.auth.NodeAuth;
 import io.herald.gateway.transport.SseStream;
 import io.vertx.core.buffer.Buffer;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The server-sent events protocol on one stream ({@code GET /sse}): its channels are fixed by the request, each
@@ -35,6 +37,8 @@ final class SseConnection implements ClientSession.Protocol, SubscriptionSink {
   private final GatewayServices services;
   private final SseEvents events;
   private final List<String> channels;
+  /** Each channel's place in the cursor: looked up per delivery, so not a scan of up to 64 names. */
+  private final Map<String, Integer> positions = new HashMap<>();
   /** Where each channel's delivery starts: its recovery position, or null for live (and the cache option). */
   private final List<StreamPosition> starts;
   private final SseCursor cursor;
@@ -46,6 +50,9 @@ final class SseConnection implements ClientSession.Protocol, SubscriptionSink {
     this.services = loop.services();
     this.events = events;
     this.channels = channels;
+    for (int i = 0; i < channels.size(); i++) {
+      positions.put(channels.get(i), i);
+    }
     this.starts = starts;
     this.cursor = new SseCursor(channels.size());
     for (int i = 0; i < starts.size(); i++) {
@@ -137,7 +144,7 @@ final class SseConnection implements ClientSession.Protocol, SubscriptionSink {
 
   @Override
   public void started(Subscription subscription, Long requestId, StreamPosition latest, Start how) {
-    int i = channels.indexOf(subscription.channel());
+    int i = positions.get(subscription.channel());
     switch (how) {
       case LIVE -> cursor.set(i, latest.epoch(), latest.offset());
       case RECOVERED -> { } // the cursor holds the recovery position; the replay moves it on
@@ -157,7 +164,7 @@ final class SseConnection implements ClientSession.Protocol, SubscriptionSink {
       cursor.set(0, message.epoch(), message.offset());
       return session.deliver(events.single(message), subscription.batchMs());
     }
-    cursor.set(channels.indexOf(message.channel()), message.epoch(), message.offset());
+    cursor.set(positions.get(message.channel()), message.epoch(), message.offset());
     return session.deliver(SseEvents.event("message", cursor.toString(), message.frame(skipped)), subscription.batchMs());
   }
 
@@ -178,7 +185,7 @@ final class SseConnection implements ClientSession.Protocol, SubscriptionSink {
 
   @Override
   public void lost(Subscription subscription, StreamPosition latest) {
-    cursor.set(channels.indexOf(subscription.channel()), latest.epoch(), latest.offset());
+    cursor.set(positions.get(subscription.channel()), latest.epoch(), latest.offset());
     sendError(ErrorCode.RECOVERY_FAILED, "messages were lost on the server side; reload the channel's state",
         subscription.channel());
   }
