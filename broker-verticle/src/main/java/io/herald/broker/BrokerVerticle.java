@@ -88,7 +88,7 @@ public class BrokerVerticle extends VerticleBase {
     Future<?> reply = switch (op) {
       case PUBLISH -> {
         PublishRequest publish = (PublishRequest) request.body();
-        yield sequencer(publish.channel()).publish(publish.data(), mayCreate(request));
+        yield sequencer(publish.channel()).publish(publish.data(), publish.keys(), mayCreate(request));
       }
       case POSITION -> sequencer((String) request.body()).position();
       case HISTORY -> {
@@ -124,7 +124,8 @@ public class BrokerVerticle extends VerticleBase {
   private static String malformed(SequencerOp op, Message<Object> request) {
     Object body = request.body();
     String channel = switch (op) {
-      case PUBLISH -> body instanceof PublishRequest p && p.data() != null && !p.data().isEmpty() ? p.channel() : null;
+      case PUBLISH -> body instanceof PublishRequest p && p.data() != null && !p.data().isEmpty() && p.wellFormedKeys()
+          ? p.channel() : null;
       case HISTORY -> body instanceof HistoryQuery q ? q.channel() : null;
       case POSITION, WATCH, UNWATCH -> body instanceof String s ? s : null;
       case PUSH -> body instanceof Buffer ? request.headers().get(SequencerOp.CHANNEL) : null;

@@ -36,13 +36,25 @@ public interface Broker {
    * this order, and the result is the first one's position. Refusals are as for {@link #publish(String, Buffer,
    * boolean)} and refuse them all.
    */
-  Future<StreamPosition> publish(String channel, List<Buffer> data, boolean mayCreate);
+  default Future<StreamPosition> publish(String channel, List<Buffer> data, boolean mayCreate) {
+    return publish(new PublishRequest(channel, data), mayCreate).map(Publication::first);
+  }
+
+  /**
+   * Sequences the request's messages together, as {@link #publish(String, List, boolean)}. A message with an
+   * idempotency key the channel published within publish.idempotency_window_ms is not published again: the
+   * result gives the offset it got then (kept with the channel's state, so on any node, after an owner's death).
+   */
+  Future<Publication> publish(PublishRequest request, boolean mayCreate);
 
   /**
    * The channel's current epoch and latest offset. Reads never create a channel: one the store does not
    * hold answers offset 0 of a throwaway epoch (its first publish starts a new one).
    */
   Future<StreamPosition> position(String channel);
+
+  /** The id of the node whose sequencer owns the channel now (this node in standalone mode). */
+  String ownerOf(String channel);
 
   /** Reads history together with the channel's position, in one step of the sequencer. */
   Future<HistoryPage> history(HistoryQuery query);

@@ -20,7 +20,16 @@ public interface ChannelStore {
    * is created only if {@code create} (else the append fails with {@link ErrorCode#RATE_LIMITED}) and the
    * store holds fewer than its channel bound (else {@link ErrorCode#TOO_MANY_CHANNELS}).
    */
-  Future<Appended> append(String channel, List<Buffer> data, long ts, boolean create);
+  default Future<Appended> append(String channel, List<Buffer> data, long ts, boolean create) {
+    return append(channel, data, null, ts, create);
+  }
+
+  /**
+   * As {@link #append(String, List, long, boolean)}, for messages that may carry idempotency keys ({@code keys}
+   * null: none; else one per message, null for a message without): a key the channel appended within the
+   * store's idempotency window is not appended again (the result's {@link Publication#duplicateOf}).
+   */
+  Future<Appended> append(String channel, List<Buffer> data, List<String> keys, long ts, boolean create);
 
   default Future<Appended> append(String channel, List<Buffer> data, long ts) {
     return append(channel, data, ts, true);
@@ -59,9 +68,22 @@ public interface ChannelStore {
   }
 
   /**
-   * The result of an append: the messages got offsets {@code firstOffset, firstOffset + 1, ...} of
-   * {@code epoch}, and {@code watchers} are the nodes to send them to.
+   * The result of an append: where the messages went ({@link Publication}: the new ones got offsets
+   * {@code firstOffset, firstOffset + 1, ...} of {@code epoch}), and {@code watchers}, the nodes to send the new
+   * ones to.
    */
-  record Appended(String epoch, long firstOffset, List<String> watchers) {
+  record Appended(Publication publication, List<String> watchers) {
+
+    public Appended(String epoch, long firstOffset, List<String> watchers) {
+      this(Publication.of(epoch, firstOffset), watchers);
+    }
+
+    public String epoch() {
+      return publication.epoch();
+    }
+
+    public long firstOffset() {
+      return publication.firstOffset();
+    }
   }
 }

@@ -49,13 +49,18 @@ public final class EventBusBroker implements Broker {
   }
 
   @Override
-  public Future<StreamPosition> publish(String channel, List<Buffer> data, boolean mayCreate) {
-    return request(channel, new PublishRequest(channel, data), create(options(SequencerOp.PUBLISH), mayCreate));
+  public Future<Publication> publish(PublishRequest request, boolean mayCreate) {
+    return request(request.channel(), request, create(options(SequencerOp.PUBLISH), mayCreate));
   }
 
   @Override
   public Future<StreamPosition> position(String channel) {
     return request(channel, channel, options(SequencerOp.POSITION));
+  }
+
+  @Override
+  public String ownerOf(String channel) {
+    return routing.ownerOf(channel);
   }
 
   @Override

@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * The body of {@code POST /api/publish}, read in one streaming pass with no JSON tree: one message
- * {@code {"channel", "data"}} or a batch {@code {"messages": [{"channel", "data"}, ...]}}. Each {@code data} is
+ * {@code {"channel", "data", "idempotency_key"?}} or a batch {@code {"messages": [{"channel", "data",
+ * "idempotency_key"?}, ...]}}. Each {@code data} is
  * cut out of the body as the exact bytes sent (never re-encoded). A fault of the body as a whole (not JSON,
  * not an object, both forms or neither, {@code messages} not an array, empty or longer than the batch limit)
  * refuses the request; a fault of one message of a batch is that message's {@link Item#error}, so the others
@@ -21,8 +22,8 @@ public final class PublishBody {
 
   private static final JsonFactory FACTORY = new JsonFactory();
 
-  /** One message: its channel and data, or why it cannot be published. */
-  public record Item(String channel, Buffer data, HeraldException error) {
+  /** One message: its channel, data and idempotency key (null: none), or why it cannot be published. */
+  public record Item(String channel, Buffer data, String idempotencyKey, HeraldException error) {
   }
 
   private final boolean batch;
@@ -73,8 +74,8 @@ public final class PublishBody {
       }
       return new PublishBody(false, List.of(one));
     }
-    if (top.hasChannel || top.data != null) {
-      throw bad("give channel and data, or messages: not both");
+    if (top.hasChannel || top.data != null || top.hasKey) {
+      throw bad("give channel and data (and idempotency_key), or messages: not both");
     }
     if (top.messages.isEmpty()) {
       throw bad("messages must not be empty");
@@ -99,6 +100,11 @@ public final class PublishBody {
           parser.skipChildren();
           parser.finishToken();
           f.data = raw.getBuffer((int) start, (int) parser.currentLocation().getByteOffset());
+        }
+        case "idempotency_key" -> {
+          f.hasKey = true;
+          f.key = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+          parser.skipChildren();
         }
         case "messages" -> {
           if (!top) {
@@ -126,7 +132,7 @@ public final class PublishBody {
         items.add(fields(parser, raw, maxBatch, maxData, false).item(maxData));
       } else {
         parser.skipChildren();
-        items.add(new Item(null, null, bad("each message must be an object")));
+        items.add(new Item(null, null, null, bad("each message must be an object")));
       }
     }
     return items;
@@ -142,6 +148,9 @@ public final class PublishBody {
     /** Null when absent or not a string. */
     String channel;
     Buffer data;
+    boolean hasKey;
+    /** Null when absent or not a string. */
+    String key;
     List<Item> messages;
 
     /** The message these fields make, checked in the order of a single publish's errors. */
@@ -158,9 +167,12 @@ public final class PublishBody {
           throw bad("missing field: data");
         }
         Json.checkDataSize(data, maxData);
-        return new Item(channel, data, null);
+        if (hasKey && key == null) {
+          throw bad("idempotency_key must be a string");
+        }
+        return new Item(channel, data, PublishRequest.checkKey(key), null);
       } catch (HeraldException e) {
-        return new Item(channel, null, e);
+        return new Item(channel, null, null, e);
       }
     }
   }

@@ -50,9 +50,18 @@ class PublishBodyTest {
 
     assertThat(body.batch()).isTrue();
     assertThat(body.items()).hasSize(3);
-    assertThat(body.items().get(0)).isEqualTo(new Item("a", Buffer.buffer("1"), null));
+    assertThat(body.items().get(0)).isEqualTo(new Item("a", Buffer.buffer("1"), null, null));
     assertThat(body.items().get(1).error().code()).isEqualTo(ErrorCode.INVALID_CHANNEL);
     assertThat(body.items().get(2).error().code()).isEqualTo(ErrorCode.BAD_REQUEST);
+  }
+
+  @Test
+  void anIdempotencyKeyIsReadForOneMessageAndForEachOfABatch() {
+    String longest = "k".repeat(PublishRequest.MAX_KEY_CHARS);
+    assertThat(parse("{\"channel\":\"c\",\"data\":1,\"idempotency_key\":\"" + longest + "\"}").items().get(0).idempotencyKey())
+        .isEqualTo(longest);
+    assertThat(parse("{\"messages\":[{\"channel\":\"c\",\"data\":1,\"idempotency_key\":\"a\"},{\"channel\":\"c\",\"data\":2}]}")
+        .items()).extracting(Item::idempotencyKey).containsExactly("a", null);
   }
 
   static Stream<Arguments> itemFaults() {
@@ -66,6 +75,11 @@ class PublishBodyTest {
         arguments("no data", "{\"channel\":\"c\"}", ErrorCode.BAD_REQUEST),
         arguments("data too large", "{\"channel\":\"c\",\"data\":\"" + "x".repeat(MAX_DATA - 1) + "\"}",
             ErrorCode.MESSAGE_TOO_LARGE),
+        arguments("idempotency_key a number", "{\"channel\":\"c\",\"data\":1,\"idempotency_key\":5}", ErrorCode.BAD_REQUEST),
+        arguments("idempotency_key null", "{\"channel\":\"c\",\"data\":1,\"idempotency_key\":null}", ErrorCode.BAD_REQUEST),
+        arguments("idempotency_key empty", "{\"channel\":\"c\",\"data\":1,\"idempotency_key\":\"\"}", ErrorCode.BAD_REQUEST),
+        arguments("idempotency_key over 128 characters", "{\"channel\":\"c\",\"data\":1,\"idempotency_key\":\""
+            + "k".repeat(PublishRequest.MAX_KEY_CHARS + 1) + "\"}", ErrorCode.BAD_REQUEST),
         arguments("a nested batch is not read", "{\"channel\":\"c\",\"messages\":[{\"channel\":\"d\",\"data\":1}]}",
             ErrorCode.BAD_REQUEST));
   }
@@ -105,6 +119,7 @@ class PublishBodyTest {
             + "{\"channel\":\"c\",\"data\":1}]}"),
         arguments("over the batch and not even read to the end", "{\"messages\":[" + "1,".repeat(MAX_BATCH + 1)),
         arguments("messages and a channel", "{\"channel\":\"c\",\"messages\":[{\"channel\":\"c\",\"data\":1}]}"),
+        arguments("messages and an idempotency_key", "{\"idempotency_key\":\"k\",\"messages\":[{\"channel\":\"c\",\"data\":1}]}"),
         arguments("messages and data", "{\"data\":1,\"messages\":[{\"channel\":\"c\",\"data\":1}]}"),
         arguments("an unclosed batch", "{\"messages\":[{\"channel\":\"c\",\"data\":1}"));
   }

@@ -8,11 +8,13 @@ import com.hazelcast.nio.serialization.DataSerializable;
 import io.herald.broker.impl.ChannelLog;
 import io.herald.core.HistoryPage;
 import io.herald.core.HistoryQuery;
+import io.herald.core.Publication;
 import io.herald.core.StreamPosition;
 import io.vertx.core.buffer.Buffer;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -80,16 +82,26 @@ final class ChannelLogOps {
     }
   }
 
-  /** Appends messages with the next offsets (at time {@code now}); answers the first offset and the watchers. */
+  /**
+   * Appends messages with the next offsets (at time {@code now}), skipping repeated idempotency keys; answers the
+   * first offset, the repeats' offsets and the watchers.
+   */
   public static final class Append extends LogOp<StoreReply> {
     List<Buffer> data;
+    /** Null when no message has a key. */
+    List<String> keys;
+    long keyWindowMs;
+    int maxKeys;
 
     public Append() {
     }
 
-    Append(ChannelStart start, List<Buffer> data) {
+    Append(ChannelStart start, List<Buffer> data, List<String> keys, long keyWindowMs, int maxKeys) {
       super(start);
       this.data = data;
+      this.keys = keys;
+      this.keyWindowMs = keyWindowMs;
+      this.maxKeys = maxKeys;
     }
 
     @Override
@@ -100,10 +112,11 @@ final class ChannelLogOps {
         return refused;
       }
       ChannelLog log = log(entry);
-      long first = log.append(data, now);
+      Publication appended = log.append(data, keys, now, keyWindowMs, maxKeys);
       entry.setValue(log);
       StoreReply reply = new StoreReply(entry.getKey(), log.position());
-      reply.offset = first;
+      reply.offset = appended.firstOffset();
+      reply.duplicateOf = appended.duplicateOf();
       reply.watchers = log.watchers();
       return reply;
     }
@@ -114,6 +127,9 @@ final class ChannelLogOps {
       for (Buffer d : data) {
         out.writeByteArray(d.getBytes());
       }
+      out.writeStringArray(keys == null ? null : keys.toArray(String[]::new));
+      out.writeLong(keyWindowMs);
+      out.writeInt(maxKeys);
     }
 
     @Override
@@ -123,6 +139,10 @@ final class ChannelLogOps {
       for (int i = 0; i < count; i++) {
         data.add(Buffer.buffer(in.readByteArray()));
       }
+      String[] readKeys = in.readStringArray();
+      keys = readKeys == null ? null : Arrays.asList(readKeys);
+      keyWindowMs = in.readLong();
+      maxKeys = in.readInt();
     }
   }
 

@@ -13,6 +13,7 @@ import com.hazelcast.map.LocalMapStats;
 import io.herald.core.ChannelStore;
 import io.herald.core.HistoryPage;
 import io.herald.core.HistoryQuery;
+import io.herald.core.Publication;
 import io.herald.core.RandomIds;
 import io.herald.core.StreamPosition;
 import io.herald.core.config.NamespaceOptions;
@@ -65,12 +66,14 @@ public final class HazelcastChannelStore implements ChannelStore {
   }
 
   @Override
-  public Future<Appended> append(String channel, List<Buffer> data, long ts, boolean create) {
-    return submit(channel, new ChannelLogOps.Append(start(channel, ts, create), data)).map(reply -> {
+  public Future<Appended> append(String channel, List<Buffer> data, List<String> keys, long ts, boolean create) {
+    ChannelLogOps.Append append = new ChannelLogOps.Append(start(channel, ts, create), data, keys,
+        limits.idempotencyWindowMs(), limits.maxIdempotencyKeys());
+    return submit(channel, append).map(reply -> {
       if (reply.refused >= 0) {
         throw refusal(reply.refused);
       }
-      return new Appended(reply.epoch, reply.offset, reply.watchers);
+      return new Appended(new Publication(reply.epoch, reply.offset, reply.duplicateOf), reply.watchers);
     });
   }
 

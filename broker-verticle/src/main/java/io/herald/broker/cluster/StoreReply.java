@@ -24,6 +24,8 @@ public final class StoreReply implements DataSerializable {
   long earliest;
   List<Message> messages = List.of();
   List<String> watchers = List.of();
+  /** For an append: {@link io.herald.core.Publication#duplicateOf}, null when no message was a repeat. */
+  long[] duplicateOf;
   /** For an append: the ErrorCode ordinal the unknown channel was refused with, or -1. */
   int refused = -1;
 
@@ -61,6 +63,7 @@ public final class StoreReply implements DataSerializable {
     HazelcastWire.writeMessages(out, messages);
     HazelcastWire.writeStrings(out, watchers);
     out.writeInt(refused);
+    out.writeLongArray(duplicateOf);
   }
 
   @Override
@@ -72,5 +75,6 @@ public final class StoreReply implements DataSerializable {
     messages = HazelcastWire.readMessages(in, channel, epoch);
     watchers = HazelcastWire.readStrings(in);
     refused = in.readInt();
+    duplicateOf = in.readLongArray();
   }
 }

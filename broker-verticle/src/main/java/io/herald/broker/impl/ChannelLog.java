@@ -6,6 +6,7 @@ import com.hazelcast.nio.serialization.DataSerializable;
 import io.herald.core.HistoryPage;
 import io.herald.core.HistoryQuery;
 import io.herald.core.Message;
+import io.herald.core.Publication;
 import io.herald.core.StreamPosition;
 import io.vertx.core.buffer.Buffer;
 
@@ -42,6 +43,8 @@ public final class ChannelLog implements DataSerializable {
    * without a copy. A handful of nodes at most: a list beats a set here.
    */
   private List<String> watchers = List.of();
+  /** The idempotency keys of recent publishes; null until a publish brings one (most channels never do). */
+  private IdempotencyKeys keys;
 
   /** For Hazelcast's deserialization only. */
   public ChannelLog() {
@@ -76,6 +79,48 @@ public final class ChannelLog implements DataSerializable {
     lastAppendMs = ts;
     expire(ts);
     return first;
+  }
+
+  /**
+   * Appends {@code data} as {@link #append(List, long)} does, but a message whose idempotency key ({@code keys}
+   * null: none; else one per message, null for a message without) the channel published within the window is
+   * not appended again: the result gives the offset it got then. A new key is remembered for {@code windowMs};
+   * the channel keeps at most {@code maxKeys}. A window of 0 turns keys off.
+   */
+  public Publication append(List<Buffer> data, List<String> keys, long ts, long windowMs, int maxKeys) {
+    if (keys == null || windowMs <= 0) {
+      return Publication.of(epoch, append(data, ts));
+    }
+    long first = latest + 1;
+    long[] duplicateOf = null;
+    List<Buffer> fresh = new ArrayList<>(data.size());
+    if (this.keys != null) {
+      this.keys.expire(ts);
+    }
+    for (int i = 0; i < data.size(); i++) {
+      String key = keys.get(i);
+      long earlier = key == null || this.keys == null ? 0 : this.keys.offsetOf(key, ts);
+      if (earlier != 0) {
+        if (duplicateOf == null) {
+          duplicateOf = new long[data.size()];
+        }
+        duplicateOf[i] = earlier;
+        continue;
+      }
+      fresh.add(data.get(i));
+      if (key != null) {
+        if (this.keys == null) {
+          this.keys = new IdempotencyKeys();
+        }
+        long before = this.keys.bytes();
+        this.keys.remember(key, first + fresh.size() - 1, ts + windowMs, maxKeys);
+        bytes += this.keys.bytes() - before;
+      }
+    }
+    if (!fresh.isEmpty()) {
+      append(fresh, ts);
+    }
+    return new Publication(epoch, first, duplicateOf);
   }
 
   /** The messages {@code query} asks for that have not expired by {@code now}, with the position. */
@@ -125,7 +170,15 @@ public final class ChannelLog implements DataSerializable {
    */
   public boolean sweep(long now) {
     expire(now);
-    return messages.isEmpty() && watchers.isEmpty() && now - lastAppendMs > ttlMs;
+    if (keys != null) {
+      long before = keys.bytes();
+      keys.expire(now);
+      bytes += keys.bytes() - before;
+      if (keys.isEmpty()) {
+        keys = null;
+      }
+    }
+    return messages.isEmpty() && watchers.isEmpty() && keys == null && now - lastAppendMs > ttlMs;
   }
 
   private void expire(long now) {
@@ -145,6 +198,10 @@ public final class ChannelLog implements DataSerializable {
     while (!messages.isEmpty() && before - bytes < wanted) {
       removeOldest();
     }
+    // Then the oldest idempotency keys: a repeat of a forgotten one is published again.
+    while (keys != null && !keys.isEmpty() && before - bytes < wanted) {
+      bytes -= keys.removeOldest();
+    }
     return before - bytes;
   }
 
@@ -157,7 +214,7 @@ public final class ChannelLog implements DataSerializable {
     return data.length() + MESSAGE_OVERHEAD_BYTES;
   }
 
-  /** Accounted bytes of the retained messages (broker.max_history_bytes counts these). */
+  /** Accounted bytes of the retained messages and idempotency keys (broker.max_history_bytes counts these). */
   public long bytes() {
     return bytes;
   }
@@ -182,6 +239,11 @@ public final class ChannelLog implements DataSerializable {
     out.writeLong(lastAppendMs);
     HazelcastWire.writeMessages(out, messages);
     HazelcastWire.writeStrings(out, watchers);
+    if (keys == null) {
+      out.writeInt(0);
+    } else {
+      keys.writeTo(out);
+    }
   }
 
   @Override
@@ -196,6 +258,10 @@ public final class ChannelLog implements DataSerializable {
     bytes = 0;
     messages.forEach(m -> bytes += cost(m.data()));
     watchers = List.copyOf(HazelcastWire.readStrings(in));
+    keys = IdempotencyKeys.readFrom(in);
+    if (keys != null) {
+      bytes += keys.bytes();
+    }
   }
 
   /** Messages held, expired or not. */

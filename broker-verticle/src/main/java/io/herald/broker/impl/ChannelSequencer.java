@@ -5,12 +5,14 @@ import io.herald.core.ChannelStore.Appended;
 import io.herald.core.HistoryPage;
 import io.herald.core.HistoryQuery;
 import io.herald.core.Message;
+import io.herald.core.Publication;
 import io.herald.core.StreamPosition;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -42,19 +44,25 @@ public final class ChannelSequencer {
     this.clock = clock;
   }
 
+  /** As {@link #publish(List, List, boolean)}, without idempotency keys; completes with the first one's position. */
+  public Future<StreamPosition> publish(List<Buffer> data, boolean mayCreate) {
+    return publish(data, null, mayCreate).map(Publication::first);
+  }
+
   /**
-   * Sequences {@code data} together: consecutive offsets in this order, completing with the first one's position.
-   * With {@code mayCreate} false an unknown channel is refused (see {@link ChannelStore#append}); such a publish is
+   * Sequences {@code data} together: consecutive offsets in this order, but a message whose idempotency key
+   * ({@code keys}: null or one per message) the channel published within its window is not published again (see
+   * {@link ChannelStore#append}). With {@code mayCreate} false an unknown channel is refused; such a publish is
    * not batched with those that may create the channel.
    */
-  public Future<StreamPosition> publish(List<Buffer> data, boolean mayCreate) {
+  public Future<Publication> publish(List<Buffer> data, List<String> keys, boolean mayCreate) {
     touch();
     if (open != null && open.create == mayCreate) {
-      return open.add(data);
+      return open.add(data, keys);
     }
     Batch batch = new Batch(mayCreate);
     open = batch;
-    Future<StreamPosition> result = batch.add(data);
+    Future<Publication> result = batch.add(data, keys);
     tail = tail.transform(ar -> {
       if (open == batch) {
         open = null; // from here on, publishes start the next batch
@@ -102,14 +110,18 @@ public final class ChannelSequencer {
 
   private Future<Void> append(Batch batch) {
     long ts = clock.getAsLong();
-    return store.append(channel, batch.data, ts, batch.create).transform(ar -> {
+    return store.append(channel, batch.data, batch.keys, ts, batch.create).transform(ar -> {
       if (ar.succeeded()) {
         Appended appended = ar.result();
+        Publication publication = appended.publication();
+        long offset = publication.firstOffset();
         for (int i = 0; i < batch.data.size(); i++) {
-          fanout.message(new Message(channel, appended.epoch(), appended.firstOffset() + i, ts, batch.data.get(i)), appended.watchers());
+          if (!publication.duplicate(i)) {
+            fanout.message(new Message(channel, publication.epoch(), offset++, ts, batch.data.get(i)), appended.watchers());
+          }
         }
         for (Pending p : batch.results) {
-          p.result.complete(new StreamPosition(appended.epoch(), appended.firstOffset() + p.first));
+          p.result.complete(publication.slice(p.first, p.count));
         }
       } else {
         batch.results.forEach(p -> p.result.fail(ar.cause()));
@@ -117,6 +129,7 @@ public final class ChannelSequencer {
       // The sequencer outlives the batch (its tail refers to it) by up to BrokerVerticle.SEQUENCER_IDLE_MS: let the
       // data go now, or every channel published to in that time keeps its last batch (a refused one too).
       batch.data.clear();
+      batch.keys = null;
       batch.results.clear();
       return Future.succeededFuture();
     });
@@ -130,20 +143,28 @@ public final class ChannelSequencer {
   private static final class Batch {
     final boolean create;
     final List<Buffer> data = new ArrayList<>(1);
+    /** Null until a request brings idempotency keys; then one per message of {@link #data}. */
+    List<String> keys;
     final List<Pending> results = new ArrayList<>(1);
 
     Batch(boolean create) {
       this.create = create;
     }
 
-    Future<StreamPosition> add(List<Buffer> messages) {
-      Pending pending = new Pending(Promise.promise(), data.size());
+    Future<Publication> add(List<Buffer> messages, List<String> messageKeys) {
+      Pending pending = new Pending(Promise.promise(), data.size(), messages.size());
+      if (messageKeys != null && keys == null) {
+        keys = new ArrayList<>(Collections.nCopies(data.size(), null));
+      }
+      if (keys != null) {
+        keys.addAll(messageKeys != null ? messageKeys : Collections.nCopies(messages.size(), null));
+      }
       data.addAll(messages);
       results.add(pending);
       return pending.result.future();
     }
   }
 
-  private record Pending(Promise<StreamPosition> result, int first) {
+  private record Pending(Promise<Publication> result, int first, int count) {
   }
 }

@@ -4,6 +4,7 @@ import io.herald.core.ChannelStore;
 import io.herald.core.HeraldException;
 import io.herald.core.HistoryPage;
 import io.herald.core.HistoryQuery;
+import io.herald.core.Publication;
 import io.herald.core.RandomIds;
 import io.herald.core.StreamPosition;
 import io.herald.core.config.NamespaceOptions;
@@ -45,7 +46,7 @@ public final class InMemoryChannelStore implements ChannelStore {
   }
 
   @Override
-  public Future<Appended> append(String channel, List<Buffer> data, long ts, boolean create) {
+  public Future<Appended> append(String channel, List<Buffer> data, List<String> keys, long ts, boolean create) {
     ChannelLog log;
     try {
       log = logOrCreate(channel, create);
@@ -53,14 +54,14 @@ public final class InMemoryChannelStore implements ChannelStore {
       return Future.failedFuture(e);
     }
     long before = log.bytes();
-    long first = log.append(data, ts);
+    Publication publication = log.append(data, keys, ts, limits.idempotencyWindowMs(), limits.maxIdempotencyKeys());
     limits.addHistoryBytes(log.bytes() - before);
     retained.remove(channel); // re-inserted last: the most recently published
     if (log.bytes() > 0) {
       retained.put(channel, log);
     }
     evictWhileOver();
-    return Future.succeededFuture(new Appended(log.position().epoch(), first, log.watchers()));
+    return Future.succeededFuture(new Appended(publication, log.watchers()));
   }
 
   @Override

@@ -17,12 +17,31 @@ public final class StoreLimits {
 
   private final long maxHistoryBytes;
   private final int maxChannels;
+  private final long idempotencyWindowMs;
+  private final int maxIdempotencyKeys;
   private final AtomicLong historyBytes = new AtomicLong();
   private final AtomicInteger channels = new AtomicInteger();
 
   public StoreLimits(long maxHistoryBytes, int maxChannels) {
+    this(maxHistoryBytes, maxChannels, HeraldConfig.PUBLISH_IDEMPOTENCY_WINDOW_MS.defaultValue(),
+        HeraldConfig.PUBLISH_IDEMPOTENCY_MAX_KEYS.defaultValue());
+  }
+
+  public StoreLimits(long maxHistoryBytes, int maxChannels, long idempotencyWindowMs, int maxIdempotencyKeys) {
     this.maxHistoryBytes = maxHistoryBytes;
     this.maxChannels = maxChannels;
+    this.idempotencyWindowMs = idempotencyWindowMs;
+    this.maxIdempotencyKeys = maxIdempotencyKeys;
+  }
+
+  /** How long a channel remembers a publish's idempotency key (publish.idempotency_window_ms); 0: keys are ignored. */
+  public long idempotencyWindowMs() {
+    return idempotencyWindowMs;
+  }
+
+  /** Most idempotency keys one channel remembers (publish.idempotency_max_keys). */
+  public int maxIdempotencyKeys() {
+    return maxIdempotencyKeys;
   }
 
   /** No bound (unit tests of other behaviour). */
@@ -34,7 +53,8 @@ public final class StoreLimits {
   public static StoreLimits from(HeraldConfig config) {
     long bytes = config.get(HeraldConfig.BROKER_MAX_HISTORY_BYTES);
     return new StoreLimits(bytes > 0 ? bytes : Runtime.getRuntime().maxMemory() / 4,
-        config.get(HeraldConfig.BROKER_MAX_CHANNELS));
+        config.get(HeraldConfig.BROKER_MAX_CHANNELS), config.get(HeraldConfig.PUBLISH_IDEMPOTENCY_WINDOW_MS),
+        config.get(HeraldConfig.PUBLISH_IDEMPOTENCY_MAX_KEYS));
   }
 
   /**

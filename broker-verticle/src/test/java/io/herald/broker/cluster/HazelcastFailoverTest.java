@@ -5,6 +5,8 @@ import io.herald.core.ClientInfo;
 import io.herald.core.HistoryPage;
 import io.herald.core.HistoryQuery;
 import io.herald.core.Message;
+import io.herald.core.Publication;
+import io.herald.core.PublishRequest;
 import io.herald.core.StreamPosition;
 import io.herald.core.config.HeraldConfig;
 import io.vertx.core.Future;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import java.util.stream.LongStream;
 
 import static io.herald.broker.cluster.ClusterMember.await;
@@ -86,6 +89,26 @@ class HazelcastFailoverTest {
   }
 
   @Test
+  void anIdempotencyKeyOutlivesTheOwnersDeath() {
+    ClusterMember publisher = members.get(1);
+    ClusterMember doomed = members.get(2);
+    String channel = channelOwnedBy(doomed);
+    PublishRequest keyed = new PublishRequest(channel, List.of(data(1)), List.of("order-1"));
+    Publication first = await(publisher.broker.publish(keyed, true));
+
+    doomed.crash();
+    Publication retried = untilAccepted(() -> publisher.broker.publish(keyed, true));
+    Publication next = await(publisher.broker.publish(new PublishRequest(channel, List.of(data(2)), List.of("order-2")), true));
+
+    assertThat(retried.duplicate(0)).as("the backup remembers the key").isTrue();
+    assertThat(retried.first()).isEqualTo(first.first());
+    assertThat(next.duplicate(0)).isFalse();
+    assertThat(next.first().offset()).isEqualTo(2);
+    HistoryPage history = await(publisher.broker.history(new HistoryQuery(channel, 0, 100)));
+    assertThat(history.messages()).extracting(Message::data).containsExactly(data(1), data(2));
+  }
+
+  @Test
   void presenceForgetsTheClientsOfADeadMember() {
     ClusterMember survivor = members.get(0);
     ClusterMember doomed = members.get(2);
@@ -115,9 +138,14 @@ class HazelcastFailoverTest {
 
   /** Publishes, retrying while the cluster has not yet noticed the owner's death (bounded by Awaitility). */
   private static StreamPosition publishUntilAccepted(ClusterMember publisher, String channel, Buffer data) {
-    List<StreamPosition> accepted = new ArrayList<>(1);
+    return untilAccepted(() -> publisher.broker.publish(channel, data));
+  }
+
+  /** Tries {@code operation} until it succeeds (bounded by Awaitility): the cluster may not have noticed a death yet. */
+  private static <T> T untilAccepted(Supplier<Future<T>> operation) {
+    List<T> accepted = new ArrayList<>(1);
     Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-      Future<StreamPosition> attempt = publisher.broker.publish(channel, data);
+      Future<T> attempt = operation.get();
       try {
         accepted.add(await(attempt));
         return true;

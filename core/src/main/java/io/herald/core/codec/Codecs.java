@@ -4,6 +4,7 @@ import io.herald.core.HistoryPage;
 import io.herald.core.HistoryQuery;
 import io.herald.core.Message;
 import io.herald.core.PublishRequest;
+import io.herald.core.Publication;
 import io.herald.core.StreamPosition;
 import io.vertx.core.eventbus.EventBus;
 
@@ -17,6 +18,7 @@ public final class Codecs {
     bus.registerDefaultCodec(Message.class, new MessageCodec());
     bus.registerDefaultCodec(PublishRequest.class, new PublishRequestCodec());
     bus.registerDefaultCodec(StreamPosition.class, new StreamPositionCodec());
+    bus.registerDefaultCodec(Publication.class, new PublicationCodec());
     bus.registerDefaultCodec(HistoryQuery.class, new HistoryQueryCodec());
     bus.registerDefaultCodec(HistoryPage.class, new HistoryPageCodec());
   }

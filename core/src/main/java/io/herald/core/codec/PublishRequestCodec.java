@@ -17,6 +17,12 @@ public final class PublishRequestCodec extends WireCodec<PublishRequest> {
     writeString(out, r.channel());
     out.appendInt(r.data().size());
     r.data().forEach(d -> writeBuffer(out, d));
+    if (r.keys() == null) {
+      out.appendInt(-1);
+    } else {
+      out.appendInt(r.keys().size());
+      r.keys().forEach(k -> writeString(out, k));
+    }
   }
 
   @Override
@@ -31,6 +37,18 @@ public final class PublishRequestCodec extends WireCodec<PublishRequest> {
     for (int i = 0; i < count; i++) {
       data.add(in.readBuffer());
     }
-    return new PublishRequest(channel, data);
+    // A node of an older version sends no keys.
+    int keyCount = in.remaining() >= 4 ? in.readInt() : -1;
+    if (keyCount < 0) {
+      return new PublishRequest(channel, data);
+    }
+    if (keyCount != count) {
+      throw new IllegalArgumentException(keyCount + " idempotency keys for " + count + " messages");
+    }
+    List<String> keys = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      keys.add(in.readString());
+    }
+    return new PublishRequest(channel, data, keys);
   }
 }

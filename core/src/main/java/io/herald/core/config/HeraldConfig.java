@@ -67,6 +67,10 @@ public final class HeraldConfig {
       "How often api.keys_file is checked for changes.");
   public static final Setting<Integer> API_MAX_BATCH = Setting.integer("api.max_batch", 1_000,
       "Most messages in one `POST /api/publish` batch (`{\"messages\": [...]}`): 400 `bad_request` beyond.");
+  public static final Setting<Long> PUBLISH_IDEMPOTENCY_WINDOW_MS = Setting.longValue("publish.idempotency_window_ms", 300_000,
+      "How long a channel remembers a publish's `idempotency_key`: a repeat within it, on any node, is answered with the first result and `\"duplicate\": true`, and not published again.");
+  public static final Setting<Integer> PUBLISH_IDEMPOTENCY_MAX_KEYS = Setting.integer("publish.idempotency_max_keys", 10_000,
+      "Most idempotency keys one channel remembers; beyond, its oldest are forgotten early. Their bytes count against broker.max_history_bytes.");
   public static final Setting<Integer> ADMIN_PORT = Setting.integer("admin.port", 0,
       "When not 0, /api/* and /metrics are served on this port only (not on the public port).");
   public static final Setting<String> ADMIN_HOST = Setting.string("admin.host", "127.0.0.1",

@@ -3,6 +3,7 @@ package io.herald.core.codec;
 import io.herald.core.HistoryPage;
 import io.herald.core.HistoryQuery;
 import io.herald.core.Message;
+import io.herald.core.Publication;
 import io.herald.core.PublishRequest;
 import io.herald.core.StreamPosition;
 import io.vertx.core.buffer.Buffer;
@@ -41,6 +42,10 @@ class CodecRoundTripTest {
         arguments("PublishRequest", new PublishRequestCodec(), new PublishRequest("chat:room-1", Buffer.buffer("[1,2,3]"))),
         arguments("PublishRequest with unicode", new PublishRequestCodec(), new PublishRequest(UNICODE, UNICODE_DATA)),
         arguments("PublishRequest with empty data", new PublishRequestCodec(), new PublishRequest("c", EMPTY)),
+        arguments("PublishRequest with idempotency keys", new PublishRequestCodec(),
+            new PublishRequest("c", List.of(Buffer.buffer("1"), EMPTY), java.util.Arrays.asList(UNICODE, null))),
+        arguments("Publication", new PublicationCodec(), Publication.of("e1", 7)),
+        arguments("Publication with repeats", new PublicationCodec(), new Publication("e1", 3, new long[] {0, 1, 0})),
         arguments("PublishRequest of several messages", new PublishRequestCodec(),
             new PublishRequest("c", List.of(Buffer.buffer("1"), EMPTY, UNICODE_DATA))),
         arguments("StreamPosition", new StreamPositionCodec(), new StreamPosition("abc123", 42)),
@@ -113,7 +118,7 @@ class CodecRoundTripTest {
 
   @Test
   void codecNamesAreDistinct() {
-    List<WireCodec<?>> codecs = List.of(new MessageCodec(), new PublishRequestCodec(), new StreamPositionCodec(),
+    List<WireCodec<?>> codecs = List.of(new MessageCodec(), new PublishRequestCodec(), new StreamPositionCodec(), new PublicationCodec(),
         new HistoryQueryCodec(), new HistoryPageCodec());
     Set<String> names = new HashSet<>();
     codecs.forEach(c -> names.add(c.name()));
