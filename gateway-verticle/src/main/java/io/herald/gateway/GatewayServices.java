@@ -3,6 +3,8 @@ package io.herald.gateway;
 import io.herald.core.Broker;
 import io.herald.core.Json;
 import io.herald.core.Membership;
+import io.herald.core.Publication;
+import io.herald.core.PublishRequest;
 import io.herald.core.StreamPosition;
 import io.herald.core.Presence;
 import io.herald.core.config.HeraldConfig;
@@ -11,6 +13,8 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -26,7 +30,7 @@ public record GatewayServices(String nodeId, HeraldConfig config, Broker broker,
    * it started (connections opened, messages published and delivered), from which a reader computes rates.
    */
   public JsonObject nodeInfo() {
-    return new JsonObject().put("id", nodeId).put("address", state.address())
+    return new JsonObject().put("id", nodeId).put("member", membership.self()).put("address", state.address())
         .put("connections", connections.size())
         .put("subscriptions", metrics.subscriptionCount())
         .put("uptime_s", state.uptimeSeconds())
@@ -53,10 +57,24 @@ public record GatewayServices(String nodeId, HeraldConfig config, Broker broker,
    * consecutive offsets in this order; completes with the first one's position.
    */
   public Future<StreamPosition> publish(String channel, List<Buffer> data, boolean mayCreate) {
-    Json.validChannel(channel);
+    return publish(new PublishRequest(channel, data), mayCreate).map(Publication::first);
+  }
+
+  /**
+   * As {@link #publish(String, List, boolean)}, with the request's idempotency keys: a message whose key the channel
+   * published within publish.idempotency_window_ms is answered with its earlier offset and not published again.
+   */
+  public Future<Publication> publish(PublishRequest request, boolean mayCreate) {
+    Json.validChannel(request.channel());
     int maxData = config.get(HeraldConfig.MAX_DATA_BYTES);
-    data.forEach(d -> Json.checkDataSize(d, maxData));
-    metrics.published(data.size());
-    return broker.publish(channel, List.copyOf(data), mayCreate);
+    request.data().forEach(d -> Json.checkDataSize(d, maxData));
+    metrics.published(request.data().size());
+    List<String> keys = request.keys() == null ? null : Collections.unmodifiableList(new ArrayList<>(request.keys()));
+    return broker.publish(new PublishRequest(request.channel(), List.copyOf(request.data()), keys), mayCreate);
+  }
+
+  /** One message with an idempotency key ({@code key} null: none), as {@link #publish(PublishRequest, boolean)}. */
+  public Future<Publication> publish(String channel, Buffer data, String key, boolean mayCreate) {
+    return publish(new PublishRequest(channel, List.of(data), key == null ? null : List.of(key)), mayCreate);
   }
 }

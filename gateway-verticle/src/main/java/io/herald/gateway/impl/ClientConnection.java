@@ -1,5 +1,7 @@
 package io.herald.gateway.impl;
 
+import io.herald.core.Publication;
+import io.herald.core.PublishRequest;
 import io.herald.core.CloseCode;
 import io.herald.core.ErrorCode;
 import io.herald.core.HeraldException;
@@ -341,12 +343,12 @@ public final class ClientConnection implements ClientSession.Protocol, Subscript
     String channel = Json.channel(frame, "channel");
     permissions().check(Operation.PUBLISH, session.identity(), channel, granted(channel));
     Buffer data = Json.data(frame, raw, services.config().get(HeraldConfig.MAX_DATA_BYTES));
+    String idempotencyKey = PublishRequest.checkKey(frame.getValue("idempotency_key"));
     boolean charged = session.mayCreateChannel();
-    services.publish(channel, data, charged).onComplete(ar -> {
-      // Offset 1 starts a channel: any other publish did not create one.
-      session.settleNewChannel(charged, ar.succeeded() && ar.result().offset() == 1, ar.cause());
+    services.publish(channel, data, idempotencyKey, charged).onComplete(ar -> {
+      session.settleNewChannel(charged, ar.succeeded() && ar.result().created(), ar.cause());
       if (ar.succeeded()) {
-        session.send(Frames.published(id, channel, ar.result()));
+        session.send(Frames.published(id, channel, ar.result().first(), ar.result().duplicate(0)));
       } else {
         sendError(id, errorCode(ar.cause()), ar.cause().getMessage(), channel);
       }

@@ -61,9 +61,11 @@ final class Frames {
     return f.toBuffer();
   }
 
-  static Buffer published(Long id, String channel, StreamPosition position) {
-    return reply("published", id).put("channel", channel).put("epoch", position.epoch())
-        .put("offset", position.offset()).toBuffer();
+  /** A publish's result; a repeat of an idempotency key says {@code "duplicate": true} (absent otherwise). */
+  static Buffer published(Long id, String channel, StreamPosition position, boolean duplicate) {
+    JsonObject reply = reply("published", id).put("channel", channel).put("epoch", position.epoch())
+        .put("offset", position.offset());
+    return (duplicate ? reply.put("duplicate", true) : reply).toBuffer();
   }
 
   static Buffer history(Long id, String channel, HistoryPage page) {

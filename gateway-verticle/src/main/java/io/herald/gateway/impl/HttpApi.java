@@ -6,7 +6,9 @@ import io.herald.core.HeraldException;
 import io.herald.core.HistoryPage;
 import io.herald.core.HistoryQuery;
 import io.herald.core.Json;
+import io.herald.core.Publication;
 import io.herald.core.PublishBody;
+import io.herald.core.PublishRequest;
 import io.herald.core.PublishBody.Item;
 import io.herald.core.StreamPosition;
 import io.herald.core.config.HeraldConfig;
@@ -32,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 
 /** The backend HTTP API under {@code /api} (docs/protocol.md, "HTTP API"). */
@@ -62,6 +65,7 @@ public final class HttpApi {
     postJson(router, "/api/publish", body, this::publish);
     postJson(router, "/api/broadcast", body, this::broadcast);
     router.get("/api/channels").handler(json(this::channels));
+    router.get("/api/channels/:channel").handler(json(this::channel));
     router.get("/api/channels/:channel/history").handler(this::history);
     router.get("/api/channels/:channel/presence").handler(json(this::presence));
     postJson(router, "/api/disconnect", body, this::disconnect);
@@ -144,7 +148,8 @@ public final class HttpApi {
     checkPublishRate(ctx, body.items().size());
     if (!body.batch()) {
       Item one = body.items().get(0);
-      return services.publish(one.channel(), one.data()).map(p -> position(one.channel(), p));
+      return services.publish(one.channel(), one.data(), one.idempotencyKey(), true)
+          .map(p -> published(one.channel(), p.first(), p.duplicate(0)));
     }
     return publishBatch(body.items());
   }
@@ -170,17 +175,23 @@ public final class HttpApi {
     List<Future<Void>> sent = new ArrayList<>(byChannel.size());
     byChannel.forEach((channel, indices) -> {
       List<Buffer> data = new ArrayList<>(indices.size());
-      indices.forEach(i -> data.add(items.get(i).data()));
-      Future<StreamPosition> first;
+      List<String> keys = new ArrayList<>(indices.size());
+      indices.forEach(i -> {
+        data.add(items.get(i).data());
+        keys.add(items.get(i).idempotencyKey());
+      });
+      boolean keyed = keys.stream().anyMatch(Objects::nonNull);
+      Future<Publication> publication;
       try {
-        first = services.publish(channel, data, true);
+        publication = services.publish(new PublishRequest(channel, data, keyed ? keys : null), true);
       } catch (HeraldException e) {
-        first = Future.failedFuture(e);
+        publication = Future.failedFuture(e);
       }
-      sent.add(first.transform(ar -> {
+      sent.add(publication.transform(ar -> {
+        long[] offsets = ar.succeeded() ? ar.result().offsets(indices.size()) : null;
         for (int k = 0; k < indices.size(); k++) {
           results[indices.get(k)] = ar.succeeded()
-              ? position(channel, new StreamPosition(ar.result().epoch(), ar.result().offset() + k))
+              ? published(channel, new StreamPosition(ar.result().epoch(), offsets[k]), ar.result().duplicate(k))
               : HttpErrors.body(ar.cause());
         }
         return Future.succeededFuture();
@@ -241,6 +252,12 @@ public final class HttpApi {
     return new JsonObject().put("channel", channel).put("epoch", p.epoch()).put("offset", p.offset());
   }
 
+  /** A publish result; a repeat of an idempotency key says {@code "duplicate": true} (absent otherwise). */
+  private static JsonObject published(String channel, StreamPosition p, boolean duplicate) {
+    JsonObject result = position(channel, p);
+    return duplicate ? result.put("duplicate", true) : result;
+  }
+
   private Future<JsonObject> channels(RoutingContext ctx) {
     String prefix = ctx.request().getParam("prefix", "");
     return services.presence().channels(prefix).map(list -> {
@@ -296,6 +313,19 @@ public final class HttpApi {
       // reported below
     }
     throw new HeraldException(ErrorCode.BAD_REQUEST, name + " must be a non-negative integer");
+  }
+
+  /**
+   * A channel's position and the node whose sequencer owns it now (as {@code nats stream info} names a stream's
+   * leader): where its publishes are sequenced, whose death moves it.
+   */
+  private Future<JsonObject> channel(RoutingContext ctx) {
+    String channel = Json.validChannel(ctx.pathParam("channel"));
+    String member = services.broker().ownerOf(channel);
+    Future<String> owner = NodeCommands.askAll(ctx.vertx(), services, Command.INFO, new JsonObject())
+        .map(nodes -> nodes.stream().filter(n -> member.equals(n.getString("member"))).map(n -> n.getString("id"))
+            .findFirst().orElse(null));
+    return services.broker().position(channel).compose(p -> owner.map(id -> position(channel, p).put("owner", id)));
   }
 
   private Future<JsonObject> presence(RoutingContext ctx) {

@@ -23,6 +23,8 @@ import graphql.schema.GraphQLSchema;
 import graphql.schema.idl.RuntimeWiring;
 import graphql.schema.idl.SchemaGenerator;
 import graphql.schema.idl.SchemaParser;
+import io.herald.core.Publication;
+import io.herald.core.PublishRequest;
 import io.herald.core.ClientInfo;
 import io.herald.core.ErrorCode;
 import io.herald.core.HeraldException;
@@ -113,8 +115,8 @@ public final class GraphQLEngine {
     List<ClientInfo> presenceView(String channel, List<ClientInfo> clients);
 
     /** Publishes for this client; over the socket within its ws.new_channel_rate (see TransportWsConnection). */
-    default Future<StreamPosition> publish(GatewayServices services, String channel, Buffer data) {
-      return services.publish(channel, data);
+    default Future<Publication> publish(GatewayServices services, String channel, Buffer data, String idempotencyKey) {
+      return services.publish(channel, data, idempotencyKey, true);
     }
 
     /** The access of {@code identity} (null: anonymous); {@code granted}: channels a subscription token opened. */
@@ -261,8 +263,9 @@ public final class GraphQLEngine {
         .type("Mutation", t -> t.dataFetcher("publish", env -> {
           String channel = Json.validChannel(env.getArgument("channel"));
           access(env).check(ChannelPermissions.Operation.PUBLISH, channel);
-          return async(access(env).publish(services, channel, io.vertx.core.json.Json.encodeToBuffer(env.getArgument("data")))
-              .map(p -> Map.of("channel", channel, "epoch", p.epoch(), "offset", p.offset())));
+          String idempotencyKey = PublishRequest.checkKey(env.getArgument("idempotencyKey"));
+          return async(access(env).publish(services, channel, io.vertx.core.json.Json.encodeToBuffer(env.getArgument("data")), idempotencyKey)
+              .map(p -> Map.of("channel", channel, "epoch", p.epoch(), "offset", p.first().offset(), "duplicate", p.duplicate(0))));
         }))
         .type("Message", t -> t.dataFetcher("data", (DataFetcher<Object>) env ->
             io.vertx.core.json.Json.decodeValue(((Message) env.getSource()).data())))

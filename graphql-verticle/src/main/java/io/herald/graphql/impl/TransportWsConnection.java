@@ -13,6 +13,8 @@ import graphql.language.SelectionSet;
 import graphql.language.StringValue;
 import graphql.language.Value;
 import graphql.language.VariableReference;
+import io.herald.core.Publication;
+import io.herald.core.PublishRequest;
 import io.herald.core.ClientInfo;
 import io.herald.core.CloseCode;
 import io.herald.core.ErrorCode;
@@ -246,10 +248,10 @@ final class TransportWsConnection implements ClientSession.Protocol {
       }
 
       @Override
-      public Future<StreamPosition> publish(GatewayServices services, String channel, Buffer data) {
+      public Future<Publication> publish(GatewayServices services, String channel, Buffer data, String idempotencyKey) {
         boolean charged = session.mayCreateChannel();
-        return services.publish(channel, data, charged)
-            .andThen(ar -> session.settleNewChannel(charged, ar.succeeded() && ar.result().offset() == 1, ar.cause()));
+        return services.publish(channel, data, idempotencyKey, charged)
+            .andThen(ar -> session.settleNewChannel(charged, ar.succeeded() && ar.result().created(), ar.cause()));
       }
     };
   }
