@@ -17,7 +17,9 @@ import java.util.function.IntSupplier;
  * Publishes {@code {"i": n}} over the HTTP API at a steady rate, one request at a time, until
  * stopped or {@code limit} messages: a backend that keeps publishing while nodes die or restart.
  * A failed publish (node gone, broker timeout) is not retried; the next one goes to the next node.
- * It records the offset of every acknowledged publish: those must all be delivered.
+ * It records the offset of every acknowledged publish: those must all be delivered. A {@link #retrying}
+ * publisher sends each message with the idempotency key {@code "i-n"} and retries a failed one, with the same
+ * key, on the next node until it is acknowledged: as a backend should when an owner dies.
  */
 final class ContinuousPublisher {
 
@@ -29,11 +31,15 @@ final class ContinuousPublisher {
   private final long intervalMs;
   private final int limit;
   private final String apiKey;
+  private boolean retry;
+  private int duplicates;
   private final List<Long> acknowledged = new ArrayList<>();
   private int sent;
   private int failed;
   private boolean stopped;
   private int port;
+  /** A retrying publisher's current message failed at least once and is being sent again. */
+  private boolean retryingNow;
 
   ContinuousPublisher(Vertx vertx, String channel, IntSupplier nextPort, long intervalMs, int limit) {
     this(vertx, channel, nextPort, intervalMs, limit, "");
@@ -51,7 +57,15 @@ final class ContinuousPublisher {
     this.limit = limit;
   }
 
-  record Progress(List<Long> acknowledged, int sent, int failed, boolean done) {
+  /** A publisher that retries each failed publish with its idempotency key until it is acknowledged. */
+  static ContinuousPublisher retrying(Vertx vertx, String channel, IntSupplier nextPort, long intervalMs, int limit) {
+    ContinuousPublisher publisher = new ContinuousPublisher(vertx, channel, nextPort, intervalMs, limit);
+    publisher.retry = true;
+    return publisher;
+  }
+
+  /** {@code duplicates}: acknowledgements that said {@code "duplicate": true} (an earlier attempt had been published). */
+  record Progress(List<Long> acknowledged, int sent, int failed, int duplicates, boolean done) {
   }
 
   void start() {
@@ -67,7 +81,7 @@ final class ContinuousPublisher {
 
   Progress progress() {
     return RecoveringSubscriber.onContext(context, () ->
-        new Progress(List.copyOf(acknowledged), sent, failed, stopped || sent >= limit));
+        new Progress(List.copyOf(acknowledged), sent, failed, duplicates, stopped || sent >= limit && !retryingNow));
   }
 
   private void publishNext() {
@@ -75,7 +89,12 @@ final class ContinuousPublisher {
       return;
     }
     sent++;
-    Buffer body = new JsonObject().put("channel", channel).put("data", new JsonObject().put("i", sent)).toBuffer();
+    send(sent);
+  }
+
+  private void send(int i) {
+    JsonObject publish = new JsonObject().put("channel", channel).put("data", new JsonObject().put("i", i));
+    Buffer body = (retry ? publish.put("idempotency_key", "i-" + i) : publish).toBuffer();
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
         .setURI("/api/publish").setTimeout(15_000).putHeader("Content-Type", "application/json");
     if (!apiKey.isEmpty()) {
@@ -87,11 +106,21 @@ final class ContinuousPublisher {
         .onComplete(ar -> {
           if (ar.succeeded() && ar.result() != null) {
             acknowledged.add(ar.result().getLong("offset"));
+            duplicates += ar.result().getBoolean("duplicate", false) ? 1 : 0;
+            retryingNow = false;
+            vertx.setTimer(intervalMs, id -> publishNext());
           } else {
             failed++;
             port = nextPort.getAsInt();
+            retryingNow = retry;
+            vertx.setTimer(intervalMs, id -> {
+              if (retry && !stopped) {
+                send(i);
+              } else {
+                publishNext();
+              }
+            });
           }
-          vertx.setTimer(intervalMs, id -> publishNext());
         });
   }
 }
