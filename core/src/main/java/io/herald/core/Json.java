@@ -131,16 +131,20 @@ public final class Json {
 
   /** The optional {@code since} position: {@code {"epoch": e, "offset": n}}; null when absent. */
   public static StreamPosition since(JsonObject o) {
-    Object v = o.getValue("since");
+    return position(o.getValue("since"), "since");
+  }
+
+  /** {@code v} as a position {@code {"epoch": e, "offset": n}} (named {@code name} in errors); null when null. */
+  public static StreamPosition position(Object v, String name) {
     if (v == null) {
       return null;
     }
     if (!(v instanceof JsonObject s)) {
-      throw new HeraldException(ErrorCode.BAD_REQUEST, "since must be an object {epoch, offset}");
+      throw new HeraldException(ErrorCode.BAD_REQUEST, name + " must be an object {epoch, offset}");
     }
     Object offset = s.getValue("offset");
     if (!(offset instanceof Integer || offset instanceof Long) || ((Number) offset).longValue() < 0) {
-      throw new HeraldException(ErrorCode.BAD_REQUEST, "since.offset must be a non-negative integer");
+      throw new HeraldException(ErrorCode.BAD_REQUEST, name + ".offset must be a non-negative integer");
     }
     return new StreamPosition(string(s, "epoch"), ((Number) offset).longValue());
   }

@@ -5,6 +5,7 @@ import io.herald.core.CloseCode;
 import io.herald.core.ErrorCode;
 import io.herald.core.HeraldException;
 import io.herald.core.RandomIds;
+import io.herald.core.StreamPosition;
 import io.herald.core.config.HeraldConfig;
 import io.herald.gateway.auth.Identity;
 import io.herald.gateway.limits.ConnectionLifetime;
@@ -58,6 +59,15 @@ public final class ClientSession implements Heartbeats.Target, ClientTransport.L
 
     /** Ends this connection's subscriptions to {@code channel} ({@code POST /api/unsubscribe}); whether it had any. */
     boolean unsubscribeByServer(String channel);
+
+    /**
+     * Subscribes the connection to {@code channel} as if the client had asked, from {@code since} (null: live), for
+     * {@code POST /api/subscribe}; whether a subscription started. Only a protocol whose client can be told of a
+     * subscription it did not ask for takes them (/ws); by default none.
+     */
+    default boolean subscribeByServer(String channel, StreamPosition since) {
+      return false;
+    }
 
     /** The subscription token behind {@code key} expired (no refresh came): end that subscription. */
     void subscriptionTokenExpired(Object key);
@@ -342,6 +352,11 @@ public final class ClientSession implements Heartbeats.Target, ClientTransport.L
   /** Ends this connection's subscriptions to {@code channel} ({@code POST /api/unsubscribe}); returns whether it had any. */
   public boolean unsubscribeByServer(String channel) {
     return protocol.unsubscribeByServer(channel);
+  }
+
+  /** Subscribes this connection to {@code channel} ({@code POST /api/subscribe}); returns whether it started one. */
+  public boolean subscribeByServer(String channel, StreamPosition since) {
+    return !closed() && protocol.subscribeByServer(channel, since);
   }
 
   /** The peer sent something: it is alive. */

@@ -4,6 +4,9 @@ import io.herald.core.Addresses;
 import io.herald.core.BusRejections;
 import io.herald.core.ChannelName;
 import io.herald.core.CloseCode;
+import io.herald.core.HeraldException;
+import io.herald.core.Json;
+import io.herald.core.StreamPosition;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -14,6 +17,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The HTTP API's operations on connections, which every member answers for its own: {@code GET /api/info}
@@ -30,7 +34,7 @@ public final class NodeCommands {
   /** Failure code of a refused command (the HTTP status it stands for). */
   public static final int BAD_REQUEST = 400;
 
-  public enum Command { INFO, DISCONNECT, UNSUBSCRIBE }
+  public enum Command { INFO, DISCONNECT, SUBSCRIBE, UNSUBSCRIBE }
 
   private final GatewayServices services;
   private final BusRejections rejections;
@@ -73,18 +77,24 @@ public final class NodeCommands {
         targets.forEach(c -> c.runOnLoop(() -> c.close(CloseCode.DISCONNECTED)));
         request.reply(new JsonObject().put("disconnected", targets.size()));
       }
-      case UNSUBSCRIBE -> {
-        String channel = body.getString("channel");
-        List<Future<Boolean>> done = new ArrayList<>();
-        for (ClientSession c : targets(body)) {
-          Promise<Boolean> unsubscribed = Promise.promise();
-          c.runOnLoop(() -> unsubscribed.complete(c.unsubscribeByServer(channel)));
-          done.add(unsubscribed.future());
-        }
-        Future.all(done).onComplete(ar -> request.reply(
-            new JsonObject().put("unsubscribed", done.stream().filter(f -> f.succeeded() && f.result()).count())));
+      case SUBSCRIBE -> {
+        StreamPosition since = Json.position(body.getValue("since"), "since");
+        countOnTargets(request, body, "subscribed", c -> c.subscribeByServer(body.getString("channel"), since));
       }
+      case UNSUBSCRIBE -> countOnTargets(request, body, "unsubscribed", c -> c.unsubscribeByServer(body.getString("channel")));
     }
+  }
+
+  /** Runs {@code action} on each target connection's loop; answers {@code {field: how many returned true}}. */
+  private void countOnTargets(Message<Object> request, JsonObject body, String field, Predicate<ClientSession> action) {
+    List<Future<Boolean>> done = new ArrayList<>();
+    for (ClientSession c : targets(body)) {
+      Promise<Boolean> acted = Promise.promise();
+      c.runOnLoop(() -> acted.complete(action.test(c)));
+      done.add(acted.future());
+    }
+    Future.all(done).onComplete(ar -> request.reply(
+        new JsonObject().put(field, done.stream().filter(f -> f.succeeded() && f.result()).count())));
   }
 
   private static Command command(String name) {
@@ -107,8 +117,16 @@ public final class NodeCommands {
     if (!(json.getValue("client") instanceof String) && !(json.getValue("user") instanceof String)) {
       return "no client or user";
     }
-    if (command == Command.UNSUBSCRIBE && !ChannelName.isValid(json.getValue("channel") instanceof String c ? c : null)) {
+    if ((command == Command.SUBSCRIBE || command == Command.UNSUBSCRIBE)
+        && !ChannelName.isValid(json.getValue("channel") instanceof String c ? c : null)) {
       return "invalid channel name";
+    }
+    if (command == Command.SUBSCRIBE) {
+      try {
+        Json.position(json.getValue("since"), "since");
+      } catch (HeraldException e) {
+        return e.getMessage();
+      }
     }
     return null;
   }

@@ -21,6 +21,7 @@ public final class AuthFailure extends Exception {
     NO_EXPIRY("missing exp claim"),
     SUBSCRIPTION_TOKEN("subscription token used as connection token"),
     BAD_CHANNELS_CLAIM("invalid channels claim"),
+    BAD_SUBS_CLAIM("invalid subs claim"),
     USER_CHANGED("token user changed"),
     TIMEOUT("auth timeout");
 

@@ -8,8 +8,14 @@ import java.util.List;
  * @param user        the token's {@code sub}
  * @param channels    the token's {@code channels} claim (channel patterns), or null when it has none
  * @param expiresAtMs when the token expires (epoch ms, leeway included), or 0 when it has no {@code exp}
+ * @param subs        the token's {@code subs} claim: channels the connection is subscribed to on connect (empty
+ *                    when it has none)
  */
-public record Identity(String user, List<String> channels, long expiresAtMs) {
+public record Identity(String user, List<String> channels, long expiresAtMs, List<String> subs) {
+
+  public Identity(String user, List<String> channels, long expiresAtMs) {
+    this(user, channels, expiresAtMs, List.of());
+  }
 
   /** Whether the {@code channels} claim allows {@code channel} (a claim-less identity allows none). */
   public boolean claims(String channel) {

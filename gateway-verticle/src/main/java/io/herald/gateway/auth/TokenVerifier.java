@@ -1,5 +1,6 @@
 package io.herald.gateway.auth;
 
+import io.herald.core.ChannelName;
 import io.herald.core.config.HeraldConfig;
 import io.herald.gateway.auth.AuthFailure.Reason;
 import io.vertx.core.Future;
@@ -135,7 +136,24 @@ public final class TokenVerifier {
       }
       channels = List.copyOf(channels);
     }
-    return new Identity(user, channels, expiresAtMs(claims));
+    return new Identity(user, channels, expiresAtMs(claims), subs(claims));
+  }
+
+  /** The {@code subs} claim: an array of valid channel names (not patterns), none twice. */
+  private static List<String> subs(JsonObject claims) throws AuthFailure {
+    if (!claims.containsKey("subs")) {
+      return List.of();
+    }
+    if (!(claims.getValue("subs") instanceof JsonArray array)) {
+      throw new AuthFailure(Reason.BAD_SUBS_CLAIM);
+    }
+    Set<String> subs = new LinkedHashSet<>();
+    for (Object channel : array) {
+      if (!(channel instanceof String s) || !ChannelName.isValid(s) || !subs.add(s)) {
+        throw new AuthFailure(Reason.BAD_SUBS_CLAIM);
+      }
+    }
+    return List.copyOf(subs);
   }
 
   /** When verified claims stop being valid: {@code exp} plus the leeway, in epoch ms; 0 without {@code exp}. */

@@ -43,6 +43,11 @@ public final class ClientConnection implements ClientSession.Protocol, Subscript
   private final ChannelSubscriptions subscriptions;
   /** Channels subscribed with a verified subscription token: they may also be published to and read. */
   private Set<String> granted;
+  /**
+   * Channels the server subscribed this connection to (POST /api/subscribe, the token's subs claim): the backend
+   * chose them, so a refresh's permission check does not end them.
+   */
+  private Set<String> serverSubscribed;
   private long authTimer = -1;
   /** The client asked for {@code messages} frames ({@code ?batch=true}): a batching window's deliveries go in one. */
   private boolean messagesFrames;
@@ -64,6 +69,7 @@ public final class ClientConnection implements ClientSession.Protocol, Subscript
     if (token != null) {
       if (authenticate(token)) {
         sendConnected(null);
+        subscribeClaimed(null);
       }
     } else if (auth.required()) {
       // No `connected` until a `connect` frame brings a valid token.
@@ -121,6 +127,7 @@ public final class ClientConnection implements ClientSession.Protocol, Subscript
     if (token != null && !(token instanceof String)) {
       throw new HeraldException(ErrorCode.BAD_REQUEST, "token must be a string");
     }
+    JsonObject positions = refresh ? null : claimedPositions(frame);
     NodeAuth auth = nodeAuth();
     if (!auth.verifier().enabled() || (token == null && (session.identity() != null || !auth.required()))) {
       if (refresh) {
@@ -135,7 +142,7 @@ public final class ClientConnection implements ClientSession.Protocol, Subscript
     }
     if (wasAuthenticated) {
       // The new token's channels claim may differ: a subscription it does not allow ends.
-      session.auth().recheck(subscriptions.all(), Subscription::channel, s -> granted(s.channel()), (s, e) -> {
+      session.auth().recheck(subscriptions.all(), Subscription::channel, s -> exempt(s.channel()), (s, e) -> {
         drop(s);
         session.send(Frames.unsubscribed(null, s.channel(), ErrorCode.PERMISSION_DENIED.wire()));
       });
@@ -144,6 +151,9 @@ public final class ClientConnection implements ClientSession.Protocol, Subscript
       session.send(Frames.refreshed(id, session.user(), session.identity().expiresAtMs()));
     } else {
       sendConnected(id);
+      if (!wasAuthenticated) {
+        subscribeClaimed(positions);
+      }
     }
   }
 
@@ -317,6 +327,52 @@ public final class ClientConnection implements ClientSession.Protocol, Subscript
   }
 
   @Override
+  public boolean subscribeByServer(String channel, StreamPosition since) {
+    if (subscriptions.get(channel) != null) {
+      return false;
+    }
+    Subscription subscription;
+    try {
+      subscription = subscriptions.add(channel, this);
+    } catch (HeraldException e) {
+      sendError(null, e.code(), "server subscribe failed: " + e.getMessage(), channel);
+      return false;
+    }
+    if (serverSubscribed == null) {
+      serverSubscribed = new HashSet<>(4);
+    }
+    serverSubscribed.add(channel);
+    subscriptions.open(subscription, null, since, failure -> {
+      serverSubscribed.remove(channel);
+      sendError(null, errorCode(failure), "subscribe failed: " + failure.getMessage(), channel);
+    });
+    return true;
+  }
+
+  /**
+   * After {@code connected}: subscribes to the token's {@code subs} claim, each from the position the client gave
+   * for it in {@code connect}'s {@code subs} ({@code {"chan": {"epoch","offset"}}}; none: live).
+   */
+  private void subscribeClaimed(JsonObject positions) {
+    for (String channel : session.identity().subs()) {
+      subscribeByServer(channel, positions == null ? null : Json.position(positions.getValue(channel), "subs." + channel));
+    }
+  }
+
+  /** {@code connect}'s optional {@code subs}: where the client is in each channel of its token's subs claim. */
+  private static JsonObject claimedPositions(JsonObject frame) {
+    Object subs = frame.getValue("subs");
+    if (subs != null && !(subs instanceof JsonObject)) {
+      throw new HeraldException(ErrorCode.BAD_REQUEST, "subs must be an object {channel: {epoch, offset}}");
+    }
+    JsonObject positions = (JsonObject) subs;
+    if (positions != null) {
+      positions.forEach(e -> Json.position(e.getValue(), "subs." + e.getKey()));
+    }
+    return positions;
+  }
+
+  @Override
   public boolean unsubscribeByServer(String channel) {
     Subscription subscription = subscriptions.get(channel);
     if (subscription == null || session.closed()) {
@@ -330,6 +386,14 @@ public final class ClientConnection implements ClientSession.Protocol, Subscript
   private void drop(Subscription subscription) {
     subscriptions.drop(subscription);
     forgetGrant(subscription.channel());
+    if (serverSubscribed != null) {
+      serverSubscribed.remove(subscription.channel());
+    }
+  }
+
+  /** Whether the permission check of a refresh leaves {@code channel} alone: a token or the server opened it. */
+  private boolean exempt(String channel) {
+    return granted(channel) || serverSubscribed != null && serverSubscribed.contains(channel);
   }
 
   /** The subscription of {@code channel} ended: a subscription token it was opened with no longer counts. */

@@ -69,6 +69,7 @@ public final class HttpApi {
     router.get("/api/channels/:channel/history").handler(this::history);
     router.get("/api/channels/:channel/presence").handler(json(this::presence));
     postJson(router, "/api/disconnect", body, this::disconnect);
+    postJson(router, "/api/subscribe", body, this::subscribe);
     postJson(router, "/api/unsubscribe", body, this::unsubscribe);
     router.get("/api/info").handler(json(this::info));
   }
@@ -338,6 +339,21 @@ public final class HttpApi {
     JsonObject target = target(body(ctx));
     return NodeCommands.askAll(ctx.vertx(), services, Command.DISCONNECT, target)
         .map(answers -> new JsonObject().put("disconnected", sum(answers, "disconnected")));
+  }
+
+  /**
+   * Subscribes the live /ws connections of a client or user, on every node, as if they had sent {@code subscribe}
+   * (from {@code since} when given). The backend decides, so channel permissions are not checked here.
+   */
+  private Future<JsonObject> subscribe(RoutingContext ctx) {
+    JsonObject body = body(ctx);
+    JsonObject target = target(body).put("channel", Json.channel(body, "channel"));
+    StreamPosition since = Json.since(body);
+    if (since != null) {
+      target.put("since", body.getJsonObject("since"));
+    }
+    return NodeCommands.askAll(ctx.vertx(), services, Command.SUBSCRIBE, target)
+        .map(answers -> new JsonObject().put("subscribed", sum(answers, "subscribed")));
   }
 
   private Future<JsonObject> unsubscribe(RoutingContext ctx) {

@@ -67,6 +67,9 @@ class WsTokenTest {
         new Bad("wrong issuer", t -> t.tokens.sign(valid("alice").put("iss", "evil")), "wrong issuer"),
         new Bad("no sub", t -> t.tokens.sign(valid("alice").put("sub", (String) null)), "missing sub claim"),
         new Bad("channels not an array", t -> t.tokens.sign(valid("alice").put("channels", "chat:*")), "invalid channels claim"),
+        new Bad("subs not an array", t -> t.tokens.sign(valid("alice").put("subs", "chat:a")), "invalid subs claim"),
+        new Bad("subs with an invalid channel", t -> t.tokens.sign(valid("alice").put("subs", new JsonArray().add("a b"))),
+            "invalid subs claim"),
         new Bad("not a JWT", t -> "not.a-jwt", "malformed token"),
         new Bad("a subscription token (channel claim)", t -> t.tokens.sign(valid("alice").put("channel", "$private:room")),
             "subscription token used as connection token"));

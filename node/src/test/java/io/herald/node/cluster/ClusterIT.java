@@ -148,11 +148,15 @@ class ClusterIT {
   }
 
   @Test
-  void theHttpApiOfAnyNodeDisconnectsAndUnsubscribesClientsOnEveryNode() {
+  void theHttpApiOfAnyNodeSubscribesDisconnectsAndUnsubscribesClientsOnEveryNode() {
     String channel = "admin:" + UUID.randomUUID();
     try (WsClient onB = WsClient.connect(vertx, port(1)); WsClient onC = WsClient.connect(vertx, port(2))) {
-      onC.subscribe(1, channel);
       HttpApiClient apiOnA = new HttpApiClient(vertx, port(0));
+      JsonObject subscribed = apiOnA.post("/api/subscribe", new JsonObject().put("channel", channel).put("client", onC.clientId())).json();
+      assertThat(subscribed.getLong("subscribed")).isEqualTo(1);
+      assertThat(onC.next("subscribed").getString("channel")).isEqualTo(channel);
+      apiOnA.publish(channel, "to C");
+      assertThat(onC.next("message").getString("data")).isEqualTo("to C");
 
       JsonObject unsubscribed = apiOnA.post("/api/unsubscribe",
           new JsonObject().put("channel", channel).put("client", onC.clientId())).json();

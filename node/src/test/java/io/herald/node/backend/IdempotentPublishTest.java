@@ -1,4 +1,4 @@
-package io.herald.node.publish;
+package io.herald.node.backend;
 
 import io.herald.node.testing.HttpApiClient.Response;
 import io.herald.node.testing.NodeExtension;
