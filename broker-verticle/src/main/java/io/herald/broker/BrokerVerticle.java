@@ -10,6 +10,10 @@ import io.herald.core.ErrorCode;
 import io.herald.core.EventBusBroker;
 import io.herald.core.HeraldException;
 import io.herald.core.HistoryQuery;
+import io.herald.core.Publication;
+import io.herald.core.PublishBatch;
+import io.herald.core.PublishOutcome;
+import io.herald.core.PublishOutcomes;
 import io.herald.core.PublishRequest;
 import io.herald.core.SequencerOp;
 import io.vertx.core.Future;
@@ -19,6 +23,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -90,6 +95,13 @@ public class BrokerVerticle extends VerticleBase {
         PublishRequest publish = (PublishRequest) request.body();
         yield sequencer(publish.channel()).publish(publish.data(), publish.keys(), mayCreate(request));
       }
+      case PUBLISH_BATCH -> {
+        boolean mayCreate = mayCreate(request);
+        List<Future<Publication>> published = ((PublishBatch) request.body()).requests().stream()
+            .map(p -> sequencer(p.channel()).publish(p.data(), p.keys(), mayCreate)).toList();
+        yield Future.join(published).transform(ar -> Future.succeededFuture(new PublishOutcomes(published.stream()
+            .map(f -> f.succeeded() ? PublishOutcome.of(f.result()) : PublishOutcome.failed(f.cause())).toList())));
+      }
       case POSITION -> sequencer((String) request.body()).position();
       case HISTORY -> {
         HistoryQuery query = (HistoryQuery) request.body();
@@ -124,8 +136,10 @@ public class BrokerVerticle extends VerticleBase {
   private static String malformed(SequencerOp op, Message<Object> request) {
     Object body = request.body();
     String channel = switch (op) {
-      case PUBLISH -> body instanceof PublishRequest p && p.data() != null && !p.data().isEmpty() && p.wellFormedKeys()
-          ? p.channel() : null;
+      case PUBLISH -> body instanceof PublishRequest p && wellFormed(p) ? p.channel() : null;
+      case PUBLISH_BATCH -> body instanceof PublishBatch b && !b.requests().isEmpty()
+          && b.requests().stream().allMatch(p -> wellFormed(p) && ChannelName.isValid(p.channel()))
+          ? b.requests().get(0).channel() : null;
       case HISTORY -> body instanceof HistoryQuery q ? q.channel() : null;
       case POSITION, WATCH, UNWATCH -> body instanceof String s ? s : null;
       case PUSH -> body instanceof Buffer ? request.headers().get(SequencerOp.CHANNEL) : null;
@@ -137,6 +151,10 @@ public class BrokerVerticle extends VerticleBase {
       return "watch without a valid node";
     }
     return null;
+  }
+
+  private static boolean wellFormed(PublishRequest p) {
+    return p.data() != null && !p.data().isEmpty() && p.wellFormedKeys();
   }
 
   private static boolean mayCreate(Message<Object> request) {

@@ -10,6 +10,8 @@ import io.herald.core.HistoryPage;
 import io.herald.core.HistoryQuery;
 import io.herald.core.Message;
 import io.herald.core.Presence;
+import io.herald.core.PublishOutcome;
+import io.herald.core.PublishRequest;
 import io.herald.core.StreamPosition;
 import io.herald.core.config.HeraldConfig;
 import io.vertx.core.Future;
@@ -281,6 +283,28 @@ public abstract class BrokerContractTest {
       assertThat(offsets(received)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
       assertThat(received).extracting(Message::data).containsExactly(data(0), data(1), data(2), data(3), data(4), data(5), data(6));
     });
+  }
+
+  @Test
+  void aPublishToManyChannelsSequencesEachAsAloneAndRefusesOnlyItsOwn() {
+    List<String> channels = java.util.stream.IntStream.range(0, 12).mapToObj(i -> channel() + "-" + i).toList();
+    await(broker().publish(channels.get(0), data(0)));
+    String unknown = channel() + "-unknown";
+    List<PublishRequest> requests = new ArrayList<>();
+    channels.forEach(c -> requests.add(new PublishRequest(c, List.of(data(1), data(2)))));
+    requests.add(new PublishRequest(unknown, data(1)));
+
+    List<PublishOutcome> created = await(broker().publishAll(requests.subList(0, channels.size()), true));
+    List<PublishOutcome> refused = await(broker().publishAll(requests, false));
+
+    assertThat(created).extracting(o -> o.publication().firstOffset())
+        .as("the first channel had a message already").containsExactlyElementsOf(
+            java.util.stream.IntStream.range(0, channels.size()).mapToObj(i -> i == 0 ? 2L : 1L).toList());
+    assertThat(refused.subList(0, channels.size())).extracting(o -> o.publication().firstOffset())
+        .as("existing channels may be published to without creating").containsExactlyElementsOf(
+            java.util.stream.IntStream.range(0, channels.size()).mapToObj(i -> i == 0 ? 4L : 3L).toList());
+    assertThat(refused.get(channels.size()).error().code()).isEqualTo(ErrorCode.RATE_LIMITED);
+    assertThat(offsets(await(broker().history(HistoryQuery.latest(channels.get(5), 10))).messages())).containsExactly(1L, 2L, 3L, 4L);
   }
 
   @Test

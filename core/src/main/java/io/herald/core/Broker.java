@@ -53,6 +53,13 @@ public interface Broker {
    */
   Future<StreamPosition> position(String channel);
 
+  /**
+   * Publishes several channels' requests at once, one bus round trip per owner (node and shard) of their channels;
+   * each request is sequenced as if sent alone, and its outcome (a publication or its own refusal) comes back in
+   * {@code requests}' order. Channels should be distinct: two requests of one channel are not ordered.
+   */
+  Future<List<PublishOutcome>> publishAll(List<PublishRequest> requests, boolean mayCreate);
+
   /** The id of the node whose sequencer owns the channel now (this node in standalone mode). */
   String ownerOf(String channel);
 

@@ -9,7 +9,9 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -56,6 +58,38 @@ public final class EventBusBroker implements Broker {
   @Override
   public Future<StreamPosition> position(String channel) {
     return request(channel, channel, options(SequencerOp.POSITION));
+  }
+
+  @Override
+  public Future<List<PublishOutcome>> publishAll(List<PublishRequest> requests, boolean mayCreate) {
+    Map<String, List<Integer>> byAddress = new LinkedHashMap<>();
+    for (int i = 0; i < requests.size(); i++) {
+      String channel = requests.get(i).channel();
+      byAddress.computeIfAbsent(Addresses.sequencer(routing.ownerOf(channel), channel, shards), a -> new ArrayList<>()).add(i);
+    }
+    PublishOutcome[] outcomes = new PublishOutcome[requests.size()];
+    List<Future<Void>> sent = new ArrayList<>(byAddress.size());
+    for (List<Integer> group : byAddress.values()) {
+      if (group.size() == 1) {
+        int i = group.get(0);
+        sent.add(publish(requests.get(i), mayCreate).transform(ar -> {
+          outcomes[i] = ar.succeeded() ? PublishOutcome.of(ar.result()) : PublishOutcome.failed(ar.cause());
+          return Future.succeededFuture();
+        }));
+        continue;
+      }
+      PublishBatch batch = new PublishBatch(group.stream().map(requests::get).toList());
+      Future<PublishOutcomes> reply = request(batch.requests().get(0).channel(), batch,
+          create(options(SequencerOp.PUBLISH_BATCH), mayCreate));
+      sent.add(reply.transform(ar -> {
+        for (int k = 0; k < group.size(); k++) {
+          outcomes[group.get(k)] = ar.succeeded() ? ar.result().outcomes().get(k) : PublishOutcome.failed(ar.cause());
+        }
+        return Future.succeededFuture();
+      }));
+    }
+    // Every future in sent succeeds (a failure is its requests' outcome), so this waits for all of them.
+    return Future.all(sent).map(all -> List.of(outcomes));
   }
 
   @Override

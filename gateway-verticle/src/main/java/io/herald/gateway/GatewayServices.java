@@ -3,7 +3,9 @@ package io.herald.gateway;
 import io.herald.core.Broker;
 import io.herald.core.Json;
 import io.herald.core.Membership;
+import io.herald.core.HeraldException;
 import io.herald.core.Publication;
+import io.herald.core.PublishOutcome;
 import io.herald.core.PublishRequest;
 import io.herald.core.StreamPosition;
 import io.herald.core.Presence;
@@ -65,12 +67,44 @@ public record GatewayServices(String nodeId, HeraldConfig config, Broker broker,
    * published within publish.idempotency_window_ms is answered with its earlier offset and not published again.
    */
   public Future<Publication> publish(PublishRequest request, boolean mayCreate) {
+    return broker.publish(checked(request), mayCreate);
+  }
+
+  /**
+   * Requests to several channels (one each), as {@link #publish(PublishRequest, boolean)}, in one bus round trip per
+   * owner of their channels; each request's outcome (a refusal of its own included) in this order.
+   */
+  public Future<List<PublishOutcome>> publishAll(List<PublishRequest> requests) {
+    PublishOutcome[] outcomes = new PublishOutcome[requests.size()];
+    List<PublishRequest> valid = new ArrayList<>(requests.size());
+    List<Integer> validAt = new ArrayList<>(requests.size());
+    for (int i = 0; i < requests.size(); i++) {
+      try {
+        valid.add(checked(requests.get(i)));
+        validAt.add(i);
+      } catch (HeraldException e) {
+        outcomes[i] = PublishOutcome.failed(e);
+      }
+    }
+    if (valid.isEmpty()) {
+      return Future.succeededFuture(List.of(outcomes));
+    }
+    return broker.publishAll(valid, true).map(published -> {
+      for (int k = 0; k < published.size(); k++) {
+        outcomes[validAt.get(k)] = published.get(k);
+      }
+      return List.of(outcomes);
+    });
+  }
+
+  /** The request as the broker takes it (immutable lists), once its channel and data sizes pass; counted. */
+  private PublishRequest checked(PublishRequest request) {
     Json.validChannel(request.channel());
     int maxData = config.get(HeraldConfig.MAX_DATA_BYTES);
     request.data().forEach(d -> Json.checkDataSize(d, maxData));
     metrics.published(request.data().size());
     List<String> keys = request.keys() == null ? null : Collections.unmodifiableList(new ArrayList<>(request.keys()));
-    return broker.publish(new PublishRequest(request.channel(), List.copyOf(request.data()), keys), mayCreate);
+    return new PublishRequest(request.channel(), List.copyOf(request.data()), keys);
   }
 
   /** One message with an idempotency key ({@code key} null: none), as {@link #publish(PublishRequest, boolean)}. */

@@ -5,6 +5,8 @@ import io.herald.core.HistoryQuery;
 import io.herald.core.Message;
 import io.herald.core.PublishRequest;
 import io.herald.core.Publication;
+import io.herald.core.PublishBatch;
+import io.herald.core.PublishOutcomes;
 import io.herald.core.StreamPosition;
 import io.vertx.core.eventbus.EventBus;
 
@@ -19,6 +21,8 @@ public final class Codecs {
     bus.registerDefaultCodec(PublishRequest.class, new PublishRequestCodec());
     bus.registerDefaultCodec(StreamPosition.class, new StreamPositionCodec());
     bus.registerDefaultCodec(Publication.class, new PublicationCodec());
+    bus.registerDefaultCodec(PublishBatch.class, new PublishBatchCodec());
+    bus.registerDefaultCodec(PublishOutcomes.class, new PublishOutcomesCodec());
     bus.registerDefaultCodec(HistoryQuery.class, new HistoryQueryCodec());
     bus.registerDefaultCodec(HistoryPage.class, new HistoryPageCodec());
   }

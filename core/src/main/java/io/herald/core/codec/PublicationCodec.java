@@ -11,6 +11,15 @@ public final class PublicationCodec extends WireCodec<Publication> {
 
   @Override
   protected void write(Buffer out, Publication p) {
+    writePublication(out, p);
+  }
+
+  @Override
+  protected Publication read(Reader in) {
+    return readPublication(in);
+  }
+
+  static void writePublication(Buffer out, Publication p) {
     writeString(out, p.epoch());
     out.appendLong(p.firstOffset());
     long[] duplicateOf = p.duplicateOf();
@@ -22,8 +31,7 @@ public final class PublicationCodec extends WireCodec<Publication> {
     }
   }
 
-  @Override
-  protected Publication read(Reader in) {
+  static Publication readPublication(Reader in) {
     String epoch = in.readString();
     long first = in.readLong();
     int count = in.readInt();

@@ -14,6 +14,16 @@ public final class PublishRequestCodec extends WireCodec<PublishRequest> {
 
   @Override
   protected void write(Buffer out, PublishRequest r) {
+    writeRequest(out, r);
+  }
+
+  @Override
+  protected PublishRequest read(Reader in) {
+    return readRequest(in);
+  }
+
+  /** Writes one request (also as part of a {@link io.herald.core.PublishBatch}). */
+  static void writeRequest(Buffer out, PublishRequest r) {
     writeString(out, r.channel());
     out.appendInt(r.data().size());
     r.data().forEach(d -> writeBuffer(out, d));
@@ -25,8 +35,8 @@ public final class PublishRequestCodec extends WireCodec<PublishRequest> {
     }
   }
 
-  @Override
-  protected PublishRequest read(Reader in) {
+  /** Reads what {@link #writeRequest} wrote. */
+  static PublishRequest readRequest(Reader in) {
     String channel = in.readString();
     int count = in.readInt();
     // Each message takes at least its 4-byte length: a count the bytes cannot hold is refused before any allocation.
@@ -37,8 +47,7 @@ public final class PublishRequestCodec extends WireCodec<PublishRequest> {
     for (int i = 0; i < count; i++) {
       data.add(in.readBuffer());
     }
-    // A node of an older version sends no keys.
-    int keyCount = in.remaining() >= 4 ? in.readInt() : -1;
+    int keyCount = in.readInt();
     if (keyCount < 0) {
       return new PublishRequest(channel, data);
     }

@@ -1,9 +1,14 @@
 package io.herald.core.codec;
 
+import io.herald.core.ErrorCode;
+import io.herald.core.HeraldException;
 import io.herald.core.HistoryPage;
 import io.herald.core.HistoryQuery;
 import io.herald.core.Message;
 import io.herald.core.Publication;
+import io.herald.core.PublishBatch;
+import io.herald.core.PublishOutcome;
+import io.herald.core.PublishOutcomes;
 import io.herald.core.PublishRequest;
 import io.herald.core.StreamPosition;
 import io.vertx.core.buffer.Buffer;
@@ -45,6 +50,10 @@ class CodecRoundTripTest {
         arguments("PublishRequest with idempotency keys", new PublishRequestCodec(),
             new PublishRequest("c", List.of(Buffer.buffer("1"), EMPTY), java.util.Arrays.asList(UNICODE, null))),
         arguments("Publication", new PublicationCodec(), Publication.of("e1", 7)),
+        arguments("PublishBatch", new PublishBatchCodec(), new PublishBatch(List.of(new PublishRequest("a", UNICODE_DATA),
+            new PublishRequest("b", List.of(Buffer.buffer("1"), EMPTY), java.util.Arrays.asList("k", null))))),
+        arguments("PublishOutcomes", new PublishOutcomesCodec(), new PublishOutcomes(List.of(
+            PublishOutcome.of(Publication.of("e1", 3)), PublishOutcome.of(new Publication("e2", 9, new long[] {4}))))),
         arguments("Publication with repeats", new PublicationCodec(), new Publication("e1", 3, new long[] {0, 1, 0})),
         arguments("PublishRequest of several messages", new PublishRequestCodec(),
             new PublishRequest("c", List.of(Buffer.buffer("1"), EMPTY, UNICODE_DATA))),
@@ -117,8 +126,22 @@ class CodecRoundTripTest {
   }
 
   @Test
+  void aFailedPublishOutcomeKeepsItsCodeAndMessage() {
+    Buffer buffer = Buffer.buffer();
+    new PublishOutcomesCodec().encodeToWire(buffer, new PublishOutcomes(List.of(
+        PublishOutcome.failed(new HeraldException(ErrorCode.TOO_MANY_CHANNELS, "full")), PublishOutcome.of(Publication.of("e", 1)))));
+
+    PublishOutcomes decoded = new PublishOutcomesCodec().decodeFromWire(0, buffer);
+
+    assertThat(decoded.outcomes().get(0).error().code()).isEqualTo(ErrorCode.TOO_MANY_CHANNELS);
+    assertThat(decoded.outcomes().get(0).error().getMessage()).isEqualTo("full");
+    assertThat(decoded.outcomes().get(1).publication()).isEqualTo(Publication.of("e", 1));
+  }
+
+  @Test
   void codecNamesAreDistinct() {
     List<WireCodec<?>> codecs = List.of(new MessageCodec(), new PublishRequestCodec(), new StreamPositionCodec(), new PublicationCodec(),
+        new PublishBatchCodec(), new PublishOutcomesCodec(),
         new HistoryQueryCodec(), new HistoryPageCodec());
     Set<String> names = new HashSet<>();
     codecs.forEach(c -> names.add(c.name()));

@@ -6,7 +6,7 @@ import io.herald.core.HeraldException;
 import io.herald.core.HistoryPage;
 import io.herald.core.HistoryQuery;
 import io.herald.core.Json;
-import io.herald.core.Publication;
+import io.herald.core.PublishOutcome;
 import io.herald.core.PublishBody;
 import io.herald.core.PublishRequest;
 import io.herald.core.PublishBody.Item;
@@ -156,9 +156,10 @@ public final class HttpApi {
   }
 
   /**
-   * One request to the sequencer per channel, with that channel's messages in body order: they get consecutive
-   * offsets (one bus hop each, and order kept even while the channel's owner moves). The results come back in
-   * body order; a refusal of a channel is the error of each of its messages.
+   * One request per channel, with that channel's messages in body order: they get consecutive offsets (order kept
+   * even while the channel's owner moves); the requests of channels with one owner travel together (one bus round
+   * trip per owner). The results come back in body order; a refusal of a channel is the error of each of its
+   * messages.
    */
   private Future<JsonObject> publishBatch(List<Item> items) {
     Map<String, List<Integer>> byChannel = new LinkedHashMap<>();
@@ -173,7 +174,7 @@ public final class HttpApi {
         results[i] = HttpErrors.body(items.get(i).error());
       }
     }
-    List<Future<Void>> sent = new ArrayList<>(byChannel.size());
+    List<PublishRequest> requests = new ArrayList<>(byChannel.size());
     byChannel.forEach((channel, indices) -> {
       List<Buffer> data = new ArrayList<>(indices.size());
       List<String> keys = new ArrayList<>(indices.size());
@@ -181,25 +182,23 @@ public final class HttpApi {
         data.add(items.get(i).data());
         keys.add(items.get(i).idempotencyKey());
       });
-      boolean keyed = keys.stream().anyMatch(Objects::nonNull);
-      Future<Publication> publication;
-      try {
-        publication = services.publish(new PublishRequest(channel, data, keyed ? keys : null), true);
-      } catch (HeraldException e) {
-        publication = Future.failedFuture(e);
-      }
-      sent.add(publication.transform(ar -> {
-        long[] offsets = ar.succeeded() ? ar.result().offsets(indices.size()) : null;
-        for (int k = 0; k < indices.size(); k++) {
-          results[indices.get(k)] = ar.succeeded()
-              ? published(channel, new StreamPosition(ar.result().epoch(), offsets[k]), ar.result().duplicate(k))
-              : HttpErrors.body(ar.cause());
-        }
-        return Future.succeededFuture();
-      }));
+      requests.add(new PublishRequest(channel, data, keys.stream().anyMatch(Objects::nonNull) ? keys : null));
     });
-    // Every future in sent succeeds (a refusal is its messages' results), so this waits for all of them.
-    return Future.all(sent).map(all -> new JsonObject().put("results", new JsonArray(List.of(results))));
+    List<List<Integer>> indicesByRequest = List.copyOf(byChannel.values());
+    return services.publishAll(requests).map(outcomes -> {
+      for (int r = 0; r < outcomes.size(); r++) {
+        PublishOutcome outcome = outcomes.get(r);
+        List<Integer> indices = indicesByRequest.get(r);
+        long[] offsets = outcome.succeeded() ? outcome.publication().offsets(indices.size()) : null;
+        for (int k = 0; k < indices.size(); k++) {
+          results[indices.get(k)] = outcome.succeeded()
+              ? published(requests.get(r).channel(), new StreamPosition(outcome.publication().epoch(), offsets[k]),
+                  outcome.publication().duplicate(k))
+              : HttpErrors.body(outcome.error());
+        }
+      }
+      return new JsonObject().put("results", new JsonArray(List.of(results)));
+    });
   }
 
   private Future<JsonObject> broadcast(RoutingContext ctx) {

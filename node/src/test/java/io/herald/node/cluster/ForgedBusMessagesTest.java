@@ -4,6 +4,7 @@ import io.herald.core.Addresses;
 import io.herald.core.ErrorCode;
 import io.herald.core.HistoryQuery;
 import io.herald.core.Message;
+import io.herald.core.PublishBatch;
 import io.herald.core.PublishRequest;
 import io.herald.core.SequencerOp;
 import io.herald.gateway.NodeCommands;
@@ -77,6 +78,11 @@ class ForgedBusMessagesTest {
       sequencer("publish to an empty name", "PUBLISH", Map.of(), () -> new PublishRequest("", DATA)),
       sequencer("publish of no message", "PUBLISH", Map.of(), () -> new PublishRequest("chat:room", List.of())),
       sequencer("publish with a text body", "PUBLISH", Map.of(), () -> "chat:lobby"),
+      sequencer("publish batch with one bad name", "PUBLISH_BATCH", Map.of(), () -> new PublishBatch(List.of(
+          new PublishRequest("chat:room", DATA), new PublishRequest("chat:bad name", DATA)))),
+      sequencer("publish batch of no request", "PUBLISH_BATCH", Map.of(), () -> new PublishBatch(List.of())),
+      sequencer("publish with a 129-character idempotency key", "PUBLISH", Map.of(), () -> new PublishRequest("chat:room",
+          List.of(DATA), List.of("k".repeat(129)))),
       sequencer("position of a name with a newline", "POSITION", Map.of(), () -> "chat:lobby\nforged"),
       sequencer("history of a name with a slash", "HISTORY", Map.of(), () -> new HistoryQuery("chat/../x", -1, 10)),
       sequencer("watch without a node", "WATCH", Map.of(), () -> "chat:lobby"),
@@ -91,6 +97,9 @@ class ForgedBusMessagesTest {
       inbox("neither a message nor a frame", Map.of(), () -> new JsonObject().put("channel", "chat:lobby")),
       command("unsubscribe from a name with a space", "UNSUBSCRIBE", () -> new JsonObject().put("user", "u").put("channel", "a b")),
       command("unsubscribe without a channel", "UNSUBSCRIBE", () -> new JsonObject().put("user", "u")),
+      command("subscribe to a name with a space", "SUBSCRIBE", () -> new JsonObject().put("user", "u").put("channel", "a b")),
+      command("subscribe with since not a position", "SUBSCRIBE", () -> new JsonObject().put("user", "u").put("channel", "c")
+          .put("since", "yesterday")),
       command("disconnect naming nobody", "DISCONNECT", JsonObject::new),
       command("disconnect a numeric client", "DISCONNECT", () -> new JsonObject().put("client", 5)),
       command("disconnect with a text body", "DISCONNECT", () -> "everyone"),
