@@ -7,6 +7,7 @@ import io.vertx.core.shareddata.Shareable;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * The node-wide limits on WebSocket connections (/ws and GraphQL), shared by every gateway event loop:
@@ -40,10 +41,19 @@ public final class ConnectionLimiter implements Shareable {
   private final PerAddressCounts openPerIp;
   private volatile int sweepAbove;
   private final AtomicInteger sweeps = new AtomicInteger();
-  private volatile long lastSweepNanos = System.nanoTime();
+  private final LongSupplier nanoClock;
+  private volatile long lastSweepNanos;
 
   ConnectionLimiter(int maxConnections, int ratePerIp, int burstPerIp, int maxPerIp, ClientAddresses addresses,
                     int maxTracked) {
+    this(maxConnections, ratePerIp, burstPerIp, maxPerIp, addresses, maxTracked, System::nanoTime);
+  }
+
+  /** {@code nanoClock}: the time the buckets see (tests freeze it: their loops may take seconds on a busy machine). */
+  ConnectionLimiter(int maxConnections, int ratePerIp, int burstPerIp, int maxPerIp, ClientAddresses addresses,
+                    int maxTracked, LongSupplier nanoClock) {
+    this.nanoClock = nanoClock;
+    this.lastSweepNanos = nanoClock.getAsLong();
     this.maxConnections = maxConnections;
     this.ratePerIp = ratePerIp;
     this.burstPerIp = Math.max(burstPerIp, 1);
@@ -68,7 +78,7 @@ public final class ConnectionLimiter implements Shareable {
       return true;
     }
     String group = ClientAddresses.group(ip);
-    long now = System.nanoTime();
+    long now = nanoClock.getAsLong();
     if (!perIp.containsKey(group)) {
       int size = perIp.size();
       // Amortised: a sweep that frees little doubles the size of the next, so addresses that all stay busy

@@ -66,8 +66,8 @@ class ConnectionLimiterTest {
 
   @Test
   void theRateTableNeverTracksMoreThanItsBoundEvenWhenEveryAddressIsBusy() {
-    // One token a second: no bucket is full again during the test, so the sweep frees nothing.
-    ConnectionLimiter limiter = new ConnectionLimiter(0, 1, 1, 0, ClientAddresses.of("", false), 500);
+    // Time stands still: no bucket is full again during the test, so the sweep frees nothing.
+    ConnectionLimiter limiter = new ConnectionLimiter(0, 1, 1, 0, ClientAddresses.of("", false), 500, () -> 0L);
     for (int i = 0; i < 2_000; i++) {
       assertThat(limiter.allowNewConnection("10.1." + (i >> 8 & 0xFF) + "." + (i & 0xFF))).isTrue();
     }
@@ -77,7 +77,7 @@ class ConnectionLimiterTest {
   @Test
   void busyAddressesDoNotMakeEveryNewOneSweepTheWholeTable() {
     // Busy buckets are never freed: without amortised sweeps each new address would walk the whole table.
-    ConnectionLimiter limiter = new ConnectionLimiter(0, 1, 1, 0, ClientAddresses.of("", false), 100_000);
+    ConnectionLimiter limiter = new ConnectionLimiter(0, 1, 1, 0, ClientAddresses.of("", false), 100_000, () -> 0L);
     for (int i = 0; i < 60_000; i++) {
       limiter.allowNewConnection("10." + (i >> 16 & 0xFF) + "." + (i >> 8 & 0xFF) + "." + (i & 0xFF));
     }
