@@ -5,6 +5,7 @@ import io.herald.node.testing.GraphQLWsClient;
 import io.herald.node.testing.NodeExtension;
 import io.herald.node.testing.SseClient;
 import io.herald.node.testing.TestNode;
+import io.herald.node.testing.WebhookBackend;
 import io.herald.node.testing.WsClient;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;

@@ -1,6 +1,5 @@
-package io.herald.node.webhooks;
+package io.herald.node.testing;
 
-import io.herald.node.testing.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -22,16 +21,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A real HTTP backend for webhook tests: a Vert.x server on a free loopback port that records every POST (headers and
  * body) and answers 200, or 500 to the first {@link #failNext} requests.
  */
-final class WebhookBackend implements AutoCloseable {
+public final class WebhookBackend implements AutoCloseable {
 
   /** One POST as it arrived, and the status it was answered with. */
-  record Received(String signature, String contentType, Buffer body, int status) {
+  public record Received(String signature, String contentType, Buffer body, int status) {
 
-    JsonObject json() {
+    public JsonObject json() {
       return new JsonObject(body);
     }
 
-    List<JsonObject> events() {
+    public List<JsonObject> events() {
       List<JsonObject> events = new ArrayList<>();
       json().getJsonArray("events").forEach(e -> events.add((JsonObject) e));
       return events;
@@ -51,33 +50,33 @@ final class WebhookBackend implements AutoCloseable {
     TestNode.await(server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture());
   }
 
-  static WebhookBackend start(Vertx vertx) {
+  public static WebhookBackend start(Vertx vertx) {
     return new WebhookBackend(vertx);
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + server.actualPort() + "/hooks";
   }
 
   /** The next {@code count} requests are answered 500. */
-  void failNext(int count) {
+  public void failNext(int count) {
     failures.set(count);
   }
 
   /** Every request so far, in arrival order. */
-  List<Received> requests() {
+  public List<Received> requests() {
     return List.copyOf(received);
   }
 
   /** The events of the requests answered 200, in arrival order. */
-  List<JsonObject> acknowledgedEvents() {
+  public List<JsonObject> acknowledgedEvents() {
     List<JsonObject> events = new ArrayList<>();
     received.stream().filter(r -> r.status() == 200).forEach(r -> events.addAll(r.events()));
     return events;
   }
 
   /** The acknowledged events of {@code type} for {@code channel}. */
-  List<JsonObject> events(String type, String channel) {
+  public List<JsonObject> events(String type, String channel) {
     return acknowledgedEvents().stream()
         .filter(e -> type.equals(e.getString("type")) && (channel == null || channel.equals(e.getString("channel"))))
         .toList();
@@ -89,7 +88,7 @@ final class WebhookBackend implements AutoCloseable {
   }
 
   /** The signature header a node must send for {@code body} with {@code secret}, computed here independently. */
-  static String expectedSignature(String secret, Buffer body) {
+  public static String expectedSignature(String secret, Buffer body) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
@@ -100,7 +99,7 @@ final class WebhookBackend implements AutoCloseable {
   }
 
   /** A loopback URL where nothing listens: connections are refused. */
-  static String downUrl() {
+  public static String downUrl() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return "http://127.0.0.1:" + socket.getLocalPort() + "/hooks";
     } catch (IOException e) {
