@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real HTTP backend for webhook tests: a Vert.x server on a free loopback port that records every POST (headers and
- * body) and answers 200, or 500 to the first {@link #failNext} requests.
+ * body) and answers 200, or 500 to the first {@link #failNext} requests, or nothing to the first {@link #hangNext}.
  */
 public final class WebhookBackend implements AutoCloseable {
 
@@ -40,9 +40,16 @@ public final class WebhookBackend implements AutoCloseable {
   private final HttpServer server;
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final AtomicInteger failures = new AtomicInteger();
+  private final AtomicInteger hangs = new AtomicInteger();
+  /** The status recorded for a request left without an answer. */
+  public static final int NO_ANSWER = 0;
 
   private WebhookBackend(Vertx vertx) {
     server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+      if (hangs.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        received.add(new Received(request.getHeader("X-Herald-Signature"), request.getHeader("Content-Type"), body, NO_ANSWER));
+        return;
+      }
       int status = failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? 500 : 200;
       received.add(new Received(request.getHeader("X-Herald-Signature"), request.getHeader("Content-Type"), body, status));
       request.response().setStatusCode(status).end();
@@ -61,6 +68,11 @@ public final class WebhookBackend implements AutoCloseable {
   /** The next {@code count} requests are answered 500. */
   public void failNext(int count) {
     failures.set(count);
+  }
+
+  /** The next {@code count} requests are never answered (the connection stays open). */
+  public void hangNext(int count) {
+    hangs.set(count);
   }
 
   /** Every request so far, in arrival order. */

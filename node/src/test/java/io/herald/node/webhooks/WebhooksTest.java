@@ -155,6 +155,19 @@ class WebhooksTest {
   }
 
   @Test
+  void aPostWithoutAnAnswerTimesOutAndIsRetried() {
+    backend.hangNext(1);
+    startNode(Map.of("webhooks.timeout_ms", "300", "webhooks.retry_initial_ms", "50", "webhooks.batch_ms", "0"));
+    String channel = "room:slow";
+    try (WsClient a = node.connect()) {
+      a.subscribe(1, channel);
+      await().atMost(WAIT).until(() -> backend.events("channel_occupied", channel).size() == 1);
+    }
+    assertThat(backend.requests()).extracting(WebhookBackend.Received::status).startsWith(WebhookBackend.NO_ANSWER, 200);
+    assertThat(metric("herald_webhooks_attempts_failed_total")).isEqualTo(1);
+  }
+
+  @Test
   void aBackendThatIsDownCostsRetriesThenTheBatchIsDroppedAndCountedWhileClientsGetTheirMessages() {
     node.start(Map.of("webhooks.url", WebhookBackend.downUrl(), "webhooks.secret", SECRET,
         "webhooks.max_retries", "2", "webhooks.retry_initial_ms", "50", "webhooks.batch_ms", "0"));
