@@ -46,6 +46,19 @@ public interface ChannelStore {
     return watch(channel, node, watching, true);
   }
 
+  /**
+   * What a watch change did to a channel, cluster-wide: it gained its first watching node (occupied), lost its last
+   * (vacated), or neither. Each transition is reported once, by the store operation that made it.
+   */
+  enum Occupancy {
+    UNCHANGED, OCCUPIED, VACATED;
+
+    /** The transition from whether the channel was unwatched before a change to whether it is after. */
+    public static Occupancy of(boolean unwatchedBefore, boolean unwatchedAfter) {
+      return unwatchedBefore == unwatchedAfter ? UNCHANGED : unwatchedBefore ? OCCUPIED : VACATED;
+    }
+  }
+
   /** The nodes watching the channel (none for an unknown channel). */
   Future<List<String>> watchers(String channel);
 
@@ -63,19 +76,6 @@ public interface ChannelStore {
    * The result of an append: the messages got offsets {@code firstOffset, firstOffset + 1, ...} of
    * {@code epoch}, and {@code watchers} are the nodes to send them to.
    */
-  /**
-   * What a watch change did to a channel, cluster-wide: it gained its first watching node (occupied), lost its last
-   * (vacated), or neither. Each transition is reported once, by the store operation that made it.
-   */
-  enum Occupancy {
-    UNCHANGED, OCCUPIED, VACATED;
-
-    /** The transition from whether the channel was unwatched before a change to whether it is after. */
-    public static Occupancy of(boolean unwatchedBefore, boolean unwatchedAfter) {
-      return unwatchedBefore == unwatchedAfter ? UNCHANGED : unwatchedBefore ? OCCUPIED : VACATED;
-    }
-  }
-
   record Appended(String epoch, long firstOffset, List<String> watchers) {
   }
 }

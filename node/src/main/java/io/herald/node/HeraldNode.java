@@ -19,8 +19,8 @@ import io.herald.core.Presence;
 import io.herald.core.RandomIds;
 import io.herald.core.SequencerRouting;
 import io.herald.core.codec.Codecs;
-import io.herald.core.webhooks.Webhooks;
 import io.herald.core.config.HeraldConfig;
+import io.herald.core.webhooks.Webhooks;
 import io.herald.gateway.ConnectionRegistry;
 import io.herald.gateway.DeliveryCanary;
 import io.herald.gateway.GatewayServices;
@@ -83,7 +83,8 @@ public final class HeraldNode {
       return Future.failedFuture(new IllegalArgumentException(String.join("; ", problems)));
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    WebhookDispatcher webhooks = WebhookSettings.enabled(config) ? new WebhookDispatcher(WebhookSettings.from(config), registry) : null;
+    WebhookDispatcher dispatcher = WebhookSettings.enabled(config) ? new WebhookDispatcher(WebhookSettings.from(config), registry) : null;
+    Webhooks webhooks = dispatcher == null ? Webhooks.OFF : dispatcher;
     // Vert.x's HTTP and TCP server meters are off: they cost a meter lookup per request and per connection, and
     // WebSockets leave Vert.x after the upgrade (VertxUpgrade), so its connection gauges would never come down.
     // Herald's own herald_connections_* meters count the WebSockets.
@@ -94,7 +95,7 @@ public final class HeraldNode {
       VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
       Vertx vertx = builder.build();
       String node = config.get(HeraldConfig.NODE_ID).isEmpty() ? RandomIds.next(8) : config.get(HeraldConfig.NODE_ID);
-      return deploy(vertx, config, registry, standalone(node, config), webhooks);
+      return deploy(vertx, config, registry, standalone(node, config), dispatcher);
     }
     HazelcastClusterManager manager;
     try {
@@ -105,8 +106,8 @@ public final class HeraldNode {
     }
     VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
     return builder.withClusterManager(manager).buildClustered()
-        .compose(vertx -> deploy(vertx, config, registry,
-            clustered(vertx, manager.getHazelcastInstance(), config, webhooks == null ? Webhooks.OFF : webhooks), webhooks));
+        .compose(vertx -> deploy(vertx, config, registry, clustered(vertx, manager.getHazelcastInstance(), config, webhooks),
+            dispatcher));
   }
 
   /** Where a node keeps channels and presence, and how it finds a channel's sequencer. */
