@@ -222,7 +222,7 @@ public final class HeraldConfig {
   public static final Setting<String> WEBHOOKS_EVENTS = Setting.string("webhooks.events", "channel_occupied,channel_vacated",
       "Comma-separated event types sent: channel_occupied, channel_vacated, join, leave, connect, disconnect. An unknown one stops the node.");
   public static final Setting<Long> WEBHOOKS_TIMEOUT_MS = Setting.longValue("webhooks.timeout_ms", 5_000,
-      "A webhook POST not answered (status and body) within this long fails, and is retried.");
+      "A webhook POST not answered (status and body) within this long fails, and is retried; also bounds a stopping node's last attempts.");
   public static final Setting<Integer> WEBHOOKS_BATCH_MAX = Setting.integer("webhooks.batch_max", 100,
       "Most events in one webhook POST.");
   public static final Setting<Long> WEBHOOKS_BATCH_MS = Setting.longValue("webhooks.batch_ms", 100,

@@ -3,6 +3,7 @@ package io.herald.gateway.webhooks;
 import io.herald.core.webhooks.WebhookEvent;
 import io.herald.core.webhooks.Webhooks;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -29,8 +30,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * dropped and counted) and never wait; on its own event loop the dispatcher gathers events for webhooks.batch_ms (or
  * until webhooks.batch_max are waiting), POSTs them as one signed batch, and retries a failed batch with backoff
  * until a 2xx or webhooks.max_retries. One batch is in flight at a time, so batches arrive in order and memory stays
- * bounded by the queue plus one batch; while a batch is retried, new events wait in the queue. Events still queued
- * when the node stops are lost.
+ * bounded by the queue plus one batch; while a batch is retried, new events wait in the queue. When the node stops,
+ * the batch being retried and the queued events get one more attempt each, within webhooks.timeout_ms in all.
  */
 public final class WebhookDispatcher extends VerticleBase implements Webhooks {
 
@@ -50,7 +51,11 @@ public final class WebhookDispatcher extends VerticleBase implements Webhooks {
   private volatile Context loop;
   private HttpClientAgent client;
   private long timer = -1;
-  private boolean stopped;
+  /** The batch being sent or waiting for its retry; null between batches. */
+  private WebhookBatch current;
+  private boolean posting;
+  /** Set when the verticle stops: completes once the last round of attempts is over. */
+  private Promise<Void> lastRound;
 
   public WebhookDispatcher(WebhookSettings settings, MeterRegistry registry) {
     this.settings = settings;
@@ -89,13 +94,55 @@ public final class WebhookDispatcher extends VerticleBase implements Webhooks {
     return Future.succeededFuture();
   }
 
+  /**
+   * The node stops: no more waiting for batch_ms or a retry's pause; what is left (the batch being retried, the queue)
+   * gets one attempt per batch, for at most webhooks.timeout_ms in all. What is not sent by then is counted as dropped.
+   */
   @Override
   public Future<?> stop() {
-    stopped = true;
     if (timer >= 0) {
       vertx.cancelTimer(timer);
+      timer = -1;
     }
-    return client.close();
+    lastRound = Promise.promise();
+    if (!posting) {
+      sendLastRound();
+    }
+    long deadline = vertx.setTimer(settings.timeoutMs(), id -> lastRound.tryComplete());
+    return lastRound.future().transform(ar -> {
+      vertx.cancelTimer(deadline);
+      metrics.droppedAtStop(queue.size() + (current == null ? 0 : current.size));
+      queue.clear();
+      return client.close();
+    });
+  }
+
+  /** One attempt for the current batch, then for each batch of the queue, one after another; never retried. */
+  private void sendLastRound() {
+    if (lastRound.future().isComplete()) {
+      return;
+    }
+    WebhookBatch batch = current != null ? current : nextBatch();
+    if (batch == null) {
+      lastRound.tryComplete();
+      return;
+    }
+    current = batch;
+    posting = true;
+    post(batch).onComplete(ar -> {
+      posting = false;
+      if (lastRound.future().isComplete()) {
+        return; // past the deadline: counted as dropped there
+      }
+      if (acknowledged(ar)) {
+        metrics.delivered(batch);
+      } else {
+        metrics.attemptFailed();
+        metrics.droppedAtStop(batch.size);
+      }
+      current = null;
+      sendLastRound();
+    });
   }
 
   /**
@@ -104,7 +151,7 @@ public final class WebhookDispatcher extends VerticleBase implements Webhooks {
    */
   private void collect() {
     timer = -1;
-    if (stopped) {
+    if (lastRound != null) {
       return;
     }
     WebhookEvent oldest = queue.peek();
@@ -129,25 +176,43 @@ public final class WebhookDispatcher extends VerticleBase implements Webhooks {
   }
 
   private void sendNext() {
-    List<WebhookEvent> events = new ArrayList<>(Math.min(settings.batchMax(), queue.size()));
-    queue.drainTo(events, settings.batchMax());
-    if (events.isEmpty()) {
+    WebhookBatch batch = nextBatch();
+    if (batch == null) {
       sleep();
       return;
     }
-    attempt(new WebhookBatch(events, signer), 1);
+    current = batch;
+    attempt(batch, 1);
+  }
+
+  /** Up to webhooks.batch_max queued events, encoded and signed; null when none wait. */
+  private WebhookBatch nextBatch() {
+    List<WebhookEvent> events = new ArrayList<>(Math.min(settings.batchMax(), queue.size()));
+    queue.drainTo(events, settings.batchMax());
+    return events.isEmpty() ? null : new WebhookBatch(events, signer);
   }
 
   private void attempt(WebhookBatch batch, int attempt) {
     timer = -1;
-    if (stopped) {
-      return;
-    }
+    posting = true;
     post(batch).onComplete(ar -> {
-      if (stopped) {
+      posting = false;
+      if (lastRound != null) {
+        // The node stopped meanwhile: an acknowledged batch is done, a failed one gets its last attempt.
+        if (lastRound.future().isComplete()) {
+          return;
+        }
+        if (acknowledged(ar)) {
+          metrics.delivered(batch);
+          current = null;
+        } else {
+          metrics.attemptFailed();
+        }
+        sendLastRound();
         return;
       }
-      if (ar.succeeded() && ar.result() / 100 == 2) {
+      if (acknowledged(ar)) {
+        current = null;
         metrics.delivered(batch);
         collect();
         return;
@@ -156,6 +221,7 @@ public final class WebhookDispatcher extends VerticleBase implements Webhooks {
       String why = ar.succeeded() ? "status " + ar.result() : String.valueOf(ar.cause());
       if (attempt > settings.maxRetries()) {
         LOG.warn("webhook batch of {} events dropped after {} attempts; last: {}", batch.size, attempt, why);
+        current = null;
         metrics.retriesExhausted(batch);
         collect();
       } else {
@@ -163,6 +229,10 @@ public final class WebhookDispatcher extends VerticleBase implements Webhooks {
         timer = vertx.setTimer(backoff.delayMs(attempt), id -> attempt(batch, attempt + 1));
       }
     });
+  }
+
+  private static boolean acknowledged(AsyncResult<Integer> ar) {
+    return ar.succeeded() && ar.result() / 100 == 2;
   }
 
   /**

@@ -17,6 +17,7 @@ final class WebhookMetrics {
   private final Counter sent;
   private final Counter droppedQueueFull;
   private final Counter droppedRetriesExhausted;
+  private final Counter droppedAtStop;
   private final Counter failedAttempts;
   private final Counter batches;
   private final Timer latency;
@@ -28,6 +29,7 @@ final class WebhookMetrics {
         .description("Webhook events the backend acknowledged (2xx)").register(registry);
     droppedQueueFull = dropped(registry, "queue_full");
     droppedRetriesExhausted = dropped(registry, "retries_exhausted");
+    droppedAtStop = dropped(registry, "stopped");
     failedAttempts = Counter.builder("herald.webhooks.attempts.failed")
         .description("Webhook POSTs that failed (no 2xx, connection refused or lost, timeout); each is retried or its batch dropped")
         .register(registry);
@@ -41,7 +43,8 @@ final class WebhookMetrics {
 
   private static Counter dropped(MeterRegistry registry, String reason) {
     return Counter.builder("herald.webhooks.events.dropped").tag("reason", reason)
-        .description("Webhook events given up: the queue was full, or their batch failed every attempt").register(registry);
+        .description("Webhook events given up: the queue was full, their batch failed every attempt, or the node stopped first")
+        .register(registry);
   }
 
   void queued() {
@@ -64,5 +67,10 @@ final class WebhookMetrics {
 
   void retriesExhausted(WebhookBatch batch) {
     droppedRetriesExhausted.increment(batch.size);
+  }
+
+  /** {@code events} not acknowledged by the end of the node's last round of attempts. */
+  void droppedAtStop(int events) {
+    droppedAtStop.increment(events);
   }
 }

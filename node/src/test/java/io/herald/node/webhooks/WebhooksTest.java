@@ -208,6 +208,18 @@ class WebhooksTest {
   }
 
   @Test
+  void aNodeThatStopsSendsWhatItStillHolds() {
+    // A batching window far longer than the test: only the stop sends the events.
+    startNode(Map.of("webhooks.events", "connect,disconnect", "webhooks.batch_ms", "600000"));
+    String client = node.connect().clientId();
+
+    TestNode.await(node.node().shutdown().toCompletionStage().toCompletableFuture());
+
+    assertThat(backend.acknowledgedEvents()).extracting(e -> e.getString("type") + " " + e.getString("client"))
+        .containsExactly("connect " + client, "disconnect " + client);
+  }
+
+  @Test
   void aNodeDoesNotStartWithAnUnknownEventTypeOrWithoutASecret() {
     assertThatThrownBy(() -> TestNode.start(Map.of("webhooks.url", backend.url(), "webhooks.secret", SECRET,
         "webhooks.events", "channel_occupied,joined")))
