@@ -1,5 +1,6 @@
 package io.herald.node.webhooks;
 
+import io.herald.node.auth.Tokens;
 import io.herald.node.delivery.Metrics;
 import io.herald.node.testing.GraphQLWsClient;
 import io.herald.node.testing.NodeExtension;
@@ -7,6 +8,7 @@ import io.herald.node.testing.SseClient;
 import io.herald.node.testing.TestNode;
 import io.herald.node.testing.WebhookBackend;
 import io.herald.node.testing.WsClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -114,6 +116,20 @@ class WebhooksTest {
     assertThat(backend.requests()).as("events of the same moment go in one POST").anySatisfy(r -> assertThat(r.events().size()).isGreaterThan(1));
     backend.requests().forEach(r -> assertThat(r.signature()).isEqualTo(WebhookBackend.expectedSignature(SECRET, r.body())));
     assertThat(metric("herald_webhooks_events_sent_total")).isEqualTo(backend.acknowledgedEvents().size());
+  }
+
+  @Test
+  void anAuthenticatedClientsEventsCarryItsUser() {
+    String jwtSecret = "the-node-secret-0123456789abcdef";
+    startNode(Map.of("webhooks.events", "join,leave,connect,disconnect", "auth.hmac_secret", jwtSecret));
+    String token = Tokens.hs256(node.vertx(), jwtSecret).user("alice");
+    String channel = "room:alice";
+    try (WsClient alice = WsClient.connect(node.vertx(), node.port(), new WebSocketClientOptions(), "/ws?token=" + token)) {
+      alice.subscribe(1, channel);
+    }
+    await().atMost(WAIT).until(() -> backend.events("disconnect", null).size() == 1);
+    assertThat(backend.acknowledgedEvents()).extracting(e -> e.getString("type") + " " + e.getString("user"))
+        .containsExactly("connect alice", "join alice", "leave alice", "disconnect alice");
   }
 
   @Test
