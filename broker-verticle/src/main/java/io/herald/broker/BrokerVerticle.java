@@ -2,6 +2,7 @@ package io.herald.broker;
 
 import io.herald.broker.impl.ChannelSequencer;
 import io.herald.broker.impl.Fanout;
+import io.herald.broker.impl.OccupancyEvents;
 import io.herald.core.Addresses;
 import io.herald.core.BusRejections;
 import io.herald.core.ChannelName;
@@ -16,6 +17,7 @@ import io.herald.core.PublishOutcome;
 import io.herald.core.PublishOutcomes;
 import io.herald.core.PublishRequest;
 import io.herald.core.SequencerOp;
+import io.herald.core.webhooks.Webhooks;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -44,6 +46,7 @@ public class BrokerVerticle extends VerticleBase {
   private final ChannelStore store;
   private final boolean clustered;
   private final BusRejections rejections;
+  private final OccupancyEvents occupancyEvents;
   private final Map<String, ChannelSequencer> sequencers = new HashMap<>();
   private Fanout fanout;
   private MessageConsumer<Object> consumer;
@@ -59,11 +62,18 @@ public class BrokerVerticle extends VerticleBase {
 
   /** @param rejections where requests refused for a bad channel name, body or header are counted */
   public BrokerVerticle(String node, int shard, ChannelStore store, boolean clustered, BusRejections rejections) {
+    this(node, shard, store, clustered, rejections, Webhooks.OFF);
+  }
+
+  /** @param webhooks where the channels this shard sees occupied or vacated (cluster-wide) are reported */
+  public BrokerVerticle(String node, int shard, ChannelStore store, boolean clustered, BusRejections rejections,
+                        Webhooks webhooks) {
     this.node = node;
     this.shard = shard;
     this.store = store;
     this.clustered = clustered;
     this.rejections = rejections;
+    this.occupancyEvents = new OccupancyEvents(webhooks);
   }
 
   @Override
@@ -107,8 +117,14 @@ public class BrokerVerticle extends VerticleBase {
         HistoryQuery query = (HistoryQuery) request.body();
         yield sequencer(query.channel()).read(query);
       }
-      case WATCH, UNWATCH -> sequencer((String) request.body())
-          .watch(request.headers().get(SequencerOp.NODE), op == SequencerOp.WATCH, mayCreate(request));
+      case WATCH, UNWATCH -> {
+        String channel = (String) request.body();
+        yield sequencer(channel).watch(request.headers().get(SequencerOp.NODE), op == SequencerOp.WATCH, mayCreate(request))
+            .map(occupancy -> {
+              occupancyEvents.changed(channel, occupancy);
+              return null;
+            });
+      }
       case PUSH -> sequencer(request.headers().get(SequencerOp.CHANNEL)).push((Buffer) request.body());
     };
     reply.onComplete(ar -> {

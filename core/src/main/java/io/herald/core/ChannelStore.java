@@ -46,19 +46,33 @@ public interface ChannelStore {
 
   /**
    * Adds {@code node} to the nodes that receive the channel's messages, or removes it. Adding creates an
-   * unknown channel, under the same conditions as {@link #append}.
+   * unknown channel, under the same conditions as {@link #append}. Answers what that did to the channel's
+   * occupancy: the first watching node anywhere occupies it, the last one gone vacates it.
    */
-  Future<Void> watch(String channel, String node, boolean watching, boolean create);
+  Future<Occupancy> watch(String channel, String node, boolean watching, boolean create);
 
-  default Future<Void> watch(String channel, String node, boolean watching) {
+  default Future<Occupancy> watch(String channel, String node, boolean watching) {
     return watch(channel, node, watching, true);
+  }
+
+  /**
+   * What a watch change did to a channel, cluster-wide: it gained its first watching node (occupied), lost its last
+   * (vacated), or neither. Each transition is reported once, by the store operation that made it.
+   */
+  enum Occupancy {
+    UNCHANGED, OCCUPIED, VACATED;
+
+    /** The transition from whether the channel was unwatched before a change to whether it is after. */
+    public static Occupancy of(boolean unwatchedBefore, boolean unwatchedAfter) {
+      return unwatchedBefore == unwatchedAfter ? UNCHANGED : unwatchedBefore ? OCCUPIED : VACATED;
+    }
   }
 
   /** The nodes watching the channel (none for an unknown channel). */
   Future<List<String>> watchers(String channel);
 
-  /** Removes {@code node} from every channel's watchers: it left the cluster. */
-  Future<Void> forgetNode(String node);
+  /** Removes {@code node} from every channel's watchers: it left the cluster. Answers the channels that left vacant. */
+  Future<List<String>> forgetNode(String node);
 
   /**
    * Drops expired messages and forgets idle, unwatched channels (no messages, no watchers, no append for

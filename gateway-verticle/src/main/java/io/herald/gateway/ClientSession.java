@@ -7,6 +7,8 @@ import io.herald.core.HeraldException;
 import io.herald.core.RandomIds;
 import io.herald.core.StreamPosition;
 import io.herald.core.config.HeraldConfig;
+import io.herald.core.webhooks.WebhookEvent;
+import io.herald.core.webhooks.Webhooks;
 import io.herald.gateway.auth.Identity;
 import io.herald.gateway.limits.ConnectionLifetime;
 import io.herald.gateway.limits.LimitEvents;
@@ -120,6 +122,8 @@ public final class ClientSession implements Heartbeats.Target, ClientTransport.L
   private long lastHeardMs;
   private long lastPingMs;
   private boolean closed;
+  /** The protocol accepted the client ({@link #connected}): its end is a {@code disconnect} for the webhook. */
+  private boolean accepted;
 
   /** A session of {@code protocol} on {@code transport}; it serves nothing until {@link #open}. */
   public ClientSession(ClientTransport transport, GatewayLoop loop, Protocol protocol) {
@@ -359,6 +363,26 @@ public final class ClientSession implements Heartbeats.Target, ClientTransport.L
     return !closed() && protocol.subscribeByServer(channel, since);
   }
 
+  /**
+   * The protocol accepted the client (sent /ws {@code connected}, GraphQL {@code connection_ack}, or started the
+   * event stream): the webhook hears {@code connect} once, with the user as authenticated by then, and
+   * {@code disconnect} when the session ends.
+   */
+  public void connected() {
+    if (accepted || closed) {
+      return;
+    }
+    accepted = true;
+    webhook(WebhookEvent.Type.CONNECT);
+  }
+
+  private void webhook(WebhookEvent.Type type) {
+    Webhooks webhooks = loop.services().webhooks();
+    if (webhooks.wants(type)) {
+      webhooks.emit(WebhookEvent.connection(type, info.client(), info.user(), System.currentTimeMillis()));
+    }
+  }
+
   /** The peer sent something: it is alive. */
   private void heard() {
     lastHeardMs = System.currentTimeMillis();
@@ -535,6 +559,9 @@ public final class ClientSession implements Heartbeats.Target, ClientTransport.L
     loop.heartbeats().remove(this);
     loop.services().connections().remove(this);
     protocol.ended();
+    if (accepted) {
+      webhook(WebhookEvent.Type.DISCONNECT); // after the protocol's leaves
+    }
   }
 
   public boolean closed() {

@@ -10,6 +10,7 @@ import io.herald.core.PublishRequest;
 import io.herald.core.StreamPosition;
 import io.herald.core.Presence;
 import io.herald.core.config.HeraldConfig;
+import io.herald.core.webhooks.Webhooks;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -21,11 +22,18 @@ import java.util.List;
 
 /**
  * What every gateway instance of a node shares: configuration, the broker and presence it talks to,
- * the cluster's members, the registry of open connections, metrics and readiness.
+ * the cluster's members, the registry of open connections, metrics, readiness and the node's webhooks.
  */
 public record GatewayServices(String nodeId, HeraldConfig config, Broker broker, Presence presence,
                               Membership membership, ConnectionRegistry connections, HeraldMetrics metrics,
-                              PrometheusMeterRegistry meterRegistry, NodeState state) {
+                              PrometheusMeterRegistry meterRegistry, NodeState state, Webhooks webhooks) {
+
+  /** Services of a node without webhooks. */
+  public GatewayServices(String nodeId, HeraldConfig config, Broker broker, Presence presence, Membership membership,
+                         ConnectionRegistry connections, HeraldMetrics metrics, PrometheusMeterRegistry meterRegistry,
+                         NodeState state) {
+    this(nodeId, config, broker, presence, membership, connections, metrics, meterRegistry, state, Webhooks.OFF);
+  }
 
   /**
    * What {@code GET /api/info} reports about this node: gauges (open connections, subscriptions) and counters since

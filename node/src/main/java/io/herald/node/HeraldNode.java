@@ -20,6 +20,7 @@ import io.herald.core.RandomIds;
 import io.herald.core.SequencerRouting;
 import io.herald.core.codec.Codecs;
 import io.herald.core.config.HeraldConfig;
+import io.herald.core.webhooks.Webhooks;
 import io.herald.gateway.ConnectionRegistry;
 import io.herald.gateway.DeliveryCanary;
 import io.herald.gateway.GatewayServices;
@@ -28,6 +29,8 @@ import io.herald.gateway.HeraldMetrics;
 import io.herald.gateway.NodeCommands;
 import io.herald.gateway.NodeState;
 import io.herald.gateway.ClientSession;
+import io.herald.gateway.webhooks.WebhookDispatcher;
+import io.herald.gateway.webhooks.WebhookSettings;
 import io.herald.graphql.GraphQLExtension;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -80,6 +83,8 @@ public final class HeraldNode {
       return Future.failedFuture(new IllegalArgumentException(String.join("; ", problems)));
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    WebhookDispatcher dispatcher = WebhookSettings.enabled(config) ? new WebhookDispatcher(WebhookSettings.from(config), registry) : null;
+    Webhooks webhooks = dispatcher == null ? Webhooks.OFF : dispatcher;
     // Vert.x's HTTP and TCP server meters are off: they cost a meter lookup per request and per connection, and
     // WebSockets leave Vert.x after the upgrade (VertxUpgrade), so its connection gauges would never come down.
     // Herald's own herald_connections_* meters count the WebSockets.
@@ -90,7 +95,7 @@ public final class HeraldNode {
       VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
       Vertx vertx = builder.build();
       String node = config.get(HeraldConfig.NODE_ID).isEmpty() ? RandomIds.next(8) : config.get(HeraldConfig.NODE_ID);
-      return deploy(vertx, config, registry, standalone(node, config));
+      return deploy(vertx, config, registry, standalone(node, config), dispatcher);
     }
     HazelcastClusterManager manager;
     try {
@@ -101,7 +106,8 @@ public final class HeraldNode {
     }
     VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
     return builder.withClusterManager(manager).buildClustered()
-        .compose(vertx -> deploy(vertx, config, registry, clustered(vertx, manager.getHazelcastInstance(), config)));
+        .compose(vertx -> deploy(vertx, config, registry, clustered(vertx, manager.getHazelcastInstance(), config, webhooks),
+            dispatcher));
   }
 
   /** Where a node keeps channels and presence, and how it finds a channel's sequencer. */
@@ -117,17 +123,20 @@ public final class HeraldNode {
         false, limits);
   }
 
-  private static Backend clustered(Vertx vertx, HazelcastInstance hazelcast, HeraldConfig config) {
+  private static Backend clustered(Vertx vertx, HazelcastInstance hazelcast, HeraldConfig config, Webhooks webhooks) {
     StoreLimits limits = StoreLimits.from(config);
     HazelcastChannelStore store = new HazelcastChannelStore(vertx, hazelcast, config.namespaces(), limits,
         System::currentTimeMillis);
     String member = hazelcast.getCluster().getLocalMember().getUuid().toString();
     HazelcastPresence presence = new HazelcastPresence(vertx, hazelcast, member);
-    return new Backend(HazelcastMembership.watch(hazelcast, store, presence), new PartitionRouting(hazelcast),
+    return new Backend(HazelcastMembership.watch(hazelcast, store, presence, webhooks), new PartitionRouting(hazelcast),
         shard -> store, presence, true, limits);
   }
 
-  private static Future<HeraldNode> deploy(Vertx vertx, HeraldConfig config, PrometheusMeterRegistry registry, Backend backend) {
+  /** @param dispatcher the node's webhook sender, or null when webhooks are off */
+  private static Future<HeraldNode> deploy(Vertx vertx, HeraldConfig config, PrometheusMeterRegistry registry, Backend backend,
+                                           WebhookDispatcher dispatcher) {
+    Webhooks webhooks = dispatcher == null ? Webhooks.OFF : dispatcher;
     Codecs.register(vertx.eventBus());
     String member = backend.membership().self();
     String nodeId = config.get(HeraldConfig.NODE_ID).isEmpty()
@@ -137,16 +146,19 @@ public final class HeraldNode {
     EventBusBroker broker = new EventBusBroker(vertx, member, backend.routing(), shards, BROKER_TIMEOUT_MS);
     NodeState state = new NodeState();
     GatewayServices services = new GatewayServices(nodeId, config, broker, backend.presence(), backend.membership(),
-        connections, new HeraldMetrics(registry, connections), registry, state);
+        connections, new HeraldMetrics(registry, connections), registry, state, webhooks);
     operationsGauges(registry, backend.membership(), state);
     BusRejections rejections = rejectionsCounter(registry);
     storeGauges(registry, backend.limits());
 
     Future<?> started = NodeInbox.open(vertx.eventBus(), member, rejections);
+    if (dispatcher != null) {
+      started = started.compose(v -> vertx.deployVerticle(dispatcher));
+    }
     for (int shard = 0; shard < shards; shard++) {
       int s = shard;
       started = started.compose(v -> vertx.deployVerticle(
-          new BrokerVerticle(member, s, backend.storeOfShard().apply(s), backend.clustered(), rejections)));
+          new BrokerVerticle(member, s, backend.storeOfShard().apply(s), backend.clustered(), rejections, webhooks)));
     }
     started = started.compose(v -> NodeCommands.serve(vertx.eventBus(), services, rejections));
     int instances = config.get(HeraldConfig.GATEWAY_INSTANCES) > 0

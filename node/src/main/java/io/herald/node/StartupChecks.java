@@ -2,6 +2,7 @@ package io.herald.node;
 
 import io.herald.core.ChannelName;
 import io.herald.core.config.HeraldConfig;
+import io.herald.gateway.webhooks.WebhookSettings;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,7 @@ final class StartupChecks {
       problems.add(HeraldConfig.NODE_ID.key() + ": at most " + MAX_NODE_ID + " letters, digits and _ . : @ = -");
     }
     problems.addAll(ClusterBus.problems(config));
+    problems.addAll(WebhookSettings.problems(config));
     return problems;
   }
 }

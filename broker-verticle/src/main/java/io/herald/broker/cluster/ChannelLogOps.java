@@ -6,6 +6,7 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.DataSerializable;
 import io.herald.broker.impl.ChannelLog;
+import io.herald.core.ChannelStore.Occupancy;
 import io.herald.core.HistoryPage;
 import io.herald.core.HistoryQuery;
 import io.herald.core.Publication;
@@ -209,9 +210,9 @@ final class ChannelLogOps {
 
   /**
    * Adds a node to the channel's watchers or removes it; answers the ErrorCode ordinal an unknown channel
-   * was refused with, or null.
+   * was refused with, or what the change did to the channel's occupancy.
    */
-  public static final class Watch extends LogOp<Integer> {
+  public static final class Watch extends LogOp<WatchReply> {
     String node;
     boolean watching;
 
@@ -225,18 +226,19 @@ final class ChannelLogOps {
     }
 
     @Override
-    public Integer process(Map.Entry<String, ChannelLog> entry) {
+    public WatchReply process(Map.Entry<String, ChannelLog> entry) {
       if (entry.getValue() == null && !watching) {
-        return null;
+        return WatchReply.of(Occupancy.UNCHANGED);
       }
       if (entry.getValue() == null && refuse >= 0) {
-        return refuse;
+        return WatchReply.refused(refuse);
       }
       ChannelLog log = log(entry);
+      boolean unwatched = log.unwatched();
       if (log.watch(node, watching) || entry.getValue() == null) {
         entry.setValue(log);
       }
-      return null;
+      return WatchReply.of(Occupancy.of(unwatched, log.unwatched()));
     }
 
     @Override
@@ -267,8 +269,8 @@ final class ChannelLogOps {
     }
   }
 
-  /** Removes a node that left the cluster from every channel's watchers. */
-  public static final class ForgetNode implements EntryProcessor<String, ChannelLog, Void>, DataSerializable {
+  /** Removes a node that left the cluster from every channel's watchers; answers TRUE for a channel that left vacant. */
+  public static final class ForgetNode implements EntryProcessor<String, ChannelLog, Boolean>, DataSerializable {
     String node;
 
     public ForgetNode() {
@@ -279,10 +281,11 @@ final class ChannelLogOps {
     }
 
     @Override
-    public Void process(Map.Entry<String, ChannelLog> entry) {
+    public Boolean process(Map.Entry<String, ChannelLog> entry) {
       ChannelLog log = entry.getValue();
       if (log != null && log.watch(node, false)) {
         entry.setValue(log);
+        return log.unwatched() ? Boolean.TRUE : null;
       }
       return null;
     }

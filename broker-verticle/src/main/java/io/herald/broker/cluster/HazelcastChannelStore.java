@@ -88,13 +88,13 @@ public final class HazelcastChannelStore implements ChannelStore {
   }
 
   @Override
-  public Future<Void> watch(String channel, String node, boolean watching, boolean create) {
+  public Future<Occupancy> watch(String channel, String node, boolean watching, boolean create) {
     return submit(channel, new ChannelLogOps.Watch(start(channel, clock.getAsLong(), create), node, watching))
-        .map(refused -> {
-          if (refused != null) {
-            throw refusal(refused);
+        .map(reply -> {
+          if (reply.refused >= 0) {
+            throw refusal(reply.refused);
           }
-          return null;
+          return reply.occupancy();
         });
   }
 
@@ -110,10 +110,12 @@ public final class HazelcastChannelStore implements ChannelStore {
   }
 
   @Override
-  public Future<Void> forgetNode(String node) {
+  public Future<List<String>> forgetNode(String node) {
+    // Every survivor runs this; the entry processors of a channel run one at a time, so only the first one to
+    // remove the node sees the channel go vacant, and only its member reports it.
     return vertx.executeBlocking(() -> {
-      map.executeOnEntries(new ChannelLogOps.ForgetNode(node));
-      return null;
+      Map<String, Boolean> vacated = map.executeOnEntries(new ChannelLogOps.ForgetNode(node));
+      return vacated.entrySet().stream().filter(e -> Boolean.TRUE.equals(e.getValue())).map(Map.Entry::getKey).toList();
     }, false);
   }
 

@@ -4,7 +4,10 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
+import io.herald.broker.impl.OccupancyEvents;
+import io.herald.core.ChannelStore.Occupancy;
 import io.herald.core.Membership;
+import io.herald.core.webhooks.Webhooks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +30,13 @@ public final class HazelcastMembership implements Membership {
 
   /** Watches the cluster and cleans up after members that go away. */
   public static HazelcastMembership watch(HazelcastInstance hazelcast, HazelcastChannelStore store, HazelcastPresence presence) {
+    return watch(hazelcast, store, presence, Webhooks.OFF);
+  }
+
+  /** As {@link #watch(HazelcastInstance, HazelcastChannelStore, HazelcastPresence)}; a departed member's channels left vacant are reported to {@code webhooks}. */
+  public static HazelcastMembership watch(HazelcastInstance hazelcast, HazelcastChannelStore store, HazelcastPresence presence,
+                                          Webhooks webhooks) {
+    OccupancyEvents occupancy = new OccupancyEvents(webhooks);
     hazelcast.getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {
@@ -37,7 +47,9 @@ public final class HazelcastMembership implements Membership {
       public void memberRemoved(MembershipEvent event) {
         String id = event.getMember().getUuid().toString();
         LOG.info("member left: {}; removing its watches and presence", event.getMember());
-        store.forgetNode(id).onFailure(t -> LOG.warn("could not remove the watches of member {}", id, t));
+        store.forgetNode(id)
+            .onSuccess(vacated -> vacated.forEach(channel -> occupancy.changed(channel, Occupancy.VACATED)))
+            .onFailure(t -> LOG.warn("could not remove the watches of member {}", id, t));
         presence.forgetMember(id).onFailure(t -> LOG.warn("could not remove the presence of member {}", id, t));
       }
     });

@@ -80,7 +80,7 @@ public final class ChannelSequencer {
     return then(() -> store.read(query));
   }
 
-  public Future<Void> watch(String node, boolean watching, boolean mayCreate) {
+  public Future<ChannelStore.Occupancy> watch(String node, boolean watching, boolean mayCreate) {
     return then(() -> store.watch(channel, node, watching, mayCreate));
   }
 

@@ -12,6 +12,7 @@ import io.herald.core.config.Namespaces;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -82,17 +83,19 @@ public final class InMemoryChannelStore implements ChannelStore {
   }
 
   @Override
-  public Future<Void> watch(String channel, String node, boolean watching, boolean create) {
+  public Future<Occupancy> watch(String channel, String node, boolean watching, boolean create) {
     ChannelLog log = logs.get(channel);
     if (log == null && !watching) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(Occupancy.UNCHANGED);
     }
     try {
-      logOrCreate(channel, create).watch(node, watching);
+      log = logOrCreate(channel, create);
     } catch (HeraldException e) {
       return Future.failedFuture(e);
     }
-    return Future.succeededFuture();
+    boolean unwatched = log.unwatched();
+    log.watch(node, watching);
+    return Future.succeededFuture(Occupancy.of(unwatched, log.unwatched()));
   }
 
   @Override
@@ -102,9 +105,14 @@ public final class InMemoryChannelStore implements ChannelStore {
   }
 
   @Override
-  public Future<Void> forgetNode(String node) {
-    logs.values().forEach(log -> log.watch(node, false));
-    return Future.succeededFuture();
+  public Future<List<String>> forgetNode(String node) {
+    List<String> vacated = new ArrayList<>();
+    logs.forEach((channel, log) -> {
+      if (log.watch(node, false) && log.unwatched()) {
+        vacated.add(channel);
+      }
+    });
+    return Future.succeededFuture(vacated);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.herald.broker.impl;
 
 import io.herald.core.ChannelStore.Appended;
+import io.herald.core.ChannelStore.Occupancy;
 import io.herald.core.HistoryPage;
 import io.herald.core.HistoryQuery;
 import io.herald.core.Message;
@@ -179,12 +180,23 @@ class InMemoryChannelStoreTest {
   }
 
   @Test
+  void watchesReportTheFirstWatcherAndTheLastOneGone() {
+    assertThat(get(store.watch("o", "node-a", true))).isEqualTo(Occupancy.OCCUPIED);
+    assertThat(get(store.watch("o", "node-b", true))).isEqualTo(Occupancy.UNCHANGED);
+    assertThat(get(store.watch("o", "node-a", true))).as("a repeated watch").isEqualTo(Occupancy.UNCHANGED);
+    assertThat(get(store.watch("o", "node-a", false))).isEqualTo(Occupancy.UNCHANGED);
+    assertThat(get(store.watch("o", "node-a", false))).as("a repeated unwatch").isEqualTo(Occupancy.UNCHANGED);
+    assertThat(get(store.watch("o", "node-b", false))).isEqualTo(Occupancy.VACATED);
+    assertThat(get(store.watch("unknown", "node-a", false))).isEqualTo(Occupancy.UNCHANGED);
+  }
+
+  @Test
   void forgettingANodeRemovesItFromEveryChannel() {
     get(store.watch("x", "gone", true));
     get(store.watch("y", "gone", true));
     get(store.watch("y", "stays", true));
 
-    get(store.forgetNode("gone"));
+    assertThat(get(store.forgetNode("gone"))).as("the channels left vacant").containsExactly("x");
 
     assertThat(get(store.watchers("x"))).isEmpty();
     assertThat(get(store.watchers("y"))).containsExactly("stays");

@@ -219,6 +219,27 @@ public final class HeraldConfig {
   public static final Setting<Long> HEALTH_CANARY_TIMEOUT_MS = Setting.longValue("health.canary_timeout_ms", 5_000,
       "A probe not back within this time makes /health/ready answer 503 until one is.");
 
+  public static final Setting<String> WEBHOOKS_URL = Setting.string("webhooks.url", "",
+      "The backend's URL (http or https) that receives webhook events as JSON POSTs (docs/protocol.md, Webhooks). Empty: webhooks off.");
+  public static final Setting<String> WEBHOOKS_SECRET = Setting.string("webhooks.secret", "",
+      "Key of the X-Herald-Signature HMAC-SHA256 of each webhook body; required with webhooks.url. Prefer the environment variable.");
+  public static final Setting<String> WEBHOOKS_EVENTS = Setting.string("webhooks.events", "channel_occupied,channel_vacated",
+      "Comma-separated event types sent: channel_occupied, channel_vacated, join, leave, connect, disconnect. An unknown one stops the node.");
+  public static final Setting<Long> WEBHOOKS_TIMEOUT_MS = Setting.longValue("webhooks.timeout_ms", 5_000,
+      "A webhook POST not answered (status and body) within this long fails, and is retried; also bounds a stopping node's last attempts.");
+  public static final Setting<Integer> WEBHOOKS_BATCH_MAX = Setting.integer("webhooks.batch_max", 100,
+      "Most events in one webhook POST.");
+  public static final Setting<Long> WEBHOOKS_BATCH_MS = Setting.longValue("webhooks.batch_ms", 100,
+      "How long the first queued event waits for others to go in the same POST. 0: at once.");
+  public static final Setting<Integer> WEBHOOKS_QUEUE_MAX = Setting.integer("webhooks.queue_max", 10_000,
+      "Events a node holds for the webhook (besides the batch being sent); beyond, new events are dropped and counted.");
+  public static final Setting<Integer> WEBHOOKS_MAX_RETRIES = Setting.integer("webhooks.max_retries", 5,
+      "Retries of a batch that failed (no 2xx, refused connection, timeout); after the last one it is dropped and counted.");
+  public static final Setting<Long> WEBHOOKS_RETRY_INITIAL_MS = Setting.longValue("webhooks.retry_initial_ms", 200,
+      "Pause before a failed batch's first retry; it doubles with each further retry, up to webhooks.retry_max_ms.");
+  public static final Setting<Long> WEBHOOKS_RETRY_MAX_MS = Setting.longValue("webhooks.retry_max_ms", 10_000,
+      "Longest pause between two attempts of a batch.");
+
   public static final List<Setting<?>> SETTINGS = List.of(PORT, HOST, NODE_ID, GATEWAY_INSTANCES, BROKER_SHARDS,
       WS_MAX_FRAME_BYTES, MAX_DATA_BYTES, WS_OUTBOUND_QUEUE_BYTES, WS_MAX_SUBSCRIPTIONS, WS_PING_INTERVAL_MS,
       WS_PONG_TIMEOUT_MS, HTTP_MAX_BODY_BYTES, API_KEY, API_KEYS, API_KEYS_FILE, API_KEYS_RELOAD_MS, API_MAX_BATCH, ADMIN_PORT,
@@ -240,7 +261,9 @@ public final class HeraldConfig {
       WS_REQUEST_BURST, WS_MAX_REPLY_BYTES, BROKER_MAX_HISTORY_BYTES, BROKER_MAX_CHANNELS,
       WS_MAX_CONNECTIONS_PER_IP, HTTP_HEADER_TIMEOUT_MS, HTTP_BODY_TIMEOUT_MS,
       HTTP_IDLE_TIMEOUT_MS, HTTP_MAX_CONNECTIONS, HTTP_MAX_CONNECTIONS_PER_IP, HTTP_TRUSTED_PROXIES, HTTP_ALLOWED_HOSTS,
-      HTTP_H2C, LIMITS_MAX_TRACKED_ADDRESSES);
+      HTTP_H2C, LIMITS_MAX_TRACKED_ADDRESSES,
+      WEBHOOKS_URL, WEBHOOKS_SECRET, WEBHOOKS_EVENTS, WEBHOOKS_TIMEOUT_MS, WEBHOOKS_BATCH_MAX, WEBHOOKS_BATCH_MS,
+      WEBHOOKS_QUEUE_MAX, WEBHOOKS_MAX_RETRIES, WEBHOOKS_RETRY_INITIAL_MS, WEBHOOKS_RETRY_MAX_MS);
 
   /** Key of the per-namespace overrides object: {@code {"chat": {"history_size": 50}}}. */
   public static final String NAMESPACES_KEY = "namespaces";

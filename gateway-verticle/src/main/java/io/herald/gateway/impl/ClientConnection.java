@@ -119,6 +119,7 @@ public final class ClientConnection implements ClientSession.Protocol, Subscript
   private void sendConnected(Long requestId) {
     session.send(Frames.connected(requestId, session.id(), services.nodeId(),
         services.config().get(HeraldConfig.WS_PING_INTERVAL_MS), session.user()));
+    session.connected();
   }
 
   /** {@code connect} (or {@code refresh}): authenticates, or replaces the token of an authenticated connection. */

@@ -91,6 +91,7 @@ final class SseConnection implements ClientSession.Protocol, SubscriptionSink {
     services.metrics().connectionSetup(System.nanoTime() - requestStartNanos);
     session.send(SseEvents.event("connected", null, Frames.connected(null, session.id(), services.nodeId(),
         services.config().get(HeraldConfig.WS_PING_INTERVAL_MS), session.user())));
+    session.connected();
     for (int i = 0; i < channels.size(); i++) {
       String channel = channels.get(i);
       Subscription subscription = subscriptions.add(channel, this);

@@ -143,6 +143,7 @@ final class TransportWsConnection implements ClientSession.Protocol {
     }
     acknowledged = true;
     session.send(new JsonObject().put("type", "connection_ack").toBuffer());
+    session.connected();
   }
 
   /**
