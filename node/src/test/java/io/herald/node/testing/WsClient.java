@@ -62,6 +62,15 @@ public final class WsClient implements AutoCloseable {
         .awaitConnected();
   }
 
+  /**
+   * A client whose upgrade is {@code connect} (headers included) that does not wait for {@code connected}: the node
+   * may send it only in answer to a {@code connect} frame (a connect hook) or close instead.
+   */
+  public static WsClient open(Vertx vertx, WebSocketConnectOptions connect) {
+    WebSocketClient client = vertx.createWebSocketClient();
+    return new WsClient(client, client.webSocket(), connect);
+  }
+
   /** The {@code connected} frame the server sent on open. */
   public JsonObject connected() {
     return connected;
