@@ -1,15 +1,29 @@
 package io.herald.gateway.auth;
 
+import io.vertx.core.json.JsonObject;
+
 import java.util.List;
 
 /**
- * Who a connection is, from its verified token.
+ * Who a connection is, from its verified token or the connect hook's answer.
  *
- * @param user        the token's {@code sub}
+ * @param user        the token's {@code sub}, or the user the connect hook named
  * @param channels    the token's {@code channels} claim (channel patterns), or null when it has none
- * @param expiresAtMs when the token expires (epoch ms, leeway included), or 0 when it has no {@code exp}
+ * @param expiresAtMs when the token (or the connect hook's {@code expire_at}) expires (epoch ms, leeway included),
+ *                    or 0 when it has no {@code exp}
+ * @param info        what the connect hook attached to the connection ({@code info}), or null
  */
-public record Identity(String user, List<String> channels, long expiresAtMs) {
+public record Identity(String user, List<String> channels, long expiresAtMs, JsonObject info) {
+
+  /** A token's identity: no info. */
+  public Identity(String user, List<String> channels, long expiresAtMs) {
+    this(user, channels, expiresAtMs, null);
+  }
+
+  /** This identity with {@code info} attached (null keeps the current one). */
+  public Identity withInfo(JsonObject info) {
+    return info == null ? this : new Identity(user, channels, expiresAtMs, info);
+  }
 
   /** Whether the {@code channels} claim allows {@code channel} (a claim-less identity allows none). */
   public boolean claims(String channel) {

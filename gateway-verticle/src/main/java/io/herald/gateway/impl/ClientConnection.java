@@ -8,6 +8,7 @@ import io.herald.core.Json;
 import io.herald.core.StreamPosition;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.config.NamespaceOptions;
+import io.herald.core.config.NamespaceOptions.ProxyOptions;
 import io.herald.core.Message;
 import io.herald.gateway.GatewayLoop;
 import io.herald.gateway.GatewayServices;
@@ -18,6 +19,9 @@ import io.herald.gateway.auth.AuthFailure;
 import io.herald.gateway.auth.ChannelPermissions;
 import io.herald.gateway.auth.ChannelPermissions.Operation;
 import io.herald.gateway.auth.NodeAuth;
+import io.herald.gateway.hooks.ChannelHook;
+import io.herald.gateway.hooks.ConnectHook;
+import io.herald.gateway.hooks.HookKind;
 import io.herald.gateway.transport.ClientSocket;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.buffer.Buffer;
@@ -44,6 +48,10 @@ public final class ClientConnection implements ClientSession.Protocol, Subscript
   private long authTimer = -1;
   /** The client asked for {@code messages} frames ({@code ?batch=true}): a batching window's deliveries go in one. */
   private boolean messagesFrames;
+  /** Whether {@code connected} was sent: until then only connect, refresh and ping are served. */
+  private boolean connected;
+  /** Whether the connect hook is being asked about this connection. */
+  private boolean connectHookRunning;
 
   ClientConnection(ClientSocket socket, GatewayLoop loop) {
     this.session = new ClientSession(socket, loop, this);
@@ -59,20 +67,54 @@ public final class ClientConnection implements ClientSession.Protocol, Subscript
     String batch = first(query, "batch");
     messagesFrames = "true".equals(batch) || "1".equals(batch);
     String token = auth.verifier().enabled() ? first(query, "token") : null;
+    boolean connectHook = session.loop().hooks().enabled(HookKind.CONNECT);
     if (token != null) {
       if (authenticate(token)) {
-        sendConnected(null);
+        if (connectHook) {
+          connectThroughHook(null, null);
+        } else {
+          sendConnected(null);
+        }
       }
-    } else if (auth.required()) {
-      // No `connected` until a `connect` frame brings a valid token.
+    } else if (!auth.required() && !connectHook) {
+      sendConnected(null);
+    }
+    if (!connected && !session.closed()) {
+      // No `connected` until a `connect` frame brings a valid token, or the connect hook admits the connection.
       authTimer = session.loop().vertx().setTimer(auth.timeoutMs(), t -> {
         authTimer = -1;
-        if (session.identity() == null) {
+        if (!connected) {
           session.auth().refuse(AuthFailure.Reason.TIMEOUT.text());
         }
       });
-    } else {
-      sendConnected(null);
+    }
+  }
+
+  /**
+   * Asks the connect hook (once a token given is verified) and, when it admits the connection, says {@code connected}
+   * and subscribes the channels it named. A failed call is answered with {@code internal}; the client may connect again.
+   */
+  private void connectThroughHook(Long id, Object data) {
+    connectHookRunning = true;
+    ConnectHook.run(session, data).onComplete(ar -> {
+      connectHookRunning = false;
+      if (ar.failed()) {
+        sendError(id, errorCode(ar.cause()), ar.cause().getMessage(), null);
+      } else if (ar.result() != null) {
+        cancelAuthTimer();
+        sendConnected(id);
+        ar.result().subs().forEach(this::subscribeByServer);
+      }
+    });
+  }
+
+  /** A channel the connect hook subscribed the connection to: {@code subscribed} comes without an id. */
+  private void subscribeByServer(String channel) {
+    try {
+      subscriptions.open(subscriptions.add(channel, this), null, null,
+          failure -> sendError(null, errorCode(failure), "subscribe failed: " + failure.getMessage(), channel));
+    } catch (HeraldException e) {
+      sendError(null, e.code(), e.getMessage(), channel);
     }
   }
 
@@ -109,6 +151,7 @@ public final class ClientConnection implements ClientSession.Protocol, Subscript
   }
 
   private void sendConnected(Long requestId) {
+    connected = true;
     session.send(Frames.connected(requestId, session.id(), services.nodeId(),
         services.config().get(HeraldConfig.WS_PING_INTERVAL_MS), session.user()));
   }
@@ -120,6 +163,15 @@ public final class ClientConnection implements ClientSession.Protocol, Subscript
       throw new HeraldException(ErrorCode.BAD_REQUEST, "token must be a string");
     }
     NodeAuth auth = nodeAuth();
+    if (!connected && session.loop().hooks().enabled(HookKind.CONNECT)) {
+      if (refresh || connectHookRunning) {
+        throw new HeraldException(ErrorCode.BAD_REQUEST, refresh ? "connect first" : "connect is in progress");
+      }
+      if (token == null || !auth.verifier().enabled() || authenticate((String) token)) {
+        connectThroughHook(id, frame.getValue("data"));
+      }
+      return;
+    }
     if (!auth.verifier().enabled() || (token == null && (session.identity() != null || !auth.required()))) {
       if (refresh) {
         throw new HeraldException(ErrorCode.BAD_REQUEST, auth.verifier().enabled() ? "refresh needs a token" : "authentication is off");
@@ -195,8 +247,7 @@ public final class ClientConnection implements ClientSession.Protocol, Subscript
   }
 
   private void handle(FrameType type, Long id, JsonObject frame, Buffer raw) {
-    if (nodeAuth().required() && session.identity() == null && type != FrameType.CONNECT && type != FrameType.REFRESH
-        && type != FrameType.PING) {
+    if (!connected && type != FrameType.CONNECT && type != FrameType.REFRESH && type != FrameType.PING) {
       throw new HeraldException(ErrorCode.UNAUTHORIZED, "authenticate first: send connect with a token");
     }
     switch (type) {
@@ -267,6 +318,30 @@ public final class ClientConnection implements ClientSession.Protocol, Subscript
   private void subscribe(Long id, String channel, StreamPosition since, String token) {
     long tokenExpiresAtMs = token == null ? 0 : permissions().checkSubscriptionToken(token, session.identity(), channel);
     permissions().checkSubscribe(session.identity(), channel, token != null, since != null);
+    ProxyOptions proxy = ChannelHook.optedIn(session.loop(), HookKind.SUBSCRIBE, channel);
+    if (proxy == null) {
+      addSubscription(id, channel, since, token, tokenExpiresAtMs);
+      return;
+    }
+    if (subscriptions.get(channel) != null) {
+      throw new HeraldException(ErrorCode.ALREADY_SUBSCRIBED, "already subscribed to " + channel);
+    }
+    ChannelHook.subscribe(session, channel, proxy).onComplete(ar -> {
+      try {
+        if (ar.failed()) {
+          throw ar.cause();
+        }
+        if (ar.result() != null) {
+          addSubscription(id, channel, since, token, tokenExpiresAtMs);
+        }
+      } catch (Throwable t) {
+        sendError(id, errorCode(t), t.getMessage(), channel);
+      }
+    });
+  }
+
+  /** Adds and opens the subscription, its permissions checked (and the subscribe hook's answer in). */
+  private void addSubscription(Long id, String channel, StreamPosition since, String token, long tokenExpiresAtMs) {
     Subscription subscription = subscriptions.add(channel, this);
     if (token != null) {
       if (granted == null) {
@@ -341,6 +416,28 @@ public final class ClientConnection implements ClientSession.Protocol, Subscript
     String channel = Json.channel(frame, "channel");
     permissions().check(Operation.PUBLISH, session.identity(), channel, granted(channel));
     Buffer data = Json.data(frame, raw, services.config().get(HeraldConfig.MAX_DATA_BYTES));
+    ProxyOptions proxy = ChannelHook.optedIn(session.loop(), HookKind.PUBLISH, channel);
+    if (proxy == null) {
+      publish(id, channel, data);
+      return;
+    }
+    ChannelHook.publish(session, channel, data, proxy).onComplete(ar -> {
+      try {
+        if (ar.failed()) {
+          throw ar.cause();
+        }
+        if (ar.result() != null) {
+          // The backend's replacement is checked like any data (message.max_data_bytes).
+          publish(id, channel, ar.result().data() == null ? data : ar.result().data());
+        }
+      } catch (Throwable t) {
+        sendError(id, errorCode(t), t.getMessage(), channel);
+      }
+    });
+  }
+
+  /** Publishes {@code data} (its permission checked, the publish hook's answer in), within ws.new_channel_rate. */
+  private void publish(Long id, String channel, Buffer data) {
     boolean charged = session.mayCreateChannel();
     services.publish(channel, data, charged).onComplete(ar -> {
       // Offset 1 starts a channel: any other publish did not create one.

@@ -13,6 +13,9 @@ import io.herald.gateway.Subscription;
 import io.herald.gateway.SubscriptionSink;
 import io.herald.gateway.auth.AuthFailure;
 import io.herald.gateway.auth.NodeAuth;
+import io.herald.gateway.hooks.ChannelHook;
+import io.herald.gateway.hooks.ConnectHook;
+import io.herald.gateway.hooks.HookKind;
 import io.herald.gateway.transport.SseStream;
 import io.vertx.core.buffer.Buffer;
 
@@ -31,6 +34,8 @@ import java.util.Map;
 final class SseConnection implements ClientSession.Protocol, SubscriptionSink {
 
   private static final String JOIN = "{\"type\":\"join\"";
+  /** The WebSocket code for a server error: a stream refused with it is answered 500 {@code internal}. */
+  private static final short INTERNAL_ERROR = 1011;
 
   private final ClientSession session;
   private final SseStream stream;
@@ -70,17 +75,36 @@ final class SseConnection implements ClientSession.Protocol, SubscriptionSink {
    */
   void start(String token, long requestStartNanos) {
     NodeAuth auth = session.loop().auth();
+    boolean connectHook = session.loop().hooks().enabled(HookKind.CONNECT);
     if (token != null && auth.verifier().enabled()) {
       if (!session.auth().authenticate(token)) {
         return; // answered 401 (or 429 over auth.max_connections_per_user)
       }
-    } else if (auth.required()) {
+    } else if (auth.required() && !connectHook) {
       session.auth().refuse(AuthFailure.Reason.TOKEN_REQUIRED.text());
       return;
     }
+    if (!connectHook) {
+      open(requestStartNanos);
+      return;
+    }
+    // The stream opens once the connect hook admits it (its subs are not taken: a stream's channels are its request's).
+    ConnectHook.run(session, null).onComplete(ar -> {
+      if (ar.failed()) {
+        session.close(INTERNAL_ERROR, ar.cause().getMessage()); // answered 500 internal
+      } else if (ar.result() != null) {
+        open(requestStartNanos);
+      }
+    });
+  }
+
+  /** Checks the permission to subscribe to every channel, then opens the stream and subscribes. */
+  private void open(long requestStartNanos) {
+    NodeAuth auth = session.loop().auth();
     try {
       for (int i = 0; i < channels.size(); i++) {
         auth.permissions().checkSubscribe(session.identity(), channels.get(i), false, starts.get(i) != null);
+        ChannelHook.refuseUnhooked(services.config(), HookKind.SUBSCRIBE, channels.get(i));
       }
     } catch (HeraldException e) {
       session.close(e.code() == ErrorCode.UNAUTHORIZED ? CloseCode.UNAUTHORIZED : CloseCode.POLICY, e.getMessage());

@@ -33,6 +33,8 @@ import io.herald.core.config.HeraldConfig;
 import io.herald.core.StreamPosition;
 import io.herald.gateway.GatewayServices;
 import io.herald.gateway.auth.ChannelPermissions;
+import io.herald.gateway.hooks.ChannelHook;
+import io.herald.gateway.hooks.HookKind;
 import io.herald.gateway.auth.Identity;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -261,6 +263,7 @@ public final class GraphQLEngine {
         .type("Mutation", t -> t.dataFetcher("publish", env -> {
           String channel = Json.validChannel(env.getArgument("channel"));
           access(env).check(ChannelPermissions.Operation.PUBLISH, channel);
+          ChannelHook.refuseUnhooked(services.config(), HookKind.PUBLISH, channel);
           return async(access(env).publish(services, channel, io.vertx.core.json.Json.encodeToBuffer(env.getArgument("data")))
               .map(p -> Map.of("channel", channel, "epoch", p.epoch(), "offset", p.offset())));
         }))

@@ -28,6 +28,9 @@ import io.herald.gateway.SubscriptionSink;
 import io.herald.gateway.ClientSession;
 import io.herald.gateway.auth.AuthFailure;
 import io.herald.gateway.auth.ChannelPermissions;
+import io.herald.gateway.hooks.ChannelHook;
+import io.herald.gateway.hooks.ConnectHook;
+import io.herald.gateway.hooks.HookKind;
 import io.herald.gateway.impl.JoinLeave;
 import io.herald.gateway.limits.PublishRateLimiter.Verdict;
 import io.herald.gateway.transport.ClientSocket;
@@ -131,14 +134,30 @@ final class TransportWsConnection implements ClientSession.Protocol {
     initReceived = true;
     loop.vertx().cancelTimer(initTimer);
     String token = loop.auth().verifier().enabled() ? token(payload) : null;
+    boolean connectHook = loop.hooks().enabled(HookKind.CONNECT);
     if (token != null) {
       if (!session.auth().authenticate(token)) {
         return;
       }
-    } else if (loop.auth().required()) {
+    } else if (loop.auth().required() && !connectHook) {
       session.auth().refuse(AuthFailure.Reason.TOKEN_REQUIRED.text());
       return;
     }
+    if (!connectHook) {
+      acknowledge();
+      return;
+    }
+    // The connect hook gets the connection_init payload as its data; its subs are not taken (no operation to run them).
+    ConnectHook.run(session, payload).onComplete(ar -> {
+      if (ar.failed()) {
+        session.close(CloseCode.GRAPHQL_INTERNAL);
+      } else if (ar.result() != null) {
+        acknowledge();
+      }
+    });
+  }
+
+  private void acknowledge() {
     acknowledged = true;
     session.send(new JsonObject().put("type", "connection_ack").toBuffer());
   }
@@ -397,6 +416,7 @@ final class TransportWsConnection implements ClientSession.Protocol {
         tokenExpiresAtMs = loop.auth().permissions().checkSubscriptionToken((String) token, session.identity(), channel);
       }
       loop.auth().permissions().checkSubscribe(session.identity(), channel, granted, since != null);
+      ChannelHook.refuseUnhooked(loop.services().config(), HookKind.SUBSCRIBE, channel);
     } catch (HeraldException e) {
       metrics.operation("subscription", "error");
       sendErrors(id, List.of(GraphQLEngine.error(e.getMessage(), e.code().wire())));
