@@ -119,6 +119,20 @@ class ProxyHooksTest {
   }
 
   @Test
+  void withJwtTheTokenIsVerifiedFirstAndTheHookSeesItsUser() {
+    String secret = "proxy-hooks-secret-0123456789abcdef";
+    startWithConnectHook("auth.hmac_secret", secret);
+    backend.on("/connect", "{\"result\":{\"info\":{\"plan\":\"pro\"}}}");
+    Tokens tokens = Tokens.hs256(node.vertx(), secret);
+    try (AuthWsClient client = AuthWsClient.ws(node.vertx(), node.port(), tokens.user("grace"))) {
+      assertThat(client.next("connected").getString("user")).isEqualTo("grace");
+      assertThat(backend.nextCall().body().getString("user")).isEqualTo("grace");
+    }
+    assertThat(AuthWsClient.refusedOnUpgrade(node.port(), "not-a-token").code()).isEqualTo((short) 4001);
+    assertThat(backend.pendingCalls()).as("a refused token never reaches the hook").isZero();
+  }
+
+  @Test
   void framesBeforeTheHookAllowedAreRefused() {
     startWithConnectHook();
     try (AuthWsClient client = ws()) {
