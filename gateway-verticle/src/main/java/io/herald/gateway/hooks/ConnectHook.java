@@ -1,5 +1,6 @@
 package io.herald.gateway.hooks;
 
+import io.herald.core.CloseCode;
 import io.herald.core.ErrorCode;
 import io.herald.core.HeraldException;
 import io.herald.gateway.ClientSession;
@@ -43,6 +44,9 @@ public final class ConnectHook {
     }
     return session.loop().hooks().call(HookKind.CONNECT, payload.toBuffer()).compose(answer -> {
       if (session.gone()) {
+        // The client left during the call. A session not yet open (an event stream) hears no close: end it here, so
+        // what a verified token counted is given back.
+        session.close(CloseCode.NORMAL);
         return Future.succeededFuture();
       }
       if (answer instanceof HookAnswer.Refuse r) {

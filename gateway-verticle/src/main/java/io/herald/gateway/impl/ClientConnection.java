@@ -21,9 +21,11 @@ import io.herald.gateway.auth.ChannelPermissions.Operation;
 import io.herald.gateway.auth.NodeAuth;
 import io.herald.gateway.hooks.ChannelHook;
 import io.herald.gateway.hooks.ConnectHook;
+import io.herald.gateway.hooks.HookAnswer;
 import io.herald.gateway.hooks.HookKind;
 import io.herald.gateway.transport.ClientSocket;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
@@ -31,6 +33,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The /ws protocol on one connection: parses client frames, answers them, and owns the connection's
@@ -326,18 +329,27 @@ public final class ClientConnection implements ClientSession.Protocol, Subscript
     if (subscriptions.get(channel) != null) {
       throw new HeraldException(ErrorCode.ALREADY_SUBSCRIBED, "already subscribed to " + channel);
     }
-    ChannelHook.subscribe(session, channel, proxy).onComplete(ar -> {
-      try {
-        if (ar.failed()) {
-          throw ar.cause();
-        }
-        if (ar.result() != null) {
-          addSubscription(id, channel, since, token, tokenExpiresAtMs);
-        }
-      } catch (Throwable t) {
-        sendError(id, errorCode(t), t.getMessage(), channel);
-      }
-    });
+    ChannelHook.subscribe(session, channel, proxy).onComplete(ar ->
+        afterHook(id, channel, ar, allowed -> addSubscription(id, channel, since, token, tokenExpiresAtMs)));
+  }
+
+  /**
+   * Goes on with a request once its channel's hook allowed it; a refusal or a failed call is the request's error. A
+   * null answer: the connection is closed (a disconnect answer, or gone meanwhile), nothing is done.
+   */
+  private void afterHook(Long id, String channel, AsyncResult<HookAnswer.Allow> answer, Consumer<HookAnswer.Allow> proceed) {
+    if (answer.failed()) {
+      sendError(id, errorCode(answer.cause()), answer.cause().getMessage(), channel);
+      return;
+    }
+    if (answer.result() == null) {
+      return;
+    }
+    try {
+      proceed.accept(answer.result());
+    } catch (HeraldException e) {
+      sendError(id, e.code(), e.getMessage(), channel);
+    }
   }
 
   /** Adds and opens the subscription, its permissions checked (and the subscribe hook's answer in). */
@@ -421,19 +433,9 @@ public final class ClientConnection implements ClientSession.Protocol, Subscript
       publish(id, channel, data);
       return;
     }
-    ChannelHook.publish(session, channel, data, proxy).onComplete(ar -> {
-      try {
-        if (ar.failed()) {
-          throw ar.cause();
-        }
-        if (ar.result() != null) {
-          // The backend's replacement is checked like any data (message.max_data_bytes).
-          publish(id, channel, ar.result().data() == null ? data : ar.result().data());
-        }
-      } catch (Throwable t) {
-        sendError(id, errorCode(t), t.getMessage(), channel);
-      }
-    });
+    // The backend's replacement data is checked like any data (message.max_data_bytes).
+    ChannelHook.publish(session, channel, data, proxy).onComplete(ar ->
+        afterHook(id, channel, ar, allowed -> publish(id, channel, allowed.data() == null ? data : allowed.data())));
   }
 
   /** Publishes {@code data} (its permission checked, the publish hook's answer in), within ws.new_channel_rate. */
