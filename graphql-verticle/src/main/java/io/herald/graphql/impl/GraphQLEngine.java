@@ -114,8 +114,12 @@ public final class GraphQLEngine {
     /** Presence of {@code channel} as this client may see it (users hidden from anonymous clients). */
     List<ClientInfo> presenceView(String channel, List<ClientInfo> clients);
 
-    /** Publishes for this client; over the socket within its ws.new_channel_rate (see TransportWsConnection). */
+    /**
+     * Publishes for this client; over the socket within its ws.new_channel_rate and through the publish hook (see
+     * TransportWsConnection). Over HTTP there is no connection to ask the hook about: a hooked channel is refused.
+     */
     default Future<StreamPosition> publish(GatewayServices services, String channel, Buffer data) {
+      ChannelHook.refuseUnhooked(services.config(), HookKind.PUBLISH, channel);
       return services.publish(channel, data);
     }
 
@@ -263,7 +267,6 @@ public final class GraphQLEngine {
         .type("Mutation", t -> t.dataFetcher("publish", env -> {
           String channel = Json.validChannel(env.getArgument("channel"));
           access(env).check(ChannelPermissions.Operation.PUBLISH, channel);
-          ChannelHook.refuseUnhooked(services.config(), HookKind.PUBLISH, channel);
           return async(access(env).publish(services, channel, io.vertx.core.json.Json.encodeToBuffer(env.getArgument("data")))
               .map(p -> Map.of("channel", channel, "epoch", p.epoch(), "offset", p.offset())));
         }))

@@ -28,6 +28,7 @@ import io.herald.gateway.SubscriptionSink;
 import io.herald.gateway.ClientSession;
 import io.herald.gateway.auth.AuthFailure;
 import io.herald.gateway.auth.ChannelPermissions;
+import io.herald.core.config.NamespaceOptions.ProxyOptions;
 import io.herald.gateway.hooks.ChannelHook;
 import io.herald.gateway.hooks.ConnectHook;
 import io.herald.gateway.hooks.HookKind;
@@ -266,6 +267,17 @@ final class TransportWsConnection implements ClientSession.Protocol {
 
       @Override
       public Future<StreamPosition> publish(GatewayServices services, String channel, Buffer data) {
+        ProxyOptions proxy = ChannelHook.optedIn(loop, HookKind.PUBLISH, channel);
+        if (proxy == null) {
+          return publishNow(services, channel, data);
+        }
+        // A disconnect answer closed the connection: the mutation's answer goes nowhere.
+        return ChannelHook.publish(session, channel, data, proxy).compose(allowed -> allowed == null
+            ? Future.failedFuture(new HeraldException(ErrorCode.INTERNAL, "connection closed"))
+            : publishNow(services, channel, allowed.data() == null ? data : allowed.data()));
+      }
+
+      private Future<StreamPosition> publishNow(GatewayServices services, String channel, Buffer data) {
         boolean charged = session.mayCreateChannel();
         return services.publish(channel, data, charged)
             .andThen(ar -> session.settleNewChannel(charged, ar.succeeded() && ar.result().offset() == 1, ar.cause()));
@@ -416,12 +428,39 @@ final class TransportWsConnection implements ClientSession.Protocol {
         tokenExpiresAtMs = loop.auth().permissions().checkSubscriptionToken((String) token, session.identity(), channel);
       }
       loop.auth().permissions().checkSubscribe(session.identity(), channel, granted, since != null);
-      ChannelHook.refuseUnhooked(loop.services().config(), HookKind.SUBSCRIBE, channel);
     } catch (HeraldException e) {
       metrics.operation("subscription", "error");
       sendErrors(id, List.of(GraphQLEngine.error(e.getMessage(), e.code().wire())));
       return;
     }
+    ProxyOptions proxy = ChannelHook.optedIn(loop, HookKind.SUBSCRIBE, channel);
+    if (proxy == null) {
+      openSubscription(id, prepared, root, fragments, channel, since, granted, tokenExpiresAtMs, start);
+      return;
+    }
+    // The id is taken while the hook is asked: a complete cancels the subscribe, a second subscribe with it is 4409.
+    Operation asking = new Operation(id, null, false);
+    operations.put(id, asking);
+    boolean tokenGranted = granted;
+    long tokenExpiry = tokenExpiresAtMs;
+    ChannelHook.subscribe(session, channel, proxy).onComplete(ar -> {
+      if (operations.get(id) != asking) {
+        return; // completed, or the connection closed, meanwhile
+      }
+      operations.remove(id);
+      if (ar.failed()) {
+        metrics.operation("subscription", "error");
+        sendErrors(id, List.of(GraphQLEngine.error(ar.cause().getMessage(), ar.cause() instanceof HeraldException he ? he.code().wire() : ErrorCode.INTERNAL.wire())));
+      } else if (ar.result() != null) {
+        openSubscription(id, prepared, root, fragments, channel, since, tokenGranted, tokenExpiry, start);
+      }
+    });
+  }
+
+  /** Runs a subscription whose checks passed (and the subscribe hook's answer, when it has one). */
+  private void openSubscription(String id, GraphQLEngine.Prepared prepared, Field root, Map<String, FragmentDefinition> fragments,
+      String channel, StreamPosition since, boolean granted, long tokenExpiresAtMs, long start) {
+    Map<String, Object> variables = prepared.variables();
     MessageShape shape = shapes.intern(MessageShape.of(root, fragments, variables));
     Sink sink = new Sink(id, shape);
     Subscription subscription = new Subscription(channel, sink, loop.services().broker(),

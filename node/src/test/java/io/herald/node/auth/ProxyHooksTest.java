@@ -412,6 +412,39 @@ class ProxyHooksTest {
   }
 
   @Test
+  void graphqlOverTheSocketRunsTheSubscribeAndPublishHooks() {
+    start("proxy.subscribe_url", backend.url("/subscribe"), "proxy.publish_url", backend.url("/publish"));
+    backend.on("/subscribe", b -> b.getString("channel").equals("hooked:open")
+        ? Reply.json("{\"result\":{}}") : Reply.json("{\"error\":{\"code\":\"permission_denied\",\"message\":\"closed room\"}}"));
+    backend.on("/publish", b -> Reply.json("{\"result\":{\"data\":\"edited\"}}"));
+    try (GraphQLWsClient client = GraphQLWsClient.connectAndInit(node.vertx(), node.port())) {
+      client.subscribe("closed", "subscription { messages(channel: \"hooked:closed\") { data } }");
+      JsonObject refused = client.expect("error", "closed").getJsonArray("payload").getJsonObject(0);
+      assertThat(refused.getString("message")).isEqualTo("closed room");
+      assertThat(refused.getJsonObject("extensions").getString("code")).isEqualTo("permission_denied");
+      client.subscribe("open", "subscription { messages(channel: \"hooked:open\") { data } }");
+      await().atMost(Duration.ofSeconds(10)).until(() ->
+          !node.http().get("/api/channels/hooked:open/presence").json().getJsonArray("clients").isEmpty());
+      client.subscribe("m", "mutation { publish(channel: \"hooked:open\", data: \"raw\") { offset } }");
+      // The mutation's result and the subscription's message may come in either order.
+      Map<String, JsonObject> nexts = new HashMap<>();
+      while (nexts.size() < 2) {
+        JsonObject message = client.next();
+        if ("next".equals(message.getString("type"))) {
+          nexts.put(message.getString("id"), message.getJsonObject("payload").getJsonObject("data"));
+        }
+      }
+      assertThat(nexts.get("m").getJsonObject("publish").getLong("offset")).isEqualTo(1);
+      assertThat(nexts.get("open").getJsonObject("messages").getString("data")).isEqualTo("edited");
+    }
+    // Over HTTP no connection can be asked about: the hooked channel is refused.
+    JsonObject overHttp = node.http().post("/graphql", new JsonObject()
+        .put("query", "mutation { publish(channel: \"hooked:open\", data: 1) { offset } }")).json();
+    assertThat(overHttp.getJsonArray("errors").getJsonObject(0).getJsonObject("extensions").getString("code"))
+        .isEqualTo("permission_denied");
+  }
+
+  @Test
   void transportsThatDoNotRunTheSubscribeHookRefuseItsChannels() {
     start("proxy.subscribe_url", backend.url("/subscribe"));
     try (SseClient stream = SseClient.open(node.port(), "/sse?channel=hooked:a")) {
