@@ -15,10 +15,14 @@ import io.herald.gateway.auth.AuthFailure;
 import io.herald.gateway.auth.NodeAuth;
 import io.herald.gateway.hooks.ChannelHook;
 import io.herald.gateway.hooks.ConnectHook;
+import io.herald.gateway.hooks.HookAnswer;
 import io.herald.gateway.hooks.HookKind;
 import io.herald.gateway.transport.SseStream;
+import io.herald.core.config.NamespaceOptions.ProxyOptions;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,18 +102,46 @@ final class SseConnection implements ClientSession.Protocol, SubscriptionSink {
     });
   }
 
-  /** Checks the permission to subscribe to every channel, then opens the stream and subscribes. */
+  /**
+   * Checks the permission to subscribe to every channel and asks the subscribe hook about those of namespaces that opted
+   * in (all of them together), then opens the stream and subscribes.
+   */
   private void open(long requestStartNanos) {
     NodeAuth auth = session.loop().auth();
+    List<Future<HookAnswer.Allow>> asked = new ArrayList<>(0);
     try {
       for (int i = 0; i < channels.size(); i++) {
         auth.permissions().checkSubscribe(session.identity(), channels.get(i), false, starts.get(i) != null);
-        ChannelHook.refuseUnhooked(services.config(), HookKind.SUBSCRIBE, channels.get(i));
       }
     } catch (HeraldException e) {
       session.close(e.code() == ErrorCode.UNAUTHORIZED ? CloseCode.UNAUTHORIZED : CloseCode.POLICY, e.getMessage());
       return;
     }
+    for (String channel : channels) {
+      ProxyOptions proxy = ChannelHook.optedIn(session.loop(), HookKind.SUBSCRIBE, channel);
+      if (proxy != null) {
+        asked.add(ChannelHook.subscribe(session, channel, proxy));
+      }
+    }
+    if (asked.isEmpty()) {
+      stream(requestStartNanos);
+      return;
+    }
+    Future.all(asked).onComplete(ar -> {
+      if (session.gone()) {
+        session.close(CloseCode.NORMAL); // the client left, or a disconnect answer closed it: nothing opens
+      } else if (ar.failed()) {
+        // A refusal is answered 403 with the backend's message, a failed call 500 internal.
+        boolean failed = ar.cause() instanceof HeraldException he && he.code() == ErrorCode.INTERNAL;
+        session.close(failed ? INTERNAL_ERROR : CloseCode.POLICY.code(), ar.cause().getMessage());
+      } else {
+        stream(requestStartNanos);
+      }
+    });
+  }
+
+  /** Opens the stream: {@code connected}, then each channel subscribed. */
+  private void stream(long requestStartNanos) {
     session.open();
     stream.start();
     services.metrics().connectionSetup(System.nanoTime() - requestStartNanos);

@@ -445,11 +445,19 @@ class ProxyHooksTest {
   }
 
   @Test
-  void transportsThatDoNotRunTheSubscribeHookRefuseItsChannels() {
+  void anSseStreamAsksTheSubscribeHookAboutItsHookedChannels() {
     start("proxy.subscribe_url", backend.url("/subscribe"));
-    try (SseClient stream = SseClient.open(node.port(), "/sse?channel=hooked:a")) {
-      assertThat(stream.status()).isEqualTo(403);
+    backend.on("/subscribe", b -> b.getString("channel").equals("hooked:yes")
+        ? Reply.json("{\"result\":{}}") : Reply.json("{\"error\":{\"code\":\"permission_denied\",\"message\":\"no\"}}"));
+    try (SseClient stream = SseClient.open(node.port(), "/sse?channel=hooked:yes&channel=plain")) {
+      assertThat(stream.status()).isEqualTo(200);
+      stream.next("connected");
+      assertThat(backend.nextCall().body().getString("channel")).isEqualTo("hooked:yes");
     }
-    assertThat(backend.pendingCalls()).isZero();
+    try (SseClient refused = SseClient.open(node.port(), "/sse?channel=hooked:yes&channel=hooked:no")) {
+      assertThat(refused.status()).isEqualTo(403);
+      assertThat(refused.errorBody().getJsonObject("error").getString("message")).isEqualTo("no");
+    }
+    assertThat(backend.pendingCalls()).as("the plain channel never called the hook").isEqualTo(2);
   }
 }
