@@ -37,8 +37,8 @@ public final class ChannelHook {
   }
 
   /**
-   * Refuses ({@code permission_denied}) an operation on {@code channel} whose hook runs for it on /ws only (SSE
-   * streams, GraphQL), rather than letting it bypass the backend.
+   * Refuses ({@code permission_denied}) an operation on {@code channel} whose hook would run for it but has no client
+   * connection to ask about ({@code POST /graphql}), rather than letting it bypass the backend.
    */
   public static void refuseUnhooked(HeraldConfig config, HookKind kind, String channel) {
     if (config.get(kind.url()).isBlank()) {
