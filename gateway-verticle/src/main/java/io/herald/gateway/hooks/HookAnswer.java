@@ -20,6 +20,8 @@ public sealed interface HookAnswer {
   /** The lowest and highest close code a backend may ask for (the application range of RFC 6455). */
   int MIN_DISCONNECT_CODE = 4000;
   int MAX_DISCONNECT_CODE = 4999;
+  /** The latest {@code expire_at} taken (year 5138): in milliseconds it stays far from overflowing. */
+  long MAX_EXPIRE_AT_S = 100_000_000_000L;
 
   /**
    * The operation may go on.
@@ -97,9 +99,10 @@ public sealed interface HookAnswer {
   private static Allow allow(JsonObject result) throws BadAnswer {
     String user = optionalString(result, "user");
     Object expireAt = result.getValue("expire_at");
-    if (expireAt != null && !(expireAt instanceof Integer || expireAt instanceof Long) || expireAt != null
-        && ((Number) expireAt).longValue() < 0) {
-      throw new BadAnswer("expire_at must be a non-negative integer (unix seconds)");
+    boolean unixSeconds = expireAt instanceof Integer || expireAt instanceof Long;
+    if (expireAt != null && (!unixSeconds || ((Number) expireAt).longValue() < 0
+        || ((Number) expireAt).longValue() > MAX_EXPIRE_AT_S)) {
+      throw new BadAnswer("expire_at must be an integer from 0 to " + MAX_EXPIRE_AT_S + " (unix seconds)");
     }
     Object info = result.getValue("info");
     if (info != null && !(info instanceof JsonObject)) {

@@ -5,6 +5,7 @@ import io.herald.core.HeraldException;
 import io.herald.core.config.HeraldConfig;
 import io.herald.gateway.GatewayServices;
 import io.herald.gateway.hooks.HookMetrics.Outcome;
+import io.herald.gateway.transport.RequestHead;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 
 /**
  * A node's proxy hooks (the {@code proxy.*} keys): calls a backend over HTTP (POST, JSON) and reads its answer
@@ -108,16 +108,16 @@ public final class ProxyHooks {
   }
 
   /**
-   * The request headers the connect hook gets: those of proxy.headers the request has ({@code values} gives a
-   * header's values), each under its configured name, several values joined with ", ". Empty without a connect hook.
+   * The request headers the connect hook gets: those of proxy.headers {@code request} has, each under its configured
+   * name, several values joined with ", ". Empty (nothing kept) without a connect hook.
    */
-  public Map<String, String> forwardedHeaders(Function<String, List<String>> values) {
+  public Map<String, String> forwardedHeaders(RequestHead request) {
     if (!enabled(HookKind.CONNECT)) {
       return Map.of();
     }
     Map<String, String> forwarded = new LinkedHashMap<>();
     for (String name : forwardedHeaders) {
-      List<String> v = values.apply(name);
+      List<String> v = request.headers(name);
       if (v != null && !v.isEmpty()) {
         forwarded.put(name, String.join(", ", v));
       }

@@ -116,7 +116,7 @@ public final class SseEndpoint implements VertxUpgrade.StreamEndpoint {
       refuse(request, code, seat.reason());
       return;
     }
-    SseStream stream = new SseStream(request, ip, loop.hooks().forwardedHeaders(head::headers),
+    SseStream stream = new SseStream(request, ip, loop.hooks().forwardedHeaders(head),
         loop.services().config().get(HeraldConfig.WS_OUTBOUND_QUEUE_BYTES), SseEndpoint::refuse);
     // The seat is given back when the TCP connection closes, however the stream ends.
     stream.channel().closeFuture().addListener(f -> seat.release());

@@ -290,6 +290,8 @@ class ProxyHooksTest {
         arguments("no user", Reply.json("{\"result\":{}}")),
         arguments("user not a string", Reply.json("{\"result\":{\"user\":5}}")),
         arguments("expire_at negative", Reply.json("{\"result\":{\"user\":\"a\",\"expire_at\":-1}}")),
+        arguments("expire_at not an integer", Reply.json("{\"result\":{\"user\":\"a\",\"expire_at\":\"soon\"}}")),
+        arguments("expire_at out of range", Reply.json("{\"result\":{\"user\":\"a\",\"expire_at\":99999999999999999}}")),
         arguments("info not an object", Reply.json("{\"result\":{\"user\":\"a\",\"info\":[]}}")),
         arguments("an invalid channel in subs", Reply.json("{\"result\":{\"user\":\"a\",\"subs\":[\"bad name\"]}}")),
         arguments("disconnect code out of range", Reply.json("{\"disconnect\":{\"code\":1000}}")),
