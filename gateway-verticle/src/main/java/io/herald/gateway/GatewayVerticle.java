@@ -58,8 +58,8 @@ public class GatewayVerticle extends VerticleBase {
     heartbeats.start();
     loopLag = new LoopLag(vertx, services.meterRegistry());
     loopLag.start();
-    GatewayLoop loop = new GatewayLoop(vertx, services, new ChannelHub(context, services.broker(), services.metrics()), heartbeats, auth,
-        hooks);
+    GatewayLoop loop = new GatewayLoop(vertx, services, new ChannelHub(context, services.broker(), services.metrics()),
+        heartbeats, auth, hooks);
 
     Router router = Router.router(vertx);
     LimitEvents limits = LimitEvents.of(vertx, services.meterRegistry());

@@ -450,7 +450,8 @@ final class TransportWsConnection implements ClientSession.Protocol {
       operations.remove(id);
       if (ar.failed()) {
         metrics.operation("subscription", "error");
-        sendErrors(id, List.of(GraphQLEngine.error(ar.cause().getMessage(), ar.cause() instanceof HeraldException he ? he.code().wire() : ErrorCode.INTERNAL.wire())));
+        ErrorCode code = ar.cause() instanceof HeraldException he ? he.code() : ErrorCode.INTERNAL;
+        sendErrors(id, List.of(GraphQLEngine.error(ar.cause().getMessage(), code.wire())));
       } else if (ar.result() != null) {
         openSubscription(id, prepared, root, fragments, channel, since, tokenGranted, tokenExpiry, start);
       }

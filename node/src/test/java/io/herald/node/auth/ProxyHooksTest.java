@@ -226,7 +226,9 @@ class ProxyHooksTest {
   @Test
   void publishHookMayReplaceTheDataOrRefuse() {
     start("proxy.publish_url", backend.url("/publish"));
-    backend.on("/publish", b -> b.getValue("data") instanceof String s && s.startsWith("bad")
+    backend.on("/publish", b -> "kick".equals(b.getValue("data"))
+        ? Reply.json("{\"disconnect\":{\"code\":4600,\"reason\":\"kicked\"}}")
+        : b.getValue("data") instanceof String s && s.startsWith("bad")
         ? Reply.json("{\"error\":{\"code\":\"permission_denied\",\"message\":\"no swearing\"}}")
         : Reply.json("{\"result\":{\"data\":{\"clean\":" + b.getValue("data") + "}}}"));
     try (AuthWsClient client = ws()) {
@@ -247,6 +249,8 @@ class ProxyHooksTest {
       assertThat(call.body().getInteger("data")).isEqualTo(42);
       assertThat(client.request(AuthWsClient.frame("ping", 9)).getString("type")).as("the refused publish was not delivered")
           .isEqualTo("pong");
+      client.send(publish(4, "hooked:room", "kick"));
+      assertThat(client.awaitClose()).isEqualTo(new Close((short) 4600, "kicked"));
     }
   }
 
