@@ -5,6 +5,7 @@ import io.herald.core.HeraldException;
 import io.herald.core.config.HeraldConfig;
 import io.herald.gateway.GatewayServices;
 import io.herald.gateway.hooks.HookMetrics.Outcome;
+import io.herald.gateway.limits.TokenBucket;
 import io.herald.gateway.transport.RequestHead;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -13,6 +14,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,6 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ProxyHooks {
 
   private static final Map<Object, ProxyHooks> BY_NODE = new WeakHashMap<>();
+  private static final Logger LOG = LoggerFactory.getLogger("io.herald.proxy");
 
   private final Vertx vertx;
   private final Map<HookKind, String> urls = new EnumMap<>(HookKind.class);
@@ -45,6 +50,8 @@ public final class ProxyHooks {
   /** Made only when a hook is configured: a node without hooks pays nothing. */
   private final WebClient client;
   private final HookMetrics metrics;
+  /** Failed calls are logged at WARN, a few a second at most: a backend outage must not flood the log. */
+  private final TokenBucket logBudget = new TokenBucket(1, 5, System.nanoTime());
 
   private ProxyHooks(Vertx vertx, GatewayServices services) {
     HeraldConfig config = services.config();
@@ -147,7 +154,7 @@ public final class ProxyHooks {
     Promise<HookAnswer> answer = Promise.promise();
     // The deadline is the whole call's (connect, send, answer), not an idle time: a trickling backend is late too.
     long deadline = vertx.setTimer(timeoutMs, t -> {
-      if (answer.tryFail(new HeraldException(ErrorCode.INTERNAL, "backend timeout: no answer within " + timeoutMs + " ms"))) {
+      if (answer.tryFail(failed(kind, "backend timeout: no answer within " + timeoutMs + " ms"))) {
         breaker.failed();
         metrics.counted(kind, Outcome.TIMEOUT);
       }
@@ -174,7 +181,7 @@ public final class ProxyHooks {
           } catch (HookAnswer.BadAnswer e) {
             breaker.failed();
             metrics.counted(kind, Outcome.FAILED);
-            answer.tryFail(new HeraldException(ErrorCode.INTERNAL, "backend unavailable: " + e.getMessage()));
+            answer.tryFail(failed(kind, "backend unavailable: " + e.getMessage()));
             return;
           }
           breaker.succeeded();
@@ -187,7 +194,19 @@ public final class ProxyHooks {
 
   private Future<HookAnswer> refused(HookKind kind, Outcome outcome, String message) {
     metrics.counted(kind, outcome);
-    return Future.failedFuture(new HeraldException(ErrorCode.INTERNAL, message));
+    return Future.failedFuture(failed(kind, message));
+  }
+
+  /** A failed call's error for the client, logged (within the log budget) for the operator. */
+  private HeraldException failed(HookKind kind, String message) {
+    boolean log;
+    synchronized (logBudget) {
+      log = logBudget.tryTake(System.nanoTime(), 1);
+    }
+    if (log) {
+      LOG.warn("proxy hook {} failed: {}", kind.tag(), message);
+    }
+    return new HeraldException(ErrorCode.INTERNAL, message);
   }
 
   /** A transport failure as the client may read it: what went wrong, never the backend's address. */
