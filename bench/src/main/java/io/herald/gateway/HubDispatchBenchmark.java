@@ -72,7 +72,7 @@ public class HubDispatchBenchmark {
     HeraldConfig config = HeraldConfig.defaults();
     GatewayServices services = new GatewayServices("bench", config, null, null, null, null, null,
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null);
-    GatewayLoop loop = new GatewayLoop(vertx, services, null, null, null);
+    GatewayLoop loop = new GatewayLoop(vertx, services, null, null, null, null);
     sockets = new EmbeddedChannel[subscribers];
     for (int i = 0; i < subscribers; i++) {
       ClientSocket socket = EmbeddedSockets.open(config);

@@ -29,6 +29,8 @@ public enum CloseCode {
   GRAPHQL_INIT_TIMEOUT(4408, "Connection initialisation timeout"),
   /** graphql-transport-ws: a subscribe with the id of an operation still running. */
   GRAPHQL_SUBSCRIBER_EXISTS(4409, "Subscriber already exists"),
+  /** graphql-transport-ws: the connect hook (proxy.connect_url) gave no usable answer to connection_init. */
+  GRAPHQL_INTERNAL(4500, "Internal server error"),
   /** graphql-transport-ws: a second connection_init. */
   GRAPHQL_TOO_MANY_INITS(4429, "Too many initialisation requests");
 

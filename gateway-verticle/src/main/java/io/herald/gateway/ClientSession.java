@@ -331,6 +331,21 @@ public final class ClientSession implements Heartbeats.Target, ClientTransport.L
     info = new ClientInfo(info.client(), user, info.node());
   }
 
+  /** The protocol's name: {@code ws}, {@code sse}, {@code graphql-ws}. */
+  public String protocolName() {
+    return protocol.name();
+  }
+
+  /** The request headers kept for the connect hook (proxy.headers). */
+  public java.util.Map<String, String> forwardedHeaders() {
+    return transport.forwardedHeaders();
+  }
+
+  /** Whether this session is over, or its transport already closed (the peer left): nothing more is applied to it. */
+  public boolean gone() {
+    return closed || transport.isClosed();
+  }
+
   /** The event loop, services and node auth this session runs with. */
   public GatewayLoop loop() {
     return loop;

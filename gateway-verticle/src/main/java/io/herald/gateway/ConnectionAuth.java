@@ -7,6 +7,9 @@ import io.herald.gateway.auth.ChannelPermissions;
 import io.herald.gateway.auth.Identity;
 import io.herald.gateway.auth.NodeAuth;
 import io.herald.gateway.auth.TokenDeadlines;
+import io.herald.gateway.hooks.HookKind;
+import io.herald.gateway.hooks.RefreshHook;
+import io.vertx.core.json.JsonObject;
 
 import java.util.Collection;
 import java.util.List;
@@ -31,6 +34,8 @@ public final class ConnectionAuth {
   private final TokenDeadlines deadlines;
   /** The verified token's identity, or null while anonymous. */
   private Identity identity;
+  /** Whether the identity's expiry is the connect hook's {@code expire_at}: the refresh hook may extend it. */
+  private boolean proxied;
 
   ConnectionAuth(ClientSession session) {
     this.session = session;
@@ -70,9 +75,47 @@ public final class ConnectionAuth {
       }
       session.identified(verified.user());
     }
-    identity = verified;
+    identity = verified.withInfo(identity == null ? null : identity.info());
+    proxied = false;
     deadlines.set(CONNECTION_TOKEN, verified.expiresAtMs());
     return true;
+  }
+
+  /**
+   * The connect hook admitted the connection. Already authenticated by a token: the hook's {@code info} is attached,
+   * the token still decides the rest. Otherwise {@code user} becomes its identity, counted against
+   * auth.max_connections_per_user (over it: closed with 4009) and expiring at {@code expiresAtMs} (0: never), when
+   * the refresh hook (if set) is asked to extend it.
+   *
+   * @return whether the connection was admitted; false: it is closed
+   */
+  public boolean admit(String user, long expiresAtMs, JsonObject info) {
+    if (identity != null) {
+      identity = identity.withInfo(info);
+      return true;
+    }
+    if (!session.loop().auth().addConnection(user)) {
+      logFailure(TOO_MANY_CONNECTIONS);
+      session.close(CloseCode.TOO_MANY_CONNECTIONS, TOO_MANY_CONNECTIONS);
+      return false;
+    }
+    session.identified(user);
+    identity = new Identity(user, null, expiresAtMs, info, List.of());
+    proxied = true;
+    deadlines.set(CONNECTION_TOKEN, expiresAtMs);
+    return true;
+  }
+
+  /** The refresh hook extended the connection to {@code expiresAtMs}, with new {@code info} (null: kept). */
+  public void extend(long expiresAtMs, JsonObject info) {
+    identity = new Identity(identity.user(), identity.channels(), expiresAtMs, info == null ? identity.info() : info, identity.subs());
+    deadlines.set(CONNECTION_TOKEN, expiresAtMs);
+  }
+
+  /** The connection's token (or admission) expired and was not extended: closed with 1008 "token expired". */
+  public void expire() {
+    logFailure(AuthFailure.Reason.EXPIRED.text());
+    session.close(CloseCode.POLICY.code(), "token expired");
   }
 
   /** Refuses the connection for {@code reason} (an {@link AuthFailure.Reason}'s text): logged, then closed the protocol's way. */
@@ -125,8 +168,11 @@ public final class ConnectionAuth {
       return;
     }
     if (key == CONNECTION_TOKEN) {
-      logFailure(AuthFailure.Reason.EXPIRED.text());
-      session.close(CloseCode.POLICY.code(), "token expired");
+      if (proxied && session.loop().hooks().enabled(HookKind.REFRESH)) {
+        RefreshHook.run(session);
+      } else {
+        expire();
+      }
     } else {
       session.protocol().subscriptionTokenExpired(key);
     }

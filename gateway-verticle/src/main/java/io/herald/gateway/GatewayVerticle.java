@@ -4,6 +4,7 @@ import io.herald.core.ErrorCode;
 import io.herald.core.config.HeraldConfig;
 import io.herald.gateway.auth.NodeAuth;
 import io.herald.gateway.auth.SecurityPolicy;
+import io.herald.gateway.hooks.ProxyHooks;
 import io.herald.gateway.impl.HttpApi;
 import io.herald.gateway.impl.HttpConnections;
 import io.herald.gateway.impl.HttpErrors;
@@ -46,8 +47,10 @@ public class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     HeraldConfig config = services.config();
     NodeAuth auth;
+    ProxyHooks hooks;
     try {
       auth = NodeAuth.of(vertx, services);
+      hooks = ProxyHooks.of(vertx, services);
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
@@ -55,7 +58,8 @@ public class GatewayVerticle extends VerticleBase {
     heartbeats.start();
     loopLag = new LoopLag(vertx, services.meterRegistry());
     loopLag.start();
-    GatewayLoop loop = new GatewayLoop(vertx, services, new ChannelHub(context, services.broker(), services.metrics()), heartbeats, auth);
+    GatewayLoop loop = new GatewayLoop(vertx, services, new ChannelHub(context, services.broker(), services.metrics()),
+        heartbeats, auth, hooks);
 
     Router router = Router.router(vertx);
     LimitEvents limits = LimitEvents.of(vertx, services.meterRegistry());

@@ -194,6 +194,27 @@ public final class HeraldConfig {
   public static final Setting<Long> GRAPHQL_INIT_TIMEOUT_MS = Setting.longValue("graphql.init_timeout_ms", 3_000,
       "A graphql-transport-ws connection must send connection_init within this time, or is closed with 4408.");
 
+  public static final Setting<String> PROXY_CONNECT_URL = Setting.string("proxy.connect_url", "",
+      "Connect hook: POSTed before `connected` on /ws, SSE and GraphQL; it admits (names the user), refuses or disconnects. Empty: off.");
+  public static final Setting<String> PROXY_REFRESH_URL = Setting.string("proxy.refresh_url", "",
+      "Refresh hook: POSTed when a connection the connect hook gave an `expire_at` expires; a new `expire_at` keeps it open. Empty: off (it closes).");
+  public static final Setting<String> PROXY_SUBSCRIBE_URL = Setting.string("proxy.subscribe_url", "",
+      "Subscribe hook: POSTed before a subscription to a channel of a namespace with `proxy_subscribe` is added. Empty: off.");
+  public static final Setting<String> PROXY_PUBLISH_URL = Setting.string("proxy.publish_url", "",
+      "Publish hook: POSTed before a client's publish to a channel of a namespace with `proxy_publish`; it may replace `data`. Empty: off.");
+  public static final Setting<Long> PROXY_TIMEOUT_MS = Setting.longValue("proxy.timeout_ms", 3_000,
+      "A hook call not answered within this time fails (`internal`, unless the namespace fails open).");
+  public static final Setting<String> PROXY_HEADERS = Setting.string("proxy.headers", "Authorization,Cookie,Origin,User-Agent",
+      "Comma-separated request headers (of the upgrade or event-stream request) the connect hook gets in `headers`; others are never sent.");
+  public static final Setting<Integer> PROXY_MAX_CONCURRENCY = Setting.integer("proxy.max_concurrency", 1_000,
+      "Hook calls in flight at once on a node; beyond, the operation is refused at once (`internal` \"backend busy\"), never queued.");
+  public static final Setting<Integer> PROXY_MAX_RESPONSE_BYTES = Setting.integer("proxy.max_response_bytes", 65_536,
+      "Largest hook answer body read; a larger one is a failed call.");
+  public static final Setting<Integer> PROXY_BREAKER_FAILURES = Setting.integer("proxy.breaker_failures", 5,
+      "Consecutive failed hook calls (error, timeout, bad answer) that open the circuit breaker: calls are then refused without being made. 0: no breaker.");
+  public static final Setting<Long> PROXY_BREAKER_RESET_MS = Setting.longValue("proxy.breaker_reset_ms", 5_000,
+      "How long the open breaker refuses calls before it lets one through as a trial; its success closes the breaker.");
+
   public static final Setting<Boolean> CLUSTER = Setting.bool("cluster", false,
       "Start as a member of a Hazelcast cluster (history and presence shared, with a backup); `--cluster` sets it.");
   public static final Setting<String> CLUSTER_CONFIG = Setting.string("cluster.config", "",
@@ -263,7 +284,9 @@ public final class HeraldConfig {
       HTTP_IDLE_TIMEOUT_MS, HTTP_MAX_CONNECTIONS, HTTP_MAX_CONNECTIONS_PER_IP, HTTP_TRUSTED_PROXIES, HTTP_ALLOWED_HOSTS,
       HTTP_H2C, LIMITS_MAX_TRACKED_ADDRESSES,
       WEBHOOKS_URL, WEBHOOKS_SECRET, WEBHOOKS_EVENTS, WEBHOOKS_TIMEOUT_MS, WEBHOOKS_BATCH_MAX, WEBHOOKS_BATCH_MS,
-      WEBHOOKS_QUEUE_MAX, WEBHOOKS_MAX_RETRIES, WEBHOOKS_RETRY_INITIAL_MS, WEBHOOKS_RETRY_MAX_MS);
+      WEBHOOKS_QUEUE_MAX, WEBHOOKS_MAX_RETRIES, WEBHOOKS_RETRY_INITIAL_MS, WEBHOOKS_RETRY_MAX_MS,
+      PROXY_CONNECT_URL, PROXY_REFRESH_URL, PROXY_SUBSCRIBE_URL, PROXY_PUBLISH_URL, PROXY_TIMEOUT_MS, PROXY_HEADERS,
+      PROXY_MAX_CONCURRENCY, PROXY_MAX_RESPONSE_BYTES, PROXY_BREAKER_FAILURES, PROXY_BREAKER_RESET_MS);
 
   /** Key of the per-namespace overrides object: {@code {"chat": {"history_size": 50}}}. */
   public static final String NAMESPACES_KEY = "namespaces";

@@ -20,10 +20,11 @@ import java.util.Locale;
  * @param maxRate       the most messages per second a subscription receives (0: every message); faster ones are
  *                      conflated: the subscriber gets the latest, with how many it skipped
  * @param batchMs       how long a connection's deliveries of this namespace may wait to go out together (0: at once)
+ * @param proxy         which proxy hooks (proxy.subscribe_url, proxy.publish_url) this namespace's channels go through
  */
 public record NamespaceOptions(int historySize, long historyTtlMs, boolean clientPublish, boolean presence,
                                boolean joinLeave, SubscribeMode subscribe, boolean history, boolean presenceUsers,
-                               boolean cache, int maxRate, int batchMs) {
+                               boolean cache, int maxRate, int batchMs, ProxyOptions proxy) {
 
   /** The options of a namespace configured with nothing (the settings' defaults). */
   public static final NamespaceOptions DEFAULT = new NamespaceOptions(256, 300_000, true, true, false);
@@ -33,7 +34,20 @@ public record NamespaceOptions(int historySize, long historyTtlMs, boolean clien
    * from anonymous clients, no latest message on subscribe.
    */
   public NamespaceOptions(int historySize, long historyTtlMs, boolean clientPublish, boolean presence, boolean joinLeave) {
-    this(historySize, historyTtlMs, clientPublish, presence, joinLeave, SubscribeMode.ANYONE, true, false, false, 0, 0);
+    this(historySize, historyTtlMs, clientPublish, presence, joinLeave, SubscribeMode.ANYONE, true, false, false, 0, 0,
+        ProxyOptions.NONE);
+  }
+
+  /**
+   * A namespace's opt-in to the proxy hooks: its subscribes and client publishes wait for the backend's answer.
+   *
+   * @param subscribe whether a subscription to one of its channels first goes through proxy.subscribe_url
+   * @param publish   whether a client's publish to one of its channels first goes through proxy.publish_url
+   * @param failOpen  whether a hook that fails (down, slow, bad answer, busy, breaker open) lets the operation go
+   *                  on as if allowed, rather than refusing it with {@code internal}
+   */
+  public record ProxyOptions(boolean subscribe, boolean publish, boolean failOpen) {
+    public static final ProxyOptions NONE = new ProxyOptions(false, false, false);
   }
 
   /** Who may subscribe to a namespace's channels (docs/security.md). */

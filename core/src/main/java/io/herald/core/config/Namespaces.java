@@ -15,7 +15,7 @@ public final class Namespaces {
 
   private static final Set<String> FIELDS = Set.of("history_size", "history_ttl_ms", "client_publish", "presence",
       "join_leave", "subscribe", "history", "presence_users", "cache",
-      "max_rate", "batch_ms");
+      "max_rate", "batch_ms", "proxy_subscribe", "proxy_publish", "proxy_fail_open");
 
   private final NamespaceOptions defaults;
   private final Map<String, NamespaceOptions> byName = new HashMap<>();
@@ -29,7 +29,8 @@ public final class Namespaces {
         NamespaceOptions.SubscribeMode.ANYONE, // per namespace only: auth.required covers "everyone must authenticate"
         config.get(HeraldConfig.NAMESPACE_HISTORY), config.get(HeraldConfig.NAMESPACE_PRESENCE_USERS),
         config.get(HeraldConfig.NAMESPACE_CACHE), config.get(HeraldConfig.NAMESPACE_MAX_RATE),
-        batchWindow(HeraldConfig.NAMESPACE_BATCH_MS.key(), config.get(HeraldConfig.NAMESPACE_BATCH_MS)));
+        batchWindow(HeraldConfig.NAMESPACE_BATCH_MS.key(), config.get(HeraldConfig.NAMESPACE_BATCH_MS)),
+        NamespaceOptions.ProxyOptions.NONE); // per namespace only: a hook is opted into where it is wanted
     for (String name : overrides.fieldNames()) {
       Object raw = overrides.getValue(name);
       if (!(raw instanceof JsonObject o)) {
@@ -59,7 +60,9 @@ public final class Namespaces {
           o.getBoolean("cache", defaults.cache()),
           nonNegative(name, "max_rate", o.getInteger("max_rate", defaults.maxRate())),
           batchWindow("namespaces." + name + ".batch_ms",
-              nonNegative(name, "batch_ms", o.getInteger("batch_ms", defaults.batchMs()))));
+              nonNegative(name, "batch_ms", o.getInteger("batch_ms", defaults.batchMs()))),
+          new NamespaceOptions.ProxyOptions(o.getBoolean("proxy_subscribe", false), o.getBoolean("proxy_publish", false),
+              o.getBoolean("proxy_fail_open", false)));
     } catch (ClassCastException e) {
       throw new IllegalArgumentException("namespaces." + name + ": wrong type of option");
     }

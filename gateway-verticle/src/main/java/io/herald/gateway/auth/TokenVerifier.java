@@ -136,7 +136,7 @@ public final class TokenVerifier {
       }
       channels = List.copyOf(channels);
     }
-    return new Identity(user, channels, expiresAtMs(claims), subs(claims));
+    return new Identity(user, channels, expiresAtMs(claims), null, subs(claims));
   }
 
   /** The {@code subs} claim: an array of valid channel names (not patterns), none twice. */

@@ -10,6 +10,7 @@ import io.herald.core.Json;
 import io.herald.core.StreamPosition;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.config.NamespaceOptions;
+import io.herald.core.config.NamespaceOptions.ProxyOptions;
 import io.herald.core.Message;
 import io.herald.gateway.GatewayLoop;
 import io.herald.gateway.GatewayServices;
@@ -20,8 +21,13 @@ import io.herald.gateway.auth.AuthFailure;
 import io.herald.gateway.auth.ChannelPermissions;
 import io.herald.gateway.auth.ChannelPermissions.Operation;
 import io.herald.gateway.auth.NodeAuth;
+import io.herald.gateway.hooks.ChannelHook;
+import io.herald.gateway.hooks.ConnectHook;
+import io.herald.gateway.hooks.HookAnswer;
+import io.herald.gateway.hooks.HookKind;
 import io.herald.gateway.transport.ClientSocket;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
@@ -29,6 +35,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The /ws protocol on one connection: parses client frames, answers them, and owns the connection's
@@ -51,6 +58,10 @@ public final class ClientConnection implements ClientSession.Protocol, Subscript
   private long authTimer = -1;
   /** The client asked for {@code messages} frames ({@code ?batch=true}): a batching window's deliveries go in one. */
   private boolean messagesFrames;
+  /** Whether {@code connected} was sent: until then only connect, refresh and ping are served. */
+  private boolean connected;
+  /** Whether the connect hook is being asked about this connection. */
+  private boolean connectHookRunning;
 
   ClientConnection(ClientSocket socket, GatewayLoop loop) {
     this.session = new ClientSession(socket, loop, this);
@@ -66,22 +77,48 @@ public final class ClientConnection implements ClientSession.Protocol, Subscript
     String batch = first(query, "batch");
     messagesFrames = "true".equals(batch) || "1".equals(batch);
     String token = auth.verifier().enabled() ? first(query, "token") : null;
+    boolean connectHook = session.loop().hooks().enabled(HookKind.CONNECT);
     if (token != null) {
       if (authenticate(token)) {
-        sendConnected(null);
-        subscribeClaimed(null);
+        if (connectHook) {
+          connectThroughHook(null, null, null);
+        } else {
+          sendConnected(null);
+          subscribeServerSide(session.identity().subs(), null);
+        }
       }
-    } else if (auth.required()) {
-      // No `connected` until a `connect` frame brings a valid token.
+    } else if (!auth.required() && !connectHook) {
+      sendConnected(null);
+    }
+    if (!connected && !session.closed()) {
+      // No `connected` until a `connect` frame brings a valid token, or the connect hook admits the connection.
       authTimer = session.loop().vertx().setTimer(auth.timeoutMs(), t -> {
         authTimer = -1;
-        if (session.identity() == null) {
+        if (!connected) {
           session.auth().refuse(AuthFailure.Reason.TIMEOUT.text());
         }
       });
-    } else {
-      sendConnected(null);
     }
+  }
+
+  /**
+   * Asks the connect hook (once a token given is verified) and, when it admits the connection, says {@code connected}
+   * and subscribes the channels it named and the token's subs claim, from {@code positions} (connect's {@code subs}).
+   * A failed call is answered with {@code internal}; the client may connect again.
+   */
+  private void connectThroughHook(Long id, Object data, JsonObject positions) {
+    connectHookRunning = true;
+    ConnectHook.run(session, data).onComplete(ar -> {
+      connectHookRunning = false;
+      if (ar.failed()) {
+        sendError(id, errorCode(ar.cause()), ar.cause().getMessage(), null);
+      } else if (ar.result() != null) {
+        cancelAuthTimer();
+        sendConnected(id);
+        subscribeServerSide(ar.result().subs(), positions);
+        subscribeServerSide(session.identity() == null ? List.of() : session.identity().subs(), positions);
+      }
+    });
   }
 
   private static String first(Map<String, List<String>> query, String name) {
@@ -117,6 +154,7 @@ public final class ClientConnection implements ClientSession.Protocol, Subscript
   }
 
   private void sendConnected(Long requestId) {
+    connected = true;
     session.send(Frames.connected(requestId, session.id(), services.nodeId(),
         services.config().get(HeraldConfig.WS_PING_INTERVAL_MS), session.user()));
     session.connected();
@@ -130,6 +168,15 @@ public final class ClientConnection implements ClientSession.Protocol, Subscript
     }
     JsonObject positions = refresh ? null : claimedPositions(frame);
     NodeAuth auth = nodeAuth();
+    if (!connected && session.loop().hooks().enabled(HookKind.CONNECT)) {
+      if (refresh || connectHookRunning) {
+        throw new HeraldException(ErrorCode.BAD_REQUEST, refresh ? "connect first" : "connect is in progress");
+      }
+      if (token == null || !auth.verifier().enabled() || authenticate((String) token)) {
+        connectThroughHook(id, frame.getValue("data"), positions);
+      }
+      return;
+    }
     if (!auth.verifier().enabled() || (token == null && (session.identity() != null || !auth.required()))) {
       if (refresh) {
         throw new HeraldException(ErrorCode.BAD_REQUEST, auth.verifier().enabled() ? "refresh needs a token" : "authentication is off");
@@ -153,7 +200,7 @@ public final class ClientConnection implements ClientSession.Protocol, Subscript
     } else {
       sendConnected(id);
       if (!wasAuthenticated) {
-        subscribeClaimed(positions);
+        subscribeServerSide(session.identity().subs(), positions);
       }
     }
   }
@@ -208,8 +255,7 @@ public final class ClientConnection implements ClientSession.Protocol, Subscript
   }
 
   private void handle(FrameType type, Long id, JsonObject frame, Buffer raw) {
-    if (nodeAuth().required() && session.identity() == null && type != FrameType.CONNECT && type != FrameType.REFRESH
-        && type != FrameType.PING) {
+    if (!connected && type != FrameType.CONNECT && type != FrameType.REFRESH && type != FrameType.PING) {
       throw new HeraldException(ErrorCode.UNAUTHORIZED, "authenticate first: send connect with a token");
     }
     switch (type) {
@@ -280,6 +326,39 @@ public final class ClientConnection implements ClientSession.Protocol, Subscript
   private void subscribe(Long id, String channel, StreamPosition since, String token) {
     long tokenExpiresAtMs = token == null ? 0 : permissions().checkSubscriptionToken(token, session.identity(), channel);
     permissions().checkSubscribe(session.identity(), channel, token != null, since != null);
+    ProxyOptions proxy = ChannelHook.optedIn(session.loop(), HookKind.SUBSCRIBE, channel);
+    if (proxy == null) {
+      addSubscription(id, channel, since, token, tokenExpiresAtMs);
+      return;
+    }
+    if (subscriptions.get(channel) != null) {
+      throw new HeraldException(ErrorCode.ALREADY_SUBSCRIBED, "already subscribed to " + channel);
+    }
+    ChannelHook.subscribe(session, channel, proxy).onComplete(ar ->
+        afterHook(id, channel, ar, allowed -> addSubscription(id, channel, since, token, tokenExpiresAtMs)));
+  }
+
+  /**
+   * Goes on with a request once its channel's hook allowed it; a refusal or a failed call is the request's error. A
+   * null answer: the connection is closed (a disconnect answer, or gone meanwhile), nothing is done.
+   */
+  private void afterHook(Long id, String channel, AsyncResult<HookAnswer.Allow> answer, Consumer<HookAnswer.Allow> proceed) {
+    if (answer.failed()) {
+      sendError(id, errorCode(answer.cause()), answer.cause().getMessage(), channel);
+      return;
+    }
+    if (answer.result() == null) {
+      return;
+    }
+    try {
+      proceed.accept(answer.result());
+    } catch (HeraldException e) {
+      sendError(id, e.code(), e.getMessage(), channel);
+    }
+  }
+
+  /** Adds and opens the subscription, its permissions checked (and the subscribe hook's answer in). */
+  private void addSubscription(Long id, String channel, StreamPosition since, String token, long tokenExpiresAtMs) {
     Subscription subscription = subscriptions.add(channel, this);
     if (token != null) {
       if (granted == null) {
@@ -351,11 +430,13 @@ public final class ClientConnection implements ClientSession.Protocol, Subscript
   }
 
   /**
-   * After {@code connected}: subscribes to the token's {@code subs} claim, each from the position the client gave
-   * for it in {@code connect}'s {@code subs} ({@code {"chan": {"epoch","offset"}}}; none: live).
+   * After {@code connected}: subscribes to {@code channels} (the token's {@code subs} claim, the connect hook's
+   * {@code subs}), each from the position the client gave for it in {@code connect}'s {@code subs}
+   * ({@code {"chan": {"epoch","offset"}}}; none: live). Neither permissions nor the subscribe hook are asked: the
+   * backend named them.
    */
-  private void subscribeClaimed(JsonObject positions) {
-    for (String channel : session.identity().subs()) {
+  private void subscribeServerSide(List<String> channels, JsonObject positions) {
+    for (String channel : channels) {
       subscribeByServer(channel, positions == null ? null : Json.position(positions.getValue(channel), "subs." + channel));
     }
   }
@@ -409,6 +490,18 @@ public final class ClientConnection implements ClientSession.Protocol, Subscript
     permissions().check(Operation.PUBLISH, session.identity(), channel, granted(channel));
     Buffer data = Json.data(frame, raw, services.config().get(HeraldConfig.MAX_DATA_BYTES));
     String idempotencyKey = PublishRequest.checkKey(frame.getValue("idempotency_key"));
+    ProxyOptions proxy = ChannelHook.optedIn(session.loop(), HookKind.PUBLISH, channel);
+    if (proxy == null) {
+      publish(id, channel, data, idempotencyKey);
+      return;
+    }
+    // The backend's replacement data is checked like any data (message.max_data_bytes).
+    ChannelHook.publish(session, channel, data, proxy).onComplete(ar ->
+        afterHook(id, channel, ar, allowed -> publish(id, channel, allowed.data() == null ? data : allowed.data(), idempotencyKey)));
+  }
+
+  /** Publishes {@code data} (its permission checked, the publish hook's answer in), within ws.new_channel_rate. */
+  private void publish(Long id, String channel, Buffer data, String idempotencyKey) {
     boolean charged = session.mayCreateChannel();
     services.publish(channel, data, idempotencyKey, charged).onComplete(ar -> {
       session.settleNewChannel(charged, ar.succeeded() && ar.result().created(), ar.cause());

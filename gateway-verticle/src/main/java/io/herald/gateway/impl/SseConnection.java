@@ -13,9 +13,16 @@ import io.herald.gateway.Subscription;
 import io.herald.gateway.SubscriptionSink;
 import io.herald.gateway.auth.AuthFailure;
 import io.herald.gateway.auth.NodeAuth;
+import io.herald.gateway.hooks.ChannelHook;
+import io.herald.gateway.hooks.ConnectHook;
+import io.herald.gateway.hooks.HookAnswer;
+import io.herald.gateway.hooks.HookKind;
 import io.herald.gateway.transport.SseStream;
+import io.herald.core.config.NamespaceOptions.ProxyOptions;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +38,8 @@ import java.util.Map;
 final class SseConnection implements ClientSession.Protocol, SubscriptionSink {
 
   private static final String JOIN = "{\"type\":\"join\"";
+  /** The WebSocket code for a server error: a stream refused with it is answered 500 {@code internal}. */
+  private static final short INTERNAL_ERROR = 1011;
 
   private final ClientSession session;
   private final SseStream stream;
@@ -70,14 +79,36 @@ final class SseConnection implements ClientSession.Protocol, SubscriptionSink {
    */
   void start(String token, long requestStartNanos) {
     NodeAuth auth = session.loop().auth();
+    boolean connectHook = session.loop().hooks().enabled(HookKind.CONNECT);
     if (token != null && auth.verifier().enabled()) {
       if (!session.auth().authenticate(token)) {
         return; // answered 401 (or 429 over auth.max_connections_per_user)
       }
-    } else if (auth.required()) {
+    } else if (auth.required() && !connectHook) {
       session.auth().refuse(AuthFailure.Reason.TOKEN_REQUIRED.text());
       return;
     }
+    if (!connectHook) {
+      open(requestStartNanos);
+      return;
+    }
+    // The stream opens once the connect hook admits it (its subs are not taken: a stream's channels are its request's).
+    ConnectHook.run(session, null).onComplete(ar -> {
+      if (ar.failed()) {
+        session.close(INTERNAL_ERROR, ar.cause().getMessage()); // answered 500 internal
+      } else if (ar.result() != null) {
+        open(requestStartNanos);
+      }
+    });
+  }
+
+  /**
+   * Checks the permission to subscribe to every channel and asks the subscribe hook about those of namespaces that opted
+   * in (all of them together), then opens the stream and subscribes.
+   */
+  private void open(long requestStartNanos) {
+    NodeAuth auth = session.loop().auth();
+    List<Future<HookAnswer.Allow>> asked = new ArrayList<>(0);
     try {
       for (int i = 0; i < channels.size(); i++) {
         auth.permissions().checkSubscribe(session.identity(), channels.get(i), false, starts.get(i) != null);
@@ -86,6 +117,31 @@ final class SseConnection implements ClientSession.Protocol, SubscriptionSink {
       session.close(e.code() == ErrorCode.UNAUTHORIZED ? CloseCode.UNAUTHORIZED : CloseCode.POLICY, e.getMessage());
       return;
     }
+    for (String channel : channels) {
+      ProxyOptions proxy = ChannelHook.optedIn(session.loop(), HookKind.SUBSCRIBE, channel);
+      if (proxy != null) {
+        asked.add(ChannelHook.subscribe(session, channel, proxy));
+      }
+    }
+    if (asked.isEmpty()) {
+      stream(requestStartNanos);
+      return;
+    }
+    Future.all(asked).onComplete(ar -> {
+      if (session.gone()) {
+        session.close(CloseCode.NORMAL); // the client left, or a disconnect answer closed it: nothing opens
+      } else if (ar.failed()) {
+        // A refusal is answered 403 with the backend's message, a failed call 500 internal.
+        boolean failed = ar.cause() instanceof HeraldException he && he.code() == ErrorCode.INTERNAL;
+        session.close(failed ? INTERNAL_ERROR : CloseCode.POLICY.code(), ar.cause().getMessage());
+      } else {
+        stream(requestStartNanos);
+      }
+    });
+  }
+
+  /** Opens the stream: {@code connected}, then each channel subscribed. */
+  private void stream(long requestStartNanos) {
     session.open();
     stream.start();
     services.metrics().connectionSetup(System.nanoTime() - requestStartNanos);

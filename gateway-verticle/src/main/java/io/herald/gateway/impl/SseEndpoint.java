@@ -1,6 +1,7 @@
 package io.herald.gateway.impl;
 
 import io.herald.core.CloseCode;
+import io.herald.gateway.hooks.HookAnswer;
 import io.herald.core.ErrorCode;
 import io.herald.core.HeraldException;
 import io.herald.core.Json;
@@ -115,8 +116,8 @@ public final class SseEndpoint implements VertxUpgrade.StreamEndpoint {
       refuse(request, code, seat.reason());
       return;
     }
-    SseStream stream = new SseStream(request, ip, loop.services().config().get(HeraldConfig.WS_OUTBOUND_QUEUE_BYTES),
-        SseEndpoint::refuse);
+    SseStream stream = new SseStream(request, ip, loop.hooks().forwardedHeaders(head),
+        loop.services().config().get(HeraldConfig.WS_OUTBOUND_QUEUE_BYTES), SseEndpoint::refuse);
     // The seat is given back when the TCP connection closes, however the stream ends.
     stream.channel().closeFuture().addListener(f -> seat.release());
     new SseConnection(stream, loop, events, channels, starts).start(token(head, query), start);
@@ -188,6 +189,8 @@ public final class SseEndpoint implements VertxUpgrade.StreamEndpoint {
         : closeCode == CloseCode.POLICY.code() ? ErrorCode.PERMISSION_DENIED
         : closeCode == CloseCode.TOO_MANY_CONNECTIONS.code() ? ErrorCode.RATE_LIMITED
         : closeCode == CloseCode.GOING_AWAY.code() ? ErrorCode.UNAVAILABLE
+        // The connect hook's disconnect: the backend does not let this client in.
+        : closeCode >= HookAnswer.MIN_DISCONNECT_CODE && closeCode <= HookAnswer.MAX_DISCONNECT_CODE ? ErrorCode.PERMISSION_DENIED
         : ErrorCode.INTERNAL;
     refuse(request, code, reason);
   }

@@ -57,7 +57,7 @@ public final class WebSocketEndpoint {
       return;
     }
     ConnectionGate.Seat seat = gate.seat(ip);
-    ClientSocket socket = handshake.accept(ip, origin);
+    ClientSocket socket = handshake.accept(ip, origin, loop.hooks().forwardedHeaders(handshake.head()));
     if (socket == null) {
       seat.release(); // not a valid handshake: answered 400 or 426
       loop.services().metrics().connectionError();

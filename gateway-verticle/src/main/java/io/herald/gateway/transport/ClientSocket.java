@@ -74,8 +74,18 @@ public final class ClientSocket extends ChannelInboundHandlerAdapter implements 
     channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(outboundLimitBytes / 2, outboundLimitBytes));
   }
 
-  /** What the upgrade request said that the session may need later; nothing else of it is kept. */
-  public record Handshake(String uri, String subProtocol, String clientIp, String origin) {
+  /**
+   * What the upgrade request said that the session may need later; nothing else of it is kept.
+   *
+   * @param forwardedHeaders the headers the connect hook gets (proxy.headers); empty without one
+   */
+  public record Handshake(String uri, String subProtocol, String clientIp, String origin,
+                          java.util.Map<String, String> forwardedHeaders) {
+
+    /** A handshake that keeps no headers (no connect hook). */
+    public Handshake(String uri, String subProtocol, String clientIp, String origin) {
+      this(uri, subProtocol, clientIp, origin, java.util.Map.of());
+    }
   }
 
   /** Reads this socket within {@code shaper}'s budget, every frame counted (call before {@link #listen}). */
@@ -127,6 +137,11 @@ public final class ClientSocket extends ChannelInboundHandlerAdapter implements 
   @Override
   public String origin() {
     return handshake.origin();
+  }
+
+  @Override
+  public java.util.Map<String, String> forwardedHeaders() {
+    return handshake.forwardedHeaders();
   }
 
   /** The Netty channel, for the write-timeout check. */

@@ -60,6 +60,9 @@ public interface ClientTransport {
   /** The request's Origin header, or null. */
   String origin();
 
+  /** The request headers kept for the connect hook (proxy.headers), by name; empty without a connect hook. */
+  java.util.Map<String, String> forwardedHeaders();
+
   /** The Netty channel, for the write-timeout check. */
   Channel channel();
 

@@ -49,17 +49,25 @@ public final class SseStream extends ChannelInboundHandlerAdapter implements Cli
   private final Channel channel;
   private final String clientIp;
   private final String origin;
+  private final java.util.Map<String, String> forwardedHeaders;
   private final Refusal refusal;
   private Listener listener;
   private boolean started;
   private boolean ended;
 
   public SseStream(StreamRequest request, String clientIp, int outboundLimitBytes, Refusal refusal) {
+    this(request, clientIp, java.util.Map.of(), outboundLimitBytes, refusal);
+  }
+
+  /** A stream whose connect hook gets {@code forwardedHeaders} of the request (proxy.headers). */
+  public SseStream(StreamRequest request, String clientIp, java.util.Map<String, String> forwardedHeaders,
+      int outboundLimitBytes, Refusal refusal) {
     this.request = request;
     this.uri = request.head().uri();
     this.channel = request.context().channel();
     this.clientIp = clientIp;
     this.origin = request.head().header("Origin");
+    this.forwardedHeaders = forwardedHeaders;
     this.refusal = refusal;
     channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(outboundLimitBytes / 2, outboundLimitBytes));
   }
@@ -100,6 +108,11 @@ public final class SseStream extends ChannelInboundHandlerAdapter implements Cli
   @Override
   public String origin() {
     return origin;
+  }
+
+  @Override
+  public java.util.Map<String, String> forwardedHeaders() {
+    return forwardedHeaders;
   }
 
   @Override

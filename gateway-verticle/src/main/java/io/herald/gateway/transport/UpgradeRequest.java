@@ -62,7 +62,7 @@ public final class UpgradeRequest {
    * {@link ClientSocket#listen}. Returns null when the request is not a valid handshake: it was answered with 400
    * (or 426 for an unsupported version) and the connection closes.
    */
-  public ClientSocket accept(String clientIp, String origin) {
+  public ClientSocket accept(String clientIp, String origin, java.util.Map<String, String> forwardedHeaders) {
     answered();
     WebSocketServerHandshaker handshaker = handshakers.newHandshaker(head);
     if (handshaker == null) {
@@ -83,7 +83,8 @@ public final class UpgradeRequest {
     Channel channel = ctx.channel();
     channel.config().setAutoRead(false);
     ClientSocket socket = new ClientSocket(channel,
-        new ClientSocket.Handshake(head.uri(), handshaker.selectedSubprotocol(), clientIp, origin), outboundLimitBytes);
+        new ClientSocket.Handshake(head.uri(), handshaker.selectedSubprotocol(), clientIp, origin, forwardedHeaders),
+        outboundLimitBytes);
     upgraded.run();
     channel.pipeline().replace(VertxUpgrade.VERTX_HANDLER, "herald", socket);
     return socket;

@@ -49,7 +49,7 @@ class ClientSocketTakeoverTest {
         request.reject(404);
         return;
       }
-      ClientSocket socket = request.accept("127.0.0.1", null);
+      ClientSocket socket = request.accept("127.0.0.1", null, java.util.Map.of());
       CompletableFuture<Void> closed = new CompletableFuture<>();
       socket.listen(new ClientTransport.Listener() {
         @Override

@@ -35,6 +35,8 @@ import io.herald.core.config.HeraldConfig;
 import io.herald.core.StreamPosition;
 import io.herald.gateway.GatewayServices;
 import io.herald.gateway.auth.ChannelPermissions;
+import io.herald.gateway.hooks.ChannelHook;
+import io.herald.gateway.hooks.HookKind;
 import io.herald.gateway.auth.Identity;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -114,8 +116,12 @@ public final class GraphQLEngine {
     /** Presence of {@code channel} as this client may see it (users hidden from anonymous clients). */
     List<ClientInfo> presenceView(String channel, List<ClientInfo> clients);
 
-    /** Publishes for this client; over the socket within its ws.new_channel_rate (see TransportWsConnection). */
+    /**
+     * Publishes for this client; over the socket within its ws.new_channel_rate and through the publish hook (see
+     * TransportWsConnection). Over HTTP there is no connection to ask the hook about: a hooked channel is refused.
+     */
     default Future<Publication> publish(GatewayServices services, String channel, Buffer data, String idempotencyKey) {
+      ChannelHook.refuseUnhooked(services.config(), HookKind.PUBLISH, channel);
       return services.publish(channel, data, idempotencyKey, true);
     }
 

@@ -30,6 +30,10 @@ import io.herald.gateway.SubscriptionSink;
 import io.herald.gateway.ClientSession;
 import io.herald.gateway.auth.AuthFailure;
 import io.herald.gateway.auth.ChannelPermissions;
+import io.herald.core.config.NamespaceOptions.ProxyOptions;
+import io.herald.gateway.hooks.ChannelHook;
+import io.herald.gateway.hooks.ConnectHook;
+import io.herald.gateway.hooks.HookKind;
 import io.herald.gateway.impl.JoinLeave;
 import io.herald.gateway.limits.PublishRateLimiter.Verdict;
 import io.herald.gateway.transport.ClientSocket;
@@ -133,14 +137,30 @@ final class TransportWsConnection implements ClientSession.Protocol {
     initReceived = true;
     loop.vertx().cancelTimer(initTimer);
     String token = loop.auth().verifier().enabled() ? token(payload) : null;
+    boolean connectHook = loop.hooks().enabled(HookKind.CONNECT);
     if (token != null) {
       if (!session.auth().authenticate(token)) {
         return;
       }
-    } else if (loop.auth().required()) {
+    } else if (loop.auth().required() && !connectHook) {
       session.auth().refuse(AuthFailure.Reason.TOKEN_REQUIRED.text());
       return;
     }
+    if (!connectHook) {
+      acknowledge();
+      return;
+    }
+    // The connect hook gets the connection_init payload as its data; its subs are not taken (no operation to run them).
+    ConnectHook.run(session, payload).onComplete(ar -> {
+      if (ar.failed()) {
+        session.close(CloseCode.GRAPHQL_INTERNAL);
+      } else if (ar.result() != null) {
+        acknowledge();
+      }
+    });
+  }
+
+  private void acknowledge() {
     acknowledged = true;
     session.send(new JsonObject().put("type", "connection_ack").toBuffer());
     session.connected();
@@ -250,6 +270,17 @@ final class TransportWsConnection implements ClientSession.Protocol {
 
       @Override
       public Future<Publication> publish(GatewayServices services, String channel, Buffer data, String idempotencyKey) {
+        ProxyOptions proxy = ChannelHook.optedIn(loop, HookKind.PUBLISH, channel);
+        if (proxy == null) {
+          return publishNow(services, channel, data, idempotencyKey);
+        }
+        // A disconnect answer closed the connection: the mutation's answer goes nowhere.
+        return ChannelHook.publish(session, channel, data, proxy).compose(allowed -> allowed == null
+            ? Future.failedFuture(new HeraldException(ErrorCode.INTERNAL, "connection closed"))
+            : publishNow(services, channel, allowed.data() == null ? data : allowed.data(), idempotencyKey));
+      }
+
+      private Future<Publication> publishNow(GatewayServices services, String channel, Buffer data, String idempotencyKey) {
         boolean charged = session.mayCreateChannel();
         return services.publish(channel, data, idempotencyKey, charged)
             .andThen(ar -> session.settleNewChannel(charged, ar.succeeded() && ar.result().created(), ar.cause()));
@@ -405,6 +436,35 @@ final class TransportWsConnection implements ClientSession.Protocol {
       sendErrors(id, List.of(GraphQLEngine.error(e.getMessage(), e.code().wire())));
       return;
     }
+    ProxyOptions proxy = ChannelHook.optedIn(loop, HookKind.SUBSCRIBE, channel);
+    if (proxy == null) {
+      openSubscription(id, prepared, root, fragments, channel, since, granted, tokenExpiresAtMs, start);
+      return;
+    }
+    // The id is taken while the hook is asked: a complete cancels the subscribe, a second subscribe with it is 4409.
+    Operation asking = new Operation(id, null, false);
+    operations.put(id, asking);
+    boolean tokenGranted = granted;
+    long tokenExpiry = tokenExpiresAtMs;
+    ChannelHook.subscribe(session, channel, proxy).onComplete(ar -> {
+      if (operations.get(id) != asking) {
+        return; // completed, or the connection closed, meanwhile
+      }
+      operations.remove(id);
+      if (ar.failed()) {
+        metrics.operation("subscription", "error");
+        ErrorCode code = ar.cause() instanceof HeraldException he ? he.code() : ErrorCode.INTERNAL;
+        sendErrors(id, List.of(GraphQLEngine.error(ar.cause().getMessage(), code.wire())));
+      } else if (ar.result() != null) {
+        openSubscription(id, prepared, root, fragments, channel, since, tokenGranted, tokenExpiry, start);
+      }
+    });
+  }
+
+  /** Runs a subscription whose checks passed (and the subscribe hook's answer, when it has one). */
+  private void openSubscription(String id, GraphQLEngine.Prepared prepared, Field root, Map<String, FragmentDefinition> fragments,
+      String channel, StreamPosition since, boolean granted, long tokenExpiresAtMs, long start) {
+    Map<String, Object> variables = prepared.variables();
     MessageShape shape = shapes.intern(MessageShape.of(root, fragments, variables));
     Sink sink = new Sink(id, shape);
     Subscription subscription = new Subscription(channel, sink, loop.services().broker(),
