@@ -29,27 +29,23 @@ class ClusterFailoverIT {
   /** 50 msg/s: sparse enough for a 2-core machine running three nodes, dense enough to publish through every transition. */
   private static final long PUBLISH_INTERVAL_MS = 20;
 
-  private final List<NodeProcess> nodes = new ArrayList<>();
+  private ProcessCluster cluster;
+  private List<NodeProcess> nodes;
   private final List<RecoveringSubscriber> subscribers = new ArrayList<>();
   private final AtomicInteger roundRobin = new AtomicInteger();
-  private String cluster;
-  private int hazelcastPort;
   private Vertx vertx;
 
   @BeforeEach
   void startCluster() {
     vertx = Vertx.vertx();
-    cluster = "failover-" + UUID.randomUUID();
-    hazelcastPort = NodeProcess.freePortRange();
-    for (int i = 0; i < 3; i++) {
-      nodes.add(NodeProcess.start(cluster, hazelcastPort));
-    }
+    cluster = ProcessCluster.start("failover", 3);
+    nodes = cluster.nodes();
   }
 
   @AfterEach
   void stopCluster() {
     subscribers.forEach(RecoveringSubscriber::stop);
-    nodes.forEach(NodeProcess::close);
+    cluster.close();
     vertx.close();
   }
 
@@ -93,7 +89,7 @@ class ClusterFailoverIT {
       NodeProcess old = nodes.get(i);
       old.stop();
       assertThat(old.output()).anyMatch(line -> line.contains("herald: stopped"));
-      nodes.set(i, NodeProcess.start(cluster, hazelcastPort));
+      cluster.replace(i);
       awaitAcknowledged(publisher, publisher.progress().acknowledged().size() + 30);
     }
     publisher.stop();

@@ -28,24 +28,22 @@ class IdempotentPublishIT {
   private static final int MESSAGES = 300;
   private static final int REPEATED_AFTER_THE_KILL = 10;
 
-  private final List<NodeProcess> nodes = new ArrayList<>();
+  private ProcessCluster cluster;
+  private List<NodeProcess> nodes;
   private final List<RecoveringSubscriber> subscribers = new ArrayList<>();
   private Vertx vertx;
 
   @BeforeEach
   void startCluster() {
     vertx = Vertx.vertx();
-    String cluster = "idempotent-" + UUID.randomUUID();
-    int hazelcastPort = NodeProcess.freePortRange();
-    for (int i = 0; i < 3; i++) {
-      nodes.add(NodeProcess.start(cluster, hazelcastPort));
-    }
+    cluster = ProcessCluster.start("idempotent", 3);
+    nodes = cluster.nodes();
   }
 
   @AfterEach
   void stopCluster() {
     subscribers.forEach(RecoveringSubscriber::stop);
-    nodes.forEach(NodeProcess::close);
+    cluster.close();
     vertx.close();
   }
 
