@@ -140,7 +140,7 @@ class ExampleBackendTest {
 
   private List<Object> occupied() {
     JsonArray rooms = backendApi.get("/rooms").json().getJsonArray("occupied");
-    return rooms.getList();
+    return rooms.stream().toList();
   }
 
   private WsClient connectAs(String session) {
