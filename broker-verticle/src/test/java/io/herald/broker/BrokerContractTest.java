@@ -491,7 +491,7 @@ public abstract class BrokerContractTest {
   @Test
   void presenceTracksClientsPerChannel() {
     String c = channel();
-    ClientInfo alice = new ClientInfo("c-alice", "alice", "node-1");
+    ClientInfo alice = new ClientInfo("c-alice", "alice", "node-1", "{\"name\":\"Alice\"}");
     ClientInfo anonymous = new ClientInfo("c-anon", null, "node-2");
 
     await(presence().add(c, alice));

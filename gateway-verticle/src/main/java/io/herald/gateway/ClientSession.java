@@ -24,6 +24,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 
@@ -328,7 +329,14 @@ public final class ClientSession implements Heartbeats.Target, ClientTransport.L
 
   /** The connection authenticated as {@code user}: presence lists it so from now on. */
   void identified(String user) {
-    info = new ClientInfo(info.client(), user, info.node());
+    info = new ClientInfo(info.client(), user, info.node(), info.info());
+  }
+
+  /** The connect hook attached {@code connectionInfo} (a JSON object) to the connection: presence shows it from now on. */
+  void described(JsonObject connectionInfo) {
+    if (connectionInfo != null) {
+      info = new ClientInfo(info.client(), info.user(), info.node(), connectionInfo.encode());
+    }
   }
 
   /** The protocol's name: {@code ws}, {@code sse}, {@code graphql-ws}. */

@@ -92,6 +92,7 @@ public final class ConnectionAuth {
   public boolean admit(String user, long expiresAtMs, JsonObject info) {
     if (identity != null) {
       identity = identity.withInfo(info);
+      session.described(info);
       return true;
     }
     if (!session.loop().auth().addConnection(user)) {
@@ -100,6 +101,7 @@ public final class ConnectionAuth {
       return false;
     }
     session.identified(user);
+    session.described(info);
     identity = new Identity(user, null, expiresAtMs, info, List.of());
     proxied = true;
     deadlines.set(CONNECTION_TOKEN, expiresAtMs);

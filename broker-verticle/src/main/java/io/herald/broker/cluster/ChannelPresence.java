@@ -45,6 +45,7 @@ public final class ChannelPresence implements DataSerializable {
       out.writeString(p.client.user());
       out.writeString(p.client.node());
       out.writeString(p.member);
+      out.writeString(p.client.info());
     }
   }
 
@@ -53,8 +54,11 @@ public final class ChannelPresence implements DataSerializable {
     int count = in.readInt();
     clients = new LinkedHashMap<>(count * 2);
     for (int i = 0; i < count; i++) {
-      ClientInfo client = new ClientInfo(in.readString(), in.readString(), in.readString());
-      clients.put(client.client(), new Present(client, in.readString()));
+      String id = in.readString();
+      String user = in.readString();
+      String node = in.readString();
+      String member = in.readString();
+      clients.put(id, new Present(new ClientInfo(id, user, node, in.readString()), member));
     }
   }
 
@@ -88,12 +92,16 @@ public final class ChannelPresence implements DataSerializable {
       out.writeString(client.user());
       out.writeString(client.node());
       out.writeString(member);
+      out.writeString(client.info());
     }
 
     @Override
     public void readData(ObjectDataInput in) throws IOException {
-      client = new ClientInfo(in.readString(), in.readString(), in.readString());
+      String id = in.readString();
+      String user = in.readString();
+      String node = in.readString();
       member = in.readString();
+      client = new ClientInfo(id, user, node, in.readString());
     }
   }
 

@@ -93,7 +93,8 @@ public final class ChannelPermissions {
     if (seesUsers(identity, channel)) {
       return clients;
     }
-    return clients.stream().map(c -> c.user() == null ? c : new ClientInfo(c.client(), null, c.node())).toList();
+    // The connect hook's info describes the user: hidden with it.
+    return clients.stream().map(c -> c.user() == null && c.info() == null ? c : new ClientInfo(c.client(), null, c.node())).toList();
   }
 
   /** Whether {@code identity} (null: anonymous) sees the users of presence on {@code channel}. */

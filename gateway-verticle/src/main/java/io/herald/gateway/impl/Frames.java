@@ -143,7 +143,8 @@ final class Frames {
   static JsonArray clients(List<ClientInfo> clients) {
     JsonArray array = new JsonArray();
     for (ClientInfo c : clients) {
-      array.add(new JsonObject().put("client", c.client()).put("user", c.user()).put("node", c.node()));
+      JsonObject client = new JsonObject().put("client", c.client()).put("user", c.user()).put("node", c.node());
+      array.add(c.info() == null ? client : client.put("info", new JsonObject(c.info())));
     }
     return array;
   }

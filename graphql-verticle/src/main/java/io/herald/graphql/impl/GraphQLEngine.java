@@ -273,6 +273,10 @@ public final class GraphQLEngine {
           return async(access(env).publish(services, channel, io.vertx.core.json.Json.encodeToBuffer(env.getArgument("data")), idempotencyKey)
               .map(p -> Map.of("channel", channel, "epoch", p.epoch(), "offset", p.first().offset(), "duplicate", p.duplicate(0))));
         }))
+        .type("Presence", t -> t.dataFetcher("info", (DataFetcher<Object>) env -> {
+          String info = ((ClientInfo) env.getSource()).info();
+          return info == null ? null : io.vertx.core.json.Json.decodeValue(info);
+        }))
         .type("Message", t -> t.dataFetcher("data", (DataFetcher<Object>) env ->
             io.vertx.core.json.Json.decodeValue(((Message) env.getSource()).data())))
         .build();

@@ -100,6 +100,9 @@ class ExampleBackendTest {
     assertThat(alice.next("subscribed").getString("channel")).as("the connect hook's subs").isEqualTo("notices");
 
     assertThat(alice.request(subscribe(2, "chat:lobby")).getString("type")).isEqualTo("subscribed");
+    JsonObject present = node.http().get("/api/channels/chat:lobby/presence").json().getJsonArray("clients").getJsonObject(0);
+    assertThat(present.getString("user")).isEqualTo("alice");
+    assertThat(present.getJsonObject("info")).as("the connect hook's info").isEqualTo(new JsonObject().put("name", "Alice"));
     JsonObject refused = alice.request(subscribe(3, "inbox:bob"));
     assertThat(refused.getString("code")).isEqualTo("permission_denied");
     assertThat(refused.getString("message")).isEqualTo("inbox:bob is not yours");
