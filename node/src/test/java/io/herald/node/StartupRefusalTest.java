@@ -39,6 +39,8 @@ class StartupRefusalTest {
   @CsvSource(delimiter = '|', value = {
       "the load tests' variable of .ci/run | HERALD_REQUIRE_NCHAN=1",
       "the browser tests' variable of .ci/run | HERALD_REQUIRE_BROWSER=1",
+      "the Node.js tests' variable of .ci/run | HERALD_REQUIRE_NODE=1",
+      "the kubectl tests' variable            | HERALD_REQUIRE_KUBECTL=1",
       "a setting's variable                | HERALD_WS_MAX_SUBSCRIPTIONS=64",
   })
   void startsWithVariablesItKnows(String what, String env) {

@@ -295,10 +295,12 @@ public final class HeraldConfig {
   public static final String ENV_PREFIX = "HERALD_";
   /**
    * {@code HERALD_*} variables that are not settings, which the node ignores: {@code HERALD_URL} (the command line's
-   * node, {@code herald pub/sub}), {@code HERALD_REQUIRE_NCHAN} and {@code HERALD_REQUIRE_BROWSER} (exported by
-   * .ci/run so the tests that need Nchan or Chromium fail rather than skip; inherited by the nodes those tests start).
+   * node, {@code herald pub/sub}), {@code HERALD_REQUIRE_NCHAN}, {@code HERALD_REQUIRE_BROWSER},
+   * {@code HERALD_REQUIRE_NODE} and {@code HERALD_REQUIRE_KUBECTL} (exported by .ci/run, or by a developer, so the
+   * tests that need Nchan, Chromium, Node.js or kubectl fail rather than skip; inherited by the nodes those tests start).
    */
-  public static final List<String> NON_SETTING_ENV = List.of("HERALD_URL", "HERALD_REQUIRE_NCHAN", "HERALD_REQUIRE_BROWSER");
+  public static final List<String> NON_SETTING_ENV = List.of("HERALD_URL", "HERALD_REQUIRE_NCHAN", "HERALD_REQUIRE_BROWSER",
+      "HERALD_REQUIRE_NODE", "HERALD_REQUIRE_KUBECTL");
 
   private final Map<Setting<?>, Object> values;
   /** The settings given a value by a layer above the defaults (file, environment, flags, {@link #with}). */

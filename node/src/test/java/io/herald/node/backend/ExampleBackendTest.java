@@ -2,6 +2,7 @@ package io.herald.node.backend;
 
 import io.herald.node.testing.HttpApiClient;
 import io.herald.node.testing.NodeExtension;
+import io.herald.node.testing.RequiredTools;
 import io.herald.node.testing.WsClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
@@ -51,6 +52,7 @@ class ExampleBackendTest {
 
   @BeforeAll
   static void startBackend() throws IOException {
+    RequiredTools.assume(RequiredTools.Tool.NODE, "ExampleBackendTest (the example backend is a Node.js program)");
     Path server = Path.of("..", "examples", "backend", "server.mjs").toAbsolutePath().normalize();
     ProcessBuilder builder = new ProcessBuilder("node", server.toString(), "0").redirectErrorStream(true);
     builder.environment().put("HERALD_WEBHOOK_SECRET", SECRET);

@@ -1,6 +1,7 @@
 package io.herald.node.k8s;
 
 import io.herald.core.config.HeraldConfig;
+import io.herald.node.testing.RequiredTools;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -186,7 +187,10 @@ public final class Manifests {
     return lines.get(0).substring(instruction.length() + 1).strip();
   }
 
+  /** The overlay rendered and validated; skips the calling test on a machine without kubectl or Node.js. */
   public static Rendered render(String overlay) {
+    RequiredTools.assume(RequiredTools.Tool.KUBECTL, "rendering k8s/ (the Kubernetes manifest tests)");
+    RequiredTools.assume(RequiredTools.Tool.NODE, "validating k8s/ (the Kubernetes manifest tests)");
     return CACHE.computeIfAbsent(overlay, Manifests::renderNow);
   }
 
@@ -196,7 +200,7 @@ public final class Manifests {
       Path yaml = Files.createTempFile("herald-k8s-" + overlay, ".yaml");
       try {
         Run kustomize = run(List.of("kubectl", "kustomize", K8S.resolve("overlays").resolve(overlay).toString()), ROOT, yaml,
-            "kubectl must be on the PATH (kustomize v5, as in kubectl 1.27+; the project's machine image has it)");
+            "kubectl must be on the PATH (kustomize v5, as in kubectl 1.27+)");
         assertSucceeded("kubectl kustomize " + overlay, kustomize);
         Path json = Files.createTempFile("herald-k8s-" + overlay, ".json");
         try {
@@ -221,6 +225,7 @@ public final class Manifests {
 
   /** What {@code validate.mjs} says of {@code yaml}: its errors, or an empty string when every object is valid. */
   public static String validationErrors(String yaml) {
+    RequiredTools.assume(RequiredTools.Tool.NODE, "validating k8s/ (the Kubernetes manifest tests)");
     try {
       installValidator();
       Path in = Files.createTempFile("herald-k8s-check", ".yaml");

@@ -13,7 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Runs Node.js commands in a folder of the repository (third-party client interop, the JavaScript SDK's suite):
  * {@code npm ci} from the committed lock file when {@code node_modules} is missing or older than it, and a command
- * bounded in time. Needs {@code node} and {@code npm} on the PATH ({@code .ci/run} installs them).
+ * bounded in time. Needs {@code node} and {@code npm} on the PATH ({@code .ci/run} installs them); without them the
+ * calling test is skipped ({@link RequiredTools}).
  */
 public final class NodeScripts {
 
@@ -32,6 +33,7 @@ public final class NodeScripts {
 
   /** Installs the locked packages unless {@code node_modules} already matches the lock file. */
   public void installPackages() throws IOException, InterruptedException {
+    RequiredTools.assume(RequiredTools.Tool.NODE, "the Node.js suite in " + folder.getFileName());
     Path installed = folder.resolve("node_modules").resolve(".package-lock.json"); // written by npm ci/install
     Path lock = folder.resolve("package-lock.json");
     if (Files.exists(installed) && Files.getLastModifiedTime(installed).compareTo(Files.getLastModifiedTime(lock)) >= 0) {
@@ -47,6 +49,7 @@ public final class NodeScripts {
 
   /** Runs {@code command} in the folder with {@code env} added, waiting up to {@code timeoutSeconds}; fails beyond. */
   public Run run(List<String> command, Map<String, String> env, long timeoutSeconds) throws IOException, InterruptedException {
+    RequiredTools.assume(RequiredTools.Tool.NODE, "the Node.js suite in " + folder.getFileName());
     Path log = Files.createTempFile("node-script", ".log");
     try {
       Process process;
