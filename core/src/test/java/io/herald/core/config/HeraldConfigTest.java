@@ -141,7 +141,8 @@ class HeraldConfigTest {
     HeraldConfig.SETTINGS.forEach(s -> env.put(s.envName(), String.valueOf(s.defaultValue())));
 
     assertThat(HeraldConfig.load(new JsonObject(), env, Map.of()).get(HeraldConfig.PORT)).isEqualTo(8080);
-    assertThat(HeraldConfig.NON_SETTING_ENV).containsExactly("HERALD_URL", "HERALD_REQUIRE_NCHAN", "HERALD_REQUIRE_BROWSER");
+    assertThat(HeraldConfig.NON_SETTING_ENV).containsExactly("HERALD_URL", "HERALD_REQUIRE_NCHAN", "HERALD_REQUIRE_BROWSER",
+        "HERALD_REQUIRE_NODE", "HERALD_REQUIRE_KUBECTL");
   }
 
   @Test
