@@ -352,10 +352,10 @@ final class ChannelLogOps {
     public Void process(Map.Entry<String, ChannelLog> entry) {
       ChannelLog log = entry.getValue();
       if (log != null) {
-        int held = log.size();
+        long held = log.bytes(); // messages and idempotency keys
         if (log.sweep(now)) {
           entry.setValue(null);
-        } else if (log.size() != held) {
+        } else if (log.bytes() != held) {
           entry.setValue(log);
         }
       }
