@@ -94,9 +94,7 @@ public final class ChannelLog implements DataSerializable {
     long first = latest + 1;
     long[] duplicateOf = null;
     List<Buffer> fresh = new ArrayList<>(data.size());
-    if (this.keys != null) {
-      this.keys.expire(ts);
-    }
+    expireKeys(ts);
     for (int i = 0; i < data.size(); i++) {
       String key = keys.get(i);
       long earlier = key == null || this.keys == null ? 0 : this.keys.offsetOf(key, ts);
@@ -170,6 +168,12 @@ public final class ChannelLog implements DataSerializable {
    */
   public boolean sweep(long now) {
     expire(now);
+    expireKeys(now);
+    return messages.isEmpty() && watchers.isEmpty() && keys == null && now - lastAppendMs > ttlMs;
+  }
+
+  /** Forgets the idempotency keys whose window is over by {@code now}, and their bytes. */
+  private void expireKeys(long now) {
     if (keys != null) {
       long before = keys.bytes();
       keys.expire(now);
@@ -178,7 +182,6 @@ public final class ChannelLog implements DataSerializable {
         keys = null;
       }
     }
-    return messages.isEmpty() && watchers.isEmpty() && keys == null && now - lastAppendMs > ttlMs;
   }
 
   private void expire(long now) {

@@ -93,6 +93,23 @@ class IdempotentAppendTest {
   }
 
   @Test
+  void keysThatExpireOnAnAppendGiveTheirBytesBack() {
+    append("busy", "old-key");
+    long withOneKey = limits.historyBytes();
+    now.addAndGet(WINDOW); // the key's window is over, the message (history TTL 100 ms) too
+    store.sweep();
+    long afterSweep = limits.historyBytes();
+    append("busy", "k2");
+    now.addAndGet(WINDOW);
+
+    append("busy", (String) null); // expires k2 on the way
+
+    assertThat(afterSweep).isLessThan(withOneKey);
+    assertThat(limits.historyBytes()).as("only the last message is held: its key-less cost")
+        .isEqualTo(ChannelLog.MESSAGE_OVERHEAD_BYTES + "\"null\"".length());
+  }
+
+  @Test
   void anIdleChannelIsKeptWhileItsKeysLive() {
     append("quiet", "a-key");
     now.addAndGet(500); // past the history TTL, within the key window
