@@ -111,6 +111,7 @@ public record GatewayServices(String nodeId, HeraldConfig config, Broker broker,
     int maxData = config.get(HeraldConfig.MAX_DATA_BYTES);
     request.data().forEach(d -> Json.checkDataSize(d, maxData));
     metrics.published(request.data().size());
+    // Keys may hold nulls (messages without one), which List.copyOf refuses.
     List<String> keys = request.keys() == null ? null : Collections.unmodifiableList(new ArrayList<>(request.keys()));
     return new PublishRequest(request.channel(), List.copyOf(request.data()), keys);
   }

@@ -33,13 +33,16 @@ public class GatewayVerticle extends VerticleBase {
 
   private final GatewayServices services;
   private final List<GatewayExtension> extensions;
+  private final ProxyHooks hooks;
   private Heartbeats heartbeats;
   private LoopLag loopLag;
   private HttpServer server;
   private HttpServer adminServer;
 
-  public GatewayVerticle(GatewayServices services, List<GatewayExtension> extensions) {
+  /** @param hooks the node's proxy hooks, shared by its gateway instances */
+  public GatewayVerticle(GatewayServices services, ProxyHooks hooks, List<GatewayExtension> extensions) {
     this.services = services;
+    this.hooks = hooks;
     this.extensions = List.copyOf(extensions);
   }
 
@@ -47,10 +50,8 @@ public class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     HeraldConfig config = services.config();
     NodeAuth auth;
-    ProxyHooks hooks;
     try {
       auth = NodeAuth.of(vertx, services);
-      hooks = ProxyHooks.of(vertx, services);
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }

@@ -25,6 +25,7 @@ import io.herald.gateway.ConnectionRegistry;
 import io.herald.gateway.DeliveryCanary;
 import io.herald.gateway.GatewayServices;
 import io.herald.gateway.GatewayVerticle;
+import io.herald.gateway.hooks.ProxyHooks;
 import io.herald.gateway.HeraldMetrics;
 import io.herald.gateway.NodeCommands;
 import io.herald.gateway.NodeState;
@@ -166,11 +167,14 @@ public final class HeraldNode {
     List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
     GraphQLExtension graphQL = new GraphQLExtension(services);
     return started
-        .compose(v -> vertx.deployVerticle(() -> {
-          GatewayVerticle g = new GatewayVerticle(services, List.of(graphQL));
-          gateways.add(g);
-          return g;
-        }, new DeploymentOptions().setInstances(instances)))
+        .compose(v -> {
+          ProxyHooks hooks = new ProxyHooks(vertx, config, registry); // a malformed proxy.* setting fails the start here
+          return vertx.deployVerticle(() -> {
+            GatewayVerticle g = new GatewayVerticle(services, hooks, List.of(graphQL));
+            gateways.add(g);
+            return g;
+          }, new DeploymentOptions().setInstances(instances));
+        })
         .compose(v -> vertx.deployVerticle(new DeliveryCanary(broker, state, member,
             config.get(HeraldConfig.HEALTH_CANARY_INTERVAL_MS), config.get(HeraldConfig.HEALTH_CANARY_TIMEOUT_MS))))
         .map(id -> {

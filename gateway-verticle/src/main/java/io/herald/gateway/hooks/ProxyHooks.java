@@ -3,10 +3,10 @@ package io.herald.gateway.hooks;
 import io.herald.core.ErrorCode;
 import io.herald.core.HeraldException;
 import io.herald.core.config.HeraldConfig;
-import io.herald.gateway.GatewayServices;
 import io.herald.gateway.hooks.HookMetrics.Outcome;
 import io.herald.gateway.limits.TokenBucket;
 import io.herald.gateway.transport.RequestHead;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -24,7 +24,6 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -36,7 +35,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ProxyHooks {
 
-  private static final Map<Object, ProxyHooks> BY_NODE = new WeakHashMap<>();
   private static final Logger LOG = LoggerFactory.getLogger("io.herald.proxy");
 
   private final Vertx vertx;
@@ -53,8 +51,12 @@ public final class ProxyHooks {
   /** Failed calls are logged at WARN, a few a second at most: a backend outage must not flood the log. */
   private final TokenBucket logBudget = new TokenBucket(1, 5, System.nanoTime());
 
-  private ProxyHooks(Vertx vertx, GatewayServices services) {
-    HeraldConfig config = services.config();
+  /**
+   * The node's hooks: one per node, made at its start and shared by its gateway instances.
+   *
+   * @throws IllegalArgumentException for a malformed proxy.* setting
+   */
+  public ProxyHooks(Vertx vertx, HeraldConfig config, MeterRegistry registry) {
     this.vertx = vertx;
     for (HookKind kind : HookKind.values()) {
       String url = config.get(kind.url()).trim();
@@ -89,23 +91,7 @@ public final class ProxyHooks {
               .setIdleTimeout(timeout).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
               .setUserAgent("herald-proxy").setFollowRedirects(false),
           new PoolOptions().setHttp1MaxSize(maxConcurrency));
-      this.metrics = new HookMetrics(services.meterRegistry(), inFlight, breaker::open);
-    }
-  }
-
-  /**
-   * The node's hooks, made with {@code vertx} on first use.
-   *
-   * @throws IllegalArgumentException for a malformed proxy.* setting
-   */
-  public static ProxyHooks of(Vertx vertx, GatewayServices services) {
-    synchronized (BY_NODE) {
-      ProxyHooks hooks = BY_NODE.get(services.connections());
-      if (hooks == null) {
-        hooks = new ProxyHooks(vertx, services);
-        BY_NODE.put(services.connections(), hooks);
-      }
-      return hooks;
+      this.metrics = new HookMetrics(registry, inFlight, breaker::open);
     }
   }
 
