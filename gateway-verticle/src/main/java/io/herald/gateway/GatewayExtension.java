@@ -1,5 +1,6 @@
 package io.herald.gateway;
 
+import io.herald.gateway.delivery.ChannelHub;
 import io.herald.gateway.transport.ClientSocket;
 import io.vertx.ext.web.Router;
 

@@ -1,7 +1,9 @@
 package io.herald.gateway;
 
 import io.herald.gateway.auth.NodeAuth;
+import io.herald.gateway.delivery.ChannelHub;
 import io.herald.gateway.hooks.ProxyHooks;
+import io.herald.gateway.session.Heartbeats;
 import io.vertx.core.Vertx;
 
 /**

@@ -1,16 +1,19 @@
 package io.herald.gateway;
 
 import io.herald.core.Broker;
+import io.herald.core.HeraldException;
 import io.herald.core.Json;
 import io.herald.core.Membership;
-import io.herald.core.HeraldException;
+import io.herald.core.Presence;
 import io.herald.core.Publication;
 import io.herald.core.PublishOutcome;
 import io.herald.core.PublishRequest;
 import io.herald.core.StreamPosition;
-import io.herald.core.Presence;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.webhooks.Webhooks;
+import io.herald.gateway.health.NodeState;
+import io.herald.gateway.metrics.HeraldMetrics;
+import io.herald.gateway.session.ConnectionRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;

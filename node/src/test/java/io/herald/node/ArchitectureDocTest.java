@@ -30,6 +30,7 @@ class ArchitectureDocTest {
   private static final Path DOC = ROOT.resolve("docs").resolve("architecture.md");
   private static final Pattern CODE = Pattern.compile("`([^`\\s]+)`");
   private static final Pattern CLASS_NAME = Pattern.compile("[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*");
+  private static final Pattern PACKAGE_ROW = Pattern.compile("^\\| `([^`]+/src/main/java/[^`]+)` \\|", Pattern.MULTILINE);
   private static final Pattern DECLARATION = Pattern.compile("(?:class|record|enum|interface)\\s+([A-Z][A-Za-z0-9]*)");
   /** Classes of Vert.x, Netty, graphql-java, JCTools and the JDK the document names to explain a choice. */
   private static final Set<String> THEIRS = Set.of("ConnectionBase", "FlushConsolidationHandler", "GraphQLWSHandler",
@@ -81,6 +82,37 @@ class ArchitectureDocTest {
         .distinct().toList();
 
     assertThat(missing).as("classes named in docs/architecture.md that no source declares").isEmpty();
+  }
+
+  /**
+   * The Packages table and the code agree: every folder of main sources that holds Java code is a row, and every row
+   * is such a folder. So a package made, moved or emptied without the document fails here.
+   */
+  @Test
+  void thePackagesTableListsEverySourcePackageAndNoOther() {
+    Set<String> inCode = new TreeSet<>();
+    files.stream().filter(f -> f.contains("/src/main/java/") && f.endsWith(".java"))
+        .forEach(f -> inCode.add(f.substring(0, f.lastIndexOf('/'))));
+    Set<String> inTable = new TreeSet<>();
+    Matcher row = PACKAGE_ROW.matcher(section("Packages"));
+    while (row.find()) {
+      inTable.add(row.group(1));
+    }
+
+    assertThat(inTable).as("the Packages table of docs/architecture.md against the source folders")
+        .containsExactlyInAnyOrderElementsOf(inCode);
+  }
+
+  private static String section(String title) {
+    try {
+      String doc = Files.readString(DOC);
+      int start = doc.indexOf("\n## " + title + "\n");
+      assertThat(start).as("docs/architecture.md has a section " + title).isNotNegative();
+      int end = doc.indexOf("\n## ", start + 1);
+      return doc.substring(start, end < 0 ? doc.length() : end);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /**

@@ -4,7 +4,7 @@ import io.netty.channel.Channel;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * How a {@link io.herald.gateway.ClientSession} reaches its client: a WebSocket ({@link ClientSocket}) or a
+ * How a {@link io.herald.gateway.session.ClientSession} reaches its client: a WebSocket ({@link ClientSocket}) or a
  * server-sent event stream ({@link SseStream}). The session keeps what every client shares (the outbound bound,
  * heartbeat, lifetime, rates, auth, closing once); the transport keeps what its wire needs. Called on the
  * connection's event loop.

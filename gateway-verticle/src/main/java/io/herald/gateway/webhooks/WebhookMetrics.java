@@ -1,6 +1,6 @@
 package io.herald.gateway.webhooks;
 
-import io.herald.gateway.HeraldMetrics;
+import io.herald.gateway.metrics.HeraldMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

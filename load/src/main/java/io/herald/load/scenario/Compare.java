@@ -2,15 +2,14 @@ package io.herald.load.scenario;
 
 import io.herald.load.engine.Progress;
 import io.herald.load.engine.Result;
-import io.herald.load.engine.Subscribers;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.net.URI;

@@ -7,7 +7,7 @@ import io.herald.core.Message;
 import io.herald.core.PublishBatch;
 import io.herald.core.PublishRequest;
 import io.herald.core.SequencerOp;
-import io.herald.gateway.NodeCommands;
+import io.herald.gateway.session.NodeCommands;
 import io.herald.node.testing.HttpApiClient;
 import io.herald.node.testing.TestNode;
 import io.herald.node.testing.WsClient;
