@@ -36,15 +36,17 @@ public class GatewayVerticle extends VerticleBase {
 
   private final GatewayServices services;
   private final List<GatewayExtension> extensions;
+  private final NodeAuth auth;
   private final ProxyHooks hooks;
   private Heartbeats heartbeats;
   private LoopLag loopLag;
   private HttpServer server;
   private HttpServer adminServer;
 
-  /** @param hooks the node's proxy hooks, shared by its gateway instances */
-  public GatewayVerticle(GatewayServices services, ProxyHooks hooks, List<GatewayExtension> extensions) {
+  /** @param auth the node's auth state and {@code hooks} its proxy hooks, both shared by its gateway instances */
+  public GatewayVerticle(GatewayServices services, NodeAuth auth, ProxyHooks hooks, List<GatewayExtension> extensions) {
     this.services = services;
+    this.auth = auth;
     this.hooks = hooks;
     this.extensions = List.copyOf(extensions);
   }
@@ -52,12 +54,6 @@ public class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     HeraldConfig config = services.config();
-    NodeAuth auth;
-    try {
-      auth = NodeAuth.of(vertx, services);
-    } catch (IllegalArgumentException e) {
-      return Future.failedFuture(e);
-    }
     heartbeats = new Heartbeats(vertx, config.get(HeraldConfig.WS_PING_INTERVAL_MS), config.get(HeraldConfig.WS_PONG_TIMEOUT_MS));
     heartbeats.start();
     loopLag = new LoopLag(vertx, services.meterRegistry());

@@ -23,6 +23,7 @@ import io.herald.core.config.HeraldConfig;
 import io.herald.core.webhooks.Webhooks;
 import io.herald.gateway.GatewayServices;
 import io.herald.gateway.GatewayVerticle;
+import io.herald.gateway.auth.NodeAuth;
 import io.herald.gateway.health.DeliveryCanary;
 import io.herald.gateway.health.NodeState;
 import io.herald.gateway.hooks.ProxyHooks;
@@ -167,10 +168,12 @@ public final class HeraldNode {
     List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
     GraphQLExtension graphQL = new GraphQLExtension(services);
     return started
-        .compose(v -> {
+        // Key files are read here, off the event loop; a key that cannot be loaded fails the start.
+        .compose(v -> vertx.executeBlocking(() -> NodeAuth.create(vertx, config, registry)))
+        .compose(auth -> {
           ProxyHooks hooks = new ProxyHooks(vertx, config, registry); // a malformed proxy.* setting fails the start here
           return vertx.deployVerticle(() -> {
-            GatewayVerticle g = new GatewayVerticle(services, hooks, List.of(graphQL));
+            GatewayVerticle g = new GatewayVerticle(services, auth, hooks, List.of(graphQL));
             gateways.add(g);
             return g;
           }, new DeploymentOptions().setInstances(instances));

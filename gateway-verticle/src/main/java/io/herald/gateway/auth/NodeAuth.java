@@ -1,22 +1,19 @@
 package io.herald.gateway.auth;
 
 import io.herald.core.config.HeraldConfig;
-import io.herald.gateway.GatewayServices;
-import io.vertx.core.Vertx;
 import io.herald.gateway.limits.LimitEvents;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
 
 import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A node's authentication state, shared by its gateway instances and protocols: the token verifier,
- * channel permissions, API keys and connections per user. Looked up by the node's
- * {@link GatewayServices} (created on first use, by the first gateway that starts).
+ * channel permissions, API keys and connections per user. Made once by the node, before its gateways, and handed
+ * to each of them.
  */
 public final class NodeAuth {
-
-  private static final Map<Object, NodeAuth> BY_NODE = new WeakHashMap<>();
 
   private final TokenVerifier verifier;
   private final ChannelPermissions permissions;
@@ -44,20 +41,12 @@ public final class NodeAuth {
   }
 
   /**
-   * The node's auth state, created with {@code vertx} on first use.
+   * The node's auth state. Reads the configured key files: call it off the event loop.
    *
    * @throws IllegalArgumentException for keys that cannot be loaded, or production mode without keys
    */
-  public static NodeAuth of(Vertx vertx, GatewayServices services) {
-    synchronized (BY_NODE) {
-      // The registry is one object per node (the services record compares by value).
-      NodeAuth auth = BY_NODE.get(services.connections());
-      if (auth == null) {
-        auth = new NodeAuth(vertx, services.config(), LimitEvents.of(vertx, services.meterRegistry()));
-        BY_NODE.put(services.connections(), auth);
-      }
-      return auth;
-    }
+  public static NodeAuth create(Vertx vertx, HeraldConfig config, MeterRegistry registry) {
+    return new NodeAuth(vertx, config, LimitEvents.of(vertx, registry));
   }
 
   public TokenVerifier verifier() {
