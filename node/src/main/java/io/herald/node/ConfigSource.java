@@ -71,10 +71,13 @@ public final class ConfigSource {
     return Optional.empty();
   }
 
-  /** What stops a node from starting with {@code config}: invalid combinations, then production mode's demands. */
+  /** What stops a node from starting with {@code config}: invalid combinations, production mode's demands, a short secret. */
   public static List<String> problems(HeraldConfig config) {
     List<String> all = new ArrayList<>(StartupChecks.problems(config));
     SecurityPolicy.productionProblems(config).forEach(p -> all.add("production mode: " + p));
+    if (!SecurityPolicy.production(config)) {
+      all.addAll(SecurityPolicy.secretProblems(config)); // production mode lists it among its own
+    }
     return all;
   }
 

@@ -32,10 +32,10 @@ class ArchitectureDocTest {
   private static final Pattern CLASS_NAME = Pattern.compile("[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*");
   private static final Pattern PACKAGE_ROW = Pattern.compile("^\\| `([^`]+/src/main/java/[^`]+)` \\|", Pattern.MULTILINE);
   private static final Pattern DECLARATION = Pattern.compile("(?:class|record|enum|interface)\\s+([A-Z][A-Za-z0-9]*)");
-  /** Classes of Vert.x, Netty, graphql-java, JCTools and the JDK the document names to explain a choice. */
+  /** Classes of Vert.x, Netty, graphql-java, nimbus-jose-jwt, JCTools and the JDK the document names to explain a choice. */
   private static final Set<String> THEIRS = Set.of("ConnectionBase", "FlushConsolidationHandler", "GraphQLWSHandler",
       "GraphiQLHandler", "HttpConnection", "LinkedBlockingQueue", "LinkedHashMap", "MpscUnboundedArrayQueue",
-      "PreparsedDocumentProvider", "ServerWebSocket", "WebClient", "Host");
+      "PreparsedDocumentProvider", "ServerWebSocket", "WebClient", "Host", "JWSObject");
 
   private static List<String> files;
   private static Set<String> declared;

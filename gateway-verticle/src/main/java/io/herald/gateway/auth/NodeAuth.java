@@ -27,7 +27,7 @@ public final class NodeAuth {
   private NodeAuth(Vertx vertx, HeraldConfig config, LimitEvents log) {
     SecurityPolicy.check(config);
     this.log = log;
-    this.verifier = TokenVerifier.create(vertx, config);
+    this.verifier = TokenVerifier.create(config);
     this.permissions = new ChannelPermissions(config.namespaces(), verifier);
     this.apiKeys = new ApiKeys(config, log);
     this.required = SecurityPolicy.authRequired(config);

@@ -63,13 +63,24 @@ public final class SecurityPolicy {
       if (!hasJwtKey(config)) {
         problems.add("no JWT key (set auth.hmac_secret, auth.public_keys, auth.public_key_file or auth.jwks_file)");
       }
-      int secretBytes = hmacSecretBytes(config);
-      if (secretBytes > 0 && secretBytes < MIN_HMAC_SECRET_BYTES) {
-        problems.add(HeraldConfig.AUTH_HMAC_SECRET.key() + " is " + secretBytes + " bytes: at least " + MIN_HMAC_SECRET_BYTES
-            + " are needed (a short HS256 secret can be brute-forced from one token)");
-      }
+      problems.addAll(secretProblems(config));
     }
     return problems;
+  }
+
+  /**
+   * Why a short {@code auth.hmac_secret} is refused, in every mode: an HS256 key must be at least as long as the hash
+   * (RFC 7518, section 3.2), and a shorter one can be brute-forced from one token.
+   */
+  static String shortSecret(int bytes) {
+    return HeraldConfig.AUTH_HMAC_SECRET.key() + " is " + bytes + " bytes: at least " + MIN_HMAC_SECRET_BYTES
+        + " are needed (a short HS256 secret can be brute-forced from one token)";
+  }
+
+  /** {@link #shortSecret} when {@code auth.hmac_secret} is set and short, in any mode; else empty. */
+  public static List<String> secretProblems(HeraldConfig config) {
+    int bytes = hmacSecretBytes(config);
+    return bytes > 0 && bytes < MIN_HMAC_SECRET_BYTES ? List.of(shortSecret(bytes)) : List.of();
   }
 
   private static int hmacSecretBytes(HeraldConfig config) {
@@ -95,10 +106,6 @@ public final class SecurityPolicy {
     } else {
       if (!authRequired(config)) {
         off.add("client auth optional: connections without a token are accepted as anonymous (auth.required=false)");
-      }
-      int secretBytes = hmacSecretBytes(config);
-      if (secretBytes > 0 && secretBytes < MIN_HMAC_SECRET_BYTES) {
-        off.add("auth.hmac_secret is short (" + secretBytes + " bytes, production mode needs " + MIN_HMAC_SECRET_BYTES + ")");
       }
       if (!requireExp(config)) {
         off.add("client tokens without exp never expire (auth.require_exp=false)");

@@ -3,16 +3,19 @@ package io.herald.gateway.auth;
 import io.herald.core.ChannelName;
 import io.herald.core.config.HeraldConfig;
 import io.herald.gateway.auth.AuthFailure.Reason;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
+import com.nimbusds.jose.jwk.RSAKey;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.auth.JWTOptions;
-import io.vertx.ext.auth.PubSecKeyOptions;
-import io.vertx.ext.auth.User;
-import io.vertx.ext.auth.authentication.TokenCredentials;
-import io.vertx.ext.auth.jwt.JWTAuth;
-import io.vertx.ext.auth.jwt.JWTAuthOptions;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,19 +24,22 @@ import java.nio.file.Path;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Verifies client JWTs with vertx-auth-jwt against the configured keys (HS256 secret, RS256/ES256 PEM
- * public keys, a JWKS file), then checks the claims itself so each refusal has its own reason:
+ * Verifies client JWTs against the configured keys (HS256 secret, RS256/ES256 PEM public keys, a JWKS file) with
+ * nimbus-jose-jwt, whose verification is a plain synchronous call (connections authenticate inline, on their event
+ * loop: nothing may complete later), then checks the claims itself so each refusal has its own reason:
  * {@code alg: none}, an algorithm no key is configured for, a bad signature, {@code exp}/{@code nbf}
  * (with {@code auth.leeway_s}), {@code aud}/{@code iss} when configured, a missing {@code sub}, a
  * malformed {@code channels} claim. Thread-safe; one per node.
@@ -42,16 +48,23 @@ public final class TokenVerifier {
 
   private static final Pattern PEM = Pattern.compile("-----BEGIN ([A-Z ]+)-----(.*?)-----END \\1-----", Pattern.DOTALL);
 
-  private final JWTAuth jwt;
+  /** Empty when no key is configured. */
+  private final List<Key> keys;
   private final Set<String> algorithms;
   private final String audience;
   private final String issuer;
   private final long leewayS;
   private final boolean requireExp;
 
-  private TokenVerifier(JWTAuth jwt, Set<String> algorithms, HeraldConfig config) {
-    this.jwt = jwt;
-    this.algorithms = algorithms;
+  /** One configured key: the algorithm it verifies, its {@code kid} (null: any), its verifier (thread-safe). */
+  private record Key(String algorithm, String kid, JWSVerifier verifier) {
+  }
+
+  private TokenVerifier(List<Key> keys, HeraldConfig config) {
+    this.keys = List.copyOf(keys);
+    Set<String> algorithms = new LinkedHashSet<>();
+    keys.forEach(k -> algorithms.add(k.algorithm()));
+    this.algorithms = Set.copyOf(algorithms);
     this.audience = config.get(HeraldConfig.AUTH_AUDIENCE);
     this.issuer = config.get(HeraldConfig.AUTH_ISSUER);
     this.leewayS = config.get(HeraldConfig.AUTH_LEEWAY_S);
@@ -63,39 +76,31 @@ public final class TokenVerifier {
    *
    * @throws IllegalArgumentException naming the key setting that could not be read
    */
-  public static TokenVerifier create(Vertx vertx, HeraldConfig config) {
-    JWTAuthOptions options = new JWTAuthOptions()
-        // exp, nbf, aud and iss are checked below, each with its own reason.
-        .setJWTOptions(new JWTOptions().setIgnoreExpiration(true));
-    Set<String> algorithms = new LinkedHashSet<>();
+  public static TokenVerifier create(HeraldConfig config) {
+    List<Key> keys = new ArrayList<>();
     String secret = config.get(HeraldConfig.AUTH_HMAC_SECRET);
     if (!secret.isEmpty()) {
-      options.addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret));
-      algorithms.add("HS256");
+      byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
+      if (bytes.length < SecurityPolicy.MIN_HMAC_SECRET_BYTES) {
+        throw new IllegalArgumentException(SecurityPolicy.shortSecret(bytes.length));
+      }
+      keys.add(new Key("HS256", null, verifier(() -> new MACVerifier(bytes), HeraldConfig.AUTH_HMAC_SECRET.key())));
     }
-    addPemKeys(options, algorithms, config.get(HeraldConfig.AUTH_PUBLIC_KEYS), HeraldConfig.AUTH_PUBLIC_KEYS.key());
+    addPemKeys(keys, config.get(HeraldConfig.AUTH_PUBLIC_KEYS), HeraldConfig.AUTH_PUBLIC_KEYS.key());
     String pemFile = config.get(HeraldConfig.AUTH_PUBLIC_KEY_FILE);
     if (!pemFile.isEmpty()) {
-      addPemKeys(options, algorithms, read(pemFile, HeraldConfig.AUTH_PUBLIC_KEY_FILE.key()),
-          HeraldConfig.AUTH_PUBLIC_KEY_FILE.key());
+      addPemKeys(keys, read(pemFile, HeraldConfig.AUTH_PUBLIC_KEY_FILE.key()), HeraldConfig.AUTH_PUBLIC_KEY_FILE.key());
     }
     String jwksFile = config.get(HeraldConfig.AUTH_JWKS_FILE);
     if (!jwksFile.isEmpty()) {
-      addJwks(options, algorithms, read(jwksFile, HeraldConfig.AUTH_JWKS_FILE.key()));
+      addJwks(keys, read(jwksFile, HeraldConfig.AUTH_JWKS_FILE.key()));
     }
-    if (algorithms.isEmpty()) {
-      return new TokenVerifier(null, Set.of(), config);
-    }
-    try {
-      return new TokenVerifier(JWTAuth.create(vertx, options), Set.copyOf(algorithms), config);
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("JWT keys could not be loaded: " + e.getMessage(), e);
-    }
+    return new TokenVerifier(keys, config);
   }
 
   /** Whether any key is configured: without one, tokens are not verified and connections are anonymous. */
   public boolean enabled() {
-    return jwt != null;
+    return !keys.isEmpty();
   }
 
   /** The algorithms tokens may be signed with. */
@@ -163,7 +168,7 @@ public final class TokenVerifier {
 
   /** Verifies a token's signature and its time, audience and issuer claims; returns its claims. */
   public JsonObject claims(String token) throws AuthFailure {
-    if (jwt == null || token == null || token.isEmpty()) {
+    if (keys.isEmpty() || token == null || token.isEmpty()) {
       throw new AuthFailure(Reason.TOKEN_REQUIRED);
     }
     String[] parts = token.split("\\.", -1);
@@ -183,9 +188,7 @@ public final class TokenVerifier {
     if (!algorithms.contains(algorithm)) {
       throw new AuthFailure(Reason.UNSUPPORTED_ALGORITHM);
     }
-    Future<User> verified = jwt.authenticate(new TokenCredentials(token));
-    // vertx-auth-jwt verifies synchronously: the future is complete when authenticate returns.
-    if (!verified.isComplete() || verified.failed()) {
+    if (!signedByAKey(token, algorithm, header.getValue("kid"))) {
       throw new AuthFailure(Reason.BAD_SIGNATURE);
     }
     checkTimes(claims);
@@ -196,6 +199,31 @@ public final class TokenVerifier {
       throw new AuthFailure(Reason.WRONG_ISSUER);
     }
     return claims;
+  }
+
+  /**
+   * Whether a configured key of the token's algorithm verifies its signature; a token that names a {@code kid} is
+   * tried only with keys of that id or of none. At most every configured key is tried (the operator's few).
+   */
+  private boolean signedByAKey(String token, String algorithm, Object kid) throws AuthFailure {
+    JWSObject jws;
+    try {
+      jws = JWSObject.parse(token);
+    } catch (java.text.ParseException e) {
+      throw new AuthFailure(Reason.MALFORMED);
+    }
+    for (Key key : keys) {
+      if (key.algorithm().equals(algorithm) && (key.kid() == null || kid == null || key.kid().equals(kid))) {
+        try {
+          if (jws.verify(key.verifier())) {
+            return true;
+          }
+        } catch (JOSEException | RuntimeException e) {
+          // a key this token cannot be checked with (a header it does not support): try the next
+        }
+      }
+    }
+    return false;
   }
 
   private void checkTimes(JsonObject claims) throws AuthFailure {
@@ -240,7 +268,7 @@ public final class TokenVerifier {
   }
 
   /** Adds every {@code PUBLIC KEY} block; RSA keys verify RS256, EC keys ES256/ES384/ES512 by curve. */
-  private static void addPemKeys(JWTAuthOptions options, Set<String> algorithms, String pem, String key) {
+  private static void addPemKeys(List<Key> keys, String pem, String setting) {
     if (pem.isBlank()) {
       return;
     }
@@ -248,63 +276,86 @@ public final class TokenVerifier {
     int found = 0;
     while (m.find()) {
       if (!"PUBLIC KEY".equals(m.group(1))) {
-        throw new IllegalArgumentException(key + ": only PUBLIC KEY PEM blocks are supported, found " + m.group(1));
+        throw new IllegalArgumentException(setting + ": only PUBLIC KEY PEM blocks are supported, found " + m.group(1));
       }
-      String algorithm = algorithmOf(m.group(2), key);
-      options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(algorithm).setBuffer(m.group()));
-      algorithms.add(algorithm);
+      keys.add(pemKey(m.group(2), setting));
       found++;
     }
     if (found == 0) {
-      throw new IllegalArgumentException(key + ": no PEM public key found");
+      throw new IllegalArgumentException(setting + ": no PEM public key found");
     }
   }
 
-  private static String algorithmOf(String base64, String key) {
+  private static Key pemKey(String base64, String setting) {
     byte[] der;
     try {
       der = Base64.getMimeDecoder().decode(base64.trim());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(key + ": a PEM block is not base64");
+      throw new IllegalArgumentException(setting + ": a PEM block is not base64");
     }
     try {
-      KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der));
-      return "RS256";
+      RSAPublicKey rsa = (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der));
+      return new Key("RS256", null, new RSASSAVerifier(rsa));
     } catch (Exception notRsa) {
+      ECPublicKey ec;
       try {
-        PublicKey ec = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(der));
-        int bits = ((ECPublicKey) ec).getParams().getCurve().getField().getFieldSize();
-        return switch (bits) {
-          case 256 -> "ES256";
-          case 384 -> "ES384";
-          case 521 -> "ES512";
-          default -> throw new IllegalArgumentException(key + ": unsupported EC curve of " + bits + " bits");
-        };
-      } catch (IllegalArgumentException e) {
-        throw e;
+        ec = (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(der));
       } catch (Exception notEc) {
-        throw new IllegalArgumentException(key + ": a PEM public key is neither RSA nor EC");
+        throw new IllegalArgumentException(setting + ": a PEM public key is neither RSA nor EC");
       }
+      int bits = ec.getParams().getCurve().getField().getFieldSize();
+      String algorithm = switch (bits) {
+        case 256 -> "ES256";
+        case 384 -> "ES384";
+        case 521 -> "ES512";
+        default -> throw new IllegalArgumentException(setting + ": unsupported EC curve of " + bits + " bits");
+      };
+      return new Key(algorithm, null, verifier(() -> new ECDSAVerifier(ec), setting));
     }
   }
 
-  private static void addJwks(JWTAuthOptions options, Set<String> algorithms, String text) {
-    String key = HeraldConfig.AUTH_JWKS_FILE.key();
-    JsonArray keys;
+  /** Adds every key of a JWKS document; each must name its {@code alg}. */
+  private static void addJwks(List<Key> keys, String text) {
+    String setting = HeraldConfig.AUTH_JWKS_FILE.key();
+    JWKSet set;
     try {
-      keys = new JsonObject(text).getJsonArray("keys");
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException(key + ": not a JWKS document ({\"keys\": [...]})");
+      set = JWKSet.parse(text);
+    } catch (java.text.ParseException | RuntimeException e) {
+      throw new IllegalArgumentException(setting + ": not a JWKS document ({\"keys\": [...]}): " + e.getMessage());
     }
-    if (keys == null || keys.isEmpty()) {
-      throw new IllegalArgumentException(key + ": no keys");
+    if (set.getKeys().isEmpty()) {
+      throw new IllegalArgumentException(setting + ": no keys");
     }
-    for (Object k : keys) {
-      if (!(k instanceof JsonObject jwk) || !(jwk.getValue("alg") instanceof String alg)) {
-        throw new IllegalArgumentException(key + ": every key needs an \"alg\"");
+    for (JWK jwk : set.getKeys()) {
+      if (jwk.getAlgorithm() == null) {
+        throw new IllegalArgumentException(setting + ": every key needs an \"alg\"");
       }
-      options.addJwk(jwk);
-      algorithms.add(alg);
+      JWSVerifier verifier = verifier(() -> {
+        if (jwk instanceof RSAKey rsa) {
+          return new RSASSAVerifier(rsa);
+        }
+        if (jwk instanceof ECKey ec) {
+          return new ECDSAVerifier(ec);
+        }
+        if (jwk instanceof OctetSequenceKey oct) {
+          return new MACVerifier(oct);
+        }
+        throw new JOSEException("key type " + jwk.getKeyType() + " is not supported");
+      }, setting);
+      keys.add(new Key(jwk.getAlgorithm().getName(), jwk.getKeyID(), verifier));
     }
+  }
+
+  /** A verifier for a key, or the setting's error when the key cannot verify (too short, wrong curve, ...). */
+  private static JWSVerifier verifier(VerifierOfKey make, String setting) {
+    try {
+      return Objects.requireNonNull(make.get());
+    } catch (JOSEException e) {
+      throw new IllegalArgumentException(setting + ": " + e.getMessage());
+    }
+  }
+
+  private interface VerifierOfKey {
+    JWSVerifier get() throws JOSEException;
   }
 }

@@ -1,20 +1,23 @@
 package io.herald.node.cli;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.MACSigner;
 import io.herald.core.config.HeraldConfig;
 import io.herald.node.ConfigSource;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.auth.JWTOptions;
-import io.vertx.ext.auth.PubSecKeyOptions;
-import io.vertx.ext.auth.jwt.JWTAuth;
-import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,23 +60,24 @@ public final class TokenCommand implements Callable<Integer> {
           + "--set auth.hmac_secret=..., or --config FILE): nothing to sign with");
       return 2;
     }
-    JsonObject claims = new JsonObject().put("sub", user);
+    long now = System.currentTimeMillis() / 1000;
+    JsonObject claims = new JsonObject().put("sub", user).put("iat", now);
     if (channels != null) {
       claims.put("channels", new JsonArray(channels));
     }
-    JWTOptions options = new JWTOptions().setAlgorithm("HS256");
     if (ttlSeconds > 0) {
-      options.setExpiresInSeconds((int) Math.min(Integer.MAX_VALUE, ttlSeconds));
+      claims.put("exp", now + ttlSeconds);
     }
-    Vertx vertx = Vertx.vertx();
+    JWSObject token = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(),
+        new Payload(claims.encode()));
     try {
-      JWTAuth auth = JWTAuth.create(vertx, new JWTAuthOptions()
-          .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
-      spec.commandLine().getOut().println(auth.generateToken(claims, options));
-      spec.commandLine().getOut().flush();
-      return 0;
-    } finally {
-      vertx.close();
+      token.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
+    } catch (JOSEException e) {
+      spec.commandLine().getErr().println("herald token: auth.hmac_secret cannot sign: " + e.getMessage());
+      return 2;
     }
+    spec.commandLine().getOut().println(token.serialize());
+    spec.commandLine().getOut().flush();
+    return 0;
   }
 }
