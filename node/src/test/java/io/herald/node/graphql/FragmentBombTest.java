@@ -1,6 +1,6 @@
 package io.herald.node.graphql;
 
-import io.herald.node.testing.GraphQLWsClient;
+import io.herald.gateway.testing.GraphQLWsClient;
 import io.herald.node.testing.NodeExtension;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -1,7 +1,7 @@
 package io.herald.node.graphql;
 
-import io.herald.node.testing.GraphQLWsClient;
-import io.herald.node.testing.HttpApiClient.Response;
+import io.herald.gateway.testing.GraphQLWsClient;
+import io.herald.gateway.testing.HttpApiClient.Response;
 import io.herald.node.testing.NodeExtension;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,8 +1,8 @@
 package io.herald.node.graphql;
 
-import io.herald.node.testing.GraphQLWsClient;
+import io.herald.gateway.testing.GraphQLWsClient;
+import io.herald.gateway.testing.WsClient;
 import io.herald.node.testing.NodeExtension;
-import io.herald.node.testing.WsClient;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;

@@ -1,7 +1,7 @@
 package io.herald.node.graphql;
 
 import graphql.introspection.IntrospectionQuery;
-import io.herald.node.testing.HttpApiClient.Response;
+import io.herald.gateway.testing.HttpApiClient.Response;
 import io.herald.node.testing.NodeExtension;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;

@@ -1,10 +1,10 @@
 package io.herald.node.graphql;
 
-import io.herald.node.testing.GraphQLWsClient;
-import io.herald.node.testing.HttpApiClient;
+import io.herald.gateway.testing.GraphQLWsClient;
+import io.herald.gateway.testing.HttpApiClient;
+import io.herald.gateway.testing.RawWebSocket;
+import io.herald.gateway.testing.WsClient;
 import io.herald.node.testing.NodeExtension;
-import io.herald.node.testing.RawWebSocket;
-import io.herald.node.testing.WsClient;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;

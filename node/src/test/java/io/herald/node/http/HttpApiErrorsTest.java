@@ -1,6 +1,6 @@
 package io.herald.node.http;
 
-import io.herald.node.testing.HttpApiClient.Response;
+import io.herald.gateway.testing.HttpApiClient.Response;
 import io.herald.node.testing.NodeExtension;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;

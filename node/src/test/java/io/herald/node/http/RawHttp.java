@@ -1,7 +1,7 @@
 package io.herald.node.http;
 
-import io.herald.node.testing.RawWebSocket;
-import io.herald.node.testing.WsClient;
+import io.herald.gateway.testing.RawWebSocket;
+import io.herald.gateway.testing.WsClient;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;

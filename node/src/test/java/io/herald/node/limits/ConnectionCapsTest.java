@@ -1,7 +1,7 @@
 package io.herald.node.limits;
 
+import io.herald.gateway.testing.RawWebSocket;
 import io.herald.node.testing.NodeExtension;
-import io.herald.node.testing.RawWebSocket;
 import io.herald.node.testing.TestNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

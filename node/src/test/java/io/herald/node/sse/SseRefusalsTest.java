@@ -1,8 +1,8 @@
 package io.herald.node.sse;
 
-import io.herald.node.auth.Tokens;
+import io.herald.gateway.testing.SseClient;
+import io.herald.gateway.testing.Tokens;
 import io.herald.node.testing.NodeExtension;
-import io.herald.node.testing.SseClient;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

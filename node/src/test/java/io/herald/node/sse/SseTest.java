@@ -1,8 +1,8 @@
 package io.herald.node.sse;
 
+import io.herald.gateway.testing.SseClient.Event;
+import io.herald.gateway.testing.SseClient;
 import io.herald.node.testing.NodeExtension;
-import io.herald.node.testing.SseClient;
-import io.herald.node.testing.SseClient.Event;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;

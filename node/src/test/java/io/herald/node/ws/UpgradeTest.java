@@ -1,8 +1,8 @@
 package io.herald.node.ws;
 
-import io.herald.node.testing.HttpApiClient.Response;
+import io.herald.gateway.testing.HttpApiClient.Response;
+import io.herald.gateway.testing.RawWebSocket;
 import io.herald.node.testing.NodeExtension;
-import io.herald.node.testing.RawWebSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

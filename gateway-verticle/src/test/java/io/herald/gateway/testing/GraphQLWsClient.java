@@ -1,4 +1,4 @@
-package io.herald.node.testing;
+package io.herald.gateway.testing;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -37,7 +37,7 @@ public final class GraphQLWsClient implements AutoCloseable {
     // Handlers go on before connecting, as in WsClient: nothing the server sends may be dropped.
     ws.textMessageHandler(frames::add);
     ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
-    TestNode.await(ws.connect(connect).toCompletionStage().toCompletableFuture());
+    TestServer.await(ws.connect(connect).toCompletionStage().toCompletableFuture());
   }
 
   /** Opens a WebSocket to {@code /graphql} offering the graphql-transport-ws subprotocol; sends nothing yet. */
@@ -76,12 +76,12 @@ public final class GraphQLWsClient implements AutoCloseable {
   }
 
   public GraphQLWsClient sendText(String text) {
-    TestNode.await(ws.writeTextMessage(text).toCompletionStage().toCompletableFuture());
+    TestServer.await(ws.writeTextMessage(text).toCompletionStage().toCompletableFuture());
     return this;
   }
 
   public GraphQLWsClient sendBinary(Buffer bytes) {
-    TestNode.await(ws.writeBinaryMessage(bytes).toCompletionStage().toCompletableFuture());
+    TestServer.await(ws.writeBinaryMessage(bytes).toCompletionStage().toCompletableFuture());
     return this;
   }
 

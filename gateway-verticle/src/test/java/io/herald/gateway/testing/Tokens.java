@@ -1,4 +1,4 @@
-package io.herald.node.auth;
+package io.herald.gateway.testing;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -39,7 +39,7 @@ public final class Tokens {
   }
 
   /** Signs with the private half of {@code keys} (RSA: RS256, EC P-256: ES256). */
-  static Tokens of(Vertx vertx, KeyPair keys, String algorithm) {
+  public static Tokens of(Vertx vertx, KeyPair keys, String algorithm) {
     return new Tokens(JWTAuth.create(vertx, new JWTAuthOptions()
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm(algorithm).setBuffer(pem("PRIVATE KEY", keys.getPrivate().getEncoded())))),
         algorithm);
@@ -48,11 +48,11 @@ public final class Tokens {
   private static final java.util.Map<Integer, KeyPair> RSA_KEYS = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** RSA key pair number {@code index}, generated once per test JVM (2048-bit generation takes a while). */
-  static KeyPair rsa(int index) {
+  public static KeyPair rsa(int index) {
     return RSA_KEYS.computeIfAbsent(index, i -> rsa());
   }
 
-  static KeyPair rsa() {
+  public static KeyPair rsa() {
     try {
       KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
       g.initialize(2048);
@@ -62,7 +62,7 @@ public final class Tokens {
     }
   }
 
-  static KeyPair ec256() {
+  public static KeyPair ec256() {
     try {
       KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
       g.initialize(new ECGenParameterSpec("secp256r1"));
@@ -72,17 +72,17 @@ public final class Tokens {
     }
   }
 
-  static String publicPem(KeyPair keys) {
+  public static String publicPem(KeyPair keys) {
     return pem("PUBLIC KEY", keys.getPublic().getEncoded());
   }
 
-  static String pem(String type, byte[] der) {
+  public static String pem(String type, byte[] der) {
     return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
         .encodeToString(der) + "\n-----END " + type + "-----\n";
   }
 
   /** A JWKS document with the RSA public key, for RS256. */
-  static JsonObject jwks(KeyPair rsa, String kid) {
+  public static JsonObject jwks(KeyPair rsa, String kid) {
     RSAPublicKey key = (RSAPublicKey) rsa.getPublic();
     Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
     return new JsonObject().put("keys", new JsonArray().add(new JsonObject().put("kty", "RSA").put("alg", "RS256")
@@ -100,7 +100,7 @@ public final class Tokens {
     return twosComplement;
   }
 
-  static Path write(Path dir, String name, String text) {
+  public static Path write(Path dir, String name, String text) {
     try {
       return Files.writeString(dir.resolve(name), text);
     } catch (IOException e) {
@@ -113,7 +113,7 @@ public final class Tokens {
     return new JsonObject().put("sub", user).put("exp", nowS() + seconds);
   }
 
-  static long nowS() {
+  public static long nowS() {
     return System.currentTimeMillis() / 1000;
   }
 
@@ -128,14 +128,14 @@ public final class Tokens {
   }
 
   /** The same claims with {@code alg: none} and no signature. */
-  static String unsigned(JsonObject claims) {
+  public static String unsigned(JsonObject claims) {
     Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
     return b64.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "."
         + b64.encodeToString(claims.encode().getBytes(StandardCharsets.UTF_8)) + ".";
   }
 
   /** A valid token whose payload was changed after signing (the signature no longer matches). */
-  static String tampered(String token, JsonObject claims) {
+  public static String tampered(String token, JsonObject claims) {
     String[] parts = token.split("\\.");
     return parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
         .encodeToString(claims.encode().getBytes(StandardCharsets.UTF_8)) + "." + parts[2];

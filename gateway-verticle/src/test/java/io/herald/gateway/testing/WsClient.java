@@ -1,4 +1,4 @@
-package io.herald.node.testing;
+package io.herald.gateway.testing;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientWebSocket;
@@ -36,7 +36,7 @@ public final class WsClient implements AutoCloseable {
     // frame that arrives before its handler is set is dropped.
     ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
     ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
-    TestNode.await(ws.connect(connect).toCompletionStage().toCompletableFuture());
+    TestServer.await(ws.connect(connect).toCompletionStage().toCompletableFuture());
   }
 
   private WsClient awaitConnected() {
@@ -104,7 +104,7 @@ public final class WsClient implements AutoCloseable {
 
   /** The close code the server sent, or null if the connection ended without one; waits up to {@link #TIMEOUT_MS}. */
   public Short awaitCloseStatus() {
-    return TestNode.await(closed);
+    return TestServer.await(closed);
   }
 
   public WsClient send(JsonObject frame) {
@@ -112,7 +112,7 @@ public final class WsClient implements AutoCloseable {
   }
 
   public WsClient sendText(String text) {
-    TestNode.await(ws.writeTextMessage(text).toCompletionStage().toCompletableFuture());
+    TestServer.await(ws.writeTextMessage(text).toCompletionStage().toCompletableFuture());
     return this;
   }
 
@@ -160,7 +160,7 @@ public final class WsClient implements AutoCloseable {
 
   /** The close code the server sent, waiting up to {@link #TIMEOUT_MS}. */
   public short awaitClose() {
-    return TestNode.await(closed);
+    return TestServer.await(closed);
   }
 
   public boolean isClosed() {

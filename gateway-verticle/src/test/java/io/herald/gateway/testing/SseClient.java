@@ -1,4 +1,4 @@
-package io.herald.node.testing;
+package io.herald.gateway.testing;
 
 import io.vertx.core.json.JsonObject;
 

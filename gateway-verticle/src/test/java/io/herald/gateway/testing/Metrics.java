@@ -1,6 +1,5 @@
-package io.herald.node.delivery;
+package io.herald.gateway.testing;
 
-import io.herald.node.testing.HttpApiClient;
 
 /** Reads one meter from a node's {@code GET /metrics} (Prometheus text format). */
 public final class Metrics {

@@ -1,4 +1,4 @@
-package io.herald.node.testing;
+package io.herald.gateway.testing;
 
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -48,7 +48,7 @@ public final class HttpApiClient {
   }
 
   public Response request(HttpMethod method, String path, Buffer body, String apiKey) {
-    return TestNode.await(requestAsync(method, path, body, apiKey));
+    return TestServer.await(requestAsync(method, path, body, apiKey));
   }
 
   /** A POST of {@code body} not waited for: for requests that must be in flight together. */
