@@ -1,7 +1,7 @@
-package io.herald.node.http;
+package io.herald.gateway.http;
 
+import io.herald.gateway.testing.GatewayUnderTest;
 import io.herald.gateway.testing.WsClient;
-import io.herald.node.testing.NodeExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,10 +41,10 @@ class SlowClientsTest {
       "http.body_timeout_ms", Long.toString(TIMEOUT_MS), "http.idle_timeout_ms", Long.toString(TIMEOUT_MS));
 
   @RegisterExtension
-  static final NodeExtension node = NodeExtension.withSettings(TIMEOUTS);
+  static final GatewayUnderTest node = GatewayUnderTest.withSettings(TIMEOUTS);
   /** The same timeouts, with /api/* and /metrics on an admin port. */
   @RegisterExtension
-  static final NodeExtension withAdmin = NodeExtension.withSettings(
+  static final GatewayUnderTest withAdmin = GatewayUnderTest.withSettings(
       Map.of("admin.port", Integer.toString(ADMIN_PORT), "http.header_timeout_ms", Long.toString(TIMEOUT_MS)));
 
   /** Name, what the client sends at once, what it then trickles a byte at a time, what it receives before the close. */

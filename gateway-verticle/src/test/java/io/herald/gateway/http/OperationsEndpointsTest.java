@@ -1,8 +1,8 @@
-package io.herald.node.http;
+package io.herald.gateway.http;
 
+import io.herald.gateway.testing.GatewayUnderTest;
 import io.herald.gateway.testing.HttpApiClient.Response;
 import io.herald.gateway.testing.WsClient;
-import io.herald.node.testing.NodeExtension;
 import io.vertx.core.json.JsonObject;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OperationsEndpointsTest {
 
   @RegisterExtension
-  static final NodeExtension node = NodeExtension.withDefaults();
+  static final GatewayUnderTest node = GatewayUnderTest.withDefaults();
 
   @ParameterizedTest
   @ValueSource(strings = {"/health/live", "/health/ready"})

@@ -1,8 +1,8 @@
-package io.herald.node.ws;
+package io.herald.gateway.ws;
 
+import io.herald.gateway.testing.GatewayUnderTest;
 import io.herald.gateway.testing.HttpApiClient.Response;
 import io.herald.gateway.testing.RawWebSocket;
-import io.herald.node.testing.NodeExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class UpgradeTest {
 
   @RegisterExtension
-  static final NodeExtension node = NodeExtension.withDefaults();
+  static final GatewayUnderTest node = GatewayUnderTest.withDefaults();
 
   @Test
   void upgradeOfWsIsAccepted() {

@@ -1,7 +1,7 @@
-package io.herald.node.ws;
+package io.herald.gateway.ws;
 
+import io.herald.gateway.testing.GatewayUnderTest;
 import io.herald.gateway.testing.WsClient;
-import io.herald.node.testing.NodeExtension;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonObject;
@@ -29,7 +29,7 @@ class LimitsTest {
   private static final short TOO_LARGE = 1009;
 
   @RegisterExtension
-  static final NodeExtension node = NodeExtension.withDefaults();
+  static final GatewayUnderTest node = GatewayUnderTest.withDefaults();
   private static final AtomicInteger channels = new AtomicInteger();
 
   /** After every abuse, a fresh client can still subscribe and receive a published message. */

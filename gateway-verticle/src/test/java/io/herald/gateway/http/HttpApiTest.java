@@ -1,9 +1,9 @@
-package io.herald.node.http;
+package io.herald.gateway.http;
 
+import io.herald.gateway.testing.GatewayUnderTest;
 import io.herald.gateway.testing.HttpApiClient.Response;
+import io.herald.gateway.testing.TestServer;
 import io.herald.gateway.testing.WsClient;
-import io.herald.node.testing.NodeExtension;
-import io.herald.node.testing.TestNode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -31,7 +31,7 @@ class HttpApiTest {
   private static final int DEFAULT_LIMIT = 3;
 
   @RegisterExtension
-  static final NodeExtension node = NodeExtension.withSettings(Map.of(
+  static final GatewayUnderTest node = GatewayUnderTest.withSettings(Map.of(
       "gateway.instances", "1",
       "history.default_limit", Integer.toString(DEFAULT_LIMIT)));
 
@@ -134,7 +134,7 @@ class HttpApiTest {
     }
     List<Long> firstOffsets = new ArrayList<>();
     for (CompletableFuture<Response> f : sent) {
-      JsonArray results = TestNode.await(f).json().getJsonArray("results");
+      JsonArray results = TestServer.await(f).json().getJsonArray("results");
       long first = results.getJsonObject(0).getLong("offset");
       for (int i = 0; i < perBatch; i++) {
         assertThat(results.getJsonObject(i).getLong("offset")).as("a batch's offsets are consecutive").isEqualTo(first + i);
@@ -285,7 +285,7 @@ class HttpApiTest {
     assertThat(present).hasSize(1);
     JsonObject entry = present.getJsonObject(0);
     assertThat(entry.getString("client")).isEqualTo(client.connected().getString("client"));
-    assertThat(entry.getString("node")).isEqualTo(client.connected().getString("node")).isEqualTo(node.node().nodeId());
+    assertThat(entry.getString("node")).isEqualTo(client.connected().getString("node")).isEqualTo(node.nodeId());
     assertThat(entry.containsKey("user")).isTrue();
     assertThat(entry.getValue("user")).as("anonymous").isNull();
 

@@ -1,8 +1,8 @@
-package io.herald.node.http;
+package io.herald.gateway.http;
 
+import io.herald.gateway.testing.GatewayUnderTest;
 import io.herald.gateway.testing.HttpApiClient.Response;
 import io.herald.gateway.testing.WsClient;
-import io.herald.node.testing.NodeExtension;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import org.junit.jupiter.api.Test;
@@ -24,7 +24,7 @@ class ApiKeyTest {
   private static final String KEY = "secret";
 
   @RegisterExtension
-  static final NodeExtension node = NodeExtension.withSettings(Map.of("api.key", KEY));
+  static final GatewayUnderTest node = GatewayUnderTest.withSettings(Map.of("api.key", KEY));
 
   static Stream<Arguments> apiRoutes() {
     return Stream.of(

@@ -1,8 +1,8 @@
-package io.herald.node.sse;
+package io.herald.gateway.sse;
 
+import io.herald.gateway.testing.GatewayUnderTest;
 import io.herald.gateway.testing.SseClient;
 import io.herald.gateway.testing.Tokens;
-import io.herald.node.testing.NodeExtension;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,28 +33,28 @@ class SseRefusalsTest {
   private static final String SECRET = "sse-secret-0123456789abcdef-0123456789";
 
   @RegisterExtension
-  static final NodeExtension node = NodeExtension.withSettings(Map.of("auth.hmac_secret", SECRET,
+  static final GatewayUnderTest node = GatewayUnderTest.withSettings(Map.of("auth.hmac_secret", SECRET,
           "ws.allowed_origins", "https://app.example.com", "ws.max_subscriptions", "3"))
       .namespaces(new JsonObject()
           .put("members", new JsonObject().put("subscribe", "authenticated"))
           .put("closed", new JsonObject().put("history", false)));
 
   @RegisterExtension
-  static final NodeExtension capped = NodeExtension.withSettings(Map.of("ws.max_connections", "1"));
+  static final GatewayUnderTest capped = GatewayUnderTest.withSettings(Map.of("ws.max_connections", "1"));
 
   /** A short lifetime, and a short ping interval so that the sweep that enforces it runs often (as LifetimeTest). */
   @RegisterExtension
-  static final NodeExtension shortLived = NodeExtension.withSettings(Map.of("ws.max_lifetime_ms", "300",
+  static final GatewayUnderTest shortLived = GatewayUnderTest.withSettings(Map.of("ws.max_lifetime_ms", "300",
       "ws.ping_interval_ms", "1000"));
 
   @RegisterExtension
-  static final NodeExtension fewHttp = NodeExtension.withSettings(Map.of("http.max_connections", "2"));
+  static final GatewayUnderTest fewHttp = GatewayUnderTest.withSettings(Map.of("http.max_connections", "2"));
 
   @RegisterExtension
-  static final NodeExtension small = NodeExtension.withSettings(Map.of("ws.outbound_queue_bytes", "65536"));
+  static final GatewayUnderTest small = GatewayUnderTest.withSettings(Map.of("ws.outbound_queue_bytes", "65536"));
 
   @RegisterExtension
-  static final NodeExtension perAddress = NodeExtension.withSettings(Map.of("ws.max_connections_per_ip", "1",
+  static final GatewayUnderTest perAddress = GatewayUnderTest.withSettings(Map.of("ws.max_connections_per_ip", "1",
       "ws.connect_rate_exempt_loopback", "false"));
 
   @ParameterizedTest(name = "{0}")

@@ -1,4 +1,4 @@
-package io.herald.node.http;
+package io.herald.gateway.http;
 
 import io.herald.gateway.testing.RawWebSocket;
 import io.herald.gateway.testing.WsClient;

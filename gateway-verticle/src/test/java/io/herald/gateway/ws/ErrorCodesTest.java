@@ -1,7 +1,7 @@
-package io.herald.node.ws;
+package io.herald.gateway.ws;
 
+import io.herald.gateway.testing.GatewayUnderTest;
 import io.herald.gateway.testing.WsClient;
-import io.herald.node.testing.NodeExtension;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,7 +28,7 @@ class ErrorCodesTest {
   private static final int PING_ID = 999;
 
   @RegisterExtension
-  static final NodeExtension node = NodeExtension
+  static final GatewayUnderTest node = GatewayUnderTest
       .withSettings(Map.of("ws.max_subscriptions", Integer.toString(MAX_SUBSCRIPTIONS)))
       .namespaces(new JsonObject()
           .put("readonly", new JsonObject().put("client_publish", false))

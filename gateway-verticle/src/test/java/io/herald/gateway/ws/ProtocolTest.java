@@ -1,7 +1,7 @@
-package io.herald.node.ws;
+package io.herald.gateway.ws;
 
+import io.herald.gateway.testing.GatewayUnderTest;
 import io.herald.gateway.testing.WsClient;
-import io.herald.node.testing.NodeExtension;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -28,8 +28,8 @@ class ProtocolTest {
   private static final int DEFAULT_HISTORY_LIMIT = 3;
 
   @RegisterExtension
-  static final NodeExtension node =
-      NodeExtension.withSettings(Map.of("history.default_limit", Integer.toString(DEFAULT_HISTORY_LIMIT)));
+  static final GatewayUnderTest node =
+      GatewayUnderTest.withSettings(Map.of("history.default_limit", Integer.toString(DEFAULT_HISTORY_LIMIT)));
   private static final AtomicInteger channels = new AtomicInteger();
 
   private static String freshChannel(String prefix) {
@@ -45,7 +45,7 @@ class ProtocolTest {
     try (WsClient client = node.connect()) {
       JsonObject pushed = client.connected();
       assertThat(pushed.getString("client")).isNotEmpty();
-      assertThat(pushed.getString("node")).isEqualTo(node.node().nodeId());
+      assertThat(pushed.getString("node")).isEqualTo(node.nodeId());
       assertThat(pushed.getLong("ping_interval_ms")).isEqualTo(25_000L);
       assertThat(pushed.containsKey("id")).as("a push carries no id").isFalse();
 

@@ -1,7 +1,7 @@
-package io.herald.node.ws;
+package io.herald.gateway.ws;
 
+import io.herald.gateway.testing.GatewayUnderTest;
 import io.herald.gateway.testing.WsClient;
-import io.herald.node.testing.NodeExtension;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SmokeTest {
 
   @RegisterExtension
-  static final NodeExtension node = NodeExtension.withDefaults();
+  static final GatewayUnderTest node = GatewayUnderTest.withDefaults();
 
   @Test
   void publishedMessageReachesSubscriber() {
