@@ -1,8 +1,9 @@
-package io.herald.node.graphql;
+package io.herald.graphql;
 
 import graphql.introspection.IntrospectionQuery;
+import io.herald.gateway.testing.GatewayUnderTest;
 import io.herald.gateway.testing.HttpApiClient.Response;
-import io.herald.node.testing.NodeExtension;
+import io.herald.graphql.testing.GraphQLGateway;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -13,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GraphiQLTest {
 
   @RegisterExtension
-  static final NodeExtension node = NodeExtension.withDefaults();
+  static final GatewayUnderTest node = GraphQLGateway.withDefaults();
 
   @Test
   void graphiqlPageIsServed() {

@@ -1,9 +1,10 @@
-package io.herald.node.graphql;
+package io.herald.graphql;
 
+import io.herald.gateway.testing.GatewayUnderTest;
 import io.herald.gateway.testing.GraphQLWsClient;
 import io.herald.gateway.testing.HttpApiClient.Response;
 import io.herald.gateway.testing.WsClient;
-import io.herald.node.testing.NodeExtension;
+import io.herald.graphql.testing.GraphQLGateway;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,12 +22,12 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
-import static io.herald.node.graphql.GraphQLSupport.code;
-import static io.herald.node.graphql.GraphQLSupport.data;
-import static io.herald.node.graphql.GraphQLSupport.execute;
-import static io.herald.node.graphql.GraphQLSupport.messages;
-import static io.herald.node.graphql.GraphQLSupport.onlyError;
-import static io.herald.node.graphql.GraphQLSupport.subscribeLive;
+import static io.herald.graphql.GraphQLSupport.code;
+import static io.herald.graphql.GraphQLSupport.data;
+import static io.herald.graphql.GraphQLSupport.execute;
+import static io.herald.graphql.GraphQLSupport.messages;
+import static io.herald.graphql.GraphQLSupport.onlyError;
+import static io.herald.graphql.GraphQLSupport.subscribeLive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -42,7 +43,7 @@ class GraphQLHttpTest {
   static final int MAX_BODY = 8192;
 
   @RegisterExtension
-  static final NodeExtension node = NodeExtension.withSettings(Map.of(
+  static final GatewayUnderTest node = GraphQLGateway.withSettings(Map.of(
       "history.default_limit", Integer.toString(DEFAULT_HISTORY_LIMIT),
       "message.max_data_bytes", Integer.toString(MAX_DATA),
       "http.max_body_bytes", Integer.toString(MAX_BODY)));
@@ -175,11 +176,11 @@ class GraphQLHttpTest {
           vars(channel)).getJsonArray("presence");
 
       assertThat(present).hasSize(2);
-      assertThat(present).contains(new JsonObject().put("client", ws.clientId()).putNull("user").put("node", node.node().nodeId()));
+      assertThat(present).contains(new JsonObject().put("client", ws.clientId()).putNull("user").put("node", node.nodeId()));
       JsonObject other = present.stream().map(JsonObject.class::cast)
           .filter(p -> !ws.clientId().equals(p.getString("client"))).findFirst().orElseThrow();
       assertThat(other.getString("client")).as("the GraphQL connection's id").isNotBlank();
-      assertThat(other.getString("node")).isEqualTo(node.node().nodeId());
+      assertThat(other.getString("node")).isEqualTo(node.nodeId());
       assertThat(other.getValue("user")).isNull();
 
       gql.complete("p");

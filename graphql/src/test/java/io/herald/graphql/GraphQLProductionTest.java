@@ -1,6 +1,7 @@
-package io.herald.node.graphql;
+package io.herald.graphql;
 
-import io.herald.node.testing.NodeExtension;
+import io.herald.gateway.testing.GatewayUnderTest;
+import io.herald.graphql.testing.GraphQLGateway;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,11 +25,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GraphQLProductionTest {
 
   @RegisterExtension
-  static final NodeExtension production = NodeExtension.withSettings(Map.of("production", "true",
+  static final GatewayUnderTest production = GraphQLGateway.withSettings(Map.of("production", "true",
       "api.key", "production-api-key", "auth.hmac_secret", "production-secret-0123456789abcdef-xyz"));
 
   @RegisterExtension
-  static final NodeExtension development = NodeExtension.withDefaults();
+  static final GatewayUnderTest development = GraphQLGateway.withDefaults();
 
   static final String QUERY = new JsonObject().put("query", "{ __typename }").encode();
 
@@ -57,7 +58,7 @@ class GraphQLProductionTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void graphQLOverHttp(Case c) throws Exception {
-    NodeExtension node = c.productionNode() ? production : development;
+    GatewayUnderTest node = c.productionNode() ? production : development;
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + c.path()))
         .timeout(Duration.ofSeconds(10));
     if (c.method().equals("POST")) {

@@ -1,8 +1,9 @@
-package io.herald.node.graphql;
+package io.herald.graphql;
 
+import io.herald.gateway.testing.GatewayUnderTest;
 import io.herald.gateway.testing.GraphQLWsClient;
 import io.herald.gateway.testing.WsClient;
-import io.herald.node.testing.NodeExtension;
+import io.herald.graphql.testing.GraphQLGateway;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
@@ -14,10 +15,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-import static io.herald.node.graphql.GraphQLSupport.data;
-import static io.herald.node.graphql.GraphQLSupport.meter;
-import static io.herald.node.graphql.GraphQLSupport.messages;
-import static io.herald.node.graphql.GraphQLSupport.subscribeLive;
+import static io.herald.graphql.GraphQLSupport.data;
+import static io.herald.graphql.GraphQLSupport.meter;
+import static io.herald.graphql.GraphQLSupport.messages;
+import static io.herald.graphql.GraphQLSupport.subscribeLive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -26,7 +27,7 @@ class GraphQLOperationsTest {
 
   /** A node of its own: the meters start at zero and count only this test's traffic. */
   @RegisterExtension
-  final NodeExtension node = NodeExtension.withDefaults();
+  final GatewayUnderTest node = GraphQLGateway.withDefaults();
 
   private double value(String name) {
     return meter(node.http(), name, 0);

@@ -1,7 +1,8 @@
-package io.herald.node.graphql;
+package io.herald.graphql;
 
+import io.herald.gateway.testing.GatewayUnderTest;
 import io.herald.gateway.testing.GraphQLWsClient;
-import io.herald.node.testing.NodeExtension;
+import io.herald.graphql.testing.GraphQLGateway;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,8 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-import static io.herald.node.graphql.GraphQLSupport.code;
-import static io.herald.node.graphql.GraphQLSupport.onlyError;
+import static io.herald.graphql.GraphQLSupport.code;
+import static io.herald.graphql.GraphQLSupport.onlyError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -35,7 +36,7 @@ class FragmentBombTest {
 
   /** Default limits: the bombs must be caught by them as shipped. */
   @RegisterExtension
-  static final NodeExtension node = NodeExtension.withDefaults();
+  static final GatewayUnderTest node = GraphQLGateway.withDefaults();
 
   enum Transport { HTTP_POST, HTTP_GET, GRAPHQL_WS }
 

@@ -1,4 +1,4 @@
-package io.herald.node.graphql;
+package io.herald.graphql;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;

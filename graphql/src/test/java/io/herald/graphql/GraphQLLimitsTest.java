@@ -1,8 +1,9 @@
-package io.herald.node.graphql;
+package io.herald.graphql;
 
+import io.herald.gateway.testing.GatewayUnderTest;
 import io.herald.gateway.testing.GraphQLWsClient;
 import io.herald.gateway.testing.HttpApiClient.Response;
-import io.herald.node.testing.NodeExtension;
+import io.herald.graphql.testing.GraphQLGateway;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -14,9 +15,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import static io.herald.node.graphql.GraphQLSupport.code;
-import static io.herald.node.graphql.GraphQLSupport.data;
-import static io.herald.node.graphql.GraphQLSupport.onlyError;
+import static io.herald.graphql.GraphQLSupport.code;
+import static io.herald.graphql.GraphQLSupport.data;
+import static io.herald.graphql.GraphQLSupport.onlyError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -33,7 +34,7 @@ class GraphQLLimitsTest {
 
   /** Small limits, introspection on. */
   @RegisterExtension
-  static final NodeExtension limited = NodeExtension.withSettings(Map.of(
+  static final GatewayUnderTest limited = GraphQLGateway.withSettings(Map.of(
       "graphql.max_depth", Integer.toString(MAX_DEPTH),
       "graphql.max_complexity", Integer.toString(MAX_COMPLEXITY),
       "graphql.max_fields", Integer.toString(MAX_FIELDS),
@@ -44,14 +45,14 @@ class GraphQLLimitsTest {
    * is not measured against the limits, so only a depth limit below 2 can be exceeded.
    */
   @RegisterExtension
-  static final NodeExtension shallow = NodeExtension.withSettings(Map.of("graphql.max_depth", "1"));
+  static final GatewayUnderTest shallow = GraphQLGateway.withSettings(Map.of("graphql.max_depth", "1"));
 
   /** Default limits, introspection off. */
   @RegisterExtension
-  static final NodeExtension closed = NodeExtension.withSettings(Map.of("graphql.introspection", "false"));
+  static final GatewayUnderTest closed = GraphQLGateway.withSettings(Map.of("graphql.introspection", "false"));
 
   /** An operation over exactly one limit, on the node whose limits it breaks. */
-  record OverLimit(String name, NodeExtension target, String query, JsonObject variables, String key) {
+  record OverLimit(String name, GatewayUnderTest target, String query, JsonObject variables, String key) {
     @Override
     public String toString() {
       return key + ": " + name;

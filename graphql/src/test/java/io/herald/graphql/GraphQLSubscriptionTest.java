@@ -1,9 +1,10 @@
-package io.herald.node.graphql;
+package io.herald.graphql;
 
+import io.herald.gateway.testing.GatewayUnderTest;
 import io.herald.gateway.testing.GraphQLWsClient;
 import io.herald.gateway.testing.HttpApiClient;
 import io.herald.gateway.testing.RawWebSocket;
-import io.herald.node.testing.NodeExtension;
+import io.herald.graphql.testing.GraphQLGateway;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -26,12 +27,12 @@ import java.util.function.BiFunction;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
-import static io.herald.node.graphql.GraphQLSupport.code;
-import static io.herald.node.graphql.GraphQLSupport.message;
-import static io.herald.node.graphql.GraphQLSupport.messages;
-import static io.herald.node.graphql.GraphQLSupport.meter;
-import static io.herald.node.graphql.GraphQLSupport.onlyError;
-import static io.herald.node.graphql.GraphQLSupport.subscribeLive;
+import static io.herald.graphql.GraphQLSupport.code;
+import static io.herald.graphql.GraphQLSupport.message;
+import static io.herald.graphql.GraphQLSupport.messages;
+import static io.herald.graphql.GraphQLSupport.meter;
+import static io.herald.graphql.GraphQLSupport.onlyError;
+import static io.herald.graphql.GraphQLSupport.subscribeLive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -46,7 +47,7 @@ class GraphQLSubscriptionTest {
   static final int SHORT_HISTORY = 5;
 
   @RegisterExtension
-  static final NodeExtension node = NodeExtension
+  static final GatewayUnderTest node = GraphQLGateway
       .withSettings(Map.of("graphql.max_subscriptions", Integer.toString(MAX_SUBSCRIPTIONS)))
       .namespaces(new JsonObject().put("short", new JsonObject().put("history_size", SHORT_HISTORY)));
 
