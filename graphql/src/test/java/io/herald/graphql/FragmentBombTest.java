@@ -1,7 +1,7 @@
 package io.herald.graphql;
 
-import io.herald.gateway.testing.GatewayUnderTest;
 import io.herald.gateway.testing.GraphQLWsClient;
+import io.herald.gateway.testing.TestGatewayExtension;
 import io.herald.graphql.testing.GraphQLGateway;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,7 +36,7 @@ class FragmentBombTest {
 
   /** Default limits: the bombs must be caught by them as shipped. */
   @RegisterExtension
-  static final GatewayUnderTest node = GraphQLGateway.withDefaults();
+  static final TestGatewayExtension node = GraphQLGateway.withDefaults();
 
   enum Transport { HTTP_POST, HTTP_GET, GRAPHQL_WS }
 

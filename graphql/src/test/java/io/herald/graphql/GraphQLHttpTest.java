@@ -1,8 +1,8 @@
 package io.herald.graphql;
 
-import io.herald.gateway.testing.GatewayUnderTest;
 import io.herald.gateway.testing.GraphQLWsClient;
 import io.herald.gateway.testing.HttpApiClient.Response;
+import io.herald.gateway.testing.TestGatewayExtension;
 import io.herald.gateway.testing.WsClient;
 import io.herald.graphql.testing.GraphQLGateway;
 import io.vertx.core.buffer.Buffer;
@@ -43,7 +43,7 @@ class GraphQLHttpTest {
   static final int MAX_BODY = 8192;
 
   @RegisterExtension
-  static final GatewayUnderTest node = GraphQLGateway.withSettings(Map.of(
+  static final TestGatewayExtension node = GraphQLGateway.withSettings(Map.of(
       "history.default_limit", Integer.toString(DEFAULT_HISTORY_LIMIT),
       "message.max_data_bytes", Integer.toString(MAX_DATA),
       "http.max_body_bytes", Integer.toString(MAX_BODY)));

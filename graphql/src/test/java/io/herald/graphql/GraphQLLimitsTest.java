@@ -1,8 +1,8 @@
 package io.herald.graphql;
 
-import io.herald.gateway.testing.GatewayUnderTest;
 import io.herald.gateway.testing.GraphQLWsClient;
 import io.herald.gateway.testing.HttpApiClient.Response;
+import io.herald.gateway.testing.TestGatewayExtension;
 import io.herald.graphql.testing.GraphQLGateway;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -34,7 +34,7 @@ class GraphQLLimitsTest {
 
   /** Small limits, introspection on. */
   @RegisterExtension
-  static final GatewayUnderTest limited = GraphQLGateway.withSettings(Map.of(
+  static final TestGatewayExtension limited = GraphQLGateway.withSettings(Map.of(
       "graphql.max_depth", Integer.toString(MAX_DEPTH),
       "graphql.max_complexity", Integer.toString(MAX_COMPLEXITY),
       "graphql.max_fields", Integer.toString(MAX_FIELDS),
@@ -45,14 +45,14 @@ class GraphQLLimitsTest {
    * is not measured against the limits, so only a depth limit below 2 can be exceeded.
    */
   @RegisterExtension
-  static final GatewayUnderTest shallow = GraphQLGateway.withSettings(Map.of("graphql.max_depth", "1"));
+  static final TestGatewayExtension shallow = GraphQLGateway.withSettings(Map.of("graphql.max_depth", "1"));
 
   /** Default limits, introspection off. */
   @RegisterExtension
-  static final GatewayUnderTest closed = GraphQLGateway.withSettings(Map.of("graphql.introspection", "false"));
+  static final TestGatewayExtension closed = GraphQLGateway.withSettings(Map.of("graphql.introspection", "false"));
 
   /** An operation over exactly one limit, on the node whose limits it breaks. */
-  record OverLimit(String name, GatewayUnderTest target, String query, JsonObject variables, String key) {
+  record OverLimit(String name, TestGatewayExtension target, String query, JsonObject variables, String key) {
     @Override
     public String toString() {
       return key + ": " + name;

@@ -1,7 +1,7 @@
 package io.herald.graphql;
 
-import io.herald.gateway.testing.GatewayUnderTest;
 import io.herald.gateway.testing.GraphQLWsClient;
+import io.herald.gateway.testing.TestGatewayExtension;
 import io.herald.gateway.testing.WsClient;
 import io.herald.graphql.testing.GraphQLGateway;
 import io.vertx.core.Promise;
@@ -27,7 +27,7 @@ class GraphQLOperationsTest {
 
   /** A node of its own: the meters start at zero and count only this test's traffic. */
   @RegisterExtension
-  final GatewayUnderTest node = GraphQLGateway.withDefaults();
+  final TestGatewayExtension node = GraphQLGateway.withDefaults();
 
   private double value(String name) {
     return meter(node.http(), name, 0);

@@ -1,6 +1,6 @@
 package io.herald.graphql;
 
-import io.herald.gateway.testing.GatewayUnderTest;
+import io.herald.gateway.testing.TestGatewayExtension;
 import io.herald.graphql.testing.GraphQLGateway;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,11 +25,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GraphQLProductionTest {
 
   @RegisterExtension
-  static final GatewayUnderTest production = GraphQLGateway.withSettings(Map.of("production", "true",
+  static final TestGatewayExtension production = GraphQLGateway.withSettings(Map.of("production", "true",
       "api.key", "production-api-key", "auth.hmac_secret", "production-secret-0123456789abcdef-xyz"));
 
   @RegisterExtension
-  static final GatewayUnderTest development = GraphQLGateway.withDefaults();
+  static final TestGatewayExtension development = GraphQLGateway.withDefaults();
 
   static final String QUERY = new JsonObject().put("query", "{ __typename }").encode();
 
@@ -58,7 +58,7 @@ class GraphQLProductionTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void graphQLOverHttp(Case c) throws Exception {
-    GatewayUnderTest node = c.productionNode() ? production : development;
+    TestGatewayExtension node = c.productionNode() ? production : development;
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + c.path()))
         .timeout(Duration.ofSeconds(10));
     if (c.method().equals("POST")) {

@@ -1,9 +1,9 @@
 package io.herald.graphql;
 
-import io.herald.gateway.testing.GatewayUnderTest;
 import io.herald.gateway.testing.GraphQLWsClient;
 import io.herald.gateway.testing.HttpApiClient;
 import io.herald.gateway.testing.RawWebSocket;
+import io.herald.gateway.testing.TestGatewayExtension;
 import io.herald.graphql.testing.GraphQLGateway;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -47,7 +47,7 @@ class GraphQLSubscriptionTest {
   static final int SHORT_HISTORY = 5;
 
   @RegisterExtension
-  static final GatewayUnderTest node = GraphQLGateway
+  static final TestGatewayExtension node = GraphQLGateway
       .withSettings(Map.of("graphql.max_subscriptions", Integer.toString(MAX_SUBSCRIPTIONS)))
       .namespaces(new JsonObject().put("short", new JsonObject().put("history_size", SHORT_HISTORY)));
 

@@ -1,8 +1,8 @@
 package io.herald.graphql;
 
-import io.herald.gateway.testing.GatewayUnderTest;
 import io.herald.gateway.testing.GraphQLWsClient;
 import io.herald.gateway.testing.HttpApiClient;
+import io.herald.gateway.testing.TestGatewayExtension;
 import io.herald.gateway.testing.WsClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -59,7 +59,7 @@ final class GraphQLSupport {
    * so every message published from then on reaches it. graphql-transport-ws has no "subscribed"
    * acknowledgement; the tests of one class run one at a time, so the count moves only for this one.
    */
-  static void subscribeLive(GatewayUnderTest node, GraphQLWsClient client, String id, String query, JsonObject variables) {
+  static void subscribeLive(TestGatewayExtension node, GraphQLWsClient client, String id, String query, JsonObject variables) {
     double before = meter(node.http(), SETUP_COUNT, 0);
     client.subscribe(id, query, variables);
     await().atMost(Duration.ofMillis(WsClient.TIMEOUT_MS))

@@ -1,8 +1,8 @@
 package io.herald.graphql;
 
-import io.herald.gateway.testing.GatewayUnderTest;
 import io.herald.gateway.testing.GraphQLWsClient;
 import io.herald.gateway.testing.RawWebSocket;
+import io.herald.gateway.testing.TestGatewayExtension;
 import io.herald.graphql.testing.GraphQLGateway;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -31,11 +31,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GraphQLWsProtocolTest {
 
   @RegisterExtension
-  static final GatewayUnderTest node = GraphQLGateway.withDefaults();
+  static final TestGatewayExtension node = GraphQLGateway.withDefaults();
 
   /** A node with short timers: it waits briefly for connection_init and for pongs. */
   @RegisterExtension
-  static final GatewayUnderTest impatient = GraphQLGateway.withSettings(Map.of(
+  static final TestGatewayExtension impatient = GraphQLGateway.withSettings(Map.of(
       "graphql.init_timeout_ms", "300", "ws.ping_interval_ms", "200", "ws.pong_timeout_ms", "300"));
 
   private static final AtomicInteger channels = new AtomicInteger();
@@ -44,11 +44,11 @@ class GraphQLWsProtocolTest {
     return "gqlproto-" + channels.incrementAndGet();
   }
 
-  private static GraphQLWsClient connect(GatewayUnderTest target) {
+  private static GraphQLWsClient connect(TestGatewayExtension target) {
     return GraphQLWsClient.connect(target.vertx(), target.port());
   }
 
-  private static GraphQLWsClient connectAndInit(GatewayUnderTest target) {
+  private static GraphQLWsClient connectAndInit(TestGatewayExtension target) {
     return GraphQLWsClient.connectAndInit(target.vertx(), target.port());
   }
 
@@ -206,7 +206,7 @@ class GraphQLWsProtocolTest {
   // ---- close codes ----
 
   /** A client that breaks the protocol, on which node, offering which subprotocols, and the close code it gets. */
-  record BadClient(String name, GatewayUnderTest target, List<String> subProtocols, boolean init,
+  record BadClient(String name, TestGatewayExtension target, List<String> subProtocols, boolean init,
                    Consumer<GraphQLWsClient> misbehave, int closeCode) {
     @Override
     public String toString() {
@@ -341,7 +341,7 @@ class GraphQLWsProtocolTest {
   }
 
   /** A new client on {@code target} initialises, runs a query to completion and gets pongs. */
-  private static void assertFreshClientIsServed(GatewayUnderTest target) {
+  private static void assertFreshClientIsServed(TestGatewayExtension target) {
     try (GraphQLWsClient fresh = connectAndInit(target)) {
       fresh.subscribe("after", "{ channels { name subscribers } }");
       assertThat(fresh.expect("next", "after").getJsonObject("payload").getJsonObject("data").containsKey("channels")).isTrue();

@@ -1,8 +1,8 @@
 package io.herald.graphql;
 
 import graphql.introspection.IntrospectionQuery;
-import io.herald.gateway.testing.GatewayUnderTest;
 import io.herald.gateway.testing.HttpApiClient.Response;
+import io.herald.gateway.testing.TestGatewayExtension;
 import io.herald.graphql.testing.GraphQLGateway;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GraphiQLTest {
 
   @RegisterExtension
-  static final GatewayUnderTest node = GraphQLGateway.withDefaults();
+  static final TestGatewayExtension node = GraphQLGateway.withDefaults();
 
   @Test
   void graphiqlPageIsServed() {

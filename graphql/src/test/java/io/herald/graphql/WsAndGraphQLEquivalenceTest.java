@@ -1,9 +1,9 @@
 package io.herald.graphql;
 
-import io.herald.gateway.testing.GatewayUnderTest;
 import io.herald.gateway.testing.GraphQLWsClient;
 import io.herald.gateway.testing.HttpApiClient;
 import io.herald.gateway.testing.RawWebSocket;
+import io.herald.gateway.testing.TestGatewayExtension;
 import io.herald.gateway.testing.WsClient;
 import io.herald.graphql.testing.GraphQLGateway;
 import io.vertx.core.buffer.Buffer;
@@ -55,7 +55,7 @@ class WsAndGraphQLEquivalenceTest {
       }""";
 
   @RegisterExtension
-  static final GatewayUnderTest node = GraphQLGateway.withDefaults()
+  static final TestGatewayExtension node = GraphQLGateway.withDefaults()
       // History holds the whole run, so a GraphQL subscription's start from offset 0 is always covered.
       .namespaces(new JsonObject().put("equiv", new JsonObject().put("history_size", 1000)));
 

@@ -1,7 +1,7 @@
 package io.herald.gateway.http;
 
-import io.herald.gateway.testing.GatewayUnderTest;
 import io.herald.gateway.testing.HttpApiClient.Response;
+import io.herald.gateway.testing.TestGatewayExtension;
 import io.herald.gateway.testing.WsClient;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -24,7 +24,7 @@ class ApiKeyTest {
   private static final String KEY = "secret";
 
   @RegisterExtension
-  static final GatewayUnderTest node = GatewayUnderTest.withSettings(Map.of("api.key", KEY));
+  static final TestGatewayExtension node = TestGatewayExtension.withSettings(Map.of("api.key", KEY));
 
   static Stream<Arguments> apiRoutes() {
     return Stream.of(

@@ -1,7 +1,7 @@
 package io.herald.gateway.http;
 
-import io.herald.gateway.testing.GatewayUnderTest;
 import io.herald.gateway.testing.HttpApiClient.Response;
+import io.herald.gateway.testing.TestGatewayExtension;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -29,7 +29,7 @@ class HttpApiErrorsTest {
   private static final int MAX_BATCH = 3;
 
   @RegisterExtension
-  static final GatewayUnderTest node = GatewayUnderTest.withSettings(Map.of(
+  static final TestGatewayExtension node = TestGatewayExtension.withSettings(Map.of(
       "message.max_data_bytes", Integer.toString(MAX_DATA),
       "http.max_body_bytes", Integer.toString(MAX_BODY),
       "api.max_batch", Integer.toString(MAX_BATCH)));

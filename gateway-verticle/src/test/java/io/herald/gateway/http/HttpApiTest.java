@@ -1,7 +1,7 @@
 package io.herald.gateway.http;
 
-import io.herald.gateway.testing.GatewayUnderTest;
 import io.herald.gateway.testing.HttpApiClient.Response;
+import io.herald.gateway.testing.TestGatewayExtension;
 import io.herald.gateway.testing.TestServer;
 import io.herald.gateway.testing.WsClient;
 import io.vertx.core.buffer.Buffer;
@@ -31,7 +31,7 @@ class HttpApiTest {
   private static final int DEFAULT_LIMIT = 3;
 
   @RegisterExtension
-  static final GatewayUnderTest node = GatewayUnderTest.withSettings(Map.of(
+  static final TestGatewayExtension node = TestGatewayExtension.withSettings(Map.of(
       "gateway.instances", "1",
       "history.default_limit", Integer.toString(DEFAULT_LIMIT)));
 

@@ -1,6 +1,6 @@
 package io.herald.gateway.http;
 
-import io.herald.gateway.testing.GatewayUnderTest;
+import io.herald.gateway.testing.TestGatewayExtension;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,18 +25,18 @@ class HttpRulesTest {
   private static final String KEY = "rules-key";
 
   @RegisterExtension
-  static final GatewayUnderTest dev = GatewayUnderTest.withDefaults();
+  static final TestGatewayExtension dev = TestGatewayExtension.withDefaults();
   @RegisterExtension
-  static final GatewayUnderTest production = GatewayUnderTest.withSettings(Map.of("production", "true", "api.key", KEY,
+  static final TestGatewayExtension production = TestGatewayExtension.withSettings(Map.of("production", "true", "api.key", KEY,
       "auth.hmac_secret", "rules-secret-0123456789abcdef0123"));
   private static final int ADMIN_PORT = RawHttp.freePort();
   @RegisterExtension
-  static final GatewayUnderTest productionAdmin = GatewayUnderTest.withSettings(Map.of("production", "true", "api.key", KEY,
+  static final TestGatewayExtension productionAdmin = TestGatewayExtension.withSettings(Map.of("production", "true", "api.key", KEY,
       "auth.hmac_secret", "rules-secret-0123456789abcdef0123", "admin.port", Integer.toString(ADMIN_PORT)));
   @RegisterExtension
-  static final GatewayUnderTest hosts = GatewayUnderTest.withSettings(Map.of("http.allowed_hosts", "herald.example, api.example:8443"));
+  static final TestGatewayExtension hosts = TestGatewayExtension.withSettings(Map.of("http.allowed_hosts", "herald.example, api.example:8443"));
 
-  private static String exchange(GatewayUnderTest node, String request) {
+  private static String exchange(TestGatewayExtension node, String request) {
     return exchange(node.port(), request);
   }
 
@@ -70,7 +70,7 @@ class HttpRulesTest {
 
   @ParameterizedTest(name = "{0}: {2} -> {3}")
   @MethodSource("contentTypes")
-  void apiBodiesMustBeJson(String mode, GatewayUnderTest node, String contentType, int status) {
+  void apiBodiesMustBeJson(String mode, TestGatewayExtension node, String contentType, int status) {
     String response = exchange(node, publish(contentType, node == production ? KEY : null));
     assertThat(RawHttp.status(response)).isEqualTo(status);
     if (status == 415) {

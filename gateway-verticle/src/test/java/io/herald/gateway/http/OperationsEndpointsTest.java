@@ -1,7 +1,7 @@
 package io.herald.gateway.http;
 
-import io.herald.gateway.testing.GatewayUnderTest;
 import io.herald.gateway.testing.HttpApiClient.Response;
+import io.herald.gateway.testing.TestGatewayExtension;
 import io.herald.gateway.testing.WsClient;
 import io.vertx.core.json.JsonObject;
 import org.awaitility.Awaitility;
@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OperationsEndpointsTest {
 
   @RegisterExtension
-  static final GatewayUnderTest node = GatewayUnderTest.withDefaults();
+  static final TestGatewayExtension node = TestGatewayExtension.withDefaults();
 
   @ParameterizedTest
   @ValueSource(strings = {"/health/live", "/health/ready"})

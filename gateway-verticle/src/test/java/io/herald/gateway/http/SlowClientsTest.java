@@ -1,6 +1,6 @@
 package io.herald.gateway.http;
 
-import io.herald.gateway.testing.GatewayUnderTest;
+import io.herald.gateway.testing.TestGatewayExtension;
 import io.herald.gateway.testing.WsClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -41,10 +41,10 @@ class SlowClientsTest {
       "http.body_timeout_ms", Long.toString(TIMEOUT_MS), "http.idle_timeout_ms", Long.toString(TIMEOUT_MS));
 
   @RegisterExtension
-  static final GatewayUnderTest node = GatewayUnderTest.withSettings(TIMEOUTS);
+  static final TestGatewayExtension node = TestGatewayExtension.withSettings(TIMEOUTS);
   /** The same timeouts, with /api/* and /metrics on an admin port. */
   @RegisterExtension
-  static final GatewayUnderTest withAdmin = GatewayUnderTest.withSettings(
+  static final TestGatewayExtension withAdmin = TestGatewayExtension.withSettings(
       Map.of("admin.port", Integer.toString(ADMIN_PORT), "http.header_timeout_ms", Long.toString(TIMEOUT_MS)));
 
   /** Name, what the client sends at once, what it then trickles a byte at a time, what it receives before the close. */

@@ -1,6 +1,6 @@
 package io.herald.gateway.http;
 
-import io.herald.gateway.testing.GatewayUnderTest;
+import io.herald.gateway.testing.TestGatewayExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,7 +31,7 @@ class WebConsoleTest {
   private static final Map<String, String> PRODUCTION = Map.of("production", "true", "api.key", "k", "auth.hmac_secret", SECRET);
 
   @RegisterExtension
-  final GatewayUnderTest node = GatewayUnderTest.startedByEachTest();
+  final TestGatewayExtension node = TestGatewayExtension.startedByEachTest();
 
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 

@@ -1,8 +1,8 @@
 package io.herald.gateway.limits;
 
-import io.herald.gateway.testing.GatewayUnderTest;
 import io.herald.gateway.testing.RawWebSocket;
 import io.herald.gateway.testing.TestGateway;
+import io.herald.gateway.testing.TestGatewayExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,12 +37,12 @@ class ConnectionCapsTest {
   private static final String PROXY = "127.0.0.9";
 
   @RegisterExtension
-  static final GatewayUnderTest node = GatewayUnderTest.withSettings(Map.of("ws.connect_rate_exempt_loopback", "false",
+  static final TestGatewayExtension node = TestGatewayExtension.withSettings(Map.of("ws.connect_rate_exempt_loopback", "false",
       "http.max_connections_per_ip", Integer.toString(CAP), "ws.max_connections_per_ip", Integer.toString(CAP),
       "http.trusted_proxies", PROXY + ",127.0.0.10/32"));
 
   @RegisterExtension
-  static final GatewayUnderTest small = GatewayUnderTest.withSettings(Map.of("http.max_connections", Integer.toString(CAP)));
+  static final TestGatewayExtension small = TestGatewayExtension.withSettings(Map.of("http.max_connections", Integer.toString(CAP)));
 
   /** A plain TCP connection that has sent nothing: what it reads within a second, "" when nothing. */
   private static Socket idle(String from, int port) throws IOException {
@@ -68,13 +68,13 @@ class ConnectionCapsTest {
         arguments("per node", small, "127.0.0.1", "HTTP/1.1 503 Service Unavailable"));
   }
 
-  private static GatewayUnderTest node() {
+  private static TestGatewayExtension node() {
     return node;
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("httpCaps")
-  void httpConnectionsOverTheCapAreAnsweredAndClosedUntilOneCloses(String name, GatewayUnderTest target, String from,
+  void httpConnectionsOverTheCapAreAnsweredAndClosedUntilOneCloses(String name, TestGatewayExtension target, String from,
                                                                    String refusal) throws IOException {
     List<Socket> held = new ArrayList<>();
     try {

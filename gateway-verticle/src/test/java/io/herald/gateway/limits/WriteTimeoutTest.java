@@ -1,8 +1,8 @@
 package io.herald.gateway.limits;
 
-import io.herald.gateway.testing.GatewayUnderTest;
 import io.herald.gateway.testing.Metrics;
 import io.herald.gateway.testing.RawWebSocket;
+import io.herald.gateway.testing.TestGatewayExtension;
 import io.herald.gateway.testing.WsClient;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -34,7 +34,7 @@ class WriteTimeoutTest {
    * from being pinged during the test) checks the 200 ms write timeout; 64 MiB of outbound queue.
    */
   @RegisterExtension
-  static final GatewayUnderTest node = GatewayUnderTest.withSettings(Map.of("ws.write_timeout_ms", "200",
+  static final TestGatewayExtension node = TestGatewayExtension.withSettings(Map.of("ws.write_timeout_ms", "200",
       "ws.pong_timeout_ms", "40", "ws.outbound_queue_bytes", Integer.toString(64 << 20)));
 
   private double metric(String name) {

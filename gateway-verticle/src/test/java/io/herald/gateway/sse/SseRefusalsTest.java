@@ -1,7 +1,7 @@
 package io.herald.gateway.sse;
 
-import io.herald.gateway.testing.GatewayUnderTest;
 import io.herald.gateway.testing.SseClient;
+import io.herald.gateway.testing.TestGatewayExtension;
 import io.herald.gateway.testing.Tokens;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -33,28 +33,28 @@ class SseRefusalsTest {
   private static final String SECRET = "sse-secret-0123456789abcdef-0123456789";
 
   @RegisterExtension
-  static final GatewayUnderTest node = GatewayUnderTest.withSettings(Map.of("auth.hmac_secret", SECRET,
+  static final TestGatewayExtension node = TestGatewayExtension.withSettings(Map.of("auth.hmac_secret", SECRET,
           "ws.allowed_origins", "https://app.example.com", "ws.max_subscriptions", "3"))
       .namespaces(new JsonObject()
           .put("members", new JsonObject().put("subscribe", "authenticated"))
           .put("closed", new JsonObject().put("history", false)));
 
   @RegisterExtension
-  static final GatewayUnderTest capped = GatewayUnderTest.withSettings(Map.of("ws.max_connections", "1"));
+  static final TestGatewayExtension capped = TestGatewayExtension.withSettings(Map.of("ws.max_connections", "1"));
 
   /** A short lifetime, and a short ping interval so that the sweep that enforces it runs often (as LifetimeTest). */
   @RegisterExtension
-  static final GatewayUnderTest shortLived = GatewayUnderTest.withSettings(Map.of("ws.max_lifetime_ms", "300",
+  static final TestGatewayExtension shortLived = TestGatewayExtension.withSettings(Map.of("ws.max_lifetime_ms", "300",
       "ws.ping_interval_ms", "1000"));
 
   @RegisterExtension
-  static final GatewayUnderTest fewHttp = GatewayUnderTest.withSettings(Map.of("http.max_connections", "2"));
+  static final TestGatewayExtension fewHttp = TestGatewayExtension.withSettings(Map.of("http.max_connections", "2"));
 
   @RegisterExtension
-  static final GatewayUnderTest small = GatewayUnderTest.withSettings(Map.of("ws.outbound_queue_bytes", "65536"));
+  static final TestGatewayExtension small = TestGatewayExtension.withSettings(Map.of("ws.outbound_queue_bytes", "65536"));
 
   @RegisterExtension
-  static final GatewayUnderTest perAddress = GatewayUnderTest.withSettings(Map.of("ws.max_connections_per_ip", "1",
+  static final TestGatewayExtension perAddress = TestGatewayExtension.withSettings(Map.of("ws.max_connections_per_ip", "1",
       "ws.connect_rate_exempt_loopback", "false"));
 
   @ParameterizedTest(name = "{0}")

@@ -1,8 +1,8 @@
 package io.herald.gateway.sse;
 
-import io.herald.gateway.testing.GatewayUnderTest;
 import io.herald.gateway.testing.SseClient.Event;
 import io.herald.gateway.testing.SseClient;
+import io.herald.gateway.testing.TestGatewayExtension;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SseTest {
 
   @RegisterExtension
-  static final GatewayUnderTest node = GatewayUnderTest.withSettings(Map.of("ws.ping_interval_ms", "200"))
+  static final TestGatewayExtension node = TestGatewayExtension.withSettings(Map.of("ws.ping_interval_ms", "200"))
       .namespaces(new JsonObject()
           .put("short", new JsonObject().put("history_size", 2))
           .put("state", new JsonObject().put("cache", true)));

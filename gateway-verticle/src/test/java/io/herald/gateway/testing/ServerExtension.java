@@ -12,12 +12,12 @@ import java.util.Map;
 
 /**
  * A real {@link TestServer} and the client {@link Vertx} that talks to it, started and closed around the tests:
- * register a subclass ({@link GatewayUnderTest}, or {@code NodeExtension} in {@code node}) with
+ * register a subclass ({@link TestGatewayExtension}, or {@code NodeExtension} in {@code node}) with
  * {@code @RegisterExtension}.
  *
  * <pre>
  * &#64;RegisterExtension
- * static final GatewayUnderTest node = GatewayUnderTest.withSettings(Map.of("ws.max_subscriptions", "3"))
+ * static final TestGatewayExtension node = TestGatewayExtension.withSettings(Map.of("ws.max_subscriptions", "3"))
  *     .namespaces(new JsonObject().put("chat", new JsonObject().put("join_leave", true)));
  * </pre>
  *

@@ -1,6 +1,6 @@
 package io.herald.gateway.ws;
 
-import io.herald.gateway.testing.GatewayUnderTest;
+import io.herald.gateway.testing.TestGatewayExtension;
 import io.herald.gateway.testing.WsClient;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
@@ -28,7 +28,7 @@ class ErrorCodesTest {
   private static final int PING_ID = 999;
 
   @RegisterExtension
-  static final GatewayUnderTest node = GatewayUnderTest
+  static final TestGatewayExtension node = TestGatewayExtension
       .withSettings(Map.of("ws.max_subscriptions", Integer.toString(MAX_SUBSCRIPTIONS)))
       .namespaces(new JsonObject()
           .put("readonly", new JsonObject().put("client_publish", false))

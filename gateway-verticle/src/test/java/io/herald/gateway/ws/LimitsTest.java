@@ -1,6 +1,6 @@
 package io.herald.gateway.ws;
 
-import io.herald.gateway.testing.GatewayUnderTest;
+import io.herald.gateway.testing.TestGatewayExtension;
 import io.herald.gateway.testing.WsClient;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketFrame;
@@ -29,7 +29,7 @@ class LimitsTest {
   private static final short TOO_LARGE = 1009;
 
   @RegisterExtension
-  static final GatewayUnderTest node = GatewayUnderTest.withDefaults();
+  static final TestGatewayExtension node = TestGatewayExtension.withDefaults();
   private static final AtomicInteger channels = new AtomicInteger();
 
   /** After every abuse, a fresh client can still subscribe and receive a published message. */

@@ -1,6 +1,6 @@
 package io.herald.gateway.ws;
 
-import io.herald.gateway.testing.GatewayUnderTest;
+import io.herald.gateway.testing.TestGatewayExtension;
 import io.herald.gateway.testing.WsClient;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;
@@ -28,8 +28,8 @@ class ProtocolTest {
   private static final int DEFAULT_HISTORY_LIMIT = 3;
 
   @RegisterExtension
-  static final GatewayUnderTest node =
-      GatewayUnderTest.withSettings(Map.of("history.default_limit", Integer.toString(DEFAULT_HISTORY_LIMIT)));
+  static final TestGatewayExtension node =
+      TestGatewayExtension.withSettings(Map.of("history.default_limit", Integer.toString(DEFAULT_HISTORY_LIMIT)));
   private static final AtomicInteger channels = new AtomicInteger();
 
   private static String freshChannel(String prefix) {

@@ -1,6 +1,6 @@
 package io.herald.gateway.ws;
 
-import io.herald.gateway.testing.GatewayUnderTest;
+import io.herald.gateway.testing.TestGatewayExtension;
 import io.herald.gateway.testing.WsClient;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SmokeTest {
 
   @RegisterExtension
-  static final GatewayUnderTest node = GatewayUnderTest.withDefaults();
+  static final TestGatewayExtension node = TestGatewayExtension.withDefaults();
 
   @Test
   void publishedMessageReachesSubscriber() {

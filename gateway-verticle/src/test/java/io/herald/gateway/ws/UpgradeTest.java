@@ -1,8 +1,8 @@
 package io.herald.gateway.ws;
 
-import io.herald.gateway.testing.GatewayUnderTest;
 import io.herald.gateway.testing.HttpApiClient.Response;
 import io.herald.gateway.testing.RawWebSocket;
+import io.herald.gateway.testing.TestGatewayExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class UpgradeTest {
 
   @RegisterExtension
-  static final GatewayUnderTest node = GatewayUnderTest.withDefaults();
+  static final TestGatewayExtension node = TestGatewayExtension.withDefaults();
 
   @Test
   void upgradeOfWsIsAccepted() {

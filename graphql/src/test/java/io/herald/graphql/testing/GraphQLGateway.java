@@ -1,7 +1,7 @@
 package io.herald.graphql.testing;
 
-import io.herald.gateway.testing.GatewayUnderTest;
 import io.herald.gateway.testing.TestGateway;
+import io.herald.gateway.testing.TestGatewayExtension;
 import io.herald.graphql.GraphQLExtension;
 
 import java.util.List;
@@ -18,17 +18,17 @@ public final class GraphQLGateway {
   }
 
   /** A gateway with GraphQL and the default configuration. */
-  public static GatewayUnderTest withDefaults() {
+  public static TestGatewayExtension withDefaults() {
     return withSettings(Map.of());
   }
 
   /** A gateway with GraphQL and the defaults plus {@code settings} (config keys to values). */
-  public static GatewayUnderTest withSettings(Map<String, String> settings) {
-    return GatewayUnderTest.withSettings(settings).extensions(services -> List.of(new GraphQLExtension(services)));
+  public static TestGatewayExtension withSettings(Map<String, String> settings) {
+    return TestGatewayExtension.withSettings(settings).extensions(services -> List.of(new GraphQLExtension(services)));
   }
 
   /** Only the client Vertx; each test starts its gateway (with GraphQL) with {@code start(Map)}. */
-  public static GatewayUnderTest startedByEachTest() {
-    return GatewayUnderTest.startedByEachTest().extensions(services -> List.of(new GraphQLExtension(services)));
+  public static TestGatewayExtension startedByEachTest() {
+    return TestGatewayExtension.startedByEachTest().extensions(services -> List.of(new GraphQLExtension(services)));
   }
 }

@@ -9,31 +9,31 @@ import java.util.Map;
 import java.util.function.Function;
 
 /** A {@link TestGateway} and its client Vertx around the tests (see {@link ServerExtension}). */
-public final class GatewayUnderTest extends ServerExtension<TestGateway, GatewayUnderTest> {
+public final class TestGatewayExtension extends ServerExtension<TestGateway, TestGatewayExtension> {
 
   private Function<GatewayServices, List<GatewayExtension>> extensions = services -> List.of();
 
-  private GatewayUnderTest(Map<String, String> settings) {
+  private TestGatewayExtension(Map<String, String> settings) {
     super(settings);
   }
 
   /** A gateway with the default configuration. */
-  public static GatewayUnderTest withDefaults() {
+  public static TestGatewayExtension withDefaults() {
     return withSettings(Map.of());
   }
 
   /** A gateway with the defaults plus {@code settings} (config keys to values). */
-  public static GatewayUnderTest withSettings(Map<String, String> settings) {
-    return new GatewayUnderTest(settings);
+  public static TestGatewayExtension withSettings(Map<String, String> settings) {
+    return new TestGatewayExtension(settings);
   }
 
   /** Only the client Vertx; each test starts its gateway with {@link #start(Map)}. */
-  public static GatewayUnderTest startedByEachTest() {
-    return new GatewayUnderTest(null);
+  public static TestGatewayExtension startedByEachTest() {
+    return new TestGatewayExtension(null);
   }
 
   /** The extensions the gateway mounts, made of its services (GraphQL's tests: {@code GraphQLExtension}). */
-  public GatewayUnderTest extensions(Function<GatewayServices, List<GatewayExtension>> extensions) {
+  public TestGatewayExtension extensions(Function<GatewayServices, List<GatewayExtension>> extensions) {
     this.extensions = extensions;
     return this;
   }
