@@ -19,14 +19,17 @@ import io.herald.gateway.session.Heartbeats;
 import io.herald.gateway.sse.SseEndpoint;
 import io.herald.gateway.transport.VertxUpgrade;
 import io.herald.gateway.ws.WebSocketEndpoint;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The public port of a node: /ws, /api/*, /metrics, /health/* and the web console at /. One instance per event loop;
@@ -49,6 +52,30 @@ public class GatewayVerticle extends VerticleBase {
     this.auth = auth;
     this.hooks = hooks;
     this.extensions = List.copyOf(extensions);
+  }
+
+  /**
+   * Deploys a node's gateways: its {@link NodeAuth} (key files are read here, off the event loop; a key that cannot be
+   * loaded fails the deployment), its {@link ProxyHooks} (a malformed {@code proxy.*} setting fails it), then
+   * {@code gateway.instances} gateways sharing them and {@code extensions} (one per event loop when 0). Completes
+   * with the gateways once every one listens.
+   */
+  public static Future<List<GatewayVerticle>> deploy(Vertx vertx, GatewayServices services,
+                                                     List<GatewayExtension> extensions) {
+    HeraldConfig config = services.config();
+    int instances = config.get(HeraldConfig.GATEWAY_INSTANCES) > 0
+        ? config.get(HeraldConfig.GATEWAY_INSTANCES) : Runtime.getRuntime().availableProcessors();
+    List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
+    return vertx.executeBlocking(() -> NodeAuth.create(vertx, config, services.meterRegistry()))
+        .compose(auth -> {
+          ProxyHooks hooks = new ProxyHooks(vertx, config, services.meterRegistry());
+          return vertx.deployVerticle(() -> {
+            GatewayVerticle g = new GatewayVerticle(services, auth, hooks, extensions);
+            gateways.add(g);
+            return g;
+          }, new DeploymentOptions().setInstances(instances));
+        })
+        .map(id -> List.copyOf(gateways));
   }
 
   @Override

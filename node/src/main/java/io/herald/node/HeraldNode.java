@@ -23,10 +23,8 @@ import io.herald.core.config.HeraldConfig;
 import io.herald.core.webhooks.Webhooks;
 import io.herald.gateway.GatewayServices;
 import io.herald.gateway.GatewayVerticle;
-import io.herald.gateway.auth.NodeAuth;
 import io.herald.gateway.health.DeliveryCanary;
 import io.herald.gateway.health.NodeState;
-import io.herald.gateway.hooks.ProxyHooks;
 import io.herald.gateway.metrics.HeraldMetrics;
 import io.herald.gateway.session.ClientSession;
 import io.herald.gateway.session.ConnectionRegistry;
@@ -38,22 +36,18 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
-import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntFunction;
 
 /**
@@ -87,12 +81,7 @@ public final class HeraldNode {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     WebhookDispatcher dispatcher = WebhookSettings.enabled(config) ? new WebhookDispatcher(WebhookSettings.from(config), registry) : null;
     Webhooks webhooks = dispatcher == null ? Webhooks.OFF : dispatcher;
-    // Vert.x's HTTP and TCP server meters are off: they cost a meter lookup per request and per connection, and
-    // WebSockets leave Vert.x after the upgrade (VertxUpgrade), so its connection gauges would never come down.
-    // Herald's own herald_connections_* meters count the WebSockets.
-    VertxOptions options = new VertxOptions()
-        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
-            .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER).addDisabledMetricsCategory(MetricsDomain.NET_SERVER));
+    VertxOptions options = HeraldMetrics.vertxOptions();
     if (!config.get(HeraldConfig.CLUSTER)) {
       VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
       Vertx vertx = builder.build();
@@ -163,25 +152,13 @@ public final class HeraldNode {
           new BrokerVerticle(member, s, backend.storeOfShard().apply(s), backend.clustered(), rejections, webhooks)));
     }
     started = started.compose(v -> NodeCommands.serve(vertx.eventBus(), services, rejections));
-    int instances = config.get(HeraldConfig.GATEWAY_INSTANCES) > 0
-        ? config.get(HeraldConfig.GATEWAY_INSTANCES) : Runtime.getRuntime().availableProcessors();
-    List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
-    GraphQLExtension graphQL = new GraphQLExtension(services);
     return started
-        // Key files are read here, off the event loop; a key that cannot be loaded fails the start.
-        .compose(v -> vertx.executeBlocking(() -> NodeAuth.create(vertx, config, registry)))
-        .compose(auth -> {
-          ProxyHooks hooks = new ProxyHooks(vertx, config, registry); // a malformed proxy.* setting fails the start here
-          return vertx.deployVerticle(() -> {
-            GatewayVerticle g = new GatewayVerticle(services, auth, hooks, List.of(graphQL));
-            gateways.add(g);
-            return g;
-          }, new DeploymentOptions().setInstances(instances));
-        })
-        .compose(v -> vertx.deployVerticle(new DeliveryCanary(broker, state, member,
-            config.get(HeraldConfig.HEALTH_CANARY_INTERVAL_MS), config.get(HeraldConfig.HEALTH_CANARY_TIMEOUT_MS))))
-        .map(id -> {
-          int port = gateways.get(0).actualPort();
+        // A key file that cannot be loaded, or a malformed proxy.* setting, fails the start here.
+        .compose(v -> GatewayVerticle.deploy(vertx, services, List.of(new GraphQLExtension(services))))
+        .compose(gateways -> vertx.deployVerticle(new DeliveryCanary(broker, state, member,
+                config.get(HeraldConfig.HEALTH_CANARY_INTERVAL_MS), config.get(HeraldConfig.HEALTH_CANARY_TIMEOUT_MS)))
+            .map(id -> gateways.get(0).actualPort()))
+        .map(port -> {
           state.markReady(config.get(HeraldConfig.HOST) + ":" + port);
           return new HeraldNode(vertx, services, port);
         })

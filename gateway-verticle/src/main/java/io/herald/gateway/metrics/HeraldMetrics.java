@@ -6,6 +6,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 
 import java.time.Duration;
 import java.util.Map;
@@ -53,6 +56,18 @@ public final class HeraldMetrics {
         .description("Channel subscriptions of /ws connections on this node").register(registry);
     Gauge.builder("herald.channels.active", channels, AtomicLong::get)
         .description("Channels with at least one subscriber on this node (per gateway event loop)").register(registry);
+  }
+
+  /**
+   * The options of a node's Vert.x: Micrometer metrics with the JVM's, for {@code /metrics}. Vert.x's HTTP and TCP
+   * server meters are off: they cost a meter lookup per request and per connection, and WebSockets leave Vert.x after
+   * the upgrade (VertxUpgrade), so its connection gauges would never come down. Herald's own
+   * {@code herald_connections_*} meters count the WebSockets.
+   */
+  public static VertxOptions vertxOptions() {
+    return new VertxOptions()
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+            .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER).addDisabledMetricsCategory(MetricsDomain.NET_SERVER));
   }
 
   /** A timer published as a Prometheus histogram from {@code min} to 10 s, for latencies. */

@@ -1,6 +1,6 @@
 package io.herald.node.auth;
 
-import io.herald.node.testing.HttpApiClient.Response;
+import io.herald.gateway.testing.HttpApiClient.Response;
 import io.herald.node.testing.NodeExtension;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;

@@ -1,7 +1,7 @@
 package io.herald.node.auth;
 
-import io.herald.node.testing.RawWebSocket;
-import io.herald.node.testing.WsClient;
+import io.herald.gateway.testing.RawWebSocket;
+import io.herald.gateway.testing.WsClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;

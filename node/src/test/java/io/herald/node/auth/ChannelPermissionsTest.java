@@ -1,5 +1,6 @@
 package io.herald.node.auth;
 
+import io.herald.gateway.testing.Tokens;
 import io.herald.node.testing.NodeExtension;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

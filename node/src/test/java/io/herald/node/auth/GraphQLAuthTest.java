@@ -1,7 +1,8 @@
 package io.herald.node.auth;
 
+import io.herald.gateway.testing.HttpApiClient.Response;
+import io.herald.gateway.testing.Tokens;
 import io.herald.node.auth.AuthWsClient.Close;
-import io.herald.node.testing.HttpApiClient.Response;
 import io.herald.node.testing.NodeExtension;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;

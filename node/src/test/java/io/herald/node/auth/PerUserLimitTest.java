@@ -1,5 +1,6 @@
 package io.herald.node.auth;
 
+import io.herald.gateway.testing.Tokens;
 import io.herald.node.auth.AuthWsClient.Close;
 import io.herald.node.testing.NodeExtension;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,5 +1,6 @@
 package io.herald.node.auth;
 
+import io.herald.gateway.testing.Tokens;
 import io.herald.node.testing.NodeExtension;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;

@@ -2,9 +2,10 @@ package io.herald.node.auth;
 
 import io.herald.core.config.HeraldConfig;
 import io.herald.gateway.auth.SecurityPolicy;
+import io.herald.gateway.testing.HttpApiClient.Response;
+import io.herald.gateway.testing.Tokens;
 import io.herald.node.Main;
 import io.herald.node.auth.AuthWsClient.Close;
-import io.herald.node.testing.HttpApiClient.Response;
 import io.herald.node.testing.NodeExtension;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;

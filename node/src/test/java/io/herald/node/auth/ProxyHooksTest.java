@@ -1,10 +1,11 @@
 package io.herald.node.auth;
 
+import io.herald.gateway.testing.GraphQLWsClient;
+import io.herald.gateway.testing.SseClient;
+import io.herald.gateway.testing.Tokens;
 import io.herald.node.auth.AuthWsClient.Close;
 import io.herald.node.auth.ProxyBackend.Reply;
-import io.herald.node.testing.GraphQLWsClient;
 import io.herald.node.testing.NodeExtension;
-import io.herald.node.testing.SseClient;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

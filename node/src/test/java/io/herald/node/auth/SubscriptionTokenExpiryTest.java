@@ -1,5 +1,6 @@
 package io.herald.node.auth;
 
+import io.herald.gateway.testing.Tokens;
 import io.herald.node.testing.NodeExtension;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,9 +1,9 @@
 package io.herald.node.backend;
 
-import io.herald.node.testing.HttpApiClient;
+import io.herald.gateway.testing.HttpApiClient;
+import io.herald.gateway.testing.WsClient;
 import io.herald.node.testing.NodeExtension;
 import io.herald.node.testing.RequiredTools;
-import io.herald.node.testing.WsClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

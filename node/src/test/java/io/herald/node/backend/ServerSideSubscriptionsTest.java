@@ -1,9 +1,9 @@
 package io.herald.node.backend;
 
-import io.herald.node.auth.Tokens;
-import io.herald.node.testing.HttpApiClient.Response;
+import io.herald.gateway.testing.HttpApiClient.Response;
+import io.herald.gateway.testing.Tokens;
+import io.herald.gateway.testing.WsClient;
 import io.herald.node.testing.NodeExtension;
-import io.herald.node.testing.WsClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,7 +1,7 @@
 package io.herald.node.cluster;
 
-import io.herald.node.testing.HttpApiClient;
-import io.herald.node.testing.WsClient;
+import io.herald.gateway.testing.HttpApiClient;
+import io.herald.gateway.testing.WsClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,6 @@
 package io.herald.node.cluster;
 
-import io.herald.node.testing.HttpApiClient;
+import io.herald.gateway.testing.HttpApiClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.awaitility.Awaitility;

@@ -1,9 +1,9 @@
 package io.herald.node.cluster;
 
-import io.herald.node.k8s.Manifests;
+import io.herald.gateway.testing.HttpApiClient;
 import io.herald.node.k8s.Manifests.Image;
 import io.herald.node.k8s.Manifests.Rendered;
-import io.herald.node.testing.HttpApiClient;
+import io.herald.node.k8s.Manifests;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;

@@ -1,8 +1,8 @@
 package io.herald.node.cluster;
 
+import io.herald.gateway.testing.WsClient;
 import io.herald.node.testing.TestNode;
 import io.herald.node.testing.WebhookBackend;
-import io.herald.node.testing.WsClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;

@@ -1,9 +1,9 @@
 package io.herald.node.delivery;
 
-import io.herald.node.testing.GraphQLWsClient;
+import io.herald.gateway.testing.GraphQLWsClient;
+import io.herald.gateway.testing.SseClient;
+import io.herald.gateway.testing.WsClient;
 import io.herald.node.testing.NodeExtension;
-import io.herald.node.testing.SseClient;
-import io.herald.node.testing.WsClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,8 @@
 package io.herald.node.delivery;
 
-import io.herald.node.testing.HttpApiClient;
+import io.herald.gateway.testing.HttpApiClient;
+import io.herald.gateway.testing.WsClient;
 import io.herald.node.testing.NodeExtension;
-import io.herald.node.testing.WsClient;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -1,7 +1,7 @@
 package io.herald.node.delivery;
 
+import io.herald.gateway.testing.WsClient;
 import io.herald.node.Main;
-import io.herald.node.testing.WsClient;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

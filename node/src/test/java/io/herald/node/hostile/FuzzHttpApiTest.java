@@ -1,8 +1,8 @@
 package io.herald.node.hostile;
 
-import io.herald.node.testing.HttpApiClient;
+import io.herald.gateway.testing.HttpApiClient;
+import io.herald.gateway.testing.WsClient;
 import io.herald.node.testing.NodeExtension;
-import io.herald.node.testing.WsClient;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,6 @@
 package io.herald.node.k8s;
 
-import io.herald.node.testing.HttpApiClient;
+import io.herald.gateway.testing.HttpApiClient;
 import io.herald.node.testing.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -1,7 +1,7 @@
 package io.herald.node.limits;
 
+import io.herald.gateway.testing.RawWebSocket;
 import io.herald.node.testing.NodeExtension;
-import io.herald.node.testing.RawWebSocket;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,8 +1,8 @@
 package io.herald.node.limits;
 
+import io.herald.gateway.testing.RawWebSocket;
+import io.herald.gateway.testing.WsClient;
 import io.herald.node.testing.NodeExtension;
-import io.herald.node.testing.RawWebSocket;
-import io.herald.node.testing.WsClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,8 +1,8 @@
 package io.herald.node.limits;
 
-import io.herald.node.delivery.Metrics;
+import io.herald.gateway.testing.Metrics;
+import io.herald.gateway.testing.RawWebSocket;
 import io.herald.node.testing.NodeExtension;
-import io.herald.node.testing.RawWebSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;

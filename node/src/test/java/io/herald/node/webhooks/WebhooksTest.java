@@ -1,13 +1,13 @@
 package io.herald.node.webhooks;
 
-import io.herald.node.auth.Tokens;
-import io.herald.node.delivery.Metrics;
-import io.herald.node.testing.GraphQLWsClient;
+import io.herald.gateway.testing.GraphQLWsClient;
+import io.herald.gateway.testing.Metrics;
+import io.herald.gateway.testing.SseClient;
+import io.herald.gateway.testing.Tokens;
+import io.herald.gateway.testing.WsClient;
 import io.herald.node.testing.NodeExtension;
-import io.herald.node.testing.SseClient;
 import io.herald.node.testing.TestNode;
 import io.herald.node.testing.WebhookBackend;
-import io.herald.node.testing.WsClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
