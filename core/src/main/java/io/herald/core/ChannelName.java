@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Channel name rules of PROTOCOL.md: {@code ^[A-Za-z0-9_.:@=-]{1,255}$}, namespace up to the first ':'.
+ * Channel name rules of docs/protocol.md: {@code ^[A-Za-z0-9_.:@=-]{1,255}$}, namespace up to the first ':'.
  * Two extensions carry permissions (docs/security.md): a leading {@code $} marks a private channel
  * ({@code $private:room}, a subscription token is needed), and a namespaced name may end with
  * {@code #user1,user2} to limit the channel to those users ({@code chat:dm#alice,bob}).

@@ -1,6 +1,6 @@
 package io.herald.core;
 
-/** The error vocabulary of PROTOCOL.md, with the HTTP status each maps to on the HTTP API. */
+/** The error vocabulary of docs/protocol.md, with the HTTP status each maps to on the HTTP API. */
 public enum ErrorCode {
   BAD_REQUEST("bad_request", 400),
   UNKNOWN_TYPE("unknown_type", 400),

@@ -7,7 +7,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@link Message#frame()} and {@link Message#appendJson}: the {@code message} frame of PROTOCOL.md. */
+/** {@link Message#frame()} and {@link Message#appendJson}: the {@code message} frame of docs/protocol.md. */
 class MessageTest {
 
   @ParameterizedTest

@@ -3,7 +3,7 @@ package io.herald.gateway.ws;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The {@code type} of a client-to-server /ws frame (PROTOCOL.md). */
+/** The {@code type} of a client-to-server /ws frame (docs/protocol.md). */
 enum FrameType {
   CONNECT("connect"),
   REFRESH("refresh"),

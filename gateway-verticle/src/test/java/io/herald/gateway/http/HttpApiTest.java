@@ -22,7 +22,7 @@ import java.util.stream.IntStream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every route of PROTOCOL.md's HTTP API against a real node, with real /ws clients to observe the
+ * Every route of docs/protocol.md's HTTP API against a real node, with real /ws clients to observe the
  * effects. One gateway event loop, so "no more messages" can be checked with a ping round trip.
  * Each test leaves the node without connections.
  */

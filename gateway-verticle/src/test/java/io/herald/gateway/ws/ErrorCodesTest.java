@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Each /ws error code of PROTOCOL.md (plus the too_many_subscriptions extension): the {@code error}
+ * Each /ws error code of docs/protocol.md (plus the too_many_subscriptions extension): the {@code error}
  * reply, its {@code id} when the request had a valid one, and the connection still answering afterwards.
  */
 class ErrorCodesTest {

@@ -21,7 +21,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every client request of the /ws protocol (PROTOCOL.md) and the shape of its reply, {@code id} echoed. */
+/** Every client request of the /ws protocol (docs/protocol.md) and the shape of its reply, {@code id} echoed. */
 class ProtocolTest {
 
   /** Small, so "the latest N by default" is visible with a handful of messages. */

@@ -2,7 +2,7 @@ package io.herald.load.engine;
 
 import java.time.Instant;
 
-/** Wall-clock microseconds, the unit of {@code data.t} (PROTOCOL.md's latency convention). */
+/** Wall-clock microseconds, the unit of {@code data.t} (docs/protocol.md's latency convention). */
 public final class Clock {
 
   private Clock() {

@@ -36,7 +36,7 @@ class FuzzWebSocketTest {
 
   private static final Set<String> REPLIES = Set.of("connected", "subscribed", "unsubscribed", "message", "published",
       "history", "presence", "join", "leave", "pong", "error");
-  /** PROTOCOL.md and docs/protocol.md; {@code internal} is not a client error and must not appear. */
+  /** docs/protocol.md; {@code internal} is not a client error and must not appear. */
   private static final Set<String> ERROR_CODES = Set.of("bad_request", "unknown_type", "invalid_channel", "unauthorized",
       "permission_denied", "not_subscribed", "already_subscribed", "too_many_subscriptions", "rate_limited",
       "message_too_large", "recovery_failed", "too_many_channels");
