@@ -58,6 +58,7 @@ public final class HazelcastChannelStore implements ChannelStore {
 
   public HazelcastChannelStore(Vertx vertx, HazelcastInstance hazelcast, Namespaces namespaces, StoreLimits limits,
                                LongSupplier clock) {
+    ClusterSerialization.require(hazelcast);
     this.vertx = vertx;
     this.map = hazelcast.getMap(MAP);
     this.namespaces = namespaces;

@@ -3,7 +3,6 @@ package io.herald.broker.cluster;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.DataSerializable;
-import io.herald.broker.impl.HazelcastWire;
 import io.herald.core.HistoryPage;
 import io.herald.core.Message;
 import io.herald.core.StreamPosition;

@@ -1,8 +1,9 @@
-package io.herald.broker.impl;
+package io.herald.broker.cluster;
 
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import io.herald.core.Message;
+import io.herald.core.StreamPosition;
 import io.vertx.core.buffer.Buffer;
 
 import java.io.IOException;
@@ -10,14 +11,26 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
-/** How a channel's messages and node lists travel in Hazelcast's serialization (backups, migrations, replies). */
-public final class HazelcastWire {
+/**
+ * How the parts of a channel travel in Hazelcast's serialization (backups, migrations, replies), each written
+ * in one place: a position, messages, node lists.
+ */
+final class HazelcastWire {
 
   private HazelcastWire() {
   }
 
+  static void writePosition(ObjectDataOutput out, StreamPosition position) throws IOException {
+    out.writeString(position.epoch());
+    out.writeLong(position.offset());
+  }
+
+  static StreamPosition readPosition(ObjectDataInput in) throws IOException {
+    return new StreamPosition(in.readString(), in.readLong());
+  }
+
   /** Messages of one channel and epoch: only offset, time and data are written. */
-  public static void writeMessages(ObjectDataOutput out, Collection<Message> messages) throws IOException {
+  static void writeMessages(ObjectDataOutput out, Collection<Message> messages) throws IOException {
     out.writeInt(messages.size());
     for (Message m : messages) {
       out.writeLong(m.offset());
@@ -26,7 +39,7 @@ public final class HazelcastWire {
     }
   }
 
-  public static List<Message> readMessages(ObjectDataInput in, String channel, String epoch) throws IOException {
+  static List<Message> readMessages(ObjectDataInput in, String channel, String epoch) throws IOException {
     int count = in.readInt();
     List<Message> messages = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
@@ -37,14 +50,14 @@ public final class HazelcastWire {
     return messages;
   }
 
-  public static void writeStrings(ObjectDataOutput out, Collection<String> strings) throws IOException {
+  static void writeStrings(ObjectDataOutput out, Collection<String> strings) throws IOException {
     out.writeInt(strings.size());
     for (String s : strings) {
       out.writeString(s);
     }
   }
 
-  public static List<String> readStrings(ObjectDataInput in) throws IOException {
+  static List<String> readStrings(ObjectDataInput in) throws IOException {
     int count = in.readInt();
     List<String> strings = new ArrayList<>(Math.max(2, count));
     for (int i = 0; i < count; i++) {
