@@ -3,7 +3,6 @@ package io.herald.broker.cluster;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
-import io.herald.broker.cluster.ChannelLogOps.ChannelStart;
 import io.herald.broker.impl.ChannelLog;
 import io.herald.broker.impl.StoreLimits;
 import io.herald.core.ChannelName;
@@ -80,12 +79,13 @@ public final class HazelcastChannelStore implements ChannelStore {
 
   @Override
   public Future<StreamPosition> position(String channel) {
-    return submit(channel, new ChannelLogOps.Position(start(channel, clock.getAsLong(), false))).map(StoreReply::position);
+    return submit(channel, new ChannelLogOps.Position(RandomIds.epoch())).map(StoreReply::position);
   }
 
   @Override
   public Future<HistoryPage> read(HistoryQuery query) {
-    return submit(query.channel(), new ChannelLogOps.Read(start(query.channel(), clock.getAsLong(), false), query)).map(StoreReply::page);
+    return submit(query.channel(), new ChannelLogOps.Read(RandomIds.epoch(), clock.getAsLong(), query))
+        .map(StoreReply::page);
   }
 
   @Override
