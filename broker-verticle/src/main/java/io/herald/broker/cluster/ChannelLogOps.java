@@ -3,6 +3,7 @@ package io.herald.broker.cluster;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import io.herald.broker.impl.ChannelLog;
+import io.herald.core.ChannelStore.Appended;
 import io.herald.core.ChannelStore.Occupancy;
 import io.herald.core.HistoryPage;
 import io.herald.core.HistoryQuery;
@@ -31,7 +32,7 @@ final class ChannelLogOps {
    * Appends messages with the next offsets (at the start's time), skipping repeated idempotency keys; answers the
    * first offset, the repeats' offsets and the watchers.
    */
-  public static final class Append extends EntryOp<ChannelLog, StoreReply> {
+  public static final class Append extends EntryOp<ChannelLog, AppendReply> {
     private ChannelStart start;
     private List<Buffer> data;
     /** Null when no message has a key. */
@@ -51,21 +52,15 @@ final class ChannelLogOps {
     }
 
     @Override
-    public StoreReply process(Map.Entry<String, ChannelLog> entry) {
+    public AppendReply process(Map.Entry<String, ChannelLog> entry) {
       boolean known = entry.getValue() != null;
       if (!known && !start.mayCreate()) {
-        StoreReply refused = new StoreReply(entry.getKey(), new StreamPosition(start.epoch(), 0));
-        refused.refused = start.refuse();
-        return refused;
+        return AppendReply.refused(start.refuse());
       }
       ChannelLog log = known ? entry.getValue() : start.newLog(entry.getKey());
       Publication appended = log.append(data, keys, start.now(), keyWindowMs, maxKeys);
       entry.setValue(log);
-      StoreReply reply = new StoreReply(entry.getKey(), log.position());
-      reply.offset = appended.firstOffset();
-      reply.duplicateOf = appended.duplicateOf();
-      reply.watchers = log.watchers();
-      return reply;
+      return AppendReply.of(new Appended(appended, log.watchers()));
     }
 
     @Override
@@ -96,7 +91,7 @@ final class ChannelLogOps {
   }
 
   /** The channel's position; an unknown channel answers offset 0 of the caller's epoch and is not stored. */
-  public static final class Position extends ReadOnlyEntryOp<ChannelLog, StoreReply> {
+  public static final class Position extends ReadOnlyEntryOp<ChannelLog, PositionReply> {
     /** What an unknown channel answers. */
     private String epoch;
 
@@ -108,9 +103,9 @@ final class ChannelLogOps {
     }
 
     @Override
-    public StoreReply process(Map.Entry<String, ChannelLog> entry) {
+    public PositionReply process(Map.Entry<String, ChannelLog> entry) {
       ChannelLog log = entry.getValue();
-      return new StoreReply(entry.getKey(), log == null ? new StreamPosition(epoch, 0) : log.position());
+      return new PositionReply(log == null ? new StreamPosition(epoch, 0) : log.position());
     }
 
     @Override
@@ -128,7 +123,7 @@ final class ChannelLogOps {
    * A page of history with the position, of the messages unexpired at {@code now}; an unknown channel is empty, as
    * for {@link Position}, and not stored.
    */
-  public static final class Read extends ReadOnlyEntryOp<ChannelLog, StoreReply> {
+  public static final class Read extends ReadOnlyEntryOp<ChannelLog, PageReply> {
     /** What an unknown channel answers. */
     private String epoch;
     private long now;
@@ -146,9 +141,9 @@ final class ChannelLogOps {
     }
 
     @Override
-    public StoreReply process(Map.Entry<String, ChannelLog> entry) {
+    public PageReply process(Map.Entry<String, ChannelLog> entry) {
       ChannelLog log = entry.getValue();
-      return StoreReply.of(entry.getKey(), log == null ? new HistoryPage(epoch, 0, 1, List.of())
+      return new PageReply(entry.getKey(), log == null ? new HistoryPage(epoch, 0, 1, List.of())
           : log.read(new HistoryQuery(entry.getKey(), afterOffset, limit), now));
     }
 

@@ -7,12 +7,10 @@ import io.herald.broker.impl.ChannelLog;
 import io.herald.broker.impl.StoreLimits;
 import io.herald.core.ChannelName;
 import io.herald.core.ErrorCode;
-import io.herald.core.HeraldException;
 import com.hazelcast.map.LocalMapStats;
 import io.herald.core.ChannelStore;
 import io.herald.core.HistoryPage;
 import io.herald.core.HistoryQuery;
-import io.herald.core.Publication;
 import io.herald.core.RandomIds;
 import io.herald.core.StreamPosition;
 import io.herald.core.config.NamespaceOptions;
@@ -70,38 +68,39 @@ public final class HazelcastChannelStore implements ChannelStore {
     ChannelLogOps.Append append = new ChannelLogOps.Append(start(channel, ts, create), data, keys,
         limits.idempotencyWindowMs(), limits.maxIdempotencyKeys());
     return submit(channel, append).map(reply -> {
-      if (reply.refused >= 0) {
-        throw refusal(reply.refused);
-      }
-      return new Appended(new Publication(reply.epoch, reply.offset, reply.duplicateOf), reply.watchers);
+      throwIfRefused(reply.refused);
+      return reply.appended();
     });
   }
 
+  /** An unknown channel answers offset 0 of a throwaway epoch and is not stored. */
   @Override
   public Future<StreamPosition> position(String channel) {
-    return submit(channel, new ChannelLogOps.Position(RandomIds.epoch())).map(StoreReply::position);
+    return submit(channel, new ChannelLogOps.Position(RandomIds.epoch())).map(PositionReply::position);
   }
 
   @Override
   public Future<HistoryPage> read(HistoryQuery query) {
     return submit(query.channel(), new ChannelLogOps.Read(RandomIds.epoch(), clock.getAsLong(), query))
-        .map(StoreReply::page);
+        .map(PageReply::page);
   }
 
   @Override
   public Future<Occupancy> watch(String channel, String node, boolean watching, boolean create) {
     return submit(channel, new ChannelLogOps.Watch(start(channel, clock.getAsLong(), create), node, watching))
         .map(reply -> {
-          if (reply.refused >= 0) {
-            throw refusal(reply.refused);
-          }
+          throwIfRefused(reply.refused);
           return reply.occupancy();
         });
   }
 
-  private HeraldException refusal(int code) {
-    ErrorCode error = ErrorCode.values()[code];
-    return error == ErrorCode.TOO_MANY_CHANNELS ? StoreLimits.tooManyChannels(limits.maxChannels())
+  /** Throws the refusal of an unknown channel that a reply names by ErrorCode ordinal ({@code refused} -1: none). */
+  private void throwIfRefused(int refused) {
+    if (refused < 0) {
+      return;
+    }
+    ErrorCode error = ErrorCode.values()[refused];
+    throw error == ErrorCode.TOO_MANY_CHANNELS ? StoreLimits.tooManyChannels(limits.maxChannels())
         : StoreLimits.outOfNewChannels();
   }
 

@@ -2,6 +2,7 @@ package io.herald.broker.cluster;
 
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
+import io.herald.core.HistoryPage;
 import io.herald.core.Message;
 import io.herald.core.StreamPosition;
 import io.vertx.core.buffer.Buffer;
@@ -13,7 +14,7 @@ import java.util.List;
 
 /**
  * How the parts of a channel travel in Hazelcast's serialization (backups, migrations, replies), each written
- * in one place: a position, messages, node lists.
+ * in one place: a position, a page of history, messages, node lists.
  */
 final class HazelcastWire {
 
@@ -27,6 +28,19 @@ final class HazelcastWire {
 
   static StreamPosition readPosition(ObjectDataInput in) throws IOException {
     return new StreamPosition(in.readString(), in.readLong());
+  }
+
+  /** A page of one channel: the channel is the reader's to know. */
+  static void writePage(ObjectDataOutput out, HistoryPage page) throws IOException {
+    writePosition(out, new StreamPosition(page.epoch(), page.latest()));
+    out.writeLong(page.earliest());
+    writeMessages(out, page.messages());
+  }
+
+  static HistoryPage readPage(ObjectDataInput in, String channel) throws IOException {
+    StreamPosition position = readPosition(in);
+    long earliest = in.readLong();
+    return new HistoryPage(position.epoch(), position.offset(), earliest, readMessages(in, channel, position.epoch()));
   }
 
   /** Messages of one channel and epoch: only offset, time and data are written. */
