@@ -32,6 +32,7 @@ class ClusterConfigSerializationTest {
   }
 
   private static Object[] serializedTypes(Config hazelcast) {
-    return hazelcast.getSerializationConfig().getSerializerConfigs().stream().map(SerializerConfig::getTypeClass).toArray();
+    return hazelcast.getSerializationConfig().getSerializerConfigs().stream().map(SerializerConfig::getTypeClass)
+        .toArray();
   }
 }

@@ -30,9 +30,10 @@ final class ChannelLogOps {
 
   /**
    * Appends messages with the next offsets (at the start's time), skipping repeated idempotency keys; answers the
-   * first offset, the repeats' offsets and the watchers.
+   * first offset, the repeats' offsets and the watchers, or null: the channel is unknown and the start may not
+   * create it.
    */
-  public static final class Append extends EntryOp<ChannelLog, AppendReply> {
+  public static final class Append extends EntryOp<ChannelLog, Appended> {
     private ChannelStart start;
     private List<Buffer> data;
     /** Null when no message has a key. */
@@ -52,15 +53,15 @@ final class ChannelLogOps {
     }
 
     @Override
-    public AppendReply process(Map.Entry<String, ChannelLog> entry) {
+    public Appended process(Map.Entry<String, ChannelLog> entry) {
       boolean known = entry.getValue() != null;
       if (!known && !start.mayCreate()) {
-        return AppendReply.refused(start.refuse());
+        return null;
       }
       ChannelLog log = known ? entry.getValue() : start.newLog(entry.getKey());
       Publication appended = log.append(data, keys, start.now(), keyWindowMs, maxKeys);
       entry.setValue(log);
-      return AppendReply.of(new Appended(appended, log.watchers()));
+      return new Appended(appended, log.watchers());
     }
 
     @Override
@@ -91,7 +92,7 @@ final class ChannelLogOps {
   }
 
   /** The channel's position; an unknown channel answers offset 0 of the caller's epoch and is not stored. */
-  public static final class Position extends ReadOnlyEntryOp<ChannelLog, PositionReply> {
+  public static final class Position extends ReadOnlyEntryOp<ChannelLog, StreamPosition> {
     /** What an unknown channel answers. */
     private String epoch;
 
@@ -103,9 +104,9 @@ final class ChannelLogOps {
     }
 
     @Override
-    public PositionReply process(Map.Entry<String, ChannelLog> entry) {
+    public StreamPosition process(Map.Entry<String, ChannelLog> entry) {
       ChannelLog log = entry.getValue();
-      return new PositionReply(log == null ? new StreamPosition(epoch, 0) : log.position());
+      return log == null ? new StreamPosition(epoch, 0) : log.position();
     }
 
     @Override
@@ -123,7 +124,7 @@ final class ChannelLogOps {
    * A page of history with the position, of the messages unexpired at {@code now}; an unknown channel is empty, as
    * for {@link Position}, and not stored.
    */
-  public static final class Read extends ReadOnlyEntryOp<ChannelLog, PageReply> {
+  public static final class Read extends ReadOnlyEntryOp<ChannelLog, HistoryPage> {
     /** What an unknown channel answers. */
     private String epoch;
     private long now;
@@ -141,10 +142,10 @@ final class ChannelLogOps {
     }
 
     @Override
-    public PageReply process(Map.Entry<String, ChannelLog> entry) {
+    public HistoryPage process(Map.Entry<String, ChannelLog> entry) {
       ChannelLog log = entry.getValue();
-      return new PageReply(entry.getKey(), log == null ? new HistoryPage(epoch, 0, 1, List.of())
-          : log.read(new HistoryQuery(entry.getKey(), afterOffset, limit), now));
+      return log == null ? new HistoryPage(epoch, 0, 1, List.of())
+          : log.read(new HistoryQuery(entry.getKey(), afterOffset, limit), now);
     }
 
     @Override
@@ -165,10 +166,10 @@ final class ChannelLogOps {
   }
 
   /**
-   * Adds a node to the channel's watchers or removes it; answers the ErrorCode ordinal an unknown channel
-   * was refused with, or what the change did to the channel's occupancy.
+   * Adds a node to the channel's watchers or removes it; answers what the change did to the channel's occupancy, or
+   * null: the channel is unknown and the start may not create it.
    */
-  public static final class Watch extends EntryOp<ChannelLog, WatchReply> {
+  public static final class Watch extends EntryOp<ChannelLog, Occupancy> {
     private ChannelStart start;
     private String node;
     private boolean watching;
@@ -183,20 +184,20 @@ final class ChannelLogOps {
     }
 
     @Override
-    public WatchReply process(Map.Entry<String, ChannelLog> entry) {
+    public Occupancy process(Map.Entry<String, ChannelLog> entry) {
       boolean known = entry.getValue() != null;
       if (!known && !watching) {
-        return WatchReply.of(Occupancy.UNCHANGED);
+        return Occupancy.UNCHANGED;
       }
       if (!known && !start.mayCreate()) {
-        return WatchReply.refused(start.refuse());
+        return null;
       }
       ChannelLog log = known ? entry.getValue() : start.newLog(entry.getKey());
       boolean unwatched = log.unwatched();
       if (log.watch(node, watching) || !known) {
         entry.setValue(log);
       }
-      return WatchReply.of(Occupancy.of(unwatched, log.unwatched()));
+      return Occupancy.of(unwatched, log.unwatched());
     }
 
     @Override

@@ -8,14 +8,10 @@ import java.io.IOException;
 
 /**
  * How a channel unknown to the store starts, for an op that may create it: the caller's epoch, its namespace's
- * history, the time of the operation, and whether it may be created ({@code refuse} -1) or is refused with that
- * ErrorCode ordinal. The caller picks all of it, so the op stays deterministic on the backup.
+ * history, the time of the operation, and whether this call may create it at all (the caller knows why not). The
+ * caller picks all of it, so the op stays deterministic on the backup.
  */
-record ChannelStart(String epoch, int historySize, long ttlMs, long now, int refuse) {
-
-  boolean mayCreate() {
-    return refuse < 0;
-  }
+record ChannelStart(String epoch, int historySize, long ttlMs, long now, boolean mayCreate) {
 
   /** The log of {@code channel} as it starts: not yet stored. */
   ChannelLog newLog(String channel) {
@@ -27,10 +23,10 @@ record ChannelStart(String epoch, int historySize, long ttlMs, long now, int ref
     out.writeInt(historySize);
     out.writeLong(ttlMs);
     out.writeLong(now);
-    out.writeInt(refuse);
+    out.writeBoolean(mayCreate);
   }
 
   static ChannelStart readFrom(ObjectDataInput in) throws IOException {
-    return new ChannelStart(in.readString(), in.readInt(), in.readLong(), in.readLong(), in.readInt());
+    return new ChannelStart(in.readString(), in.readInt(), in.readLong(), in.readLong(), in.readBoolean());
   }
 }

@@ -7,9 +7,12 @@ import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.internal.serialization.impl.DefaultSerializationServiceBuilder;
 import com.hazelcast.nio.serialization.HazelcastSerializationException;
 import io.herald.broker.impl.ChannelLog;
+import io.herald.core.ChannelStore.Appended;
 import io.herald.core.HistoryPage;
 import io.herald.core.HistoryQuery;
+import io.herald.core.Message;
 import io.herald.core.Publication;
+import io.herald.core.StreamPosition;
 import io.herald.core.config.HeraldConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -25,10 +28,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * A {@link ChannelLog} crosses Hazelcast's serialization as a backup or a migration copies it, through the
- * serializer {@link ClusterSerialization} registers; a store refuses a member that lacks it.
+ * A {@link ChannelLog} crosses Hazelcast's serialization as a backup or a migration copies it, and the answers of
+ * the ops as they come back from the partition owner, through the serializers {@link ClusterSerialization}
+ * registers; a store refuses a member that lacks them.
  */
-class ChannelLogSerializerTest {
+class ClusterSerializationTest {
 
   private static final long NOW = 1_000_000;
   private static final long TTL_MS = 60_000;
@@ -102,10 +106,25 @@ class ChannelLogSerializerTest {
   }
 
   @Test
-  void registeringTwiceRegistersOnce() {
-    Config config = ClusterSerialization.register(ClusterSerialization.register(new Config()));
+  void theAnswersOfTheOpsCrossTheSerializersToo() {
+    Message m = new Message("news", "e1", 7, NOW, Buffer.buffer("{\"n\":7}"));
+    List<Object> answers = List.of(new StreamPosition("e1", 7), new HistoryPage("e1", 7, 7, List.of(m)),
+        new HistoryPage("e2", 0, 1, List.of()), new Appended(new Publication("e1", 8, new long[] {0, 3}), List.of("a")),
+        new Appended(Publication.of("e1", 8), List.of()));
 
-    assertThat(config.getSerializationConfig().getSerializerConfigs()).hasSize(1);
+    for (Object answer : answers) {
+      Object copy = serialization.toObject(serialization.toData(answer));
+      assertThat(copy).isEqualTo(answer);
+    }
+  }
+
+  @Test
+  void registeringTwiceRegistersOnce() {
+    int once = ClusterSerialization.register(new Config()).getSerializationConfig().getSerializerConfigs().size();
+
+    Config twice = ClusterSerialization.register(ClusterSerialization.register(new Config()));
+
+    assertThat(twice.getSerializationConfig().getSerializerConfigs()).hasSize(once);
   }
 
   @Test
