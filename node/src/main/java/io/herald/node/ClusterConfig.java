@@ -3,6 +3,7 @@ package io.herald.node;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.TcpIpConfig;
+import io.herald.broker.cluster.ClusterSerialization;
 import io.herald.core.config.HeraldConfig;
 
 import java.io.IOException;
@@ -16,9 +17,10 @@ import java.util.List;
  * The Hazelcast member config of a clustered node: {@code cluster.config} if set, else {@code cluster.xml}
  * in the working directory, else the copy of the repository's {@code cluster.xml} inside the jar; then the
  * {@code cluster.name}, {@code cluster.port} and {@code cluster.members} overrides ({@code cluster.members}
- * makes the join TCP-IP with that list, turning any other join mechanism of the file off). The member port
- * always binds {@code cluster.host} only, whatever the file says: Hazelcast OSS lets anyone who reaches
- * that port join the cluster, so it must never listen on every interface.
+ * makes the join TCP-IP with that list, turning any other join mechanism of the file off); and, whichever file
+ * it came from, the broker's serializers ({@code ClusterSerialization}). The member port always binds
+ * {@code cluster.host} only, whatever the file says: Hazelcast OSS lets anyone who reaches that port join the
+ * cluster, so it must never listen on every interface.
  */
 final class ClusterConfig {
 
@@ -31,7 +33,7 @@ final class ClusterConfig {
   static final String BIND_ANY = "hazelcast.socket.bind.any";
 
   static Config load(HeraldConfig config) throws IOException {
-    Config hazelcast = read(config.get(HeraldConfig.CLUSTER_CONFIG));
+    Config hazelcast = ClusterSerialization.register(read(config.get(HeraldConfig.CLUSTER_CONFIG)));
     hazelcast.setProperty(BIND_ANY, "false");
     hazelcast.getNetworkConfig().getInterfaces().setEnabled(true)
         .setInterfaces(List.of(ClusterBus.host(config)));

@@ -1,11 +1,9 @@
 package io.herald.broker.cluster;
 
-import com.hazelcast.core.ReadOnly;
-import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.DataSerializable;
 import io.herald.broker.impl.ChannelLog;
+import io.herald.core.ChannelStore.Appended;
 import io.herald.core.ChannelStore.Occupancy;
 import io.herald.core.HistoryPage;
 import io.herald.core.HistoryQuery;
@@ -30,75 +28,24 @@ final class ChannelLogOps {
   private ChannelLogOps() {
   }
 
-  /** How a channel unknown to the store starts, and the time of the operation. */
-  abstract static class LogOp<R> implements EntryProcessor<String, ChannelLog, R>, DataSerializable {
-    String epoch;
-    int historySize;
-    long ttlMs;
-    long now;
-    /** The ErrorCode ordinal an unknown channel is refused with instead of being created, or -1: create it. */
-    int refuse = -1;
-
-    LogOp() {
-    }
-
-    LogOp(ChannelStart start) {
-      this.epoch = start.epoch();
-      this.historySize = start.historySize();
-      this.ttlMs = start.ttlMs();
-      this.now = start.now();
-      this.refuse = start.refuse();
-    }
-
-    /** The channel's log; a new one (not yet stored) when the channel is unknown. */
-    ChannelLog log(Map.Entry<String, ChannelLog> entry) {
-      ChannelLog log = entry.getValue();
-      return log != null ? log : new ChannelLog(entry.getKey(), epoch, historySize, ttlMs, now);
-    }
-
-    @Override
-    public void writeData(ObjectDataOutput out) throws IOException {
-      out.writeString(epoch);
-      out.writeInt(historySize);
-      out.writeLong(ttlMs);
-      out.writeLong(now);
-      out.writeInt(refuse);
-      writeArgs(out);
-    }
-
-    @Override
-    public void readData(ObjectDataInput in) throws IOException {
-      epoch = in.readString();
-      historySize = in.readInt();
-      ttlMs = in.readLong();
-      now = in.readLong();
-      refuse = in.readInt();
-      readArgs(in);
-    }
-
-    void writeArgs(ObjectDataOutput out) throws IOException {
-    }
-
-    void readArgs(ObjectDataInput in) throws IOException {
-    }
-  }
-
   /**
-   * Appends messages with the next offsets (at time {@code now}), skipping repeated idempotency keys; answers the
-   * first offset, the repeats' offsets and the watchers.
+   * Appends messages with the next offsets (at the start's time), skipping repeated idempotency keys; answers the
+   * first offset, the repeats' offsets and the watchers, or null: the channel is unknown and the start may not
+   * create it.
    */
-  public static final class Append extends LogOp<StoreReply> {
-    List<Buffer> data;
+  public static final class Append extends EntryOp<ChannelLog, Appended> {
+    private ChannelStart start;
+    private List<Buffer> data;
     /** Null when no message has a key. */
-    List<String> keys;
-    long keyWindowMs;
-    int maxKeys;
+    private List<String> keys;
+    private long keyWindowMs;
+    private int maxKeys;
 
     public Append() {
     }
 
     Append(ChannelStart start, List<Buffer> data, List<String> keys, long keyWindowMs, int maxKeys) {
-      super(start);
+      this.start = start;
       this.data = data;
       this.keys = keys;
       this.keyWindowMs = keyWindowMs;
@@ -106,24 +53,20 @@ final class ChannelLogOps {
     }
 
     @Override
-    public StoreReply process(Map.Entry<String, ChannelLog> entry) {
-      if (entry.getValue() == null && refuse >= 0) {
-        StoreReply refused = new StoreReply(entry.getKey(), new StreamPosition(epoch, 0));
-        refused.refused = refuse;
-        return refused;
+    public Appended process(Map.Entry<String, ChannelLog> entry) {
+      boolean known = entry.getValue() != null;
+      if (!known && !start.mayCreate()) {
+        return null;
       }
-      ChannelLog log = log(entry);
-      Publication appended = log.append(data, keys, now, keyWindowMs, maxKeys);
+      ChannelLog log = known ? entry.getValue() : start.newLog(entry.getKey());
+      Publication appended = log.append(data, keys, start.now(), keyWindowMs, maxKeys);
       entry.setValue(log);
-      StoreReply reply = new StoreReply(entry.getKey(), log.position());
-      reply.offset = appended.firstOffset();
-      reply.duplicateOf = appended.duplicateOf();
-      reply.watchers = log.watchers();
-      return reply;
+      return new Appended(appended, log.watchers());
     }
 
     @Override
-    void writeArgs(ObjectDataOutput out) throws IOException {
+    public void writeData(ObjectDataOutput out) throws IOException {
+      start.writeTo(out);
       out.writeInt(data.size());
       for (Buffer d : data) {
         out.writeByteArray(d.getBytes());
@@ -134,7 +77,8 @@ final class ChannelLogOps {
     }
 
     @Override
-    void readArgs(ObjectDataInput in) throws IOException {
+    public void readData(ObjectDataInput in) throws IOException {
+      start = ChannelStart.readFrom(in);
       int count = in.readInt();
       data = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {
@@ -148,130 +92,142 @@ final class ChannelLogOps {
   }
 
   /** The channel's position; an unknown channel answers offset 0 of the caller's epoch and is not stored. */
-  public static final class Position extends LogOp<StoreReply> implements ReadOnly {
+  public static final class Position extends ReadOnlyEntryOp<ChannelLog, StreamPosition> {
+    /** What an unknown channel answers. */
+    private String epoch;
 
     public Position() {
     }
 
-    Position(ChannelStart start) {
-      super(start);
+    Position(String epoch) {
+      this.epoch = epoch;
     }
 
     @Override
-    public StoreReply process(Map.Entry<String, ChannelLog> entry) {
+    public StreamPosition process(Map.Entry<String, ChannelLog> entry) {
       ChannelLog log = entry.getValue();
-      return new StoreReply(entry.getKey(), log == null ? new StreamPosition(epoch, 0) : log.position());
+      return log == null ? new StreamPosition(epoch, 0) : log.position();
     }
 
     @Override
-    public EntryProcessor<String, ChannelLog, StoreReply> getBackupProcessor() {
-      return null;
+    public void writeData(ObjectDataOutput out) throws IOException {
+      out.writeString(epoch);
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+      epoch = in.readString();
     }
   }
 
-  /** A page of history with the position; an unknown channel is empty, as for {@link Position}, and not stored. */
-  public static final class Read extends LogOp<StoreReply> implements ReadOnly {
-    long afterOffset;
-    int limit;
+  /**
+   * A page of history with the position, of the messages unexpired at {@code now}; an unknown channel is empty, as
+   * for {@link Position}, and not stored.
+   */
+  public static final class Read extends ReadOnlyEntryOp<ChannelLog, HistoryPage> {
+    /** What an unknown channel answers. */
+    private String epoch;
+    private long now;
+    private long afterOffset;
+    private int limit;
 
     public Read() {
     }
 
-    Read(ChannelStart start, HistoryQuery query) {
-      super(start);
+    Read(String epoch, long now, HistoryQuery query) {
+      this.epoch = epoch;
+      this.now = now;
       this.afterOffset = query.afterOffset();
       this.limit = query.limit();
     }
 
     @Override
-    public StoreReply process(Map.Entry<String, ChannelLog> entry) {
+    public HistoryPage process(Map.Entry<String, ChannelLog> entry) {
       ChannelLog log = entry.getValue();
-      return StoreReply.of(entry.getKey(), log == null ? new HistoryPage(epoch, 0, 1, List.of())
-          : log.read(new HistoryQuery(entry.getKey(), afterOffset, limit), now));
+      return log == null ? new HistoryPage(epoch, 0, 1, List.of())
+          : log.read(new HistoryQuery(entry.getKey(), afterOffset, limit), now);
     }
 
     @Override
-    public EntryProcessor<String, ChannelLog, StoreReply> getBackupProcessor() {
-      return null;
-    }
-
-    @Override
-    void writeArgs(ObjectDataOutput out) throws IOException {
+    public void writeData(ObjectDataOutput out) throws IOException {
+      out.writeString(epoch);
+      out.writeLong(now);
       out.writeLong(afterOffset);
       out.writeInt(limit);
     }
 
     @Override
-    void readArgs(ObjectDataInput in) throws IOException {
+    public void readData(ObjectDataInput in) throws IOException {
+      epoch = in.readString();
+      now = in.readLong();
       afterOffset = in.readLong();
       limit = in.readInt();
     }
   }
 
   /**
-   * Adds a node to the channel's watchers or removes it; answers the ErrorCode ordinal an unknown channel
-   * was refused with, or what the change did to the channel's occupancy.
+   * Adds a node to the channel's watchers or removes it; answers what the change did to the channel's occupancy, or
+   * null: the channel is unknown and the start may not create it.
    */
-  public static final class Watch extends LogOp<WatchReply> {
-    String node;
-    boolean watching;
+  public static final class Watch extends EntryOp<ChannelLog, Occupancy> {
+    private ChannelStart start;
+    private String node;
+    private boolean watching;
 
     public Watch() {
     }
 
     Watch(ChannelStart start, String node, boolean watching) {
-      super(start);
+      this.start = start;
       this.node = node;
       this.watching = watching;
     }
 
     @Override
-    public WatchReply process(Map.Entry<String, ChannelLog> entry) {
-      if (entry.getValue() == null && !watching) {
-        return WatchReply.of(Occupancy.UNCHANGED);
+    public Occupancy process(Map.Entry<String, ChannelLog> entry) {
+      boolean known = entry.getValue() != null;
+      if (!known && !watching) {
+        return Occupancy.UNCHANGED;
       }
-      if (entry.getValue() == null && refuse >= 0) {
-        return WatchReply.refused(refuse);
+      if (!known && !start.mayCreate()) {
+        return null;
       }
-      ChannelLog log = log(entry);
+      ChannelLog log = known ? entry.getValue() : start.newLog(entry.getKey());
       boolean unwatched = log.unwatched();
-      if (log.watch(node, watching) || entry.getValue() == null) {
+      if (log.watch(node, watching) || !known) {
         entry.setValue(log);
       }
-      return WatchReply.of(Occupancy.of(unwatched, log.unwatched()));
+      return Occupancy.of(unwatched, log.unwatched());
     }
 
     @Override
-    void writeArgs(ObjectDataOutput out) throws IOException {
+    public void writeData(ObjectDataOutput out) throws IOException {
+      start.writeTo(out);
       out.writeString(node);
       out.writeBoolean(watching);
     }
 
     @Override
-    void readArgs(ObjectDataInput in) throws IOException {
+    public void readData(ObjectDataInput in) throws IOException {
+      start = ChannelStart.readFrom(in);
       node = in.readString();
       watching = in.readBoolean();
     }
   }
 
-  /** The nodes watching the channel; changes nothing. */
-  public static final class Watchers implements EntryProcessor<String, ChannelLog, List<String>>, ReadOnly {
+  /** The nodes watching the channel. */
+  public static final class Watchers extends ReadOnlyEntryOp<ChannelLog, List<String>> {
 
     @Override
     public List<String> process(Map.Entry<String, ChannelLog> entry) {
       ChannelLog log = entry.getValue();
       return log == null ? List.of() : new ArrayList<>(log.watchers());
     }
-
-    @Override
-    public EntryProcessor<String, ChannelLog, List<String>> getBackupProcessor() {
-      return null;
-    }
   }
 
   /** Removes a node that left the cluster from every channel's watchers; answers TRUE for a channel that left vacant. */
-  public static final class ForgetNode implements EntryProcessor<String, ChannelLog, Boolean>, DataSerializable {
-    String node;
+  public static final class ForgetNode extends EntryOp<ChannelLog, Boolean> {
+    private String node;
 
     public ForgetNode() {
     }
@@ -301,23 +257,18 @@ final class ChannelLogOps {
     }
   }
 
-  /** A channel's last append time and retained bytes ({@code [lastAppendMs, bytes]}); changes nothing. */
-  public static final class Usage implements EntryProcessor<String, ChannelLog, long[]>, ReadOnly {
+  /** A channel's last append time and retained bytes ({@code [lastAppendMs, bytes]}). */
+  public static final class Usage extends ReadOnlyEntryOp<ChannelLog, long[]> {
 
     @Override
     public long[] process(Map.Entry<String, ChannelLog> entry) {
       ChannelLog log = entry.getValue();
       return log == null ? new long[] {0, 0} : new long[] {log.lastAppendMs(), log.bytes()};
     }
-
-    @Override
-    public EntryProcessor<String, ChannelLog, long[]> getBackupProcessor() {
-      return null;
-    }
   }
 
   /** Drops every retained message of the channel (its offsets and epoch stay): the member is over broker.max_history_bytes. */
-  public static final class DropHistory implements EntryProcessor<String, ChannelLog, Void>, DataSerializable {
+  public static final class DropHistory extends EntryOp<ChannelLog, Void> {
 
     @Override
     public Void process(Map.Entry<String, ChannelLog> entry) {
@@ -327,19 +278,11 @@ final class ChannelLogOps {
       }
       return null;
     }
-
-    @Override
-    public void writeData(ObjectDataOutput out) {
-    }
-
-    @Override
-    public void readData(ObjectDataInput in) {
-    }
   }
 
   /** Drops expired messages and removes channels that {@link ChannelLog#sweep} says can go. */
-  public static final class Sweep implements EntryProcessor<String, ChannelLog, Void>, DataSerializable {
-    long now;
+  public static final class Sweep extends EntryOp<ChannelLog, Void> {
+    private long now;
 
     public Sweep() {
     }
@@ -371,12 +314,5 @@ final class ChannelLogOps {
     public void readData(ObjectDataInput in) throws IOException {
       now = in.readLong();
     }
-  }
-
-  /**
-   * How a channel starts if it is unknown: the caller's epoch, its namespace's history, the time, and
-   * whether it may be created ({@code refuse} -1) or is refused with that ErrorCode ordinal.
-   */
-  record ChannelStart(String epoch, int historySize, long ttlMs, long now, int refuse) {
   }
 }

@@ -1,7 +1,5 @@
 package io.herald.broker.cluster;
 
-import com.hazelcast.core.ReadOnly;
-import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.DataSerializable;
@@ -41,11 +39,7 @@ public final class ChannelPresence implements DataSerializable {
   public void writeData(ObjectDataOutput out) throws IOException {
     out.writeInt(clients.size());
     for (Present p : clients.values()) {
-      out.writeString(p.client.client());
-      out.writeString(p.client.user());
-      out.writeString(p.client.node());
-      out.writeString(p.member);
-      out.writeString(p.client.info());
+      p.writeTo(out);
     }
   }
 
@@ -54,40 +48,15 @@ public final class ChannelPresence implements DataSerializable {
     int count = in.readInt();
     clients = new LinkedHashMap<>(count * 2);
     for (int i = 0; i < count; i++) {
-      String id = in.readString();
-      String user = in.readString();
-      String node = in.readString();
-      String member = in.readString();
-      clients.put(id, new Present(new ClientInfo(id, user, node, in.readString()), member));
+      Present p = Present.readFrom(in);
+      clients.put(p.client.client(), p);
     }
   }
 
+  /** A client and the member it is connected to. */
   private record Present(ClientInfo client, String member) {
-  }
 
-  /** Puts a client, connected to {@code member}, in the channel's presence. */
-  public static final class Add implements EntryProcessor<String, ChannelPresence, Void>, DataSerializable {
-    private ClientInfo client;
-    private String member;
-
-    public Add() {
-    }
-
-    Add(ClientInfo client, String member) {
-      this.client = client;
-      this.member = member;
-    }
-
-    @Override
-    public Void process(Map.Entry<String, ChannelPresence> entry) {
-      ChannelPresence presence = entry.getValue() != null ? entry.getValue() : new ChannelPresence();
-      presence.clients.put(client.client(), new Present(client, member));
-      entry.setValue(presence);
-      return null;
-    }
-
-    @Override
-    public void writeData(ObjectDataOutput out) throws IOException {
+    void writeTo(ObjectDataOutput out) throws IOException {
       out.writeString(client.client());
       out.writeString(client.user());
       out.writeString(client.node());
@@ -95,18 +64,47 @@ public final class ChannelPresence implements DataSerializable {
       out.writeString(client.info());
     }
 
-    @Override
-    public void readData(ObjectDataInput in) throws IOException {
+    static Present readFrom(ObjectDataInput in) throws IOException {
       String id = in.readString();
       String user = in.readString();
       String node = in.readString();
-      member = in.readString();
-      client = new ClientInfo(id, user, node, in.readString());
+      String member = in.readString();
+      return new Present(new ClientInfo(id, user, node, in.readString()), member);
+    }
+  }
+
+  /** Puts a client, connected to {@code member}, in the channel's presence. */
+  public static final class Add extends EntryOp<ChannelPresence, Void> {
+    private Present present;
+
+    public Add() {
+    }
+
+    Add(ClientInfo client, String member) {
+      this.present = new Present(client, member);
+    }
+
+    @Override
+    public Void process(Map.Entry<String, ChannelPresence> entry) {
+      ChannelPresence presence = entry.getValue() != null ? entry.getValue() : new ChannelPresence();
+      presence.clients.put(present.client.client(), present);
+      entry.setValue(presence);
+      return null;
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+      present.writeTo(out);
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+      present = Present.readFrom(in);
     }
   }
 
   /** Removes one client, or (with a member) every client of a member that left; drops emptied channels. */
-  public static final class Remove implements EntryProcessor<String, ChannelPresence, Void>, DataSerializable {
+  public static final class Remove extends EntryOp<ChannelPresence, Void> {
     private String client;
     private String member;
 
@@ -153,8 +151,8 @@ public final class ChannelPresence implements DataSerializable {
     }
   }
 
-  /** A copy of the channel's presence (empty for an unknown channel); changes nothing. */
-  public static final class Snapshot implements EntryProcessor<String, ChannelPresence, ChannelPresence>, ReadOnly {
+  /** A copy of the channel's presence (empty for an unknown channel). */
+  public static final class Snapshot extends ReadOnlyEntryOp<ChannelPresence, ChannelPresence> {
 
     @Override
     public ChannelPresence process(Map.Entry<String, ChannelPresence> entry) {
@@ -164,24 +162,14 @@ public final class ChannelPresence implements DataSerializable {
       }
       return copy;
     }
-
-    @Override
-    public EntryProcessor<String, ChannelPresence, ChannelPresence> getBackupProcessor() {
-      return null;
-    }
   }
 
-  /** How many clients the channel has; changes nothing. */
-  public static final class Count implements EntryProcessor<String, ChannelPresence, Integer>, ReadOnly {
+  /** How many clients the channel has. */
+  public static final class Count extends ReadOnlyEntryOp<ChannelPresence, Integer> {
 
     @Override
     public Integer process(Map.Entry<String, ChannelPresence> entry) {
       return entry.getValue() == null ? 0 : entry.getValue().size();
-    }
-
-    @Override
-    public EntryProcessor<String, ChannelPresence, Integer> getBackupProcessor() {
-      return null;
     }
   }
 }

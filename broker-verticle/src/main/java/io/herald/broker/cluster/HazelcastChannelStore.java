@@ -3,17 +3,14 @@ package io.herald.broker.cluster;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
-import io.herald.broker.cluster.ChannelLogOps.ChannelStart;
 import io.herald.broker.impl.ChannelLog;
 import io.herald.broker.impl.StoreLimits;
 import io.herald.core.ChannelName;
-import io.herald.core.ErrorCode;
 import io.herald.core.HeraldException;
 import com.hazelcast.map.LocalMapStats;
 import io.herald.core.ChannelStore;
 import io.herald.core.HistoryPage;
 import io.herald.core.HistoryQuery;
-import io.herald.core.Publication;
 import io.herald.core.RandomIds;
 import io.herald.core.StreamPosition;
 import io.herald.core.config.NamespaceOptions;
@@ -30,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The cluster's channels: one entry of the Hazelcast map {@value #MAP} per channel, read and changed
@@ -58,6 +56,7 @@ public final class HazelcastChannelStore implements ChannelStore {
 
   public HazelcastChannelStore(Vertx vertx, HazelcastInstance hazelcast, Namespaces namespaces, StoreLimits limits,
                                LongSupplier clock) {
+    ClusterSerialization.require(hazelcast);
     this.vertx = vertx;
     this.map = hazelcast.getMap(MAP);
     this.namespaces = namespaces;
@@ -67,41 +66,52 @@ public final class HazelcastChannelStore implements ChannelStore {
 
   @Override
   public Future<Appended> append(String channel, List<Buffer> data, List<String> keys, long ts, boolean create) {
-    ChannelLogOps.Append append = new ChannelLogOps.Append(start(channel, ts, create), data, keys,
+    Supplier<HeraldException> refusal = refusal(channel, create);
+    ChannelLogOps.Append append = new ChannelLogOps.Append(start(channel, ts, refusal == null), data, keys,
         limits.idempotencyWindowMs(), limits.maxIdempotencyKeys());
-    return submit(channel, append).map(reply -> {
-      if (reply.refused >= 0) {
-        throw refusal(reply.refused);
-      }
-      return new Appended(new Publication(reply.epoch, reply.offset, reply.duplicateOf), reply.watchers);
-    });
+    return submit(channel, append).map(appended -> unlessRefused(appended, refusal));
   }
 
+  /** An unknown channel answers offset 0 of a throwaway epoch and is not stored. */
   @Override
   public Future<StreamPosition> position(String channel) {
-    return submit(channel, new ChannelLogOps.Position(start(channel, clock.getAsLong(), false))).map(StoreReply::position);
+    return submit(channel, new ChannelLogOps.Position(RandomIds.epoch()));
   }
 
   @Override
   public Future<HistoryPage> read(HistoryQuery query) {
-    return submit(query.channel(), new ChannelLogOps.Read(start(query.channel(), clock.getAsLong(), false), query)).map(StoreReply::page);
+    return submit(query.channel(), new ChannelLogOps.Read(RandomIds.epoch(), clock.getAsLong(), query));
   }
 
   @Override
   public Future<Occupancy> watch(String channel, String node, boolean watching, boolean create) {
-    return submit(channel, new ChannelLogOps.Watch(start(channel, clock.getAsLong(), create), node, watching))
-        .map(reply -> {
-          if (reply.refused >= 0) {
-            throw refusal(reply.refused);
-          }
-          return reply.occupancy();
-        });
+    Supplier<HeraldException> refusal = refusal(channel, create);
+    ChannelLogOps.Watch watch = new ChannelLogOps.Watch(start(channel, clock.getAsLong(), refusal == null), node,
+        watching);
+    return submit(channel, watch).map(occupancy -> unlessRefused(occupancy, refusal));
   }
 
-  private HeraldException refusal(int code) {
-    ErrorCode error = ErrorCode.values()[code];
-    return error == ErrorCode.TOO_MANY_CHANNELS ? StoreLimits.tooManyChannels(limits.maxChannels())
-        : StoreLimits.outOfNewChannels();
+  /**
+   * Why this call may not create {@code channel} should no member know it yet, or null: it may ({@code create},
+   * and this member owned fewer than broker.max_channels at its last sweep).
+   */
+  private Supplier<HeraldException> refusal(String channel, boolean create) {
+    if (!create) {
+      return StoreLimits::outOfNewChannels;
+    }
+    if (limits.channels() >= limits.maxChannels() && !ChannelName.isCanary(channel)) {
+      int max = limits.maxChannels();
+      return () -> StoreLimits.tooManyChannels(max);
+    }
+    return null;
+  }
+
+  /** The owner's answer; null when the channel was unknown and this call might not create it. */
+  private static <T> T unlessRefused(T answer, Supplier<HeraldException> refusal) {
+    if (answer == null) {
+      throw refusal.get();
+    }
+    return answer;
   }
 
   @Override
@@ -175,16 +185,10 @@ public final class HazelcastChannelStore implements ChannelStore {
     }
   }
 
-  /**
-   * How {@code channel} starts if no member knows it yet, for an operation at {@code now}: created if
-   * {@code create} and this member owned fewer than broker.max_channels at its last sweep.
-   */
-  private ChannelStart start(String channel, long now, boolean create) {
+  /** How {@code channel} starts should no member know it yet, for an operation at {@code now}. */
+  private ChannelStart start(String channel, long now, boolean mayCreate) {
     NamespaceOptions options = namespaces.forChannel(channel);
-    int refuse = !create ? ErrorCode.RATE_LIMITED.ordinal()
-        : limits.channels() >= limits.maxChannels() && !ChannelName.isCanary(channel) ? ErrorCode.TOO_MANY_CHANNELS.ordinal()
-        : -1;
-    return new ChannelStart(RandomIds.epoch(), options.historySize(), options.historyTtlMs(), now, refuse);
+    return new ChannelStart(RandomIds.epoch(), options.historySize(), options.historyTtlMs(), now, mayCreate);
   }
 
   private <R> Future<R> submit(String channel, EntryProcessor<String, ChannelLog, R> op) {

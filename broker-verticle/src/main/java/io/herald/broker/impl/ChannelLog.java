@@ -1,8 +1,5 @@
 package io.herald.broker.impl;
 
-import com.hazelcast.nio.ObjectDataInput;
-import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.DataSerializable;
 import io.herald.core.HistoryPage;
 import io.herald.core.HistoryQuery;
 import io.herald.core.Message;
@@ -10,7 +7,6 @@ import io.herald.core.Publication;
 import io.herald.core.StreamPosition;
 import io.vertx.core.buffer.Buffer;
 
-import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +15,10 @@ import java.util.List;
  * Everything kept about one channel: epoch, latest offset, the recent messages (bounded by its
  * namespace's history size and TTL, fixed when the channel starts) and the nodes watching it. Both
  * stores use it: the in-memory one in a map, the Hazelcast one as a map entry changed only by entry
- * processors on the partition's thread. Not thread-safe.
+ * processors on the partition's thread, copied to backups and migrations through its {@link Snapshot}. Not
+ * thread-safe.
  */
-public final class ChannelLog implements DataSerializable {
+public final class ChannelLog {
 
   /**
    * What one retained message costs besides its data, roughly: the Message, its Buffer wrappers, the
@@ -29,14 +26,14 @@ public final class ChannelLog implements DataSerializable {
    */
   static final int MESSAGE_OVERHEAD_BYTES = 256;
 
-  private String channel;
-  private String epoch;
+  private final String channel;
+  private final String epoch;
   private long latest;
-  private int historySize;
-  private long ttlMs;
+  private final int historySize;
+  private final long ttlMs;
   private long lastAppendMs;
-  private ArrayDeque<Message> messages = new ArrayDeque<>();
-  /** {@link #cost} of {@link #messages}, kept up to date by every change (not serialized: recomputed). */
+  private final ArrayDeque<Message> messages = new ArrayDeque<>();
+  /** {@link #cost} of {@link #messages} and {@link #keys}, kept up to date by every change (not copied: recomputed). */
   private long bytes;
   /**
    * Immutable, replaced when a node starts or stops watching (rare), so every append hands it out
@@ -46,10 +43,6 @@ public final class ChannelLog implements DataSerializable {
   /** The idempotency keys of recent publishes; null until a publish brings one (most channels never do). */
   private IdempotencyKeys keys;
 
-  /** For Hazelcast's deserialization only. */
-  public ChannelLog() {
-  }
-
   /** A channel that starts {@code epoch} at offset 0 at {@code now}, keeping its namespace's history. */
   public ChannelLog(String channel, String epoch, int historySize, long ttlMs, long now) {
     this.channel = channel;
@@ -57,6 +50,39 @@ public final class ChannelLog implements DataSerializable {
     this.historySize = historySize;
     this.ttlMs = ttlMs;
     this.lastAppendMs = now;
+  }
+
+  /**
+   * Everything a copy of a log is made of (a store that keeps channels elsewhere writes this, and reads it back
+   * with {@link #restore}); the accounted bytes are not in it: the copy recomputes them.
+   *
+   * @param messages the retained messages, oldest first, expired or not
+   * @param keys     the remembered idempotency keys, oldest first
+   */
+  public record Snapshot(String channel, StreamPosition position, int historySize, long ttlMs, long lastAppendMs,
+                         List<Message> messages, List<String> watchers, List<RememberedKey> keys) {
+  }
+
+  public Snapshot snapshot() {
+    return new Snapshot(channel, position(), historySize, ttlMs, lastAppendMs, List.copyOf(messages), watchers,
+        keys == null ? List.of() : keys.remembered());
+  }
+
+  /** The log {@code snapshot} was taken of, its bytes recomputed. */
+  public static ChannelLog restore(Snapshot snapshot) {
+    ChannelLog log = new ChannelLog(snapshot.channel(), snapshot.position().epoch(), snapshot.historySize(),
+        snapshot.ttlMs(), snapshot.lastAppendMs());
+    log.latest = snapshot.position().offset();
+    for (Message m : snapshot.messages()) {
+      log.messages.addLast(m);
+      log.bytes += cost(m.data());
+    }
+    log.watchers = List.copyOf(snapshot.watchers());
+    if (!snapshot.keys().isEmpty()) {
+      log.keys = IdempotencyKeys.restore(snapshot.keys());
+      log.bytes += log.keys.bytes();
+    }
+    return log;
   }
 
   public StreamPosition position() {
@@ -230,41 +256,6 @@ public final class ChannelLog implements DataSerializable {
   /** Whether no node watches the channel. */
   public boolean unwatched() {
     return watchers.isEmpty();
-  }
-
-  @Override
-  public void writeData(ObjectDataOutput out) throws IOException {
-    out.writeString(channel);
-    out.writeString(epoch);
-    out.writeLong(latest);
-    out.writeInt(historySize);
-    out.writeLong(ttlMs);
-    out.writeLong(lastAppendMs);
-    HazelcastWire.writeMessages(out, messages);
-    HazelcastWire.writeStrings(out, watchers);
-    if (keys == null) {
-      out.writeInt(0);
-    } else {
-      keys.writeTo(out);
-    }
-  }
-
-  @Override
-  public void readData(ObjectDataInput in) throws IOException {
-    channel = in.readString();
-    epoch = in.readString();
-    latest = in.readLong();
-    historySize = in.readInt();
-    ttlMs = in.readLong();
-    lastAppendMs = in.readLong();
-    messages = new ArrayDeque<>(HazelcastWire.readMessages(in, channel, epoch));
-    bytes = 0;
-    messages.forEach(m -> bytes += cost(m.data()));
-    watchers = List.copyOf(HazelcastWire.readStrings(in));
-    keys = IdempotencyKeys.readFrom(in);
-    if (keys != null) {
-      bytes += keys.bytes();
-    }
   }
 
   /** Messages held, expired or not. */

@@ -1,11 +1,8 @@
 package io.herald.broker.impl;
 
-import com.hazelcast.nio.ObjectDataInput;
-import com.hazelcast.nio.ObjectDataOutput;
-
-import java.io.IOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,21 +17,27 @@ final class IdempotencyKeys {
   /** A remembered key's cost besides its characters: map entry, node links, the boxed record. */
   static final int KEY_OVERHEAD_BYTES = 96;
 
-  private final LinkedHashMap<String, Published> keys = new LinkedHashMap<>();
+  private final LinkedHashMap<String, RememberedKey> keys = new LinkedHashMap<>();
   private long bytes;
 
-  private record Published(long offset, long expiresAtMs) {
+  /** The keys {@link #remembered} listed, with their bytes. */
+  static IdempotencyKeys restore(List<RememberedKey> remembered) {
+    IdempotencyKeys restored = new IdempotencyKeys();
+    for (RememberedKey k : remembered) {
+      restored.remember(k.key(), k.offset(), k.expiresAtMs(), Integer.MAX_VALUE);
+    }
+    return restored;
   }
 
   /** The offset {@code key}'s message got, or 0 when the key is unknown or its window is over. */
   long offsetOf(String key, long now) {
-    Published p = keys.get(key);
-    return p == null || p.expiresAtMs <= now ? 0 : p.offset;
+    RememberedKey k = keys.get(key);
+    return k == null || k.expiresAtMs() <= now ? 0 : k.offset();
   }
 
   /** Remembers that {@code key}'s message got {@code offset}, until {@code expiresAtMs}; at most {@code max} keys. */
   void remember(String key, long offset, long expiresAtMs, int max) {
-    Published old = keys.put(key, new Published(offset, expiresAtMs));
+    RememberedKey old = keys.put(key, new RememberedKey(key, offset, expiresAtMs));
     if (old == null) {
       bytes += cost(key);
     }
@@ -45,10 +48,10 @@ final class IdempotencyKeys {
 
   /** Forgets the keys whose window is over by {@code now}. Oldest first, so it stops at the first live one. */
   void expire(long now) {
-    Iterator<Map.Entry<String, Published>> it = keys.entrySet().iterator();
+    Iterator<Map.Entry<String, RememberedKey>> it = keys.entrySet().iterator();
     while (it.hasNext()) {
-      Map.Entry<String, Published> e = it.next();
-      if (e.getValue().expiresAtMs > now) {
+      Map.Entry<String, RememberedKey> e = it.next();
+      if (e.getValue().expiresAtMs() > now) {
         return;
       }
       bytes -= cost(e.getKey());
@@ -85,27 +88,8 @@ final class IdempotencyKeys {
     return 2L * key.length() + KEY_OVERHEAD_BYTES;
   }
 
-  void writeTo(ObjectDataOutput out) throws IOException {
-    out.writeInt(keys.size());
-    for (Map.Entry<String, Published> e : keys.entrySet()) {
-      out.writeString(e.getKey());
-      out.writeLong(e.getValue().offset);
-      out.writeLong(e.getValue().expiresAtMs);
-    }
-  }
-
-  /** Reads what {@link #writeTo} wrote; null when there were no keys. */
-  static IdempotencyKeys readFrom(ObjectDataInput in) throws IOException {
-    int count = in.readInt();
-    if (count == 0) {
-      return null;
-    }
-    IdempotencyKeys read = new IdempotencyKeys();
-    for (int i = 0; i < count; i++) {
-      String key = in.readString();
-      long offset = in.readLong();
-      read.remember(key, offset, in.readLong(), Integer.MAX_VALUE);
-    }
-    return read;
+  /** The remembered keys, oldest first. */
+  List<RememberedKey> remembered() {
+    return List.copyOf(keys.values());
   }
 }

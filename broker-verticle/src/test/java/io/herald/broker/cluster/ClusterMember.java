@@ -46,7 +46,7 @@ final class ClusterMember {
 
   /** Starts a member of the cluster {@code clusterName}; returns once it has joined. */
   static ClusterMember start(String clusterName, HeraldConfig config) throws Exception {
-    Config hazelcastConfig = Config.loadFromFile(new File("../cluster.xml"));
+    Config hazelcastConfig = ClusterSerialization.register(Config.loadFromFile(new File("../cluster.xml")));
     hazelcastConfig.setClusterName(clusterName);
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig);
     Vertx vertx = await(Vertx.builder().withClusterManager(manager).buildClustered());
