@@ -137,7 +137,7 @@ public final class HeraldNode {
     EventBusBroker broker = new EventBusBroker(vertx, member, backend.routing(), shards, BROKER_TIMEOUT_MS);
     NodeState state = new NodeState();
     GatewayServices services = new GatewayServices(nodeId, config, broker, backend.presence(), backend.membership(),
-        connections, new HeraldMetrics(registry, connections), registry, state, webhooks);
+        connections, new HeraldMetrics(registry, connections::size), registry, state, webhooks);
     operationsGauges(registry, backend.membership(), state);
     BusRejections rejections = rejectionsCounter(registry);
     storeGauges(registry, backend.limits());

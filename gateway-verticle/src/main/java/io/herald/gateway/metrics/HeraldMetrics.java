@@ -1,7 +1,6 @@
 package io.herald.gateway.metrics;
 
 import io.herald.core.CloseCode;
-import io.herald.gateway.session.ConnectionRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 
 /** Herald's own meters ({@code herald_*} in Prometheus), shared by every gateway instance of a node. */
 public final class HeraldMetrics {
@@ -31,9 +31,11 @@ public final class HeraldMetrics {
   private final AtomicLong subscriptions = new AtomicLong();
   private final AtomicLong channels = new AtomicLong();
 
-  public HeraldMetrics(MeterRegistry registry, ConnectionRegistry connections) {
+  /** @param openConnections the node's open WebSocket count (its connection registry's size) */
+  public HeraldMetrics(MeterRegistry registry, IntSupplier openConnections) {
     this.registry = registry;
-    Gauge.builder("herald.connections.active", connections, ConnectionRegistry::size)
+    // A Supplier gauge holds its function strongly (the object form would hold a method reference weakly).
+    Gauge.builder("herald.connections.active", () -> openConnections.getAsInt())
         .description("Open /ws connections").register(registry);
     connectionSetup = histogram(registry, "herald.connection.setup",
         "From WebSocket upgrade request to the connection being ready", Duration.ofNanos(100_000));

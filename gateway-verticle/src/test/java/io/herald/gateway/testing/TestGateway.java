@@ -75,7 +75,7 @@ public final class TestGateway implements TestServer {
     ConnectionRegistry connections = new ConnectionRegistry();
     GatewayServices services = new GatewayServices(node, config,
         new EventBusBroker(vertx, node, channel -> node, shards, BROKER_TIMEOUT_MS), new LocalPresence(),
-        Membership.standalone(node), connections, new HeraldMetrics(registry, connections), registry, new NodeState(),
+        Membership.standalone(node), connections, new HeraldMetrics(registry, connections::size), registry, new NodeState(),
         Webhooks.OFF);
     BusRejections rejections = new BusRejections();
     StoreLimits limits = StoreLimits.from(config);
