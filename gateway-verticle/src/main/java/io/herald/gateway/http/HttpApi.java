@@ -38,7 +38,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
-/** The backend HTTP API under {@code /api} (docs/protocol.md, "HTTP API"). */
+/**
+ * The backend HTTP API under {@code /api} (docs/protocol.md, "HTTP API"), described by the OpenAPI document it serves
+ * ({@link OpenApiDocument}; a route added here goes there too, or OpenApiContractTest fails).
+ */
 public final class HttpApi {
 
   private final GatewayServices services;
@@ -73,6 +76,8 @@ public final class HttpApi {
     postJson(router, "/api/subscribe", body, this::subscribe);
     postJson(router, "/api/unsubscribe", body, this::unsubscribe);
     router.get("/api/info").handler(json(this::info));
+    // The API's description, with the API: where /api/* is served and behind the same key (docs/protocol.md).
+    router.get(OpenApiDocument.PATH).handler(OpenApiDocument.handler());
   }
 
   /** A POST whose body is JSON: the content type is checked on a route of its own (vertx-web wants a route's BodyHandler first). */
