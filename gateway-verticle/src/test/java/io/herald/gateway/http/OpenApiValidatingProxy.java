@@ -206,27 +206,12 @@ final class OpenApiValidatingProxy implements AutoCloseable {
         answer.body().length() == 0 ? null : answer.body(), contentType);
     Map<String, ResponseParameter> caseless = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     caseless.putAll(created.getHeaders());
-    return new ValidatableResponse() {
-      @Override
-      public Map<String, ResponseParameter> getHeaders() {
-        return caseless;
-      }
+    return new CaselessResponse(caseless, created.getBody(), created.getContentType(), created.getStatusCode());
+  }
 
-      @Override
-      public ResponseParameter getBody() {
-        return created.getBody();
-      }
-
-      @Override
-      public String getContentType() {
-        return created.getContentType();
-      }
-
-      @Override
-      public int getStatusCode() {
-        return created.getStatusCode();
-      }
-    };
+  /** A {@link ValidatableResponse} whose header map ignores case (the record's accessors are the interface's). */
+  private record CaselessResponse(Map<String, ResponseParameter> getHeaders, ResponseParameter getBody,
+                                  String getContentType, int getStatusCode) implements ValidatableResponse {
   }
 
   /** Null when {@code validation} succeeds, else what failed (with the schema's own explanation when there is one). */
