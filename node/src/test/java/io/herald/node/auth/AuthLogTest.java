@@ -1,5 +1,6 @@
 package io.herald.node.auth;
 
+import io.herald.node.testing.LogCapture;
 import io.herald.node.testing.NodeExtension;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
