@@ -29,10 +29,15 @@ public final class NodeLogging {
   }
 
   /**
-   * Configures logging from {@code config}'s {@code log.*} settings (already checked by {@link HeraldConfig}). Does
-   * nothing under another SLF4J backend, or when {@code -Dlogback.configurationFile} names a file of the operator's.
+   * Configures logging from {@code config}'s {@code log.*} settings (already checked by {@link HeraldConfig}), with
+   * {@code node.id} as the lines' node when it is set (else the node gives its id once it has one). Leaves the
+   * configuration alone under another SLF4J backend, or when {@code -Dlogback.configurationFile} names a file of the
+   * operator's.
    */
   public static void configure(HeraldConfig config) {
+    if (!config.get(HeraldConfig.NODE_ID).isEmpty()) {
+      nodeId(config.get(HeraldConfig.NODE_ID)); // known before Hazelcast's first lines (on Kubernetes, the pod's name)
+    }
     if (System.getProperty(LOGBACK_FILE) == null && LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
       context.reset();
       install(context, config.get(HeraldConfig.LOG_FORMAT).equals("json"), config.get(HeraldConfig.LOG_LEVEL),
