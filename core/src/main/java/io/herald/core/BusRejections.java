@@ -2,6 +2,7 @@ package io.herald.core;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -35,8 +36,9 @@ public final class BusRejections {
     long last = lastLogged.get(i);
     if (now - last >= LOG_INTERVAL_MS && lastLogged.compareAndSet(i, last, now)) {
       long skipped = leftOut.getAndSet(i, 0);
-      LOG.warn("refused an event-bus message: handler={} address={} reason=\"{}\"{}", handler.name().toLowerCase(),
-          address, reason, skipped > 0 ? " (" + skipped + " more left out)" : "");
+      LoggingEventBuilder line = LOG.atWarn().addKeyValue("handler", handler.name().toLowerCase())
+          .addKeyValue("address", address).addKeyValue("reason", reason);
+      (skipped > 0 ? line.addKeyValue("earlier_not_logged", skipped) : line).log("refused an event-bus message");
     } else {
       leftOut.incrementAndGet(i);
     }

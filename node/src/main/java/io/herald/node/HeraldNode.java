@@ -32,6 +32,7 @@ import io.herald.gateway.session.NodeCommands;
 import io.herald.gateway.webhooks.WebhookDispatcher;
 import io.herald.gateway.webhooks.WebhookSettings;
 import io.herald.graphql.GraphQLExtension;
+import io.herald.node.logging.NodeLogging;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -132,6 +133,7 @@ public final class HeraldNode {
     String member = backend.membership().self();
     String nodeId = config.get(HeraldConfig.NODE_ID).isEmpty()
         ? (backend.clustered() ? member.substring(0, 8) : member) : config.get(HeraldConfig.NODE_ID);
+    NodeLogging.nodeId(nodeId);
     int shards = Math.max(1, config.get(HeraldConfig.BROKER_SHARDS));
     ConnectionRegistry connections = new ConnectionRegistry();
     EventBusBroker broker = new EventBusBroker(vertx, member, backend.routing(), shards, BROKER_TIMEOUT_MS);

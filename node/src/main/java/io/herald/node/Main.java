@@ -6,12 +6,17 @@ import io.herald.node.cli.CheckConfigCommand;
 import io.herald.node.cli.PubCommand;
 import io.herald.node.cli.SubCommand;
 import io.herald.node.cli.TokenCommand;
+import io.herald.node.logging.NodeLogging;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,25 +67,54 @@ public final class Main implements Callable<Integer> {
       return 2;
     }
     HeraldConfig config = startable.get();
+    NodeLogging.configure(config); // before anything of the node logs
+    Lifecycle say = new Lifecycle(config.get(HeraldConfig.LOG_FORMAT).equals("json"));
     HeraldNode node;
     try {
       node = HeraldNode.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
-      System.err.println("herald: could not start: " + rootMessage(e));
+      say.problem("could not start: " + rootMessage(e));
       return 1;
     }
-    printBanner(config, node);
+    if (say.json()) {
+      logBanner(config, node);
+    } else {
+      printBanner(config, node);
+    }
     long drainMs = config.get(HeraldConfig.SHUTDOWN_DRAIN_MS);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      System.out.println("herald: shutting down, draining connections (at most " + drainMs + " ms)");
+      say.info("shutting down, draining connections (at most " + drainMs + " ms)");
       try {
         node.shutdown().toCompletionStage().toCompletableFuture().get(drainMs + 5_000, TimeUnit.MILLISECONDS);
       } catch (Exception e) {
-        System.err.println("herald: drain did not finish: " + rootMessage(e));
+        say.problem("drain did not finish: " + rootMessage(e));
       }
-      System.out.println("herald: stopped");
+      say.info("stopped");
     }, "herald-shutdown"));
     return 0; // the JVM keeps running on Vert.x's threads until the shutdown hook closes it
+  }
+
+  /**
+   * The node's lines about its own life: printed as {@code herald: ...} (problems on standard error) in the text
+   * format, as they always were; with log.format=json, events of this class's logger, so every line is JSON.
+   */
+  private record Lifecycle(boolean json) {
+
+    void info(String line) {
+      if (json) {
+        LoggerFactory.getLogger(Main.class).info(line);
+      } else {
+        System.out.println("herald: " + line);
+      }
+    }
+
+    void problem(String line) {
+      if (json) {
+        LoggerFactory.getLogger(Main.class).error(line);
+      } else {
+        System.err.println("herald: " + line);
+      }
+    }
   }
 
   /** The node's shortcuts for settings (--port, --host, --cluster, --production). */
@@ -101,11 +135,39 @@ public final class Main implements Callable<Integer> {
     return all;
   }
 
-  private static void printBanner(HeraldConfig config, HeraldNode node) {
-    String base = "localhost:" + node.port();
+  /** The banner's first line, less {@code herald: }: {@code node <id> ready (standalone)}. */
+  private static String ready(HeraldConfig config, HeraldNode node) {
     String mode = (config.get(HeraldConfig.CLUSTER) ? "cluster of " + node.members() + " member(s)" : "standalone")
         + (SecurityPolicy.production(config) ? ", production mode" : "");
-    System.out.println("herald: node " + node.nodeId() + " ready (" + mode + ")");
+    return "node " + node.nodeId() + " ready (" + mode + ")";
+  }
+
+  /** What the banner warns of besides the protections off: a plain-TCP event bus, no origin allow-list. */
+  private static List<String> otherWarnings(HeraldConfig config) {
+    List<String> warnings = new ArrayList<>();
+    if (config.get(HeraldConfig.CLUSTER) && !ClusterBus.tls(config)) {
+      warnings.add("event bus between members is plain TCP (cluster.tls.*); the Hazelcast member port on "
+          + config.get(HeraldConfig.CLUSTER_HOST) + " admits whoever reaches it (docs/security.md, Cluster)");
+    }
+    if (config.get(HeraldConfig.WS_ALLOWED_ORIGINS).isBlank()) {
+      warnings.add("no origin allow-list (HERALD_WS_ALLOWED_ORIGINS): web pages of any site may open WebSockets here");
+    }
+    return warnings;
+  }
+
+  /** The banner as log events (log.format=json): ready with the ports, then one WARN per warning. */
+  private static void logBanner(HeraldConfig config, HeraldNode node) {
+    Logger log = LoggerFactory.getLogger(Main.class);
+    int admin = config.get(HeraldConfig.ADMIN_PORT);
+    LoggingEventBuilder line = log.atInfo().addKeyValue("port", node.port());
+    (admin == 0 ? line : line.addKeyValue("admin_port", admin)).log(ready(config, node));
+    SecurityPolicy.warnings(config).forEach(w -> log.warn("protection off: {}", w));
+    otherWarnings(config).forEach(log::warn);
+  }
+
+  private static void printBanner(HeraldConfig config, HeraldNode node) {
+    String base = "localhost:" + node.port();
+    System.out.println("herald: " + ready(config, node));
     System.out.println("  WebSocket   ws://" + base + "/ws");
 
     System.out.println("  GraphQL     http://" + base + "/graphql  (subscriptions: ws://" + base + "/graphql, graphql-transport-ws)");
@@ -126,13 +188,7 @@ public final class Main implements Callable<Integer> {
       System.out.println("  See docs/security.md; --production refuses to start without keys.");
       System.out.println("  ************************************************************************");
     }
-    if (config.get(HeraldConfig.CLUSTER) && !ClusterBus.tls(config)) {
-      System.out.println("  WARNING: event bus between members is plain TCP (cluster.tls.*); the Hazelcast member port on "
-          + config.get(HeraldConfig.CLUSTER_HOST) + " admits whoever reaches it (docs/security.md, Cluster)");
-    }
-    if (config.get(HeraldConfig.WS_ALLOWED_ORIGINS).isBlank()) {
-      System.out.println("  WARNING: no origin allow-list (HERALD_WS_ALLOWED_ORIGINS): web pages of any site may open WebSockets here");
-    }
+    otherWarnings(config).forEach(w -> System.out.println("  WARNING: " + w));
   }
 
   /** The innermost cause's message (its class name when it has none): what a person can act on. */

@@ -27,6 +27,9 @@ class StartupRefusalTest {
       "wildcard cluster host          |                               | --cluster --set cluster.host=0.0.0.0            | cluster.host: an IP address",
       "hostname cluster host          |                               | --cluster --set cluster.host=localhost          | cluster.host: an IP address",
       "a node id no channel name fits |                               | --set node.id=a/b                               | node.id: at most 64",
+      "a log level that is none       | HERALD_LOG_LEVEL=loud         |                                               | log.level: \"loud\" is not one of trace, debug, info, warn, error, off",
+      "a logger without its level     | HERALD_LOG_LEVELS=io.herald.limits |                                          | log.levels: \"io.herald.limits\" is not logger=level",
+      "an unknown log format          |                               | --set log.format=xml                            | log.format: \"xml\" is not one of text, json",
   })
   void refusesToStartNamingTheMistake(String what, String env, String args, String message) {
     NodeProcesses.Exit exit = NodeProcesses.runMain(variables(env), args == null ? List.of() : List.of(args.split(" ")));
@@ -42,6 +45,7 @@ class StartupRefusalTest {
       "the Node.js tests' variable of .ci/run | HERALD_REQUIRE_NODE=1",
       "the kubectl tests' variable            | HERALD_REQUIRE_KUBECTL=1",
       "a setting's variable                | HERALD_WS_MAX_SUBSCRIPTIONS=64",
+      "JSON logs                           | HERALD_LOG_FORMAT=json",
   })
   void startsWithVariablesItKnows(String what, String env) {
     assertThat(NodeProcesses.startsAndStops(variables(env))).isTrue();

@@ -40,17 +40,18 @@ public final class HazelcastMembership implements Membership {
     hazelcast.getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {
-        LOG.info("member joined: {}", event.getMember());
+        LOG.atInfo().addKeyValue("member", event.getMember()).log("member joined");
       }
 
       @Override
       public void memberRemoved(MembershipEvent event) {
         String id = event.getMember().getUuid().toString();
-        LOG.info("member left: {}; removing its watches and presence", event.getMember());
+        LOG.atInfo().addKeyValue("member", event.getMember()).log("member left; removing its watches and presence");
         store.forgetNode(id)
             .onSuccess(vacated -> vacated.forEach(channel -> occupancy.changed(channel, Occupancy.VACATED)))
-            .onFailure(t -> LOG.warn("could not remove the watches of member {}", id, t));
-        presence.forgetMember(id).onFailure(t -> LOG.warn("could not remove the presence of member {}", id, t));
+            .onFailure(t -> LOG.atWarn().addKeyValue("member", id).setCause(t).log("could not remove the watches of a member"));
+        presence.forgetMember(id)
+            .onFailure(t -> LOG.atWarn().addKeyValue("member", id).setCause(t).log("could not remove the presence of a member"));
       }
     });
     return new HazelcastMembership(hazelcast);

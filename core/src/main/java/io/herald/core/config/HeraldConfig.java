@@ -261,6 +261,17 @@ public final class HeraldConfig {
   public static final Setting<Long> WEBHOOKS_RETRY_MAX_MS = Setting.longValue("webhooks.retry_max_ms", 10_000,
       "Longest pause between two attempts of a batch.");
 
+  public static final Setting<String> LOG_FORMAT = Setting.choice("log.format", "text",
+      "How the node writes its log to standard error: `text` (time, level, logger, message, key=value pairs) or `json` "
+          + "(one JSON object a line: timestamp, level, logger, message, node, the event's fields; docs/deploy.md, Logs).",
+      List.of("text", "json"));
+  public static final Setting<String> LOG_LEVEL = Setting.choice("log.level", "info",
+      "Least level logged: trace, debug, info, warn, error or off (Netty and Hazelcast: warn unless log.levels says otherwise).",
+      LogLevels.NAMES);
+  public static final Setting<String> LOG_LEVELS = Setting.string("log.levels", "",
+      "Levels per logger (a package or a class, and those below it), comma-separated logger=level: "
+          + "`io.herald.limits=warn,com.hazelcast=info`. An unknown level stops the node.", LogLevels::check);
+
   public static final List<Setting<?>> SETTINGS = List.of(PORT, HOST, NODE_ID, GATEWAY_INSTANCES, BROKER_SHARDS,
       WS_MAX_FRAME_BYTES, MAX_DATA_BYTES, WS_OUTBOUND_QUEUE_BYTES, WS_MAX_SUBSCRIPTIONS, WS_PING_INTERVAL_MS,
       WS_PONG_TIMEOUT_MS, HTTP_MAX_BODY_BYTES, API_KEY, API_KEYS, API_KEYS_FILE, API_KEYS_RELOAD_MS, API_MAX_BATCH, ADMIN_PORT,
@@ -286,7 +297,8 @@ public final class HeraldConfig {
       WEBHOOKS_URL, WEBHOOKS_SECRET, WEBHOOKS_EVENTS, WEBHOOKS_TIMEOUT_MS, WEBHOOKS_BATCH_MAX, WEBHOOKS_BATCH_MS,
       WEBHOOKS_QUEUE_MAX, WEBHOOKS_MAX_RETRIES, WEBHOOKS_RETRY_INITIAL_MS, WEBHOOKS_RETRY_MAX_MS,
       PROXY_CONNECT_URL, PROXY_REFRESH_URL, PROXY_SUBSCRIBE_URL, PROXY_PUBLISH_URL, PROXY_TIMEOUT_MS, PROXY_HEADERS,
-      PROXY_MAX_CONCURRENCY, PROXY_MAX_RESPONSE_BYTES, PROXY_BREAKER_FAILURES, PROXY_BREAKER_RESET_MS);
+      PROXY_MAX_CONCURRENCY, PROXY_MAX_RESPONSE_BYTES, PROXY_BREAKER_FAILURES, PROXY_BREAKER_RESET_MS,
+      LOG_FORMAT, LOG_LEVEL, LOG_LEVELS);
 
   /** Key of the per-namespace overrides object: {@code {"chat": {"history_size": 50}}}. */
   public static final String NAMESPACES_KEY = "namespaces";

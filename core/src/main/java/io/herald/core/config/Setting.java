@@ -1,7 +1,9 @@
 package io.herald.core.config;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * One documented configuration key: its name, type, default and meaning. The environment variable
@@ -49,6 +51,22 @@ public final class Setting<T> {
     return new Setting<>(key, String.class, defaultValue, doc, s -> s);
   }
 
+  /** Text that {@code check} accepts (it may normalize it) or refuses with an IllegalArgumentException naming the key. */
+  static Setting<String> string(String key, String defaultValue, String doc, UnaryOperator<String> check) {
+    return new Setting<>(key, String.class, defaultValue, doc, check);
+  }
+
+  /** One of {@code choices} (lower case), given in any case, trimmed. */
+  static Setting<String> choice(String key, String defaultValue, String doc, List<String> choices) {
+    return new Setting<>(key, String.class, defaultValue, doc, s -> {
+      String value = s.trim().toLowerCase(Locale.ROOT);
+      if (!choices.contains(value)) {
+        throw new IllegalArgumentException(key + ": \"" + s + "\" is not one of " + String.join(", ", choices));
+      }
+      return value;
+    });
+  }
+
   private static Long nonNegative(String key, long value) {
     if (value < 0) {
       throw new IllegalArgumentException(key + " must not be negative: " + value);
@@ -74,7 +92,7 @@ public final class Setting<T> {
 
   /** Converts a value from a config file (JSON) or from text (environment, flags). */
   T convert(Object raw) {
-    if (raw instanceof String s && type != String.class) {
+    if (raw instanceof String s) {
       try {
         return parser.apply(s);
       } catch (NumberFormatException e) {

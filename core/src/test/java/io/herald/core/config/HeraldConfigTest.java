@@ -93,6 +93,12 @@ class HeraldConfigTest {
     if (d instanceof Boolean b) {
       return new Object[] {Boolean.toString(!b), !b};
     }
+    // The log.* settings take only their own words.
+    Map<Setting<?>, String> checked = Map.of(HeraldConfig.LOG_FORMAT, "json", HeraldConfig.LOG_LEVEL, "debug",
+        HeraldConfig.LOG_LEVELS, "io.herald=debug");
+    if (checked.containsKey(s)) {
+      return new Object[] {checked.get(s), checked.get(s)};
+    }
     return new Object[] {"value-" + s.key(), "value-" + s.key()};
   }
 
@@ -190,7 +196,54 @@ class HeraldConfigTest {
         arguments("wrong type of namespace option", "{\"namespaces\": {\"chat\": {\"history_size\": \"5\"}}}", Map.of(),
             Map.of(), "chat"),
         arguments("string for a namespace boolean", "{\"namespaces\": {\"chat\": {\"presence\": \"yes\"}}}", Map.of(),
-            Map.of(), "chat"));
+            Map.of(), "chat"),
+        arguments("unknown log format", "{}", Map.of("HERALD_LOG_FORMAT", "logfmt"), Map.of(),
+            "log.format: \"logfmt\" is not one of text, json"),
+        arguments("unknown log level", "{}", Map.of(), Map.of("log.level", "verbose"),
+            "log.level: \"verbose\" is not one of trace, debug, info, warn, error, off"),
+        arguments("number for a log level", "{\"log.level\": 3}", Map.of(), Map.of(), "log.level"),
+        arguments("unknown level of a logger", "{}", Map.of("HERALD_LOG_LEVELS", "io.herald.limits=warn,com.hazelcast=loud"),
+            Map.of(), "log.levels: com.hazelcast: \"loud\" is not one of trace, debug, info, warn, error, off"),
+        arguments("a logger without a level", "{\"log.levels\": \"io.herald.limits\"}", Map.of(), Map.of(),
+            "log.levels: \"io.herald.limits\" is not logger=level"),
+        arguments("a level without a logger", "{}", Map.of(), Map.of("log.levels", "=debug"),
+            "log.levels: \"=debug\" is not logger=level"),
+        arguments("a logger name with a space", "{}", Map.of(), Map.of("log.levels", "io herald=debug"),
+            "log.levels: \"io herald=debug\" is not logger=level"));
+  }
+
+  /** The log.* settings read from any layer, in any case, with spaces around; log.levels in the order given. */
+  @ParameterizedTest(name = "{0}={1}")
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "log.format | json            | json",
+      "log.format | ' TEXT '        | text",
+      "log.level  | WARN            | warn",
+      "log.level  | off             | off",
+      "log.level  | trace           | trace",
+      "log.levels | ''              | ''",
+      "log.levels | ' a.b=Debug , c=off ,' | 'a.b=Debug , c=off ,'",
+  })
+  void logSettingsAreReadInAnyCase(String key, String given, String read) {
+    Setting<?> setting = HeraldConfig.SETTINGS.stream().filter(s -> s.key().equals(key)).findFirst().orElseThrow();
+
+    assertThat(load("{}", Map.of(), Map.of(key, given)).get(setting)).isEqualTo(read);
+    assertThat(load("{}", Map.of(setting.envName(), given), Map.of()).get(setting)).isEqualTo(read);
+  }
+
+  @Test
+  void logLevelsPerLoggerKeepTheirOrderAndTheLastOfARepeatedLoggerWins() {
+    assertThat(LogLevels.perLogger(" io.herald.limits=WARN, com.hazelcast = info,,io.herald.limits=error"))
+        .containsExactly(Map.entry("io.herald.limits", "error"), Map.entry("com.hazelcast", "info"));
+    assertThat(LogLevels.perLogger("")).isEmpty();
+  }
+
+  @Test
+  void logDefaultsAreTextAtInfo() {
+    HeraldConfig c = HeraldConfig.defaults();
+
+    assertThat(c.get(HeraldConfig.LOG_FORMAT)).isEqualTo("text");
+    assertThat(c.get(HeraldConfig.LOG_LEVEL)).isEqualTo("info");
+    assertThat(c.get(HeraldConfig.LOG_LEVELS)).isEmpty();
   }
 
   @ParameterizedTest(name = "{0}")

@@ -63,8 +63,9 @@ public final class ApiKeys {
         update(ar.result().toString(StandardCharsets.UTF_8));
       } else if (!unreadable) {
         unreadable = true;
-        LOG.warn("{}: cannot read {} ({}); keeping the {} keys last read", HeraldConfig.API_KEYS_FILE.key(), file,
-            ar.cause().getMessage(), fromFile.size());
+        LOG.atWarn().addKeyValue("file", file).addKeyValue("reason", ar.cause().getMessage())
+            .addKeyValue("keys", fromFile.size())
+            .log("{}: cannot read; keeping the keys last read", HeraldConfig.API_KEYS_FILE.key());
       }
     }));
   }

@@ -87,7 +87,7 @@ final class Subscribers {
             written++;
           }
         } catch (RuntimeException e) {
-          LOG.warn("delivery to a subscriber of {} failed", message.channel(), e);
+          LOG.atWarn().addKeyValue("channel", message.channel()).setCause(e).log("delivery to a subscriber failed");
         }
       }
     } finally {

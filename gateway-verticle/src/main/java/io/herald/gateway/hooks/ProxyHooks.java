@@ -190,7 +190,7 @@ public final class ProxyHooks {
       log = logBudget.tryTake(System.nanoTime(), 1);
     }
     if (log) {
-      LOG.warn("proxy hook {} failed: {}", kind.tag(), message);
+      LOG.atWarn().addKeyValue("hook", kind.tag()).addKeyValue("reason", message).log("proxy hook failed");
     }
     return new HeraldException(ErrorCode.INTERNAL, message);
   }

@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.Shareable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 import java.util.Locale;
 import java.util.Map;
@@ -14,11 +15,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Every time a limit refuses or closes a client: counted in {@code herald_limits_triggered_total{limit=...}}
- * and logged at WARN with the client id, IP address and origin, never a token or a message body. Refused
- * tokens and API keys ({@link #authFailure}) are logged through the same budget on {@code io.herald.auth}.
- * The log is rate-limited ({@link #LOG_RATE_PER_SECOND} lines a second, bursts of {@link #LOG_BURST}, for
- * both loggers together) so that a flood cannot flood the log: the next line written says how many were
- * left out. One per node.
+ * and logged at WARN on {@code io.herald.limits} with the client id, channel, IP address and origin as fields
+ * (SLF4J key-values: a connection's fields are never in a thread's context, an event loop serves many), never a
+ * token or a message body. Refused tokens and API keys ({@link #authFailure}) are logged through the same budget
+ * on {@code io.herald.auth}. The log is rate-limited ({@link #LOG_RATE_PER_SECOND} lines a second, bursts of
+ * {@link #LOG_BURST}, for both loggers together) so that a flood cannot flood the log: the next line written says
+ * how many were left out ({@code earlier_not_logged}). One per node.
  */
 public final class LimitEvents implements Shareable {
 
@@ -70,42 +72,79 @@ public final class LimitEvents implements Shareable {
    * @param what   what the client gets (status or close code), written as is
    */
   public void triggered(Limit limit, String client, String ip, String origin, String what) {
+    triggered(limit, client, null, null, ip, origin, what);
+  }
+
+  /**
+   * As {@link #triggered(Limit, String, String, String, String)}, for a connection's client: its {@code user}
+   * (null: anonymous) and the {@code channel} of the request refused (null: none).
+   */
+  public void triggered(Limit limit, String client, String user, String channel, String ip, String origin, String what) {
     counters.get(limit).increment();
-    String suffix = takeLogLine();
-    if (suffix != null) {
-      LOG.warn("limit {}: {} (client={}, ip={}, origin={}){}", limit.tag(), what, client == null ? "-" : client,
-          clean(ip), clean(origin), suffix);
+    long skipped = takeLogLine(LOG);
+    if (skipped >= 0) {
+      LoggingEventBuilder line = LOG.atWarn().addKeyValue("limit", limit.tag()).addKeyValue("answer", what);
+      who(line, client, user, channel, ip, origin);
+      logged(line, skipped).log("limit triggered");
     }
   }
 
   /**
    * A refused token or API key (or a connection over its user's limit): who and why, never the token.
-   * Returns whether a line was written (false: over the budget, left out).
+   * Returns whether a line was written (false: over the budget, left out; or io.herald.auth is off).
    *
    * @param client the client id, or null for HTTP requests
    * @param user   the connection's user when known (from a token verified earlier), or null
    */
   public boolean authFailure(String protocol, String client, String user, String ip, String origin, String reason) {
-    String suffix = takeLogLine();
-    if (suffix != null) {
-      AUTH_LOG.warn("auth failure: protocol={} client={} user={} ip={} origin={} reason=\"{}\"{}", protocol,
-          client == null ? "-" : client, clean(user), clean(ip), clean(origin), clean(reason), suffix);
+    long skipped = takeLogLine(AUTH_LOG);
+    if (skipped >= 0) {
+      LoggingEventBuilder line = AUTH_LOG.atWarn().addKeyValue("protocol", protocol);
+      who(line, client, user, null, ip, origin);
+      field(line, "reason", reason);
+      logged(line, skipped).log("auth failure");
     }
-    return suffix != null;
+    return skipped >= 0;
   }
 
-  /** Takes a line of the log budget: null when there is none (the event is counted as left out), else the suffix saying how many were. */
-  private String takeLogLine() {
+  /**
+   * Takes a line of the log budget for a WARN of {@code logger}: -1 when there is none (the event is counted as
+   * left out) or the logger is off for WARN (the budget is kept for the other one), else how many were left out
+   * since the last line written.
+   */
+  private long takeLogLine(Logger logger) {
+    if (!logger.isWarnEnabled()) {
+      return -1;
+    }
     boolean log;
     synchronized (logBudget) {
       log = logBudget.tryTake(System.nanoTime(), 1);
     }
     if (!log) {
       suppressed.incrementAndGet();
-      return null;
+      return -1;
     }
-    long skipped = suppressed.getAndSet(0);
-    return skipped == 0 ? "" : " [" + skipped + " earlier limit and auth events not logged]";
+    return suppressed.getAndSet(0);
+  }
+
+  /** Who and where, cleaned; absent ones are left out. */
+  private static void who(LoggingEventBuilder line, String client, String user, String channel, String ip, String origin) {
+    field(line, "client", client);
+    field(line, "user", user);
+    field(line, "channel", channel);
+    field(line, "ip", ip);
+    field(line, "origin", origin);
+  }
+
+  private static void field(LoggingEventBuilder line, String key, String value) {
+    if (value != null) {
+      line.addKeyValue(key, clean(value));
+    }
+  }
+
+  /** The line, saying how many earlier ones the budget left out (when any). */
+  private static LoggingEventBuilder logged(LoggingEventBuilder line, long skipped) {
+    return skipped == 0 ? line : line.addKeyValue("earlier_not_logged", skipped);
   }
 
   /** A header value as it may go in a log line: no control characters (no forged lines), bounded length. */

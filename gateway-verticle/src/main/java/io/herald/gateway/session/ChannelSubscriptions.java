@@ -82,7 +82,7 @@ public final class ChannelSubscriptions {
             return; // closed or unsubscribed meanwhile; cleanup already happened
           }
           // A channel with messages was not created by this subscribe (nor one that failed).
-          session.settleNewChannel(charged, ar.succeeded() && ar.result().latest() == 0, ar.cause());
+          session.settleNewChannel(channel, charged, ar.succeeded() && ar.result().latest() == 0, ar.cause());
           if (ar.succeeded()) {
             subscription.start(requestId, since, ar.result());
             JoinLeave.announce(services, "join", channel, session.info());

@@ -29,6 +29,9 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -92,6 +95,9 @@ public final class ClientSession implements Heartbeats.Target, ClientTransport.L
       return deliveries;
     }
   }
+
+  /** Each connection's start and end, at DEBUG (off unless log.levels asks for it: a line per connection). */
+  private static final Logger CLIENTS = LoggerFactory.getLogger("io.herald.clients");
 
   private final ClientTransport transport;
   private final GatewayLoop loop;
@@ -283,11 +289,11 @@ public final class ClientSession implements Heartbeats.Target, ClientTransport.L
    * After a publish or subscribe that took a ws.new_channel_rate token ({@code charged}) or went without:
    * gives the token back when no channel was created, counts and logs the refusal of one it could not create.
    */
-  public void settleNewChannel(boolean charged, boolean created, Throwable failure) {
+  public void settleNewChannel(String channel, boolean charged, boolean created, Throwable failure) {
     if (charged && !created) {
       newChannels.giveBack();
     } else if (!charged && failure instanceof HeraldException he && he.code() == ErrorCode.RATE_LIMITED) {
-      limitTriggered(Limit.NEW_CHANNEL_RATE, "error rate_limited");
+      limitTriggered(Limit.NEW_CHANNEL_RATE, channel, "error rate_limited");
       // A client that keeps asking for new channels past the refusals is closed like one publishing past them.
       if (publishLimiter().rejected() == Verdict.CLOSE) {
         limitTriggered(Limit.PUBLISH_RATE_CLOSE, "close " + CloseCode.POLICY.code());
@@ -296,9 +302,14 @@ public final class ClientSession implements Heartbeats.Target, ClientTransport.L
     }
   }
 
-  /** Records that a limit refused or closed this client: metrics, and a rate-limited WARN with id, IP and origin. */
+  /** Records that a limit refused or closed this client: metrics, and a rate-limited WARN with id, user, IP and origin. */
   private void limitTriggered(Limit limit, String what) {
-    limits.triggered(limit, id(), clientIp(), origin(), what);
+    limitTriggered(limit, null, what);
+  }
+
+  /** As {@link #limitTriggered(Limit, String)}, for a request to {@code channel}. */
+  private void limitTriggered(Limit limit, String channel, String what) {
+    limits.triggered(limit, id(), info.user(), channel, clientIp(), origin(), what);
   }
 
   /** This connection's client id (in presence, {@code POST /api/disconnect}). */
@@ -399,6 +410,23 @@ public final class ClientSession implements Heartbeats.Target, ClientTransport.L
     }
     accepted = true;
     webhook(WebhookEvent.Type.CONNECT);
+    if (CLIENTS.isDebugEnabled()) {
+      logLine().addKeyValue("ip", clientIp()).log("connected");
+    }
+  }
+
+  /** A DEBUG line of io.herald.clients with the connection's fields (the user once it authenticated). */
+  private LoggingEventBuilder logLine() {
+    LoggingEventBuilder line = CLIENTS.atDebug().addKeyValue("client", info.client()).addKeyValue("protocol", protocol.name());
+    return info.user() == null ? line : line.addKeyValue("user", info.user());
+  }
+
+  /** The end of the session: {@code code} when the server closed it, null when the client did. */
+  private void logEnd(Short code) {
+    if (CLIENTS.isDebugEnabled()) {
+      LoggingEventBuilder line = logLine().addKeyValue("by", code == null ? "client" : "server");
+      (code == null ? line : line.addKeyValue("code", code)).log("disconnected");
+    }
   }
 
   private void webhook(WebhookEvent.Type type) {
@@ -550,6 +578,7 @@ public final class ClientSession implements Heartbeats.Target, ClientTransport.L
     }
     closed = true;
     loop.services().metrics().closed(code);
+    logEnd(code);
     release();
     transport.close(code, reason);
   }
@@ -564,6 +593,7 @@ public final class ClientSession implements Heartbeats.Target, ClientTransport.L
     }
     closed = true;
     loop.services().metrics().closed(code.code());
+    logEnd(code.code());
     release();
     transport.abort();
   }
@@ -574,6 +604,7 @@ public final class ClientSession implements Heartbeats.Target, ClientTransport.L
     if (!closed) {
       closed = true;
       loop.services().metrics().closedByClient();
+      logEnd(null);
       release();
     }
   }

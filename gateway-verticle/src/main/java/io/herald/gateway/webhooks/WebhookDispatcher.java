@@ -220,12 +220,13 @@ public final class WebhookDispatcher extends VerticleBase implements Webhooks {
       metrics.attemptFailed();
       String why = ar.succeeded() ? "status " + ar.result() : String.valueOf(ar.cause());
       if (attempt > settings.maxRetries()) {
-        LOG.warn("webhook batch of {} events dropped after {} attempts; last: {}", batch.size, attempt, why);
+        LOG.atWarn().addKeyValue("events", batch.size).addKeyValue("attempts", attempt).addKeyValue("reason", why)
+            .log("webhook batch dropped after its last attempt");
         current = null;
         metrics.retriesExhausted(batch);
         collect();
       } else {
-        LOG.debug("webhook attempt {} failed: {}", attempt, why);
+        LOG.atDebug().addKeyValue("attempt", attempt).addKeyValue("reason", why).log("webhook attempt failed");
         timer = vertx.setTimer(backoff.delayMs(attempt), id -> attempt(batch, attempt + 1));
       }
     });

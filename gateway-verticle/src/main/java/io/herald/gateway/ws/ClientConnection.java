@@ -505,7 +505,7 @@ public final class ClientConnection implements ClientSession.Protocol, Subscript
   private void publish(Long id, String channel, Buffer data, String idempotencyKey) {
     boolean charged = session.mayCreateChannel();
     services.publish(channel, data, idempotencyKey, charged).onComplete(ar -> {
-      session.settleNewChannel(charged, ar.succeeded() && ar.result().created(), ar.cause());
+      session.settleNewChannel(channel, charged, ar.succeeded() && ar.result().created(), ar.cause());
       if (ar.succeeded()) {
         session.send(Frames.published(id, channel, ar.result().first(), ar.result().duplicate(0)));
       } else {

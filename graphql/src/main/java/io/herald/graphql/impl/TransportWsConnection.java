@@ -282,7 +282,7 @@ final class TransportWsConnection implements ClientSession.Protocol {
       private Future<Publication> publishNow(GatewayServices services, String channel, Buffer data, String idempotencyKey) {
         boolean charged = session.mayCreateChannel();
         return services.publish(channel, data, idempotencyKey, charged)
-            .andThen(ar -> session.settleNewChannel(charged, ar.succeeded() && ar.result().created(), ar.cause()));
+            .andThen(ar -> session.settleNewChannel(channel, charged, ar.succeeded() && ar.result().created(), ar.cause()));
       }
     };
   }
@@ -486,7 +486,7 @@ final class TransportWsConnection implements ClientSession.Protocol {
             return; // completed or closed meanwhile
           }
           // A channel with messages was not created by this subscribe (nor one that failed).
-          session.settleNewChannel(charged, ar.succeeded() && ar.result().latest() == 0, ar.cause());
+          session.settleNewChannel(channel, charged, ar.succeeded() && ar.result().latest() == 0, ar.cause());
           if (ar.succeeded()) {
             metrics.operation("subscription", "ok");
             subscription.start(null, since, ar.result());

@@ -1,6 +1,7 @@
 package io.herald.node.auth;
 
 import io.herald.gateway.testing.HttpApiClient.Response;
+import io.herald.node.testing.LogCapture;
 import io.herald.node.testing.NodeExtension;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;

@@ -88,7 +88,7 @@ class ClusterFailoverIT {
     for (int i = 0; i < nodes.size(); i++) {
       NodeProcess old = nodes.get(i);
       old.stop();
-      assertThat(old.output()).anyMatch(line -> line.contains("herald: stopped"));
+      assertThat(old.said("stopped")).as("stopped: %s", old.output()).isTrue();
       cluster.replace(i);
       awaitAcknowledged(publisher, publisher.progress().acknowledged().size() + 30);
     }

@@ -140,8 +140,8 @@ class KubernetesRollingRestartIT {
       old.stop(); // SIGTERM; returns once the process has exited
       pods.remove(old);
       adminPorts.remove(old);
-      assertThat(old.output()).as("drained and left within its own bound").anyMatch(line -> line.contains("herald: stopped"))
-          .noneMatch(line -> line.contains("drain did not finish"));
+      assertThat(old.said("stopped")).as("drained and left within its own bound: %s", old.output()).isTrue();
+      assertThat(old.output()).noneMatch(line -> line.contains("drain did not finish"));
       awaitAcknowledged(publisher, publisher.progress().acknowledged().size() + 30);
     }
     publisher.stop();

@@ -1,6 +1,7 @@
 package io.herald.node.cluster;
 
 import io.herald.node.Main;
+import io.vertx.core.json.JsonObject;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,9 +19,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A clustered Herald node in its own JVM, started with the node's real command line, so a test can
- * kill it the way a crash does (SIGKILL) or stop it the way an orchestrator does (SIGTERM).
+ * kill it the way a crash does (SIGKILL) or stop it the way an orchestrator does (SIGTERM). Its output may be
+ * text or JSON lines (log.format): {@link #said} reads either.
  */
-final class NodeProcess implements AutoCloseable {
+public final class NodeProcess implements AutoCloseable {
 
   static final long START_TIMEOUT_S = 90;
 
@@ -61,7 +63,7 @@ final class NodeProcess implements AutoCloseable {
    * Starts {@code command} (a node listening on {@code port}) with {@code env} added to this JVM's
    * environment; returns once it prints that it is ready.
    */
-  static NodeProcess launch(List<String> command, Map<String, String> env, int port) {
+  public static NodeProcess launch(List<String> command, Map<String, String> env, int port) {
     try {
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
       builder.environment().putAll(env);
@@ -80,13 +82,13 @@ final class NodeProcess implements AutoCloseable {
   }
 
   /** SIGTERM: drains its clients (1001) and leaves the cluster, handing its partitions over. */
-  void stop() {
+  public void stop() {
     process.toHandle().destroy();
     await();
   }
 
   /** The node's id, as presence and /api/info show it. */
-  String nodeId() {
+  public String nodeId() {
     return nodeId;
   }
 
@@ -94,7 +96,7 @@ final class NodeProcess implements AutoCloseable {
     return process.isAlive();
   }
 
-  List<String> output() {
+  public List<String> output() {
     return output;
   }
 
@@ -105,6 +107,26 @@ final class NodeProcess implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Whether the node said {@code line} about its own life ({@code stopped}, ...): as {@code herald: <line>} in the
+   * text format, as a JSON line whose message it is in the json format.
+   */
+  public boolean said(String line) {
+    return output.stream().anyMatch(l -> ("herald: " + line).equals(l) || line.equals(message(l)));
+  }
+
+  /** A JSON line's message, or null for a line of text. */
+  private static String message(String line) {
+    if (!line.startsWith("{")) {
+      return null;
+    }
+    try {
+      return new JsonObject(line).getString("message");
+    } catch (RuntimeException e) {
+      return null;
     }
   }
 
@@ -120,8 +142,10 @@ final class NodeProcess implements AutoCloseable {
     try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         output.add(line);
-        if (line.startsWith("herald: node ") && line.contains(" ready")) {
-          nodeId = line.split(" ")[2];
+        // The banner's first line, "herald: node <id> ready (...)", or a JSON line whose message is "node <id> ready (...)".
+        String said = line.startsWith("herald: ") ? line.substring("herald: ".length()) : message(line);
+        if (said != null && said.startsWith("node ") && said.contains(" ready (")) {
+          nodeId = said.split(" ")[1];
           ready.complete(null);
         }
       }
@@ -131,7 +155,7 @@ final class NodeProcess implements AutoCloseable {
     ready.completeExceptionally(new AssertionError("exited before ready: " + String.join("\n", output)));
   }
 
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {

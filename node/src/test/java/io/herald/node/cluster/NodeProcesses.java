@@ -42,7 +42,7 @@ public final class NodeProcesses {
   public static boolean startsAndStops(Map<String, String> env) {
     NodeProcess node;
     try {
-      node = NodeProcess.launch(command(List.of()), env, 0);
+      node = NodeProcess.launch(command(0, List.of()), env, 0);
     } catch (AssertionError notStarted) {
       return false;
     }
@@ -51,15 +51,16 @@ public final class NodeProcesses {
   }
 
   private static ProcessBuilder builder(Map<String, String> env, List<String> args) {
-    ProcessBuilder builder = new ProcessBuilder(command(args)).redirectErrorStream(true);
+    ProcessBuilder builder = new ProcessBuilder(command(0, args)).redirectErrorStream(true);
     builder.environment().putAll(env);
     return builder;
   }
 
-  private static List<String> command(List<String> args) {
+  /** The command line of a standalone node on {@code port} of loopback (0: a free one), {@code args} added. */
+  public static List<String> command(int port, List<String> args) {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-        Main.class.getName(), "--port", "0", "--host", "127.0.0.1"));
+        Main.class.getName(), "--port", Integer.toString(port), "--host", "127.0.0.1"));
     command.addAll(args);
     return command;
   }
