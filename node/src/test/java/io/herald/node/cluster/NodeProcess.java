@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * A clustered Herald node in its own JVM, started with the node's real command line, so a test can
  * kill it the way a crash does (SIGKILL) or stop it the way an orchestrator does (SIGTERM).
  */
-final class NodeProcess implements AutoCloseable {
+public final class NodeProcess implements AutoCloseable {
 
   static final long START_TIMEOUT_S = 90;
 
@@ -131,7 +131,8 @@ final class NodeProcess implements AutoCloseable {
     ready.completeExceptionally(new AssertionError("exited before ready: " + String.join("\n", output)));
   }
 
-  static int freePort() {
+  /** A port nobody listens on now (for a node of this JVM too: a shared port, where port 0 would be one per loop). */
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {
