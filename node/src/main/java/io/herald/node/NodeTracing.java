@@ -114,10 +114,6 @@ final class NodeTracing {
     return base;
   }
 
-  boolean enabled() {
-    return sdk != null;
-  }
-
   /**
    * A builder of the node's Vert.x with {@code options}: off, as they are; on, with {@link OpenTelemetryOptions} and
    * Vert.x's OpenTelemetry tracer over this SDK (HTTP server requests and event-bus messages, as their tracing policy

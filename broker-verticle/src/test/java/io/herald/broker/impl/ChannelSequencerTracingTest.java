@@ -65,9 +65,11 @@ class ChannelSequencerTracingTest {
       return null;
     }
     Span span = tracer.spanBuilder(name).startSpan();
-    try (Scope ignored = span.makeCurrent()) {
+    Scope scope = span.makeCurrent();
+    try {
       sequencer.publish(messages, null, true);
     } finally {
+      scope.close();
       span.end();
     }
     return span;

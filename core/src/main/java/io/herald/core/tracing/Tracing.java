@@ -48,10 +48,6 @@ public final class Tracing {
     return new Tracing(openTelemetry.getTracer("io.herald"));
   }
 
-  public boolean enabled() {
-    return tracer != null;
-  }
-
   /**
    * The caller's trace, to continue after a hop Vert.x does not follow: the current context when a sampled span is
    * active in it (an unsampled one records nothing anywhere, so it is not carried either); otherwise, and always when
@@ -70,8 +66,11 @@ public final class Tracing {
    * continues that trace: Vert.x reads the trace from the current context.
    */
   public static void within(Context trace, Runnable send) {
-    try (Scope ignored = trace.makeCurrent()) {
+    Scope scope = trace.makeCurrent();
+    try {
       send.run();
+    } finally {
+      scope.close();
     }
   }
 
