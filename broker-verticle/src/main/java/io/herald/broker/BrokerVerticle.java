@@ -17,6 +17,7 @@ import io.herald.core.PublishOutcome;
 import io.herald.core.PublishOutcomes;
 import io.herald.core.PublishRequest;
 import io.herald.core.SequencerOp;
+import io.herald.core.tracing.Tracing;
 import io.herald.core.webhooks.Webhooks;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -47,6 +48,7 @@ public class BrokerVerticle extends VerticleBase {
   private final boolean clustered;
   private final BusRejections rejections;
   private final OccupancyEvents occupancyEvents;
+  private final Tracing tracing;
   private final Map<String, ChannelSequencer> sequencers = new HashMap<>();
   private Fanout fanout;
   private MessageConsumer<Object> consumer;
@@ -68,17 +70,24 @@ public class BrokerVerticle extends VerticleBase {
   /** @param webhooks where the channels this shard sees occupied or vacated (cluster-wide) are reported */
   public BrokerVerticle(String node, int shard, ChannelStore store, boolean clustered, BusRejections rejections,
                         Webhooks webhooks) {
+    this(node, shard, store, clustered, rejections, webhooks, Tracing.OFF);
+  }
+
+  /** @param tracing how sequenced messages continue their publish's trace ({@link Fanout}) */
+  public BrokerVerticle(String node, int shard, ChannelStore store, boolean clustered, BusRejections rejections,
+                        Webhooks webhooks, Tracing tracing) {
     this.node = node;
     this.shard = shard;
     this.store = store;
     this.clustered = clustered;
     this.rejections = rejections;
     this.occupancyEvents = new OccupancyEvents(webhooks);
+    this.tracing = tracing;
   }
 
   @Override
   public Future<?> start() {
-    fanout = new Fanout(vertx.eventBus(), node);
+    fanout = new Fanout(vertx.eventBus(), node, tracing);
     String address = Addresses.sequencerShard(node, shard);
     consumer = clustered ? vertx.eventBus().consumer(address, this::handle) : vertx.eventBus().localConsumer(address, this::handle);
     sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> sweep());

@@ -8,6 +8,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.tracing.TracingPolicy;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,6 +21,11 @@ import java.util.Map;
  * the channel (on the node {@link SequencerRouting} names) and turns failure replies back into
  * {@link HeraldException}s. Thread-safe: every gateway event loop of the node shares it, and it counts
  * their watches so the channel's sequencer hears of this node once.
+ * <p>
+ * Traced (tracing on): publishes, position and history reads continue the trace of the caller's context (an HTTP API
+ * request; nothing on /ws, SSE or GraphQL over WebSocket, whose work runs outside any request). Watches and presence
+ * pushes never do: they are the bookkeeping of subscriptions, and a watch queued behind another channel's would be
+ * sent from that one's context, in its trace.
  */
 public final class EventBusBroker implements Broker {
 
@@ -135,11 +141,13 @@ public final class EventBusBroker implements Broker {
 
   @Override
   public Future<Void> push(String channel, Buffer frame) {
-    return request(channel, frame, options(SequencerOp.PUSH).addHeader(SequencerOp.CHANNEL, channel));
+    return request(channel, frame, options(SequencerOp.PUSH).addHeader(SequencerOp.CHANNEL, channel)
+        .setTracingPolicy(TracingPolicy.IGNORE));
   }
 
   private Future<Void> sendWatch(String channel, SequencerOp op, boolean mayCreate) {
-    return request(channel, channel, create(options(op).addHeader(SequencerOp.NODE, node), mayCreate)).mapEmpty();
+    return request(channel, channel, create(options(op).addHeader(SequencerOp.NODE, node), mayCreate)
+        .setTracingPolicy(TracingPolicy.IGNORE)).mapEmpty();
   }
 
   private static DeliveryOptions create(DeliveryOptions options, boolean mayCreate) {

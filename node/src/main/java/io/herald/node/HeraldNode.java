@@ -37,6 +37,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -67,14 +68,26 @@ public final class HeraldNode {
   private final Vertx vertx;
   private final GatewayServices services;
   private final int port;
+  private final NodeTracing tracing;
 
-  private HeraldNode(Vertx vertx, GatewayServices services, int port) {
+  private HeraldNode(Vertx vertx, GatewayServices services, int port, NodeTracing tracing) {
     this.vertx = vertx;
     this.services = services;
     this.port = port;
+    this.tracing = tracing;
   }
 
   public static Future<HeraldNode> start(HeraldConfig config) {
+    return start(config, null);
+  }
+
+  /**
+   * As {@link #start(HeraldConfig)}, but with {@code tracing.enabled} the spans go to {@code spans} instead of OTLP at
+   * {@code tracing.otlp_endpoint} (null: OTLP): for tests (an in-memory exporter) and embedders with an exporter of
+   * their own. No setting names it; without {@code tracing.enabled} nothing is traced and {@code spans} is never used.
+   * Everything else about tracing is as configured, sampling included.
+   */
+  public static Future<HeraldNode> start(HeraldConfig config, SpanExporter spans) {
     List<String> problems = StartupChecks.problems(config);
     if (!problems.isEmpty()) {
       return Future.failedFuture(new IllegalArgumentException(String.join("; ", problems)));
@@ -83,23 +96,29 @@ public final class HeraldNode {
     WebhookDispatcher dispatcher = WebhookSettings.enabled(config) ? new WebhookDispatcher(WebhookSettings.from(config), registry) : null;
     Webhooks webhooks = dispatcher == null ? Webhooks.OFF : dispatcher;
     VertxOptions options = HeraldMetrics.vertxOptions();
+    NodeTracing tracing = NodeTracing.from(config, spans);
     if (!config.get(HeraldConfig.CLUSTER)) {
-      VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
-      Vertx vertx = builder.build();
+      Vertx vertx = builder(options, registry, tracing).build();
       String node = config.get(HeraldConfig.NODE_ID).isEmpty() ? RandomIds.next(8) : config.get(HeraldConfig.NODE_ID);
-      return deploy(vertx, config, registry, standalone(node, config), dispatcher);
+      return deploy(vertx, config, registry, standalone(node, config), dispatcher, tracing);
     }
     HazelcastClusterManager manager;
     try {
       manager = new HazelcastClusterManager(ClusterConfig.load(config));
       options.setEventBusOptions(ClusterBus.options(config));
     } catch (Exception e) {
+      tracing.shutdown();
       return Future.failedFuture(new IllegalArgumentException("cluster config: " + e.getMessage(), e));
     }
-    VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
-    return builder.withClusterManager(manager).buildClustered()
+    return builder(options, registry, tracing).withClusterManager(manager).buildClustered()
+        .onFailure(t -> tracing.shutdown())
         .compose(vertx -> deploy(vertx, config, registry, clustered(vertx, manager.getHazelcastInstance(), config, webhooks),
-            dispatcher));
+            dispatcher, tracing));
+  }
+
+  /** The node's Vert.x: Micrometer metrics for /metrics, and the tracer when tracing is on. */
+  private static VertxBuilder builder(VertxOptions options, PrometheusMeterRegistry registry, NodeTracing tracing) {
+    return tracing.vertx(options).withMetrics(new MicrometerMetricsFactory(registry));
   }
 
   /** Where a node keeps channels and presence, and how it finds a channel's sequencer. */
@@ -127,13 +146,14 @@ public final class HeraldNode {
 
   /** @param dispatcher the node's webhook sender, or null when webhooks are off */
   private static Future<HeraldNode> deploy(Vertx vertx, HeraldConfig config, PrometheusMeterRegistry registry, Backend backend,
-                                           WebhookDispatcher dispatcher) {
+                                           WebhookDispatcher dispatcher, NodeTracing tracing) {
     Webhooks webhooks = dispatcher == null ? Webhooks.OFF : dispatcher;
     Codecs.register(vertx.eventBus());
     String member = backend.membership().self();
     String nodeId = config.get(HeraldConfig.NODE_ID).isEmpty()
         ? (backend.clustered() ? member.substring(0, 8) : member) : config.get(HeraldConfig.NODE_ID);
     NodeLogging.nodeId(nodeId);
+    tracing.node(nodeId);
     int shards = Math.max(1, config.get(HeraldConfig.BROKER_SHARDS));
     ConnectionRegistry connections = new ConnectionRegistry();
     EventBusBroker broker = new EventBusBroker(vertx, member, backend.routing(), shards, BROKER_TIMEOUT_MS);
@@ -144,14 +164,15 @@ public final class HeraldNode {
     BusRejections rejections = rejectionsCounter(registry);
     storeGauges(registry, backend.limits());
 
-    Future<?> started = NodeInbox.open(vertx.eventBus(), member, rejections);
+    Future<?> started = NodeInbox.open(vertx.eventBus(), member, rejections, tracing.herald());
     if (dispatcher != null) {
       started = started.compose(v -> vertx.deployVerticle(dispatcher));
     }
     for (int shard = 0; shard < shards; shard++) {
       int s = shard;
       started = started.compose(v -> vertx.deployVerticle(
-          new BrokerVerticle(member, s, backend.storeOfShard().apply(s), backend.clustered(), rejections, webhooks)));
+          new BrokerVerticle(member, s, backend.storeOfShard().apply(s), backend.clustered(), rejections, webhooks,
+              tracing.herald())));
     }
     started = started.compose(v -> NodeCommands.serve(vertx.eventBus(), services, rejections));
     return started
@@ -162,9 +183,9 @@ public final class HeraldNode {
             .map(id -> gateways.get(0).actualPort()))
         .map(port -> {
           state.markReady(config.get(HeraldConfig.HOST) + ":" + port);
-          return new HeraldNode(vertx, services, port);
+          return new HeraldNode(vertx, services, port, tracing);
         })
-        .onFailure(t -> vertx.close());
+        .onFailure(t -> vertx.close().eventually(tracing::shutdown));
   }
 
   /**
@@ -225,7 +246,8 @@ public final class HeraldNode {
    * Drains and stops the node: readiness turns 503, new WebSockets are refused, open ones are closed
    * with 1001 so clients reconnect elsewhere; once their sockets are closed (the clients answered the
    * close), or after {@code shutdown.drain_ms}, Vert.x is closed, which leaves the cluster gracefully
-   * (Hazelcast migrates this member's partitions, history included, before it goes).
+   * (Hazelcast migrates this member's partitions, history included, before it goes); then the last spans are sent
+   * (tracing on).
    */
   public Future<Void> shutdown() {
     if (!services.state().startDraining()) {
@@ -241,7 +263,7 @@ public final class HeraldNode {
     long deadline = System.currentTimeMillis() + services.config().get(HeraldConfig.SHUTDOWN_DRAIN_MS);
     Promise<Void> drained = Promise.promise();
     awaitDrained(Future.join(socketsClosed), deadline, drained);
-    return drained.future().eventually(() -> vertx.close());
+    return drained.future().eventually(() -> vertx.close()).eventually(tracing::shutdown);
   }
 
   /** A connection leaves the registry as soon as the server closes it, but its socket may still be open. */

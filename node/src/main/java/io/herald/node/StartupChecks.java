@@ -30,6 +30,7 @@ final class StartupChecks {
     }
     problems.addAll(ClusterBus.problems(config));
     problems.addAll(WebhookSettings.problems(config));
+    problems.addAll(NodeTracing.problems(config));
     return problems;
   }
 }

@@ -13,7 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The node's real command line, as a process, refuses to start (exit code 2, the message naming what is
  * wrong) on configuration mistakes that would otherwise leave a protection silently off or a cluster
  * port open: a {@code HERALD_*} variable that is no setting, a partial event-bus TLS configuration, a
- * wildcard or hostname {@code cluster.host}. The documented non-setting variable does not stop it.
+ * wildcard or hostname {@code cluster.host}, a tracing collector or sampling ratio that cannot be. The
+ * documented non-setting variable does not stop it.
  */
 class StartupRefusalTest {
 
@@ -30,6 +31,8 @@ class StartupRefusalTest {
       "a log level that is none       | HERALD_LOG_LEVEL=loud         |                                               | log.level: \"loud\" is not one of trace, debug, info, warn, error, off",
       "a logger without its level     | HERALD_LOG_LEVELS=io.herald.limits |                                          | log.levels: \"io.herald.limits\" is not logger=level",
       "an unknown log format          |                               | --set log.format=xml                            | log.format: \"xml\" is not one of text, json",
+      "a collector without http://    |                               | --set tracing.enabled=true --set tracing.otlp_endpoint=collector:4318 | tracing.otlp_endpoint: an http or https URL",
+      "a sampling ratio over 1        | HERALD_TRACING_SAMPLE_RATIO=2 |                                               | tracing.sample_ratio must be from 0 to 1",
   })
   void refusesToStartNamingTheMistake(String what, String env, String args, String message) {
     NodeProcesses.Exit exit = NodeProcesses.runMain(variables(env), args == null ? List.of() : List.of(args.split(" ")));

@@ -7,6 +7,7 @@ import io.herald.core.HistoryQuery;
 import io.herald.core.Message;
 import io.herald.core.Publication;
 import io.herald.core.StreamPosition;
+import io.opentelemetry.context.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -23,6 +24,8 @@ import java.util.function.Supplier;
  * reflects every publish requested before it. Publishes that arrive while the store is busy are
  * appended together in one batch (one store round trip, one backup write in a cluster). The offsets
  * themselves come from the store, so a sequencer that took over a channel continues its sequence.
+ * Each publish's trace (tracing on) is taken when it arrives, and its messages are sent in it: the append that sends
+ * them completes in another publish's context (see {@link io.herald.core.tracing.Tracing}).
  * Used only on its shard's event loop.
  */
 public final class ChannelSequencer {
@@ -58,11 +61,11 @@ public final class ChannelSequencer {
   public Future<Publication> publish(List<Buffer> data, List<String> keys, boolean mayCreate) {
     touch();
     if (open != null && open.create == mayCreate) {
-      return open.add(data, keys);
+      return open.add(data, keys, fanout.trace());
     }
     Batch batch = new Batch(mayCreate);
     open = batch;
-    Future<Publication> result = batch.add(data, keys);
+    Future<Publication> result = batch.add(data, keys, fanout.trace());
     tail = tail.transform(ar -> {
       if (open == batch) {
         open = null; // from here on, publishes start the next batch
@@ -115,9 +118,14 @@ public final class ChannelSequencer {
         Appended appended = ar.result();
         Publication publication = appended.publication();
         long offset = publication.firstOffset();
+        int request = 0;
         for (int i = 0; i < batch.data.size(); i++) {
+          while (request + 1 < batch.results.size() && batch.results.get(request + 1).first <= i) {
+            request++;
+          }
           if (!publication.duplicate(i)) {
-            fanout.message(new Message(channel, publication.epoch(), offset++, ts, batch.data.get(i)), appended.watchers());
+            fanout.message(new Message(channel, publication.epoch(), offset++, ts, batch.data.get(i)), appended.watchers(),
+                batch.results.get(request).trace);
           }
         }
         for (Pending p : batch.results) {
@@ -151,8 +159,9 @@ public final class ChannelSequencer {
       this.create = create;
     }
 
-    Future<Publication> add(List<Buffer> messages, List<String> messageKeys) {
-      Pending pending = new Pending(Promise.promise(), data.size(), messages.size());
+    /** @param trace the request's trace, its messages' ({@link Fanout#trace}), or null */
+    Future<Publication> add(List<Buffer> messages, List<String> messageKeys, Context trace) {
+      Pending pending = new Pending(Promise.promise(), data.size(), messages.size(), trace);
       if (messageKeys != null && keys == null) {
         keys = new ArrayList<>(Collections.nCopies(data.size(), null));
       }
@@ -165,6 +174,7 @@ public final class ChannelSequencer {
     }
   }
 
-  private record Pending(Promise<Publication> result, int first, int count) {
+  /** One publish request of a batch: its messages are {@code count} from {@code first}; {@code trace} may be null. */
+  private record Pending(Promise<Publication> result, int first, int count, Context trace) {
   }
 }

@@ -271,6 +271,12 @@ public final class HeraldConfig {
   public static final Setting<String> LOG_LEVELS = Setting.string("log.levels", "",
       "Levels per logger (a package or a class, and those below it), comma-separated logger=level: "
           + "`io.herald.limits=warn,com.hazelcast=info`. An unknown level stops the node.", LogLevels::check);
+  public static final Setting<Boolean> TRACING_ENABLED = Setting.bool("tracing.enabled", false,
+      "OpenTelemetry tracing: a publish over HTTP is one trace across the event bus, the sequencer and each node's fan-out (docs/deploy.md, Tracing). Off: no tracer is installed.");
+  public static final Setting<String> TRACING_OTLP_ENDPOINT = Setting.string("tracing.otlp_endpoint", "http://localhost:4318",
+      "Where spans go, over OTLP/HTTP (protobuf): a collector's base URL (`/v1/traces` is added) or its full traces URL; http or https.");
+  public static final Setting<Double> TRACING_SAMPLE_RATIO = Setting.ratio("tracing.sample_ratio", 1.0,
+      "Share (0 to 1, by trace id) of HTTP requests traced; the spans a traced request leads to on every node go with it. Health probes and /metrics never.");
 
   public static final List<Setting<?>> SETTINGS = List.of(PORT, HOST, NODE_ID, GATEWAY_INSTANCES, BROKER_SHARDS,
       WS_MAX_FRAME_BYTES, MAX_DATA_BYTES, WS_OUTBOUND_QUEUE_BYTES, WS_MAX_SUBSCRIPTIONS, WS_PING_INTERVAL_MS,
@@ -298,7 +304,7 @@ public final class HeraldConfig {
       WEBHOOKS_QUEUE_MAX, WEBHOOKS_MAX_RETRIES, WEBHOOKS_RETRY_INITIAL_MS, WEBHOOKS_RETRY_MAX_MS,
       PROXY_CONNECT_URL, PROXY_REFRESH_URL, PROXY_SUBSCRIBE_URL, PROXY_PUBLISH_URL, PROXY_TIMEOUT_MS, PROXY_HEADERS,
       PROXY_MAX_CONCURRENCY, PROXY_MAX_RESPONSE_BYTES, PROXY_BREAKER_FAILURES, PROXY_BREAKER_RESET_MS,
-      LOG_FORMAT, LOG_LEVEL, LOG_LEVELS);
+      LOG_FORMAT, LOG_LEVEL, LOG_LEVELS, TRACING_ENABLED, TRACING_OTLP_ENDPOINT, TRACING_SAMPLE_RATIO);
 
   /** Key of the per-namespace overrides object: {@code {"chat": {"history_size": 50}}}. */
   public static final String NAMESPACES_KEY = "namespaces";

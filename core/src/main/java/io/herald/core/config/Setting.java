@@ -1,5 +1,6 @@
 package io.herald.core.config;
 
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -44,6 +45,17 @@ public final class Setting<T> {
       case "true", "1", "yes", "on" -> true;
       case "false", "0", "no", "off" -> false;
       default -> throw new IllegalArgumentException(key + ": not a boolean: " + s);
+    });
+  }
+
+  /** A share from 0 to 1 (a sampling ratio), written as a decimal number (0.25, 1, 1e-3; not NaN, 0x.., 1d). */
+  static Setting<Double> ratio(String key, double defaultValue, String doc) {
+    return new Setting<>(key, Double.class, defaultValue, doc, s -> {
+      double value = new BigDecimal(s.trim()).doubleValue();
+      if (!(value >= 0 && value <= 1)) {
+        throw new IllegalArgumentException(key + " must be from 0 to 1: " + s.trim());
+      }
+      return value;
     });
   }
 
@@ -100,7 +112,7 @@ public final class Setting<T> {
       }
     }
     // Parsed from the number's text, never narrowed: 1.5 or a value beyond the type's range is rejected.
-    if ((type == Integer.class || type == Long.class) && raw instanceof Number n) {
+    if ((type == Integer.class || type == Long.class || type == Double.class) && raw instanceof Number n) {
       try {
         return parser.apply(n.toString());
       } catch (NumberFormatException e) {

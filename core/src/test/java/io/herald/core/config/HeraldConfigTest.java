@@ -99,6 +99,9 @@ class HeraldConfigTest {
     if (checked.containsKey(s)) {
       return new Object[] {checked.get(s), checked.get(s)};
     }
+    if (d instanceof Double r) {
+      return new Object[] {Double.toString(r / 2), r / 2};
+    }
     return new Object[] {"value-" + s.key(), "value-" + s.key()};
   }
 
@@ -180,6 +183,11 @@ class HeraldConfigTest {
         arguments("number for a string", "{\"api.key\": 5}", Map.of(), Map.of(), "api.key"),
         arguments("number for a boolean", "{\"namespace.presence\": 1.5}", Map.of(), Map.of(), "namespace.presence"),
         arguments("not a boolean", "{}", Map.of(), Map.of("namespace.presence", "maybe"), "namespace.presence"),
+        arguments("a ratio over 1", "{\"tracing.sample_ratio\": 1.5}", Map.of(), Map.of(), "tracing.sample_ratio must be from 0 to 1"),
+        arguments("a negative ratio in env", "{}", Map.of("HERALD_TRACING_SAMPLE_RATIO", "-0.1"), Map.of(), "tracing.sample_ratio"),
+        arguments("NaN for a ratio", "{}", Map.of(), Map.of("tracing.sample_ratio", "NaN"), "tracing.sample_ratio: not a number"),
+        arguments("a string for a ratio", "{\"tracing.sample_ratio\": \"half\"}", Map.of(), Map.of(), "tracing.sample_ratio"),
+        arguments("a boolean for a ratio", "{\"tracing.sample_ratio\": true}", Map.of(), Map.of(), "tracing.sample_ratio"),
         arguments("namespaces not an object", "{\"namespaces\": 5}", Map.of(), Map.of(), "namespaces"),
         arguments("namespaces env not JSON", "{}", Map.of("HERALD_NAMESPACES", "{chat"), Map.of(), "namespaces"),
         arguments("namespace not an object", "{\"namespaces\": {\"chat\": 5}}", Map.of(), Map.of(), "chat"),
@@ -253,6 +261,15 @@ class HeraldConfigTest {
     assertThatThrownBy(() -> load(file, env, overrides))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(mentioned);
+  }
+
+  @Test
+  void ratiosAreDecimalsFromZeroToOne() {
+    assertThat(HeraldConfig.defaults().get(HeraldConfig.TRACING_SAMPLE_RATIO)).isEqualTo(1.0);
+    assertThat(load("{\"tracing.sample_ratio\": 0}", Map.of(), Map.of()).get(HeraldConfig.TRACING_SAMPLE_RATIO)).isEqualTo(0.0);
+    assertThat(load("{}", Map.of("HERALD_TRACING_SAMPLE_RATIO", " 1e-3 "), Map.of()).get(HeraldConfig.TRACING_SAMPLE_RATIO))
+        .isEqualTo(0.001);
+    assertThat(load("{}", Map.of(), Map.of("tracing.sample_ratio", "1")).get(HeraldConfig.TRACING_SAMPLE_RATIO)).isEqualTo(1.0);
   }
 
   @Test

@@ -155,6 +155,7 @@ public final class NodeProcess implements AutoCloseable {
     ready.completeExceptionally(new AssertionError("exited before ready: " + String.join("\n", output)));
   }
 
+  /** A port nobody listens on now (for a node of this JVM too: a shared port, where port 0 would be one per loop). */
   public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();

@@ -2,6 +2,7 @@ package io.herald.node.testing;
 
 import io.herald.gateway.testing.TestServer;
 import io.herald.node.HeraldNode;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Map;
@@ -22,6 +23,11 @@ public final class TestNode implements TestServer {
 
   public static TestNode start(Map<String, String> settings, JsonObject namespaces) {
     return new TestNode(TestServer.await(HeraldNode.start(TestServer.config(settings, namespaces))));
+  }
+
+  /** As {@link #start(Map)}; with {@code tracing.enabled} in {@code settings} the node's spans go to {@code spans}. */
+  public static TestNode start(Map<String, String> settings, SpanExporter spans) {
+    return new TestNode(TestServer.await(HeraldNode.start(TestServer.config(settings, new JsonObject()), spans)));
   }
 
   public static TestNode start() {
