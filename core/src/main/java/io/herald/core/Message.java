@@ -15,17 +15,34 @@ public final class Message {
   private final String channel;
   private final String epoch;
   private final long offset;
-  private final long ts;
+  /** Sequencing time, epoch microseconds; clients see it in milliseconds: {@link #ts()}. */
+  private final long tsMicros;
   private final Buffer data;
+  /** Where and when its publish was accepted; null when not known (a message read from history). */
+  private final PublishStamp stamp;
   /** The {@code message} frame, encoded on first use; a race encodes it twice, harmlessly. */
   private volatile Buffer frame;
 
+  /** A message sequenced at {@code ts} (epoch milliseconds), without a publish stamp: as history holds it. */
   public Message(String channel, String epoch, long offset, long ts, Buffer data) {
+    this(channel, epoch, offset, ts * 1_000, data, null);
+  }
+
+  private Message(String channel, String epoch, long offset, long tsMicros, Buffer data, PublishStamp stamp) {
     this.channel = Objects.requireNonNull(channel);
     this.epoch = Objects.requireNonNull(epoch);
     this.offset = offset;
-    this.ts = ts;
+    this.tsMicros = tsMicros;
     this.data = Objects.requireNonNull(data);
+    this.stamp = stamp;
+  }
+
+  /**
+   * A message as its sequencer sends it to the watching nodes: sequenced at {@code tsMicros} (epoch microseconds),
+   * with its publish's {@code stamp} (null: none), from which the nodes time its delivery.
+   */
+  public static Message sequenced(String channel, String epoch, long offset, long tsMicros, Buffer data, PublishStamp stamp) {
+    return new Message(channel, epoch, offset, tsMicros, data, stamp);
   }
 
   public String channel() {
@@ -40,9 +57,19 @@ public final class Message {
     return offset;
   }
 
-  /** Publish time, epoch milliseconds. */
+  /** Publish time (when the sequencer ordered it), epoch milliseconds: the {@code ts} clients see. */
   public long ts() {
-    return ts;
+    return Math.floorDiv(tsMicros, 1_000);
+  }
+
+  /** {@link #ts()} in epoch microseconds, for the node's latency histograms. */
+  public long tsMicros() {
+    return tsMicros;
+  }
+
+  /** When and where its publish was accepted; null when not known (history, or a publish that bypassed the gateway). */
+  public PublishStamp stamp() {
+    return stamp;
   }
 
   /** The raw JSON of {@code data}, byte for byte as the publisher sent it. */
@@ -90,12 +117,12 @@ public final class Message {
         .appendString("\",\"epoch\":\"").appendString(epoch)
         .appendString("\",\"offset\":").appendString(Long.toString(offset))
         .appendString(",\"data\":").appendBuffer(data)
-        .appendString(",\"ts\":").appendString(Long.toString(ts));
+        .appendString(",\"ts\":").appendString(Long.toString(ts()));
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Message m && offset == m.offset && ts == m.ts && channel.equals(m.channel)
+    return o instanceof Message m && offset == m.offset && ts() == m.ts() && channel.equals(m.channel)
         && epoch.equals(m.epoch) && data.equals(m.data);
   }
 

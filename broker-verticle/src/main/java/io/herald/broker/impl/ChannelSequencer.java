@@ -6,6 +6,7 @@ import io.herald.core.HistoryPage;
 import io.herald.core.HistoryQuery;
 import io.herald.core.Message;
 import io.herald.core.Publication;
+import io.herald.core.PublishStamp;
 import io.herald.core.StreamPosition;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -30,39 +31,42 @@ public final class ChannelSequencer {
   private final String channel;
   private final ChannelStore store;
   private final Fanout fanout;
-  private final LongSupplier clock;
+  /** The wall clock in epoch microseconds: a message's sequencing time. */
+  private final LongSupplier microsClock;
   private long lastUsedMs;
   /** Completes when every operation requested so far is done; never failed. */
   private Future<Void> tail = Future.succeededFuture();
   /** Publishes waiting for their turn; later publishes join it until another operation is queued. */
   private Batch open;
 
-  public ChannelSequencer(String channel, ChannelStore store, Fanout fanout, LongSupplier clock) {
+  /** @param microsClock the wall clock in epoch microseconds ({@link io.herald.core.WallClock#micros()}) */
+  public ChannelSequencer(String channel, ChannelStore store, Fanout fanout, LongSupplier microsClock) {
     this.channel = channel;
     this.store = store;
     this.fanout = fanout;
-    this.clock = clock;
+    this.microsClock = microsClock;
   }
 
   /** As {@link #publish(List, List, boolean)}, without idempotency keys; completes with the first one's position. */
   public Future<StreamPosition> publish(List<Buffer> data, boolean mayCreate) {
-    return publish(data, null, mayCreate).map(Publication::first);
+    return publish(data, null, null, mayCreate).map(Publication::first);
   }
 
   /**
    * Sequences {@code data} together: consecutive offsets in this order, but a message whose idempotency key
    * ({@code keys}: null or one per message) the channel published within its window is not published again (see
    * {@link ChannelStore#append}). With {@code mayCreate} false an unknown channel is refused; such a publish is
-   * not batched with those that may create the channel.
+   * not batched with those that may create the channel. The messages carry {@code stamp} (null: none) to the nodes
+   * that deliver them.
    */
-  public Future<Publication> publish(List<Buffer> data, List<String> keys, boolean mayCreate) {
+  public Future<Publication> publish(List<Buffer> data, List<String> keys, PublishStamp stamp, boolean mayCreate) {
     touch();
     if (open != null && open.create == mayCreate) {
-      return open.add(data, keys);
+      return open.add(data, keys, stamp);
     }
     Batch batch = new Batch(mayCreate);
     open = batch;
-    Future<Publication> result = batch.add(data, keys);
+    Future<Publication> result = batch.add(data, keys, stamp);
     tail = tail.transform(ar -> {
       if (open == batch) {
         open = null; // from here on, publishes start the next batch
@@ -109,15 +113,16 @@ public final class ChannelSequencer {
   }
 
   private Future<Void> append(Batch batch) {
-    long ts = clock.getAsLong();
-    return store.append(channel, batch.data, batch.keys, ts, batch.create).transform(ar -> {
+    long tsMicros = microsClock.getAsLong();
+    return store.append(channel, batch.data, batch.keys, Math.floorDiv(tsMicros, 1_000), batch.create).transform(ar -> {
       if (ar.succeeded()) {
         Appended appended = ar.result();
         Publication publication = appended.publication();
         long offset = publication.firstOffset();
         for (int i = 0; i < batch.data.size(); i++) {
           if (!publication.duplicate(i)) {
-            fanout.message(new Message(channel, publication.epoch(), offset++, ts, batch.data.get(i)), appended.watchers());
+            fanout.message(Message.sequenced(channel, publication.epoch(), offset++, tsMicros, batch.data.get(i),
+                batch.stamps.get(i)), appended.watchers());
           }
         }
         for (Pending p : batch.results) {
@@ -129,6 +134,7 @@ public final class ChannelSequencer {
       // The sequencer outlives the batch (its tail refers to it) by up to BrokerVerticle.SEQUENCER_IDLE_MS: let the
       // data go now, or every channel published to in that time keeps its last batch (a refused one too).
       batch.data.clear();
+      batch.stamps.clear();
       batch.keys = null;
       batch.results.clear();
       return Future.succeededFuture();
@@ -136,13 +142,15 @@ public final class ChannelSequencer {
   }
 
   private void touch() {
-    lastUsedMs = clock.getAsLong();
+    lastUsedMs = Math.floorDiv(microsClock.getAsLong(), 1_000);
   }
 
   /** Publishes appended together; each request's messages are a run of {@link #data} from its {@code first}. */
   private static final class Batch {
     final boolean create;
     final List<Buffer> data = new ArrayList<>(1);
+    /** Each message's publish stamp (null: none), as {@link #data}. */
+    final List<PublishStamp> stamps = new ArrayList<>(1);
     /** Null until a request brings idempotency keys; then one per message of {@link #data}. */
     List<String> keys;
     final List<Pending> results = new ArrayList<>(1);
@@ -151,7 +159,7 @@ public final class ChannelSequencer {
       this.create = create;
     }
 
-    Future<Publication> add(List<Buffer> messages, List<String> messageKeys) {
+    Future<Publication> add(List<Buffer> messages, List<String> messageKeys, PublishStamp stamp) {
       Pending pending = new Pending(Promise.promise(), data.size(), messages.size());
       if (messageKeys != null && keys == null) {
         keys = new ArrayList<>(Collections.nCopies(data.size(), null));
@@ -160,6 +168,7 @@ public final class ChannelSequencer {
         keys.addAll(messageKeys != null ? messageKeys : Collections.nCopies(messages.size(), null));
       }
       data.addAll(messages);
+      stamps.addAll(Collections.nCopies(messages.size(), stamp));
       results.add(pending);
       return pending.result.future();
     }

@@ -21,6 +21,7 @@ import io.herald.core.Json;
 import io.herald.core.Message;
 import io.herald.core.Publication;
 import io.herald.core.StreamPosition;
+import io.herald.core.WallClock;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.config.NamespaceOptions.ProxyOptions;
 import io.herald.gateway.GatewayLoop;
@@ -670,7 +671,7 @@ final class TransportWsConnection implements ClientSession.Protocol {
     @Override
     public boolean deliver(Subscription subscription, Message message, long skipped) {
       if (!shape.encoded(message)) {
-        metrics.delivered(System.currentTimeMillis() - message.ts());
+        metrics.delivered(WallClock.micros() - message.tsMicros());
       }
       return session.deliver(next(prefix, shape.payload(message, skipped)), subscription.batchMs());
     }
