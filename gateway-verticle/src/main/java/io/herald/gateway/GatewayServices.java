@@ -1,6 +1,7 @@
 package io.herald.gateway;
 
 import io.herald.core.Broker;
+import io.herald.core.BuildInfo;
 import io.herald.core.HeraldException;
 import io.herald.core.Json;
 import io.herald.core.Membership;
@@ -39,8 +40,9 @@ public record GatewayServices(String nodeId, HeraldConfig config, Broker broker,
   }
 
   /**
-   * What {@code GET /api/info} reports about this node: gauges (open connections, subscriptions) and counters since
-   * it started (connections opened, messages published and delivered), from which a reader computes rates.
+   * What {@code GET /api/info} reports about this node: gauges (open connections, subscriptions), counters since
+   * it started (connections opened, messages published and delivered), from which a reader computes rates, and its
+   * build (version, commit).
    */
   public JsonObject nodeInfo() {
     return new JsonObject().put("id", nodeId).put("member", membership.self()).put("address", state.address())
@@ -49,7 +51,8 @@ public record GatewayServices(String nodeId, HeraldConfig config, Broker broker,
         .put("uptime_s", state.uptimeSeconds())
         .put("connections_opened", metrics.connectionsOpened())
         .put("messages_published", metrics.publishedCount())
-        .put("messages_delivered", metrics.deliveredCount());
+        .put("messages_delivered", metrics.deliveredCount())
+        .put("version", BuildInfo.current().version()).put("commit", BuildInfo.current().commit());
   }
 
   /**
