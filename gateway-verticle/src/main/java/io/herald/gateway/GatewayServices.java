@@ -111,7 +111,10 @@ public record GatewayServices(String nodeId, HeraldConfig config, Broker broker,
     });
   }
 
-  /** The request as the broker takes it (immutable lists), once its channel and data sizes pass; counted. */
+  /**
+   * The request as the broker takes it (immutable lists), once its channel and data sizes pass; counted, and stamped
+   * with this node and the time it was accepted (herald_publish_to_delivery_seconds runs from there).
+   */
   private PublishRequest checked(PublishRequest request) {
     Json.validChannel(request.channel());
     int maxData = config.get(HeraldConfig.MAX_DATA_BYTES);
@@ -119,7 +122,7 @@ public record GatewayServices(String nodeId, HeraldConfig config, Broker broker,
     metrics.published(request.data().size());
     // Keys may hold nulls (messages without one), which List.copyOf refuses.
     List<String> keys = request.keys() == null ? null : Collections.unmodifiableList(new ArrayList<>(request.keys()));
-    return new PublishRequest(request.channel(), List.copyOf(request.data()), keys);
+    return new PublishRequest(request.channel(), List.copyOf(request.data()), keys, metrics.stamp());
   }
 
   /** One message with an idempotency key ({@code key} null: none), as {@link #publish(PublishRequest, boolean)}. */

@@ -574,7 +574,7 @@ public final class ClientSession implements Heartbeats.Target, ClientTransport.L
     socketClosed.tryComplete();
     if (!closed) {
       closed = true;
-      loop.services().metrics().closedByClient();
+      loop.services().metrics().closedByClient(transport.peerCloseCode());
       release();
     }
   }

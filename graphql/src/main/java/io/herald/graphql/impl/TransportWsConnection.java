@@ -91,6 +91,7 @@ final class TransportWsConnection implements ClientSession.Protocol {
       long upgradeStartNanos) {
     if (!SUBPROTOCOL.equals(socket.subProtocol())) {
       // graphql-ws's own servers answer 4406; the client asked for a protocol we do not speak.
+      loop.services().metrics().closed(CloseCode.GRAPHQL_SUBPROTOCOL.code());
       socket.listen(ClientTransport.Listener.IGNORE);
       socket.close(CloseCode.GRAPHQL_SUBPROTOCOL.code(), CloseCode.GRAPHQL_SUBPROTOCOL.reason());
       return;
