@@ -15,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -141,32 +142,32 @@ class OperationsEndpointsTest {
 
   @Test
   void disconnectsSayWhetherTheClientOrTheServerClosed() {
-    double clientNormal = value("herald_disconnects_total{code=\"1000\",initiator=\"client\"}");
-    double clientVanished = value("herald_disconnects_total{code=\"1006\",initiator=\"client\"}");
-    double serverTooLarge = value("herald_disconnects_total{code=\"1009\",initiator=\"server\"}");
-    double serverAll = value("herald_disconnects_total{initiator=\"server\"}");
+    List<String> series = List.of(
+        "herald_disconnects_total{code=\"1000\",initiator=\"client\"}", // a close frame from the client
+        "herald_disconnects_total{code=\"1006\",initiator=\"client\"}", // the client gone without one
+        "herald_disconnects_total{code=\"1009\",initiator=\"server\"}", // the server's close over a limit
+        "herald_disconnects_total{initiator=\"server\"}"); // and no other close of the server's
+    double[] before = values(series);
 
-    // The client closes with a close frame (1000), ...
     WsClient polite = node.connect();
     polite.close();
-    // ... or drops the TCP connection without one (1006); ...
     try (RawWebSocket vanishing = RawWebSocket.connect(node.port())) {
       vanishing.next("connected");
     }
-    // ... the server closes a client over a limit: a frame over ws.max_frame_bytes (1009).
     try (RawWebSocket oversized = RawWebSocket.connect(node.port())) {
       oversized.next("connected");
-      oversized.sendFrame(RawWebSocket.TEXT, new byte[70_000]);
+      oversized.sendFrame(RawWebSocket.TEXT, new byte[70_000]); // over ws.max_frame_bytes
       assertThat(oversized.skipUntil(RawWebSocket.CLOSE).closeCode()).isEqualTo(1009);
     }
 
     Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      assertThat(value("herald_disconnects_total{code=\"1000\",initiator=\"client\"}")).isEqualTo(clientNormal + 1);
-      assertThat(value("herald_disconnects_total{code=\"1006\",initiator=\"client\"}")).isEqualTo(clientVanished + 1);
-      assertThat(value("herald_disconnects_total{code=\"1009\",initiator=\"server\"}")).isEqualTo(serverTooLarge + 1);
-      assertThat(value("herald_disconnects_total{initiator=\"server\"}")).as("the server closed nothing else").isEqualTo(serverAll + 1);
+      assertThat(values(series)).containsExactly(before[0] + 1, before[1] + 1, before[2] + 1, before[3] + 1);
       assertThat(value("herald_connections_active")).isZero();
     });
+  }
+
+  private static double[] values(List<String> series) {
+    return series.stream().mapToDouble(OperationsEndpointsTest::value).toArray();
   }
 
   /** The sum of the samples of {@code name}, or of those with the labels it gives (see {@link Metrics#value}). */

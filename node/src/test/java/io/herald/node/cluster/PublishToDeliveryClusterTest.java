@@ -6,13 +6,10 @@ import io.herald.gateway.testing.WsClient;
 import io.herald.node.testing.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,33 +25,17 @@ class PublishToDeliveryClusterTest {
   private static final String LOCAL = "herald_publish_to_delivery_seconds_count{hop=\"local\"}";
   private static final String REMOTE = "herald_publish_to_delivery_seconds_count{hop=\"remote\"}";
 
-  private Vertx clients;
-  private TestNode one;
-  private TestNode two;
-
-  @BeforeEach
-  void startCluster() {
-    clients = Vertx.vertx();
-    int port = NodeProcess.freePortRange();
-    Map<String, String> settings = Map.of("cluster", "true", "cluster.name", "latency-" + UUID.randomUUID(),
-        "cluster.port", Integer.toString(port), "cluster.members", "127.0.0.1:" + port + ",127.0.0.1:" + (port + 1));
-    one = TestNode.start(settings);
-    two = TestNode.start(settings);
-    await().atMost(WAIT).until(() -> one.node().members() == 2 && two.node().members() == 2);
-  }
-
-  @AfterEach
-  void stopCluster() {
-    try {
-      two.close();
-      one.close();
+  @Test
+  void eachNodeTimesWhatItAcceptedAsLocalAndWhatAnotherNodeAcceptedAsRemote() {
+    Vertx clients = Vertx.vertx();
+    try (LoopbackCluster cluster = LoopbackCluster.start("latency", Map.of(), WAIT)) {
+      publishOnEachAndCheckTheHops(cluster.one(), cluster.two(), clients);
     } finally {
       TestNode.await(clients.close().toCompletionStage().toCompletableFuture());
     }
   }
 
-  @Test
-  void eachNodeTimesWhatItAcceptedAsLocalAndWhatAnotherNodeAcceptedAsRemote() {
+  private static void publishOnEachAndCheckTheHops(TestNode one, TestNode two, Vertx clients) {
     HttpApiClient httpOne = one.http(clients);
     HttpApiClient httpTwo = two.http(clients);
     double localOne = Metrics.value(httpOne, LOCAL);
