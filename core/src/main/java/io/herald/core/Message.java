@@ -15,8 +15,10 @@ public final class Message {
   private final String channel;
   private final String epoch;
   private final long offset;
-  /** Sequencing time, epoch microseconds; clients see it in milliseconds: {@link #ts()}. */
-  private final long tsMicros;
+  /** Sequencing time, epoch milliseconds: the {@code ts} clients see. */
+  private final long ts;
+  /** The microseconds within {@link #ts}'s millisecond (0-999), for the node's latency histograms. */
+  private final int tsMicrosOfMilli;
   private final Buffer data;
   /** Where and when its publish was accepted; null when not known (a message read from history). */
   private final PublishStamp stamp;
@@ -25,14 +27,15 @@ public final class Message {
 
   /** A message sequenced at {@code ts} (epoch milliseconds), without a publish stamp: as history holds it. */
   public Message(String channel, String epoch, long offset, long ts, Buffer data) {
-    this(channel, epoch, offset, ts * 1_000, data, null);
+    this(channel, epoch, offset, ts, 0, data, null);
   }
 
-  private Message(String channel, String epoch, long offset, long tsMicros, Buffer data, PublishStamp stamp) {
+  private Message(String channel, String epoch, long offset, long ts, int tsMicrosOfMilli, Buffer data, PublishStamp stamp) {
     this.channel = Objects.requireNonNull(channel);
     this.epoch = Objects.requireNonNull(epoch);
     this.offset = offset;
-    this.tsMicros = tsMicros;
+    this.ts = ts;
+    this.tsMicrosOfMilli = tsMicrosOfMilli;
     this.data = Objects.requireNonNull(data);
     this.stamp = stamp;
   }
@@ -42,7 +45,8 @@ public final class Message {
    * with its publish's {@code stamp} (null: none), from which the nodes time its delivery.
    */
   public static Message sequenced(String channel, String epoch, long offset, long tsMicros, Buffer data, PublishStamp stamp) {
-    return new Message(channel, epoch, offset, tsMicros, data, stamp);
+    return new Message(channel, epoch, offset, Math.floorDiv(tsMicros, 1_000), (int) Math.floorMod(tsMicros, 1_000L), data,
+        stamp);
   }
 
   public String channel() {
@@ -59,12 +63,12 @@ public final class Message {
 
   /** Publish time (when the sequencer ordered it), epoch milliseconds: the {@code ts} clients see. */
   public long ts() {
-    return Math.floorDiv(tsMicros, 1_000);
+    return ts;
   }
 
   /** {@link #ts()} in epoch microseconds, for the node's latency histograms. */
   public long tsMicros() {
-    return tsMicros;
+    return ts * 1_000 + tsMicrosOfMilli;
   }
 
   /** When and where its publish was accepted; null when not known (history, or a publish that bypassed the gateway). */
@@ -117,12 +121,12 @@ public final class Message {
         .appendString("\",\"epoch\":\"").appendString(epoch)
         .appendString("\",\"offset\":").appendString(Long.toString(offset))
         .appendString(",\"data\":").appendBuffer(data)
-        .appendString(",\"ts\":").appendString(Long.toString(ts()));
+        .appendString(",\"ts\":").appendString(Long.toString(ts));
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Message m && offset == m.offset && ts() == m.ts() && channel.equals(m.channel)
+    return o instanceof Message m && offset == m.offset && ts == m.ts && channel.equals(m.channel)
         && epoch.equals(m.epoch) && data.equals(m.data);
   }
 
