@@ -1,13 +1,15 @@
 # Herald's container image (docs/deploy.md). Not built in CI (no Docker engine there); DockerfileTest
 # checks that it copies the jar `mvn package` builds and the cluster config the manifests mount.
-#   docker build -t herald:0.1.0 .
+#   docker build --build-arg HERALD_COMMIT=$(git rev-parse --short HEAD) -t herald:0.1.0 .
 #   docker run -p 8080:8080 herald:0.1.0 --port 8080      (standalone; the default command joins a cluster)
 
 # 1. Build: the node module and what it depends on, without tests (CI runs them).
 FROM maven:3.9-eclipse-temurin-17 AS build
+# The context has no .git (.dockerignore): the commit herald_build_info and /api/info report comes from here.
+ARG HERALD_COMMIT=unknown
 WORKDIR /src
 COPY . .
-RUN mvn -B -q -DskipTests -pl node -am package
+RUN mvn -B -q -DskipTests -pl node -am package -Dgit.commit.id.abbrev=${HERALD_COMMIT}
 
 # 2. Run: a JRE 17, the shaded jar and the Kubernetes cluster config, as a non-root user.
 FROM eclipse-temurin:17-jre-jammy

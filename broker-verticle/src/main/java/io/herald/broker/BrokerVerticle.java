@@ -17,6 +17,7 @@ import io.herald.core.PublishOutcome;
 import io.herald.core.PublishOutcomes;
 import io.herald.core.PublishRequest;
 import io.herald.core.SequencerOp;
+import io.herald.core.WallClock;
 import io.herald.core.tracing.Tracing;
 import io.herald.core.webhooks.Webhooks;
 import io.vertx.core.Future;
@@ -112,12 +113,12 @@ public class BrokerVerticle extends VerticleBase {
     Future<?> reply = switch (op) {
       case PUBLISH -> {
         PublishRequest publish = (PublishRequest) request.body();
-        yield sequencer(publish.channel()).publish(publish.data(), publish.keys(), mayCreate(request));
+        yield sequencer(publish.channel()).publish(publish.data(), publish.keys(), publish.stamp(), mayCreate(request));
       }
       case PUBLISH_BATCH -> {
         boolean mayCreate = mayCreate(request);
         List<Future<Publication>> published = ((PublishBatch) request.body()).requests().stream()
-            .map(p -> sequencer(p.channel()).publish(p.data(), p.keys(), mayCreate)).toList();
+            .map(p -> sequencer(p.channel()).publish(p.data(), p.keys(), p.stamp(), mayCreate)).toList();
         yield Future.join(published).transform(ar -> Future.succeededFuture(new PublishOutcomes(published.stream()
             .map(f -> f.succeeded() ? PublishOutcome.of(f.result()) : PublishOutcome.failed(f.cause())).toList())));
       }
@@ -189,7 +190,7 @@ public class BrokerVerticle extends VerticleBase {
   private ChannelSequencer sequencer(String channel) {
     ChannelSequencer s = sequencers.get(channel);
     if (s == null) {
-      s = new ChannelSequencer(channel, store, fanout, System::currentTimeMillis);
+      s = new ChannelSequencer(channel, store, fanout, WallClock::micros);
       sequencers.put(channel, s);
     }
     return s;

@@ -15,17 +15,38 @@ public final class Message {
   private final String channel;
   private final String epoch;
   private final long offset;
+  /** Sequencing time, epoch milliseconds: the {@code ts} clients see. */
   private final long ts;
+  /** The microseconds within {@link #ts}'s millisecond (0-999), for the node's latency histograms. */
+  private final int tsMicrosOfMilli;
   private final Buffer data;
+  /** Where and when its publish was accepted; null when not known (a message read from history). */
+  private final PublishStamp stamp;
   /** The {@code message} frame, encoded on first use; a race encodes it twice, harmlessly. */
   private volatile Buffer frame;
 
+  /** A message sequenced at {@code ts} (epoch milliseconds), without a publish stamp: as history holds it. */
   public Message(String channel, String epoch, long offset, long ts, Buffer data) {
+    this(channel, epoch, offset, ts, 0, data, null);
+  }
+
+  private Message(String channel, String epoch, long offset, long ts, int tsMicrosOfMilli, Buffer data, PublishStamp stamp) {
     this.channel = Objects.requireNonNull(channel);
     this.epoch = Objects.requireNonNull(epoch);
     this.offset = offset;
     this.ts = ts;
+    this.tsMicrosOfMilli = tsMicrosOfMilli;
     this.data = Objects.requireNonNull(data);
+    this.stamp = stamp;
+  }
+
+  /**
+   * A message as its sequencer sends it to the watching nodes: sequenced at {@code tsMicros} (epoch microseconds),
+   * with its publish's {@code stamp} (null: none), from which the nodes time its delivery.
+   */
+  public static Message sequenced(String channel, String epoch, long offset, long tsMicros, Buffer data, PublishStamp stamp) {
+    return new Message(channel, epoch, offset, Math.floorDiv(tsMicros, 1_000), (int) Math.floorMod(tsMicros, 1_000L), data,
+        stamp);
   }
 
   public String channel() {
@@ -40,9 +61,19 @@ public final class Message {
     return offset;
   }
 
-  /** Publish time, epoch milliseconds. */
+  /** Publish time (when the sequencer ordered it), epoch milliseconds: the {@code ts} clients see. */
   public long ts() {
     return ts;
+  }
+
+  /** {@link #ts()} in epoch microseconds, for the node's latency histograms. */
+  public long tsMicros() {
+    return ts * 1_000 + tsMicrosOfMilli;
+  }
+
+  /** When and where its publish was accepted; null when not known (history, or a publish that bypassed the gateway). */
+  public PublishStamp stamp() {
+    return stamp;
   }
 
   /** The raw JSON of {@code data}, byte for byte as the publisher sent it. */

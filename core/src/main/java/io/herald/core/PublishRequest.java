@@ -8,10 +8,11 @@ import java.util.List;
  * Messages on their way to the channel's sequencer, which gives them consecutive offsets in this order;
  * each {@code data} is raw JSON. One request per channel of an HTTP batch: one bus hop, order kept.
  *
- * @param keys null when no message has an idempotency key; else one entry per message, null for a message
- *             without one
+ * @param keys  null when no message has an idempotency key; else one entry per message, null for a message
+ *              without one
+ * @param stamp when and on which node the publish was accepted (null: not stamped); its messages carry it
  */
-public record PublishRequest(String channel, List<Buffer> data, List<String> keys) {
+public record PublishRequest(String channel, List<Buffer> data, List<String> keys, PublishStamp stamp) {
 
   /** Longest idempotency key, in characters. */
   public static final int MAX_KEY_CHARS = 128;
@@ -19,6 +20,11 @@ public record PublishRequest(String channel, List<Buffer> data, List<String> key
   /** Messages without idempotency keys. */
   public PublishRequest(String channel, List<Buffer> data) {
     this(channel, data, null);
+  }
+
+  /** A request not stamped (yet): the gateway that accepts it stamps it. */
+  public PublishRequest(String channel, List<Buffer> data, List<String> keys) {
+    this(channel, data, keys, null);
   }
 
   /** Whether the keys are as a node sends them: none, or one per message, each absent or 1 to 128 characters. */

@@ -1,6 +1,7 @@
 package io.herald.gateway;
 
 import io.herald.core.Broker;
+import io.herald.core.BuildInfo;
 import io.herald.core.HeraldException;
 import io.herald.core.Json;
 import io.herald.core.Membership;
@@ -39,8 +40,9 @@ public record GatewayServices(String nodeId, HeraldConfig config, Broker broker,
   }
 
   /**
-   * What {@code GET /api/info} reports about this node: gauges (open connections, subscriptions) and counters since
-   * it started (connections opened, messages published and delivered), from which a reader computes rates.
+   * What {@code GET /api/info} reports about this node: gauges (open connections, subscriptions), counters since
+   * it started (connections opened, messages published and delivered), from which a reader computes rates, and its
+   * build (version, commit).
    */
   public JsonObject nodeInfo() {
     return new JsonObject().put("id", nodeId).put("member", membership.self()).put("address", state.address())
@@ -49,7 +51,8 @@ public record GatewayServices(String nodeId, HeraldConfig config, Broker broker,
         .put("uptime_s", state.uptimeSeconds())
         .put("connections_opened", metrics.connectionsOpened())
         .put("messages_published", metrics.publishedCount())
-        .put("messages_delivered", metrics.deliveredCount());
+        .put("messages_delivered", metrics.deliveredCount())
+        .put("version", BuildInfo.current().version()).put("commit", BuildInfo.current().commit());
   }
 
   /**
@@ -108,7 +111,10 @@ public record GatewayServices(String nodeId, HeraldConfig config, Broker broker,
     });
   }
 
-  /** The request as the broker takes it (immutable lists), once its channel and data sizes pass; counted. */
+  /**
+   * The request as the broker takes it (immutable lists), once its channel and data sizes pass; counted, and stamped
+   * with this node and the time it was accepted (herald_publish_to_delivery_seconds runs from there).
+   */
   private PublishRequest checked(PublishRequest request) {
     Json.validChannel(request.channel());
     int maxData = config.get(HeraldConfig.MAX_DATA_BYTES);
@@ -116,7 +122,7 @@ public record GatewayServices(String nodeId, HeraldConfig config, Broker broker,
     metrics.published(request.data().size());
     // Keys may hold nulls (messages without one), which List.copyOf refuses.
     List<String> keys = request.keys() == null ? null : Collections.unmodifiableList(new ArrayList<>(request.keys()));
-    return new PublishRequest(request.channel(), List.copyOf(request.data()), keys);
+    return new PublishRequest(request.channel(), List.copyOf(request.data()), keys, metrics.stamp());
   }
 
   /** One message with an idempotency key ({@code key} null: none), as {@link #publish(PublishRequest, boolean)}. */

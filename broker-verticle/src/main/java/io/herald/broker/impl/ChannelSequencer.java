@@ -6,6 +6,7 @@ import io.herald.core.HistoryPage;
 import io.herald.core.HistoryQuery;
 import io.herald.core.Message;
 import io.herald.core.Publication;
+import io.herald.core.PublishStamp;
 import io.herald.core.StreamPosition;
 import io.opentelemetry.context.Context;
 import io.vertx.core.Future;
@@ -33,39 +34,42 @@ public final class ChannelSequencer {
   private final String channel;
   private final ChannelStore store;
   private final Fanout fanout;
-  private final LongSupplier clock;
+  /** The wall clock in epoch microseconds: a message's sequencing time. */
+  private final LongSupplier microsClock;
   private long lastUsedMs;
   /** Completes when every operation requested so far is done; never failed. */
   private Future<Void> tail = Future.succeededFuture();
   /** Publishes waiting for their turn; later publishes join it until another operation is queued. */
   private Batch open;
 
-  public ChannelSequencer(String channel, ChannelStore store, Fanout fanout, LongSupplier clock) {
+  /** @param microsClock the wall clock in epoch microseconds ({@link io.herald.core.WallClock#micros()}) */
+  public ChannelSequencer(String channel, ChannelStore store, Fanout fanout, LongSupplier microsClock) {
     this.channel = channel;
     this.store = store;
     this.fanout = fanout;
-    this.clock = clock;
+    this.microsClock = microsClock;
   }
 
   /** As {@link #publish(List, List, boolean)}, without idempotency keys; completes with the first one's position. */
   public Future<StreamPosition> publish(List<Buffer> data, boolean mayCreate) {
-    return publish(data, null, mayCreate).map(Publication::first);
+    return publish(data, null, null, mayCreate).map(Publication::first);
   }
 
   /**
    * Sequences {@code data} together: consecutive offsets in this order, but a message whose idempotency key
    * ({@code keys}: null or one per message) the channel published within its window is not published again (see
    * {@link ChannelStore#append}). With {@code mayCreate} false an unknown channel is refused; such a publish is
-   * not batched with those that may create the channel.
+   * not batched with those that may create the channel. The messages carry {@code stamp} (null: none) to the nodes
+   * that deliver them.
    */
-  public Future<Publication> publish(List<Buffer> data, List<String> keys, boolean mayCreate) {
+  public Future<Publication> publish(List<Buffer> data, List<String> keys, PublishStamp stamp, boolean mayCreate) {
     touch();
     if (open != null && open.create == mayCreate) {
-      return open.add(data, keys, fanout.trace());
+      return open.add(data, keys, stamp, fanout.trace());
     }
     Batch batch = new Batch(mayCreate);
     open = batch;
-    Future<Publication> result = batch.add(data, keys, fanout.trace());
+    Future<Publication> result = batch.add(data, keys, stamp, fanout.trace());
     tail = tail.transform(ar -> {
       if (open == batch) {
         open = null; // from here on, publishes start the next batch
@@ -112,8 +116,8 @@ public final class ChannelSequencer {
   }
 
   private Future<Void> append(Batch batch) {
-    long ts = clock.getAsLong();
-    return store.append(channel, batch.data, batch.keys, ts, batch.create).transform(ar -> {
+    long tsMicros = microsClock.getAsLong();
+    return store.append(channel, batch.data, batch.keys, Math.floorDiv(tsMicros, 1_000), batch.create).transform(ar -> {
       if (ar.succeeded()) {
         Appended appended = ar.result();
         Publication publication = appended.publication();
@@ -124,8 +128,9 @@ public final class ChannelSequencer {
             request++;
           }
           if (!publication.duplicate(i)) {
-            fanout.message(new Message(channel, publication.epoch(), offset++, ts, batch.data.get(i)), appended.watchers(),
-                batch.results.get(request).trace);
+            Pending from = batch.results.get(request);
+            fanout.message(Message.sequenced(channel, publication.epoch(), offset++, tsMicros, batch.data.get(i),
+                from.stamp()), appended.watchers(), from.trace());
           }
         }
         for (Pending p : batch.results) {
@@ -144,7 +149,7 @@ public final class ChannelSequencer {
   }
 
   private void touch() {
-    lastUsedMs = clock.getAsLong();
+    lastUsedMs = Math.floorDiv(microsClock.getAsLong(), 1_000);
   }
 
   /** Publishes appended together; each request's messages are a run of {@link #data} from its {@code first}. */
@@ -159,9 +164,12 @@ public final class ChannelSequencer {
       this.create = create;
     }
 
-    /** @param trace the request's trace, its messages' ({@link Fanout#trace}), or null */
-    Future<Publication> add(List<Buffer> messages, List<String> messageKeys, Context trace) {
-      Pending pending = new Pending(Promise.promise(), data.size(), messages.size(), trace);
+    /**
+     * @param stamp the request's publish stamp, its messages' (null: none)
+     * @param trace the request's trace, its messages' ({@link Fanout#trace}), or null
+     */
+    Future<Publication> add(List<Buffer> messages, List<String> messageKeys, PublishStamp stamp, Context trace) {
+      Pending pending = new Pending(Promise.promise(), data.size(), messages.size(), stamp, trace);
       if (messageKeys != null && keys == null) {
         keys = new ArrayList<>(Collections.nCopies(data.size(), null));
       }
@@ -174,7 +182,10 @@ public final class ChannelSequencer {
     }
   }
 
-  /** One publish request of a batch: its messages are {@code count} from {@code first}; {@code trace} may be null. */
-  private record Pending(Promise<Publication> result, int first, int count, Context trace) {
+  /**
+   * One publish request of a batch: its messages are {@code count} from {@code first}, with its {@code stamp} and
+   * {@code trace} (either may be null).
+   */
+  private record Pending(Promise<Publication> result, int first, int count, PublishStamp stamp, Context trace) {
   }
 }

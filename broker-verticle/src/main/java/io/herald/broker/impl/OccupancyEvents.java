@@ -2,6 +2,7 @@ package io.herald.broker.impl;
 
 import io.herald.core.ChannelName;
 import io.herald.core.ChannelStore.Occupancy;
+import io.herald.core.WallClock;
 import io.herald.core.webhooks.WebhookEvent;
 import io.herald.core.webhooks.Webhooks;
 
@@ -27,7 +28,7 @@ public final class OccupancyEvents {
       case UNCHANGED -> null;
     };
     if (type != null && webhooks.wants(type) && !ChannelName.isCanary(channel)) {
-      webhooks.emit(WebhookEvent.occupancy(type, channel, System.currentTimeMillis()));
+      webhooks.emit(WebhookEvent.occupancy(type, channel, WallClock.micros()));
     }
   }
 }

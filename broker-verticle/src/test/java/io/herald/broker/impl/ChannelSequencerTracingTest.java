@@ -6,6 +6,7 @@ import io.herald.core.HistoryQuery;
 import io.herald.core.StreamPosition;
 import io.herald.core.codec.Codecs;
 import io.herald.core.config.HeraldConfig;
+import io.herald.core.WallClock;
 import io.herald.core.tracing.Tracing;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
@@ -49,7 +50,7 @@ class ChannelSequencerTracingTest {
   private final Tracer tracer = sdk.getTracer("test");
   private final DeferredAppends store = new DeferredAppends();
   private final ChannelSequencer sequencer = new ChannelSequencer(CHANNEL, store,
-      new Fanout(vertx.eventBus(), SELF, Tracing.of(sdk)), System::currentTimeMillis);
+      new Fanout(vertx.eventBus(), SELF, Tracing.of(sdk)), WallClock::micros);
 
   @AfterEach
   void close() {
@@ -61,13 +62,13 @@ class ChannelSequencerTracingTest {
   private Span publish(String name, String... data) {
     List<Buffer> messages = List.of(data).stream().map(Buffer::buffer).toList();
     if (name == null) {
-      sequencer.publish(messages, null, true);
+      sequencer.publish(messages, null, null, true);
       return null;
     }
     Span span = tracer.spanBuilder(name).startSpan();
     Scope scope = span.makeCurrent();
     try {
-      sequencer.publish(messages, null, true);
+      sequencer.publish(messages, null, null, true);
     } finally {
       scope.close();
       span.end();

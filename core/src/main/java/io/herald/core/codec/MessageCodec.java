@@ -10,25 +10,32 @@ public final class MessageCodec extends WireCodec<Message> {
     super(Message.class);
   }
 
+  /** A live message carries its publish stamp, for the latency its subscribers' node measures. */
   @Override
   protected void write(Buffer out, Message m) {
     writeMessage(out, m);
+    writeStamp(out, m.stamp());
   }
 
   @Override
   protected Message read(Reader in) {
-    return readMessage(in);
+    String channel = in.readString();
+    String epoch = in.readString();
+    long offset = in.readLong();
+    long tsMicros = in.readLong();
+    Buffer data = in.readBuffer();
+    return Message.sequenced(channel, epoch, offset, tsMicros, data, readStamp(in));
   }
 
-  /** Shared with the codecs of values that contain messages. */
+  /** Shared with the codecs of values that contain messages (history: no stamp). */
   static void writeMessage(Buffer out, Message m) {
     writeString(out, m.channel());
     writeString(out, m.epoch());
-    out.appendLong(m.offset()).appendLong(m.ts());
+    out.appendLong(m.offset()).appendLong(m.tsMicros());
     writeBuffer(out, m.data());
   }
 
   static Message readMessage(Reader in) {
-    return new Message(in.readString(), in.readString(), in.readLong(), in.readLong(), in.readBuffer());
+    return Message.sequenced(in.readString(), in.readString(), in.readLong(), in.readLong(), in.readBuffer(), null);
   }
 }

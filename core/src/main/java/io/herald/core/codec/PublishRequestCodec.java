@@ -33,6 +33,7 @@ public final class PublishRequestCodec extends WireCodec<PublishRequest> {
       out.appendInt(r.keys().size());
       r.keys().forEach(k -> writeString(out, k));
     }
+    writeStamp(out, r.stamp());
   }
 
   /** Reads what {@link #writeRequest} wrote. */
@@ -48,16 +49,16 @@ public final class PublishRequestCodec extends WireCodec<PublishRequest> {
       data.add(in.readBuffer());
     }
     int keyCount = in.readInt();
-    if (keyCount < 0) {
-      return new PublishRequest(channel, data);
+    List<String> keys = null;
+    if (keyCount >= 0) {
+      if (keyCount != count) {
+        throw new IllegalArgumentException(keyCount + " idempotency keys for " + count + " messages");
+      }
+      keys = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        keys.add(in.readString());
+      }
     }
-    if (keyCount != count) {
-      throw new IllegalArgumentException(keyCount + " idempotency keys for " + count + " messages");
-    }
-    List<String> keys = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      keys.add(in.readString());
-    }
-    return new PublishRequest(channel, data, keys);
+    return new PublishRequest(channel, data, keys, readStamp(in));
   }
 }

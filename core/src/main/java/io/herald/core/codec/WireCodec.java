@@ -1,5 +1,6 @@
 package io.herald.core.codec;
 
+import io.herald.core.PublishStamp;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;
 
@@ -66,6 +67,19 @@ public abstract class WireCodec<T> implements MessageCodec<T, T> {
     out.appendInt(b.length()).appendBuffer(b);
   }
 
+  /** Appends a nullable {@link PublishStamp}: a presence byte, then its two longs. */
+  protected static void writeStamp(Buffer out, PublishStamp stamp) {
+    if (stamp == null) {
+      out.appendByte((byte) 0);
+    } else {
+      out.appendByte((byte) 1).appendLong(stamp.micros()).appendLong(stamp.origin());
+    }
+  }
+
+  protected static PublishStamp readStamp(Reader in) {
+    return in.readByte() == 0 ? null : new PublishStamp(in.readLong(), in.readLong());
+  }
+
   /** A cursor over a buffer being decoded. */
   protected static final class Reader {
     private final Buffer buffer;
@@ -74,6 +88,10 @@ public abstract class WireCodec<T> implements MessageCodec<T, T> {
     Reader(Buffer buffer, int pos) {
       this.buffer = buffer;
       this.pos = pos;
+    }
+
+    public byte readByte() {
+      return buffer.getByte(pos++);
     }
 
     public int readInt() {

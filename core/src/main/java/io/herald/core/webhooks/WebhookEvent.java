@@ -6,10 +6,16 @@ import java.util.Set;
 
 /**
  * One event a node reports to the backend's webhook (docs/protocol.md, Webhooks): what happened, to which
- * channel and client, and when (epoch ms). {@code channel} is null for {@code connect}/{@code disconnect},
- * {@code client} for the occupancy events, {@code user} for anonymous clients.
+ * channel and client, and when (epoch microseconds; the payload says milliseconds, {@link #ts()}). {@code channel}
+ * is null for {@code connect}/{@code disconnect}, {@code client} for the occupancy events, {@code user} for
+ * anonymous clients.
  */
-public record WebhookEvent(Type type, String channel, String client, String user, long ts) {
+public record WebhookEvent(Type type, String channel, String client, String user, long tsMicros) {
+
+  /** When it happened, epoch milliseconds: the payload's {@code ts}. */
+  public long ts() {
+    return Math.floorDiv(tsMicros, 1_000);
+  }
 
   /** The event types, by their name on the wire and in webhooks.events. */
   public enum Type {
@@ -63,17 +69,17 @@ public record WebhookEvent(Type type, String channel, String client, String user
   }
 
   /** The channel became occupied or vacated, cluster-wide. */
-  public static WebhookEvent occupancy(Type type, String channel, long ts) {
-    return new WebhookEvent(type, channel, null, null, ts);
+  public static WebhookEvent occupancy(Type type, String channel, long tsMicros) {
+    return new WebhookEvent(type, channel, null, null, tsMicros);
   }
 
   /** A client joined or left a channel on this node. */
-  public static WebhookEvent membership(Type type, String channel, String client, String user, long ts) {
-    return new WebhookEvent(type, channel, client, user, ts);
+  public static WebhookEvent membership(Type type, String channel, String client, String user, long tsMicros) {
+    return new WebhookEvent(type, channel, client, user, tsMicros);
   }
 
   /** A client connected to or disconnected from this node. */
-  public static WebhookEvent connection(Type type, String client, String user, long ts) {
-    return new WebhookEvent(type, null, client, user, ts);
+  public static WebhookEvent connection(Type type, String client, String user, long tsMicros) {
+    return new WebhookEvent(type, null, client, user, tsMicros);
   }
 }

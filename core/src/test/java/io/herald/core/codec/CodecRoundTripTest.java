@@ -10,6 +10,7 @@ import io.herald.core.PublishBatch;
 import io.herald.core.PublishOutcome;
 import io.herald.core.PublishOutcomes;
 import io.herald.core.PublishRequest;
+import io.herald.core.PublishStamp;
 import io.herald.core.StreamPosition;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,8 @@ class CodecRoundTripTest {
         arguments("PublishRequest", new PublishRequestCodec(), new PublishRequest("chat:room-1", Buffer.buffer("[1,2,3]"))),
         arguments("PublishRequest with unicode", new PublishRequestCodec(), new PublishRequest(UNICODE, UNICODE_DATA)),
         arguments("PublishRequest with empty data", new PublishRequestCodec(), new PublishRequest("c", EMPTY)),
+        arguments("PublishRequest with a publish stamp", new PublishRequestCodec(), new PublishRequest("c",
+            List.of(Buffer.buffer("1")), null, new PublishStamp(1_700_000_000_123_456L, -42))),
         arguments("PublishRequest with idempotency keys", new PublishRequestCodec(),
             new PublishRequest("c", List.of(Buffer.buffer("1"), EMPTY), java.util.Arrays.asList(UNICODE, null))),
         arguments("Publication", new PublicationCodec(), Publication.of("e1", 7)),
@@ -101,6 +104,25 @@ class CodecRoundTripTest {
   <T> void localDeliveryPassesTheSameInstance(String name, WireCodec<T> codec, T value) {
     assertThat(codec.transform(value)).isSameAs(value);
     assertThat(codec.systemCodecID()).isEqualTo((byte) -1);
+  }
+
+  @Test
+  void aLiveMessageKeepsItsMicrosecondsAndItsPublishStampAndHistoryKeepsNoStamp() {
+    PublishStamp stamp = new PublishStamp(1_700_000_000_100_001L, 7);
+    Message m = Message.sequenced("c", "e", 3, 1_700_000_000_123_456L, UNICODE_DATA, stamp);
+    Buffer buffer = Buffer.buffer("xyz");
+    new MessageCodec().encodeToWire(buffer, m);
+
+    Message decoded = new MessageCodec().decodeFromWire(3, buffer);
+
+    assertThat(decoded.tsMicros()).isEqualTo(1_700_000_000_123_456L);
+    assertThat(decoded.ts()).as("clients still see milliseconds").isEqualTo(1_700_000_000_123L);
+    assertThat(decoded.stamp()).isEqualTo(stamp);
+    Buffer page = Buffer.buffer();
+    new HistoryPageCodec().encodeToWire(page, new HistoryPage("e", 3, 3, List.of(m)));
+    Message fromHistory = new HistoryPageCodec().decodeFromWire(0, page).messages().get(0);
+    assertThat(fromHistory.tsMicros()).isEqualTo(1_700_000_000_123_456L);
+    assertThat(fromHistory.stamp()).isNull();
   }
 
   @Test

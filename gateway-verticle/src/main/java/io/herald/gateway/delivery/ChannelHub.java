@@ -103,6 +103,18 @@ public final class ChannelHub {
     context.owner().cancelTimer(timerId);
   }
 
+  /**
+   * A subscription of this loop could not recover what it missed ({@code herald_recovery_failed_total}): {@code gap}
+   * false, history no longer held its subscribe's {@code since}; true, history could not fill a gap in live delivery.
+   */
+  void recoveryFailed(boolean gap) {
+    if (gap) {
+      metrics.recoveryFailedGap();
+    } else {
+      metrics.recoveryFailedSince();
+    }
+  }
+
   public void leave(Subscription subscription) {
     LocalChannel channel = channels.get(subscription.channel());
     if (channel != null && channel.subscribers.remove(subscription) && channel.subscribers.isEmpty()) {
@@ -138,7 +150,7 @@ public final class ChannelHub {
         advance(message.epoch(), message.offset());
         int written = subscribers.offer(message);
         if (written > 0) {
-          metrics.delivered(written, System.currentTimeMillis() - message.ts());
+          metrics.delivered(written, message);
         }
       } else if (body instanceof Buffer frame) {
         subscribers.push(frame);

@@ -127,6 +127,7 @@ public final class Subscription {
       sink.started(this, requestId, latest, Start.RECOVERED);
       resume(since, page.messages());
     } else {
+      recoveryFailed(false);
       sink.started(this, requestId, latest, Start.RECOVERY_FAILED);
       resume(latest, List.of());
     }
@@ -230,10 +231,18 @@ public final class Subscription {
         resume(from, page.messages());
       } else {
         StreamPosition latest = page != null ? new StreamPosition(page.epoch(), page.latest()) : from;
+        recoveryFailed(true);
         sink.lost(this, latest);
         resume(latest, List.of());
       }
     });
+  }
+
+  /** Counted for every protocol here, where each failed recovery is decided; the sink tells its client. */
+  private void recoveryFailed(boolean gap) {
+    if (hub != null) { // null only for a subscription started without open (unit tests)
+      hub.recoveryFailed(gap);
+    }
   }
 
   /** Delivers {@code replay} (history after {@code from}), then the messages that waited. */

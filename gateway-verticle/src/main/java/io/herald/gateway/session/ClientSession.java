@@ -6,6 +6,7 @@ import io.herald.core.ErrorCode;
 import io.herald.core.HeraldException;
 import io.herald.core.RandomIds;
 import io.herald.core.StreamPosition;
+import io.herald.core.WallClock;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.webhooks.WebhookEvent;
 import io.herald.core.webhooks.Webhooks;
@@ -432,7 +433,7 @@ public final class ClientSession implements Heartbeats.Target, ClientTransport.L
   private void webhook(WebhookEvent.Type type) {
     Webhooks webhooks = loop.services().webhooks();
     if (webhooks.wants(type)) {
-      webhooks.emit(WebhookEvent.connection(type, info.client(), info.user(), System.currentTimeMillis()));
+      webhooks.emit(WebhookEvent.connection(type, info.client(), info.user(), WallClock.micros()));
     }
   }
 
@@ -603,7 +604,7 @@ public final class ClientSession implements Heartbeats.Target, ClientTransport.L
     socketClosed.tryComplete();
     if (!closed) {
       closed = true;
-      loop.services().metrics().closedByClient();
+      loop.services().metrics().closedByClient(transport.peerCloseCode());
       logEnd(null);
       release();
     }

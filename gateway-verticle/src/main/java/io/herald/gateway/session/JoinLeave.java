@@ -1,6 +1,7 @@
 package io.herald.gateway.session;
 
 import io.herald.core.ClientInfo;
+import io.herald.core.WallClock;
 import io.herald.core.webhooks.WebhookEvent;
 import io.herald.gateway.GatewayServices;
 import io.herald.gateway.wire.Frames;
@@ -22,7 +23,7 @@ public final class JoinLeave {
     }
     WebhookEvent.Type event = "join".equals(type) ? WebhookEvent.Type.JOIN : WebhookEvent.Type.LEAVE;
     if (services.webhooks().wants(event)) {
-      services.webhooks().emit(WebhookEvent.membership(event, channel, client.client(), client.user(), System.currentTimeMillis()));
+      services.webhooks().emit(WebhookEvent.membership(event, channel, client.client(), client.user(), WallClock.micros()));
     }
   }
 }

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.buffer.Buffer;
@@ -64,6 +65,8 @@ public final class ClientSocket extends ChannelInboundHandlerAdapter implements 
   private ReadShaper readShaper;
   private boolean closeSent;
   private boolean closeReceived;
+  /** The status code of the peer's close frame: 1005 when it had none; 1006 until one arrives. */
+  private int peerCloseCode = WebSocketCloseStatus.ABNORMAL_CLOSURE.code();
   private ScheduledFuture<?> closingTimer;
   /** Whether {@link LoopFlushes} holds this socket for its next flush. */
   boolean flushPending;
@@ -206,6 +209,11 @@ public final class ClientSocket extends ChannelInboundHandlerAdapter implements 
    * close frame would queue behind the bytes it does not read.
    */
   @Override
+  public int peerCloseCode() {
+    return peerCloseCode;
+  }
+
+  @Override
   public void abort() {
     closeSent = true;
     channel.config().setOption(ChannelOption.SO_LINGER, 0);
@@ -278,6 +286,7 @@ public final class ClientSocket extends ChannelInboundHandlerAdapter implements 
       return;
     }
     closeReceived = true;
+    peerCloseCode = close.statusCode() < 0 ? WebSocketCloseStatus.EMPTY.code() : close.statusCode();
     if (!closeSent) {
       closeSent = true;
       int code = close.statusCode();

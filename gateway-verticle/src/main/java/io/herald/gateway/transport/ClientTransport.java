@@ -1,6 +1,7 @@
 package io.herald.gateway.transport;
 
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -95,4 +96,13 @@ public interface ClientTransport {
 
   /** Drops the TCP connection at once, nothing more written: for a peer that reads nothing. */
   void abort();
+
+  /**
+   * Once the connection is closed by the peer ({@link Listener#onClosed} without this side closing first): the code
+   * of the peer's close frame, 1005 when its frame had none, 1006 when it sent none (it vanished; an SSE client always
+   * leaves so).
+   */
+  default int peerCloseCode() {
+    return WebSocketCloseStatus.ABNORMAL_CLOSURE.code();
+  }
 }

@@ -17,20 +17,20 @@ final class WebhookBatch {
   final Buffer body;
   final String signature;
   final int size;
-  /** When the oldest event of the batch happened (epoch ms): the delivery latency runs from it. */
-  final long oldestTs;
+  /** When the oldest event of the batch happened (epoch µs): the delivery latency runs from it. */
+  final long oldestMicros;
 
   WebhookBatch(List<WebhookEvent> events, WebhookSignature signer) {
     JsonArray encoded = new JsonArray();
     long oldest = Long.MAX_VALUE;
     for (WebhookEvent e : events) {
       encoded.add(encode(e));
-      oldest = Math.min(oldest, e.ts());
+      oldest = Math.min(oldest, e.tsMicros());
     }
     this.body = new JsonObject().put("events", encoded).toBuffer();
     this.signature = signer.sign(body);
     this.size = events.size();
-    this.oldestTs = oldest;
+    this.oldestMicros = oldest;
   }
 
   /** {@code {"id", "type", "channel"?, "client"?, "user"?, "ts"}}: absent fields are the ones an event does not have. */

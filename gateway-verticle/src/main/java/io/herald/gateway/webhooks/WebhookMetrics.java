@@ -1,5 +1,6 @@
 package io.herald.gateway.webhooks;
 
+import io.herald.core.WallClock;
 import io.herald.gateway.metrics.HeraldMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -62,7 +63,7 @@ final class WebhookMetrics {
   void delivered(WebhookBatch batch) {
     batches.increment();
     sent.increment(batch.size);
-    latency.record(Math.max(0, System.currentTimeMillis() - batch.oldestTs), TimeUnit.MILLISECONDS);
+    latency.record(Math.max(0, WallClock.micros() - batch.oldestMicros), TimeUnit.MICROSECONDS);
   }
 
   void retriesExhausted(WebhookBatch batch) {

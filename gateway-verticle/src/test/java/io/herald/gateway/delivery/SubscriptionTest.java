@@ -8,13 +8,17 @@ import io.herald.core.Publication;
 import io.herald.core.PublishOutcome;
 import io.herald.core.PublishRequest;
 import io.herald.core.StreamPosition;
+import io.herald.gateway.metrics.HeraldMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -102,6 +106,30 @@ class SubscriptionTest {
 
     assertThat(sink.starts).containsExactly(SubscriptionSink.Start.RECOVERED);
     assertThat(sink.delivered).containsExactly("e1:3", "e1:4", "e1:5");
+  }
+
+  /** herald_recovery_failed_total: counted here, where every protocol's recovery is decided, by reason. */
+  @Test
+  void failedRecoveriesAreCountedOnTheHubsMetricsBySinceAndByGap() throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Vertx vertx = Vertx.vertx();
+    try {
+      ChannelHub hub = new ChannelHub(vertx.getOrCreateContext(), history, new HeraldMetrics(registry, () -> 0));
+      HistoryPage historyNowHolds = page("e1", 9, 8, 9);
+      history.answer = q -> Future.succeededFuture(historyNowHolds);
+      subscription.open(hub, new StreamPosition("e1", 1)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+      subscription.start(2L, new StreamPosition("e1", 1), historyNowHolds); // 2 to 7 are gone: since fails
+      history.answer = q -> Future.succeededFuture(page("e1", 12, 11, 12));
+      offer("e1", 12); // 10 and 11 missed live, and history no longer has 10: the gap cannot be filled
+
+      assertThat(sink.starts).containsExactly(SubscriptionSink.Start.RECOVERY_FAILED);
+      assertThat(sink.lost).containsExactly(new StreamPosition("e1", 12));
+      assertThat(registry.get("herald.recovery.failed").tag("reason", "since").counter().count()).isEqualTo(1);
+      assertThat(registry.get("herald.recovery.failed").tag("reason", "gap").counter().count()).isEqualTo(1);
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
   }
 
   @Test
@@ -208,7 +236,7 @@ class SubscriptionTest {
 
     @Override
     public Future<Void> watch(String channel, boolean mayCreate) {
-      throw new UnsupportedOperationException();
+      return Future.succeededFuture(); // a hub's join
     }
 
     @Override

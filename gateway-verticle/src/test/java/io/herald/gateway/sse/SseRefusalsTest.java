@@ -210,7 +210,7 @@ class SseRefusalsTest {
 
   /** The node's count of connections closed as slow consumers. */
   private static double slowConsumerCloses() {
-    Matcher m = Pattern.compile("herald_disconnects_total\\{code=\"4008\"\\} (\\S+)")
+    Matcher m = Pattern.compile("herald_disconnects_total\\{code=\"4008\",initiator=\"server\"\\} (\\S+)")
         .matcher(small.http().get("/metrics").body().toString());
     return m.find() ? Double.parseDouble(m.group(1)) : 0;
   }

@@ -58,7 +58,8 @@ public final class GraphQLMetrics {
     subscriptionSetup.record(nanos, TimeUnit.NANOSECONDS);
   }
 
-  void delivered(long latencyMs) {
-    deliveryLatency.record(Math.max(0, latencyMs), TimeUnit.MILLISECONDS);
+  /** A payload written {@code latencyMicros} after its message was sequenced. */
+  void delivered(long latencyMicros) {
+    deliveryLatency.record(Math.max(0, latencyMicros), TimeUnit.MICROSECONDS);
   }
 }

@@ -21,6 +21,7 @@ import io.herald.core.Json;
 import io.herald.core.Message;
 import io.herald.core.Publication;
 import io.herald.core.StreamPosition;
+import io.herald.core.WallClock;
 import io.herald.core.config.HeraldConfig;
 import io.herald.core.config.NamespaceOptions.ProxyOptions;
 import io.herald.gateway.GatewayLoop;
@@ -90,6 +91,7 @@ final class TransportWsConnection implements ClientSession.Protocol {
       long upgradeStartNanos) {
     if (!SUBPROTOCOL.equals(socket.subProtocol())) {
       // graphql-ws's own servers answer 4406; the client asked for a protocol we do not speak.
+      loop.services().metrics().closed(CloseCode.GRAPHQL_SUBPROTOCOL.code());
       socket.listen(ClientTransport.Listener.IGNORE);
       socket.close(CloseCode.GRAPHQL_SUBPROTOCOL.code(), CloseCode.GRAPHQL_SUBPROTOCOL.reason());
       return;
@@ -670,7 +672,7 @@ final class TransportWsConnection implements ClientSession.Protocol {
     @Override
     public boolean deliver(Subscription subscription, Message message, long skipped) {
       if (!shape.encoded(message)) {
-        metrics.delivered(System.currentTimeMillis() - message.ts());
+        metrics.delivered(WallClock.micros() - message.tsMicros());
       }
       return session.deliver(next(prefix, shape.payload(message, skipped)), subscription.batchMs());
     }

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -31,6 +30,7 @@ class WebhooksClusterTest {
 
   private Vertx clients;
   private WebhookBackend backend;
+  private LoopbackCluster cluster;
   private TestNode one;
   private TestNode two;
 
@@ -38,22 +38,16 @@ class WebhooksClusterTest {
   void startCluster() {
     clients = Vertx.vertx();
     backend = WebhookBackend.start(clients);
-    int port = NodeProcess.freePortRange();
-    Map<String, String> settings = Map.of("cluster", "true", "cluster.name", "webhooks-" + UUID.randomUUID(),
-        "cluster.port", Integer.toString(port), "cluster.members", "127.0.0.1:" + port + ",127.0.0.1:" + (port + 1),
-        "webhooks.url", backend.url(), "webhooks.secret", SECRET, "webhooks.batch_ms", "0");
-    one = TestNode.start(settings);
-    two = TestNode.start(settings);
-    await().atMost(WAIT).until(() -> one.node().members() == 2 && two.node().members() == 2);
+    cluster = LoopbackCluster.start("webhooks",
+        Map.of("webhooks.url", backend.url(), "webhooks.secret", SECRET, "webhooks.batch_ms", "0"), WAIT);
+    one = cluster.one();
+    two = cluster.two();
   }
 
   @AfterEach
   void stopCluster() {
     try {
-      if (two != null) {
-        two.close();
-      }
-      one.close();
+      cluster.close();
     } finally {
       backend.close();
       TestNode.await(clients.close().toCompletionStage().toCompletableFuture());
@@ -92,6 +86,7 @@ class WebhooksClusterTest {
     HazelcastClusterManager manager = (HazelcastClusterManager) ((VertxInternal) two.node().vertx()).clusterManager();
     manager.getHazelcastInstance().getLifecycleService().terminate();
     TestNode.await(two.node().vertx().close().toCompletionStage().toCompletableFuture());
+    cluster.twoGone();
     two = null;
 
     await().atMost(WAIT).until(() -> backend.events("channel_vacated", channel).size() == 1);

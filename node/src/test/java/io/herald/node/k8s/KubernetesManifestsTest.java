@@ -31,6 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KubernetesManifestsTest {
 
   static final List<String> overlays = Manifests.OVERLAYS;
+  private static final String INSTANCE = "app.kubernetes.io/instance";
+  private static final String VERSION = "app.kubernetes.io/version";
 
   private static TestNode node;
   private static Vertx client;
@@ -241,6 +243,41 @@ class KubernetesManifestsTest {
 
     assertThat(dashboard.getJsonObject("metadata").getJsonObject("labels").getString("grafana_dashboard")).isEqualTo("1");
     assertThat(new JsonObject(dashboard.getJsonObject("data").getString("herald-dashboard.json")).getJsonArray("panels")).isNotEmpty();
+  }
+
+  @ParameterizedTest
+  @FieldSource("overlays")
+  void everyObjectAndItsPodsSayWhichHeraldAndWhichVersionWhileSelectorsStayAsTheBaseHasThem(String overlay) {
+    Rendered rendered = Manifests.render(overlay);
+    String image = rendered.container().getString("image");
+    String version = image.substring(image.lastIndexOf(':') + 1);
+
+    assertThat(rendered.objects()).allSatisfy(o -> assertThat(labels(o).get(INSTANCE)).as(name(o)).isNotNull()
+        .isEqualTo(labels(rendered.deployment()).get(INSTANCE)));
+    // The overlay's own objects (its Namespace, dev's Secret) are not the base's release.
+    assertThat(rendered.objects()).filteredOn(o -> !List.of("Namespace", "Secret").contains(o.getString("kind")))
+        .allSatisfy(o -> assertThat(labels(o).get(VERSION)).as(name(o) + " (the image's tag)").isEqualTo(version));
+    assertThat(podLabels(rendered)).containsEntry(INSTANCE, labels(rendered.deployment()).get(INSTANCE))
+        .containsEntry(VERSION, version);
+
+    Map<String, Object> selector = Map.of("app.kubernetes.io/name", "herald", "app.kubernetes.io/component", "broker");
+    assertThat(rendered.deployment().getJsonObject("spec").getJsonObject("selector").getJsonObject("matchLabels").getMap())
+        .as("a Deployment's selector is immutable: it must not change from release to release").isEqualTo(selector);
+    assertThat(rendered.ofKind("Service")).allSatisfy(svc ->
+        assertThat(svc.getJsonObject("spec").getJsonObject("selector").getMap()).as(name(svc)).isEqualTo(selector));
+    assertThat(rendered.get("PodDisruptionBudget", "herald").getJsonObject("spec").getJsonObject("selector")
+        .getJsonObject("matchLabels").getMap()).isEqualTo(selector);
+    assertThat(rendered.get("NetworkPolicy", "herald").getJsonObject("spec").getJsonObject("podSelector")
+        .getJsonObject("matchLabels").getMap()).isEqualTo(selector);
+  }
+
+  private static Map<String, Object> labels(JsonObject object) {
+    JsonObject labels = object.getJsonObject("metadata").getJsonObject("labels");
+    return labels == null ? Map.of() : labels.getMap();
+  }
+
+  private static String name(JsonObject object) {
+    return object.getString("kind") + " " + object.getJsonObject("metadata").getString("name");
   }
 
   private static HeraldConfig config(Rendered rendered) {

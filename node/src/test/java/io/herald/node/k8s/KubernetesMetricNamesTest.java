@@ -11,8 +11,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,7 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every metric the PrometheusRule's alerts and the Grafana dashboard query is one a live node exports
  * on /metrics (histograms by their _bucket/_count/_sum series), so no alert or panel silently watches
  * a name that does not exist. The one exception is kube-state-metrics' replica count, which the
- * cluster-size alert compares with.
+ * cluster-size alert compares with. The node scraped has proxy hooks and webhooks configured (pointing
+ * nowhere: nothing calls them), since their meters exist only then. Every alert's runbook is a section
+ * of docs/deploy.md.
  */
 class KubernetesMetricNamesTest {
 
@@ -33,6 +37,7 @@ class KubernetesMetricNamesTest {
   private static final Set<String> PROMQL_WORDS = Set.of("by", "without", "on", "ignoring", "group_left", "group_right",
       "and", "or", "unless", "bool", "offset", "inf", "nan");
   private static final Pattern IDENTIFIER = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
+  private static final Path DEPLOY_MD = Manifests.ROOT.resolve("docs").resolve("deploy.md");
 
   private static TestNode node;
   private static Vertx client;
@@ -40,7 +45,9 @@ class KubernetesMetricNamesTest {
 
   @BeforeAll
   static void scrapeALiveNode() {
-    node = TestNode.start();
+    // Nothing is published and no client connects, so neither the hook nor the webhook URL is ever called.
+    node = TestNode.start(Map.of("proxy.publish_url", "http://127.0.0.1:9/publish",
+        "webhooks.url", "http://127.0.0.1:9/webhooks", "webhooks.secret", "not used"));
     client = Vertx.vertx();
     String metrics = new HttpApiClient(client, node.port()).get("/metrics").body().toString();
     exported = metrics.lines().filter(l -> !l.startsWith("#") && !l.isBlank())
@@ -57,7 +64,32 @@ class KubernetesMetricNamesTest {
   void theAlertsCoverEveryServiceObjectiveOfTheIssue() {
     assertThat(alerts().stream().map(r -> r.getString("alert"))).containsExactlyInAnyOrder(
         "HeraldConnectionSetupSlow", "HeraldDeliveryLatencyHigh", "HeraldDeliveryLoss", "HeraldReadinessFlapping",
-        "HeraldClusterSizeBelowExpected", "HeraldHeapHigh");
+        "HeraldClusterSizeBelowExpected", "HeraldHeapHigh", "HeraldPublishToDeliverySlow", "HeraldRecoveryFailures",
+        "HeraldVersionsMixed");
+  }
+
+  @Test
+  void everyAlertHasARunbookThatIsASectionOfDeployMd() throws Exception {
+    Set<String> anchors = anchors(Files.readString(DEPLOY_MD));
+    String base = runbookBase();
+
+    assertThat(alerts()).allSatisfy(rule -> {
+      String url = rule.getJsonObject("annotations").getString("runbook_url");
+      assertThat(url).as(rule.getString("alert") + "'s runbook_url").isNotNull().startsWith(base + "#");
+      assertThat(anchors).as("the headings of docs/deploy.md").contains(url.substring(url.indexOf('#') + 1));
+    });
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "## Alerts | alerts",
+      "### HeraldHeapHigh | heraldheaphigh",
+      "## What each manifest is for | what-each-manifest-is-for",
+      "### Deployment, not StatefulSet | deployment-not-statefulset",
+      "### `herald_ready` and 50 % | herald_ready-and-50-",
+  })
+  void anchorsAreGitHubsForTheHeading(String heading, String anchor) {
+    assertThat(anchors(heading)).containsExactly(anchor);
   }
 
   @Test
@@ -66,7 +98,8 @@ class KubernetesMetricNamesTest {
     alerts().forEach(rule -> used.addAll(metricNames(rule.getString("expr"))));
 
     assertThat(used).contains("herald_connection_setup_seconds_bucket", "herald_delivery_latency_seconds_bucket",
-        "herald_slow_consumer_closes_total", "herald_ready", "herald_cluster_members", "jvm_memory_used_bytes");
+        "herald_slow_consumer_closes_total", "herald_ready", "herald_cluster_members", "jvm_memory_used_bytes",
+        "herald_publish_to_delivery_seconds_bucket", "herald_recovery_failed_total", "herald_build_info");
     assertThat(used).filteredOn(name -> !EXTERNAL.contains(name)).allSatisfy(name ->
         assertThat(exported).as("a live node's /metrics").contains(name));
   }
@@ -81,7 +114,10 @@ class KubernetesMetricNamesTest {
 
     assertThat(used).contains("herald_connections_active", "herald_subscriptions_active", "herald_messages_published_total",
         "herald_messages_delivered_total", "herald_delivery_latency_seconds_bucket", "herald_slow_consumer_closes_total",
-        "jvm_memory_max_bytes", "herald_cluster_members");
+        "jvm_memory_max_bytes", "herald_cluster_members", "herald_build_info", "herald_recovery_failed_total",
+        "herald_disconnects_total", "herald_publish_to_delivery_seconds_bucket", "herald_proxy_calls_total",
+        "herald_proxy_call_duration_seconds_bucket", "herald_webhooks_events_sent_total",
+        "herald_webhooks_delivery_latency_seconds_bucket");
     assertThat(used).allSatisfy(name -> assertThat(exported).as("a live node's /metrics").contains(name));
   }
 
@@ -94,6 +130,38 @@ class KubernetesMetricNamesTest {
   })
   void metricNamesAreTheIdentifiersThatAreNeitherFunctionsNorLabelsNorKeywords(String expr, String names) {
     assertThat(metricNames(expr)).containsExactly(names.split(" "));
+  }
+
+  /** The URL before the anchor of every runbook_url: runbooks.yaml's, which kustomize puts there. */
+  private static String runbookBase() throws Exception {
+    Matcher m = Pattern.compile("(?m)^  url: (\\S+)$").matcher(Files.readString(Manifests.K8S.resolve("base").resolve("runbooks.yaml")));
+    assertThat(m.find()).as("runbooks.yaml's url").isTrue();
+    return m.group(1);
+  }
+
+  /**
+   * The anchors GitHub gives the headings of a Markdown text: lower case, every character but letters, digits,
+   * spaces, hyphens and underscores dropped, spaces made hyphens; a repeated anchor gets -1, -2... Fenced code is not
+   * headings.
+   */
+  static Set<String> anchors(String markdown) {
+    Set<String> anchors = new LinkedHashSet<>();
+    boolean fenced = false;
+    for (String line : markdown.lines().toList()) {
+      if (line.startsWith("```")) {
+        fenced = !fenced;
+      }
+      Matcher heading = Pattern.compile("^#{1,6} +(.*?) *#* *$").matcher(line);
+      if (fenced || !heading.matches()) {
+        continue;
+      }
+      String anchor = heading.group(1).toLowerCase(java.util.Locale.ROOT).replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-');
+      String unique = anchor;
+      for (int n = 1; !anchors.add(unique); n++) {
+        unique = anchor + "-" + n;
+      }
+    }
+    return anchors;
   }
 
   private static List<JsonObject> alerts() {
