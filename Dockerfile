@@ -1,10 +1,14 @@
-# Herald's container image (docs/deploy.md). Not built in CI (no Docker engine there); DockerfileTest
-# checks that it copies the jar `mvn package` builds and the cluster config the manifests mount.
+# Herald's container image (docs/deploy.md). CI builds it with podman and smoke-tests it (ContainerImageIT);
+# DockerfileTest checks that it copies the jar `mvn package` builds and the cluster config the manifests mount.
 #   docker build --build-arg HERALD_COMMIT=$(git rev-parse --short HEAD) -t herald:0.1.0 .
 #   docker run -p 8080:8080 herald:0.1.0 --port 8080      (standalone; the default command joins a cluster)
+# The base images are build arguments: ContainerImageIT builds this file with podman from local Debian bases
+# (no registry reachable there), `--build-arg BUILD_IMAGE=... --build-arg RUNTIME_IMAGE=...` (docs/deploy.md).
+ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-17
+ARG RUNTIME_IMAGE=eclipse-temurin:17-jre-jammy
 
 # 1. Build: the node module and what it depends on, without tests (CI runs them).
-FROM maven:3.9-eclipse-temurin-17 AS build
+FROM ${BUILD_IMAGE} AS build
 # The context has no .git (.dockerignore): the commit herald_build_info and /api/info report comes from here.
 ARG HERALD_COMMIT=unknown
 WORKDIR /src
@@ -12,7 +16,7 @@ COPY . .
 RUN mvn -B -q -DskipTests -pl node -am package -Dgit.commit.id.abbrev=${HERALD_COMMIT}
 
 # 2. Run: a JRE 17, the shaded jar and the Kubernetes cluster config, as a non-root user.
-FROM eclipse-temurin:17-jre-jammy
+FROM ${RUNTIME_IMAGE}
 RUN groupadd --system --gid 10001 herald \
  && useradd --system --uid 10001 --gid herald --no-create-home --shell /usr/sbin/nologin herald
 COPY --from=build /src/node/target/herald.jar /opt/herald/herald.jar

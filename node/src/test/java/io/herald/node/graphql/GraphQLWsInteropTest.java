@@ -1,5 +1,6 @@
 package io.herald.node.graphql;
 
+import io.herald.node.testing.Commands;
 import io.herald.node.testing.NodeExtension;
 import io.herald.node.testing.NodeScripts;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,7 +41,7 @@ class GraphQLWsInteropTest {
       "apollo.mjs,  apollo interop OK: ",
   })
   void clientLibraryTalksToTheNode(String script, String summary) throws Exception {
-    NodeScripts.Run run = INTEROP.run(List.of("node", script, "http://127.0.0.1:" + node.port()), Map.of(), SCRIPT_TIMEOUT_S);
+    Commands.Run run = INTEROP.run(List.of("node", script, "http://127.0.0.1:" + node.port()), Map.of(), SCRIPT_TIMEOUT_S);
 
     assertThat(run.exitCode()).as("exit code of node %s; output:%n%s", script, run.output()).isZero();
     assertThat(run.output().lines().filter(line -> line.startsWith(summary)))

@@ -8,13 +8,15 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The image definition (no Docker engine here, so it is read, not built): a Maven build stage, a JRE 17
- * runtime that copies the jar {@code mvn package} produces and the cluster config the manifests mount,
- * a non-root user matching the pod's securityContext, container-aware heap flags, and the same command
+ * The image definition, read (ContainerImageIT builds and runs it where podman is installed): a Maven build
+ * stage, a JRE 17 runtime that copies the jar {@code mvn package} produces and the cluster config the manifests
+ * mount, a non-root user matching the pod's securityContext, container-aware heap flags, and the same command
  * as the Deployment.
  */
 class DockerfileTest {
@@ -23,9 +25,13 @@ class DockerfileTest {
   void buildsWithMavenAndRunsTheShadedJarOnAJre17AsNonRoot() throws IOException {
     String text = Files.readString(Manifests.DOCKERFILE);
     List<String> stages = text.lines().filter(l -> l.startsWith("FROM ")).toList();
-    assertThat(stages).hasSize(2);
-    assertThat(stages.get(0)).contains("maven:").contains("temurin-17").endsWith("AS build");
-    assertThat(stages.get(1)).contains("temurin:17-jre");
+    assertThat(stages).containsExactly("FROM ${BUILD_IMAGE} AS build", "FROM ${RUNTIME_IMAGE}");
+    // The bases are build arguments (ContainerImageIT passes local ones); their defaults are the registry's.
+    Map<String, String> args = text.substring(0, text.indexOf("\nFROM ")).lines().filter(l -> l.startsWith("ARG "))
+        .map(l -> l.substring(4).split("=", 2)).collect(Collectors.toMap(a -> a[0], a -> a[1]));
+    assertThat(args).containsOnlyKeys("BUILD_IMAGE", "RUNTIME_IMAGE");
+    assertThat(args.get("BUILD_IMAGE")).contains("maven:").contains("temurin-17");
+    assertThat(args.get("RUNTIME_IMAGE")).contains("temurin:17-jre");
     assertThat(text).contains("RUN mvn -B -q -DskipTests -pl node -am package");
     // node/pom.xml's finalName and the shade plugin's output: node/target/herald.jar
     assertThat(Files.readString(Manifests.ROOT.resolve("node").resolve("pom.xml"))).contains("<finalName>herald</finalName>");

@@ -1,5 +1,6 @@
 package io.herald.node.sdk;
 
+import io.herald.node.testing.Commands;
 import io.herald.node.testing.NodeScripts;
 import org.junit.jupiter.api.Test;
 
@@ -31,14 +32,14 @@ class ClientSdkIT {
     assertThat(jar).as("the node jar (mvn package)").exists();
     SDK.installPackages();
 
-    NodeScripts.Run build = SDK.run(List.of("npm", "run", "build"), Map.of(), 120);
+    Commands.Run build = SDK.run(List.of("npm", "run", "build"), Map.of(), 120);
     assertThat(build.exitCode()).as("npm run build; output:%n%s", build.output()).isZero();
     assertThat(SDK.folder().resolve("dist/index.js")).exists();
     assertThat(SDK.folder().resolve("dist/index.d.ts")).exists();
 
     Map<String, String> env = new HashMap<>();
     env.put("HERALD_JAR", jar.toString());
-    NodeScripts.Run test = SDK.run(List.of("npm", "test"), env, SUITE_TIMEOUT_S);
+    Commands.Run test = SDK.run(List.of("npm", "test"), env, SUITE_TIMEOUT_S);
     String output = test.output();
     System.out.println(output.lines().filter(l -> l.startsWith("# ") || l.contains("skipped")).reduce("", (a, b) -> a + b + "\n"));
     assertThat(test.exitCode()).as("npm test; output:%n%s", output).isZero();

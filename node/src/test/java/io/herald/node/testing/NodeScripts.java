@@ -1,12 +1,10 @@
 package io.herald.node.testing;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,41 +37,18 @@ public final class NodeScripts {
     if (Files.exists(installed) && Files.getLastModifiedTime(installed).compareTo(Files.getLastModifiedTime(lock)) >= 0) {
       return;
     }
-    Run npm = run(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), NPM_CI_TIMEOUT_S);
+    Commands.Run npm = run(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), NPM_CI_TIMEOUT_S);
     assertThat(npm.exitCode()).as("npm ci in %s; output:%n%s", folder, npm.output()).isZero();
   }
 
-  /** What a finished command printed (stdout and stderr) and its exit code. */
-  public record Run(int exitCode, String output) {
-  }
-
   /** Runs {@code command} in the folder with {@code env} added, waiting up to {@code timeoutSeconds}; fails beyond. */
-  public Run run(List<String> command, Map<String, String> env, long timeoutSeconds) throws IOException, InterruptedException {
+  public Commands.Run run(List<String> command, Map<String, String> env, long timeoutSeconds) throws IOException, InterruptedException {
     RequiredTools.assume(RequiredTools.Tool.NODE, "the Node.js suite in " + folder.getFileName());
-    Path log = Files.createTempFile("node-script", ".log");
     try {
-      Process process;
-      try {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile())
-            .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(env);
-        process = builder.start();
-      } catch (IOException e) {
-        throw new AssertionError("cannot run " + command.get(0) + ": Node.js and npm must be on the PATH"
-            + " (.ci/run installs them; Debian: apt-get install nodejs npm)", e);
-      }
-      boolean exited = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
-      if (!exited) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-      String output = Files.readString(log, StandardCharsets.UTF_8);
-      if (!exited) {
-        throw new AssertionError(String.join(" ", command) + " still running after " + timeoutSeconds + " s; output:\n" + output);
-      }
-      return new Run(process.exitValue(), output);
-    } finally {
-      Files.deleteIfExists(log);
+      return Commands.run(command, folder, env, timeoutSeconds);
+    } catch (IOException e) {
+      throw new AssertionError("cannot run " + command.get(0) + ": Node.js and npm must be on the PATH"
+          + " (.ci/run installs them; Debian: apt-get install nodejs npm)", e);
     }
   }
 }
