@@ -22,6 +22,7 @@ import io.herald.core.tracing.Tracing;
 import io.herald.core.webhooks.Webhooks;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -29,6 +30,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * One sequencer shard of a node: the writer of the channels that hash to it among those the node owns
@@ -56,25 +58,33 @@ public class BrokerVerticle extends VerticleBase {
   private long sweepTimer;
 
   /**
+   * Opens {@code node}'s inbox, then deploys its {@code shards} sequencer shards, shard {@code n} over
+   * {@code storeOfShard.apply(n)}: a node's broker side, as the node and the gateway's test fixture both start it.
+   */
+  public static Future<Void> deployNode(Vertx vertx, String node, int shards, IntFunction<ChannelStore> storeOfShard,
+                                        boolean clustered, BusRejections rejections, Webhooks webhooks, Tracing tracing) {
+    Future<?> started = NodeInbox.open(vertx.eventBus(), node, rejections, tracing);
+    for (int shard = 0; shard < shards; shard++) {
+      int s = shard;
+      started = started.compose(v -> vertx.deployVerticle(
+          new BrokerVerticle(node, s, storeOfShard.apply(s), clustered, rejections, webhooks, tracing)));
+    }
+    return started.mapEmpty();
+  }
+
+  /**
    * @param node      this node's id
    * @param clustered whether other nodes send requests here (a cluster-wide consumer) or only this one
    */
   public BrokerVerticle(String node, int shard, ChannelStore store, boolean clustered) {
-    this(node, shard, store, clustered, new BusRejections());
+    this(node, shard, store, clustered, new BusRejections(), Webhooks.OFF, Tracing.OFF);
   }
 
-  /** @param rejections where requests refused for a bad channel name, body or header are counted */
-  public BrokerVerticle(String node, int shard, ChannelStore store, boolean clustered, BusRejections rejections) {
-    this(node, shard, store, clustered, rejections, Webhooks.OFF);
-  }
-
-  /** @param webhooks where the channels this shard sees occupied or vacated (cluster-wide) are reported */
-  public BrokerVerticle(String node, int shard, ChannelStore store, boolean clustered, BusRejections rejections,
-                        Webhooks webhooks) {
-    this(node, shard, store, clustered, rejections, webhooks, Tracing.OFF);
-  }
-
-  /** @param tracing how sequenced messages continue their publish's trace ({@link Fanout}) */
+  /**
+   * @param rejections where requests refused for a bad channel name, body or header are counted
+   * @param webhooks   where the channels this shard sees occupied or vacated (cluster-wide) are reported
+   * @param tracing    how sequenced messages continue their publish's trace ({@link Fanout})
+   */
   public BrokerVerticle(String node, int shard, ChannelStore store, boolean clustered, BusRejections rejections,
                         Webhooks webhooks, Tracing tracing) {
     this.node = node;

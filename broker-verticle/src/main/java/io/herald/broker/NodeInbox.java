@@ -30,11 +30,7 @@ public final class NodeInbox {
 
   /** Registers the inbox of {@code node} cluster-wide; completes once other nodes can reach it. */
   public static Future<NodeInbox> open(EventBus bus, String node) {
-    return open(bus, node, new BusRejections());
-  }
-
-  public static Future<NodeInbox> open(EventBus bus, String node, BusRejections rejections) {
-    return open(bus, node, rejections, Tracing.OFF);
+    return open(bus, node, new BusRejections(), Tracing.OFF);
   }
 
   public static Future<NodeInbox> open(EventBus bus, String node, BusRejections rejections, Tracing tracing) {

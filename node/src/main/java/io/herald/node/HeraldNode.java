@@ -2,7 +2,6 @@ package io.herald.node;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.herald.broker.BrokerVerticle;
-import io.herald.broker.NodeInbox;
 import io.herald.broker.cluster.HazelcastChannelStore;
 import io.herald.broker.cluster.HazelcastMembership;
 import io.herald.broker.cluster.HazelcastPresence;
@@ -164,16 +163,10 @@ public final class HeraldNode {
     BusRejections rejections = rejectionsCounter(registry);
     storeGauges(registry, backend.limits());
 
-    Future<?> started = NodeInbox.open(vertx.eventBus(), member, rejections, tracing.herald());
-    if (dispatcher != null) {
-      started = started.compose(v -> vertx.deployVerticle(dispatcher));
-    }
-    for (int shard = 0; shard < shards; shard++) {
-      int s = shard;
-      started = started.compose(v -> vertx.deployVerticle(
-          new BrokerVerticle(member, s, backend.storeOfShard().apply(s), backend.clustered(), rejections, webhooks,
-              tracing.herald())));
-    }
+    // The webhook sender first: the sequencers emit to it.
+    Future<?> started = dispatcher == null ? Future.succeededFuture() : vertx.deployVerticle(dispatcher);
+    started = started.compose(v -> BrokerVerticle.deployNode(vertx, member, shards, backend.storeOfShard(),
+        backend.clustered(), rejections, webhooks, tracing.herald()));
     started = started.compose(v -> NodeCommands.serve(vertx.eventBus(), services, rejections));
     return started
         // A key file that cannot be loaded, or a malformed proxy.* setting, fails the start here.

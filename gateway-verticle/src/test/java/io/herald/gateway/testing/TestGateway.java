@@ -1,7 +1,6 @@
 package io.herald.gateway.testing;
 
 import io.herald.broker.BrokerVerticle;
-import io.herald.broker.NodeInbox;
 import io.herald.broker.impl.InMemoryChannelStore;
 import io.herald.broker.impl.LocalPresence;
 import io.herald.broker.impl.StoreLimits;
@@ -11,6 +10,7 @@ import io.herald.core.Membership;
 import io.herald.core.RandomIds;
 import io.herald.core.codec.Codecs;
 import io.herald.core.config.HeraldConfig;
+import io.herald.core.tracing.Tracing;
 import io.herald.core.webhooks.Webhooks;
 import io.herald.gateway.GatewayExtension;
 import io.herald.gateway.GatewayServices;
@@ -79,13 +79,9 @@ public final class TestGateway implements TestServer {
         Webhooks.OFF);
     BusRejections rejections = new BusRejections();
     StoreLimits limits = StoreLimits.from(config);
-    Future<?> started = NodeInbox.open(vertx.eventBus(), node, rejections);
-    for (int shard = 0; shard < shards; shard++) {
-      BrokerVerticle sequencer = new BrokerVerticle(node, shard,
-          new InMemoryChannelStore(config.namespaces(), limits, System::currentTimeMillis), false, rejections, Webhooks.OFF);
-      started = started.compose(v -> vertx.deployVerticle(sequencer));
-    }
-    Future<TestGateway> gateway = started
+    Future<TestGateway> gateway = BrokerVerticle.deployNode(vertx, node, shards,
+            shard -> new InMemoryChannelStore(config.namespaces(), limits, System::currentTimeMillis), false, rejections,
+            Webhooks.OFF, Tracing.OFF)
         .compose(v -> NodeCommands.serve(vertx.eventBus(), services, rejections))
         .compose(v -> GatewayVerticle.deploy(vertx, services, extensions.apply(services)))
         .map(gateways -> {
