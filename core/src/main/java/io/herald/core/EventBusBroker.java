@@ -139,6 +139,21 @@ public final class EventBusBroker implements Broker {
     }
   }
 
+  /**
+   * Asks again for every channel this node watches: after a split brain healed, the survivors had removed this
+   * node from the watchers of every channel ({@link Membership#whenRejoined}). Subscriptions fill what they
+   * missed from history when the next message shows them the gap.
+   */
+  public void rewatch() {
+    synchronized (watches) {
+      watches.forEach((channel, w) -> {
+        if (w.count > 0) {
+          w.tail = w.tail.transform(ar -> sendWatch(channel, SequencerOp.WATCH, true));
+        }
+      });
+    }
+  }
+
   @Override
   public Future<Void> push(String channel, Buffer frame) {
     return request(channel, frame, options(SequencerOp.PUSH).addHeader(SequencerOp.CHANNEL, channel)

@@ -11,6 +11,14 @@ public interface Membership {
   /** Every member id, this node's included. */
   List<String> members();
 
+  /**
+   * Runs {@code action} whenever this node comes back into a cluster that had given it up: its half of a split
+   * merged into the other half, where the survivors had removed it from every channel's watchers. A standalone
+   * node never does.
+   */
+  default void whenRejoined(Runnable action) {
+  }
+
   static Membership standalone(String self) {
     return new Membership() {
       @Override

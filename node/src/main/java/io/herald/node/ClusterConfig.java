@@ -4,6 +4,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.TcpIpConfig;
 import io.herald.broker.cluster.ClusterSerialization;
+import io.herald.broker.cluster.SplitBrainGuard;
 import io.herald.core.config.HeraldConfig;
 
 import java.io.IOException;
@@ -33,7 +34,8 @@ final class ClusterConfig {
   static final String BIND_ANY = "hazelcast.socket.bind.any";
 
   static Config load(HeraldConfig config) throws IOException {
-    Config hazelcast = ClusterSerialization.register(read(config.get(HeraldConfig.CLUSTER_CONFIG)));
+    Config hazelcast = SplitBrainGuard.configure(ClusterSerialization.register(read(config.get(HeraldConfig.CLUSTER_CONFIG))),
+        config.get(HeraldConfig.CLUSTER_QUORUM));
     hazelcast.setProperty(BIND_ANY, "false");
     hazelcast.getNetworkConfig().getInterfaces().setEnabled(true)
         .setInterfaces(List.of(ClusterBus.host(config)));

@@ -5,6 +5,7 @@ import io.herald.broker.BrokerVerticle;
 import io.herald.broker.cluster.HazelcastChannelStore;
 import io.herald.broker.cluster.HazelcastMembership;
 import io.herald.broker.cluster.HazelcastPresence;
+import io.herald.broker.cluster.MemberIds;
 import io.herald.broker.cluster.PartitionRouting;
 import io.herald.broker.impl.InMemoryChannelStore;
 import io.herald.broker.impl.LocalPresence;
@@ -137,7 +138,7 @@ public final class HeraldNode {
     StoreLimits limits = StoreLimits.from(config);
     HazelcastChannelStore store = new HazelcastChannelStore(vertx, hazelcast, config.namespaces(), limits,
         System::currentTimeMillis);
-    String member = hazelcast.getCluster().getLocalMember().getUuid().toString();
+    String member = MemberIds.self(hazelcast);
     HazelcastPresence presence = new HazelcastPresence(vertx, hazelcast, member);
     return new Backend(HazelcastMembership.watch(hazelcast, store, presence, webhooks), new PartitionRouting(hazelcast),
         shard -> store, presence, true, limits);
@@ -156,6 +157,7 @@ public final class HeraldNode {
     int shards = Math.max(1, config.get(HeraldConfig.BROKER_SHARDS));
     ConnectionRegistry connections = new ConnectionRegistry();
     EventBusBroker broker = new EventBusBroker(vertx, member, backend.routing(), shards, BROKER_TIMEOUT_MS);
+    backend.membership().whenRejoined(broker::rewatch);
     NodeState state = new NodeState();
     GatewayServices services = new GatewayServices(nodeId, config, broker, backend.presence(), backend.membership(),
         connections, new HeraldMetrics(registry, connections::size), registry, state, webhooks);

@@ -49,6 +49,7 @@ public final class HazelcastChannelStore implements ChannelStore {
   private final AtomicLong lastSweepMs = new AtomicLong();
   /** This member's share of the map as of the last sweep, against the node's bounds. */
   private final StoreLimits limits;
+  private final SplitBrainGuard guard;
 
   public HazelcastChannelStore(Vertx vertx, HazelcastInstance hazelcast, Namespaces namespaces, LongSupplier clock) {
     this(vertx, hazelcast, namespaces, StoreLimits.unbounded(), clock);
@@ -62,6 +63,7 @@ public final class HazelcastChannelStore implements ChannelStore {
     this.namespaces = namespaces;
     this.limits = limits;
     this.clock = clock;
+    this.guard = SplitBrainGuard.of(hazelcast);
   }
 
   @Override
@@ -191,7 +193,14 @@ public final class HazelcastChannelStore implements ChannelStore {
     return new ChannelStart(RandomIds.epoch(), options.historySize(), options.historyTtlMs(), now, mayCreate);
   }
 
+  /** Runs {@code op} on the channel's owner; its answer counts only if this member still has quorum after it. */
   private <R> Future<R> submit(String channel, EntryProcessor<String, ChannelLog, R> op) {
-    return Future.fromCompletionStage(map.submitToKey(channel, op), vertx.getOrCreateContext());
+    return Future.fromCompletionStage(map.submitToKey(channel, op), vertx.getOrCreateContext()).transform(ar -> {
+      if (ar.failed()) {
+        return Future.failedFuture(guard.translate(ar.cause()));
+      }
+      HeraldException refused = guard.refusal();
+      return refused == null ? Future.succeededFuture(ar.result()) : Future.failedFuture(refused);
+    });
   }
 }

@@ -1,9 +1,9 @@
 package io.herald.broker.cluster;
 
-import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import io.herald.broker.impl.OccupancyEvents;
 import io.herald.core.ChannelStore.Occupancy;
 import io.herald.core.Membership;
@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 
 /**
- * The Hazelcast cluster as Herald sees it: member ids are Hazelcast member UUIDs. When a member leaves
+ * The Hazelcast cluster as Herald sees it: member ids are {@link MemberIds}. When a member leaves
  * or dies, every survivor removes it from channel watchers and presence (idempotent, so it does not
  * matter that all of them do).
  */
@@ -45,7 +45,7 @@ public final class HazelcastMembership implements Membership {
 
       @Override
       public void memberRemoved(MembershipEvent event) {
-        String id = event.getMember().getUuid().toString();
+        String id = MemberIds.of(event.getMember());
         LOG.atInfo().addKeyValue("member", event.getMember()).log("member left; removing its watches and presence");
         store.forgetNode(id)
             .onSuccess(vacated -> vacated.forEach(channel -> occupancy.changed(channel, Occupancy.VACATED)))
@@ -57,13 +57,24 @@ public final class HazelcastMembership implements Membership {
     return new HazelcastMembership(hazelcast);
   }
 
+  /** On Hazelcast's MERGED: this member's half of a split joined the other half (it was the smaller one). */
+  @Override
+  public void whenRejoined(Runnable action) {
+    hazelcast.getLifecycleService().addLifecycleListener(event -> {
+      if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+        LOG.info("rejoined the cluster after a split; watching this node's channels again");
+        action.run();
+      }
+    });
+  }
+
   @Override
   public String self() {
-    return hazelcast.getCluster().getLocalMember().getUuid().toString();
+    return MemberIds.self(hazelcast);
   }
 
   @Override
   public List<String> members() {
-    return hazelcast.getCluster().getMembers().stream().map(Member::getUuid).map(Object::toString).toList();
+    return hazelcast.getCluster().getMembers().stream().map(MemberIds::of).toList();
   }
 }

@@ -18,12 +18,12 @@ public final class PartitionRouting implements SequencerRouting {
 
   public PartitionRouting(HazelcastInstance hazelcast) {
     this.partitions = hazelcast.getPartitionService();
-    this.self = hazelcast.getCluster().getLocalMember().getUuid().toString();
+    this.self = MemberIds.self(hazelcast);
   }
 
   @Override
   public String ownerOf(String channel) {
     Member owner = partitions.getPartition(channel).getOwner();
-    return owner == null ? self : owner.getUuid().toString();
+    return owner == null ? self : MemberIds.of(owner);
   }
 }

@@ -89,6 +89,52 @@ public final class ChannelLog {
     return new StreamPosition(epoch, latest);
   }
 
+  /**
+   * Whether this log is {@code earlier}'s sequence carried on (or the same): the same epoch, at least its latest
+   * offset, and the same message (data and time) at that offset. When either no longer holds that offset, the
+   * two cannot be compared message by message and the offsets alone decide. Two copies of a channel that met after
+   * a split brain are one line when one continues the other, a fork when neither does.
+   */
+  public boolean continues(ChannelLog earlier) {
+    if (!epoch.equals(earlier.epoch) || latest < earlier.latest) {
+      return false;
+    }
+    Message mine = at(earlier.latest);
+    Message theirs = earlier.at(earlier.latest);
+    return mine == null || theirs == null || mine.ts() == theirs.ts() && mine.data().equals(theirs.data());
+  }
+
+  /** The retained message at {@code offset}, expired or not, or null. */
+  private Message at(long offset) {
+    if (messages.isEmpty() || offset < messages.peekFirst().offset() || offset > messages.peekLast().offset()) {
+      return null;
+    }
+    for (Message m : messages) {
+      if (m.offset() == offset) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * This log's messages, offsets and state under {@code newEpoch}, each message relabelled: what a fork found after
+   * a split brain keeps, so a client holding a position of the old epoch is told that it cannot resume
+   * ({@code recovery_failed}) instead of resuming into a sequence that differs from what it saw.
+   */
+  public ChannelLog relabelled(String newEpoch) {
+    Snapshot s = snapshot();
+    List<Message> renamed = s.messages().stream()
+        .map(m -> new Message(m.channel(), newEpoch, m.offset(), m.ts(), m.data())).toList();
+    return restore(new Snapshot(s.channel(), new StreamPosition(newEpoch, latest), s.historySize(), s.ttlMs(),
+        s.lastAppendMs(), renamed, s.watchers(), s.keys()));
+  }
+
+  /** Adds {@code other}'s watching nodes to this log's. */
+  public void watchAlso(ChannelLog other) {
+    other.watchers.forEach(node -> watch(node, true));
+  }
+
   /** Appends {@code data} with the next offsets; returns the first one. */
   public long append(List<Buffer> data, long ts) {
     long first = latest + 1;

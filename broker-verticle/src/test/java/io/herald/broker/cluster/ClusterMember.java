@@ -31,7 +31,7 @@ final class ClusterMember {
   private ClusterMember(Vertx vertx, HazelcastInstance hazelcast, HeraldConfig config) throws Exception {
     this.vertx = vertx;
     this.hazelcast = hazelcast;
-    this.id = hazelcast.getCluster().getLocalMember().getUuid().toString();
+    this.id = MemberIds.self(hazelcast);
     Codecs.register(vertx.eventBus());
     store = new HazelcastChannelStore(vertx, hazelcast, config.namespaces(), System::currentTimeMillis);
     presence = new HazelcastPresence(vertx, hazelcast, id);
@@ -46,7 +46,8 @@ final class ClusterMember {
 
   /** Starts a member of the cluster {@code clusterName}; returns once it has joined. */
   static ClusterMember start(String clusterName, HeraldConfig config) throws Exception {
-    Config hazelcastConfig = ClusterSerialization.register(Config.loadFromFile(new File("../cluster.xml")));
+    Config hazelcastConfig = SplitBrainGuard.configure(
+        ClusterSerialization.register(Config.loadFromFile(new File("../cluster.xml"))), config.get(HeraldConfig.CLUSTER_QUORUM));
     hazelcastConfig.setClusterName(clusterName);
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig);
     Vertx vertx = await(Vertx.builder().withClusterManager(manager).buildClustered());

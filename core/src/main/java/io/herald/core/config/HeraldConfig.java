@@ -229,6 +229,8 @@ public final class HeraldConfig {
       "IP address the Hazelcast member port and the event bus bind to and announce (never the wildcard); on Kubernetes the pod IP.");
   public static final Setting<Integer> CLUSTER_BUS_PORT = Setting.integer("cluster.bus_port", 0,
       "Event-bus port between members; 0 picks a free one (several nodes on one machine). Fixed on Kubernetes for the NetworkPolicy.");
+  public static final Setting<Integer> CLUSTER_QUORUM = Setting.integer("cluster.quorum", 0,
+      "Members a node must see, itself included, to sequence (a majority of the cluster's size, at most 7); 0: no split-brain protection.");
   public static final Setting<String> CLUSTER_TLS_KEY_FILE = Setting.string("cluster.tls.key_file", "",
       "PEM private key of this member for event-bus TLS; set with cluster.tls.cert_file and cluster.tls.ca_file, or none of them.");
   public static final Setting<String> CLUSTER_TLS_CERT_FILE = Setting.string("cluster.tls.cert_file", "",
@@ -290,7 +292,7 @@ public final class HeraldConfig {
       GRAPHQL_MAX_DEPTH, GRAPHQL_MAX_COMPLEXITY,
       GRAPHQL_MAX_FIELDS, GRAPHQL_MAX_ALIASES, GRAPHQL_MAX_FRAGMENT_DEPTH, GRAPHQL_MAX_SUBSCRIPTIONS, GRAPHQL_INTROSPECTION,
       GRAPHQL_INIT_TIMEOUT_MS, CLUSTER, CLUSTER_CONFIG,
-      CLUSTER_NAME, CLUSTER_PORT, CLUSTER_MEMBERS, CLUSTER_HOST, CLUSTER_BUS_PORT, CLUSTER_TLS_KEY_FILE,
+      CLUSTER_NAME, CLUSTER_PORT, CLUSTER_MEMBERS, CLUSTER_HOST, CLUSTER_BUS_PORT, CLUSTER_QUORUM, CLUSTER_TLS_KEY_FILE,
       CLUSTER_TLS_CERT_FILE, CLUSTER_TLS_CA_FILE, HEALTH_CANARY_INTERVAL_MS, HEALTH_CANARY_TIMEOUT_MS,
       WS_ALLOWED_ORIGINS, WS_ALLOW_MISSING_ORIGIN, WS_PUBLISH_RATE, WS_PUBLISH_BURST, WS_READ_BYTES_RATE, WS_READ_BYTES_BURST, WS_PUBLISH_MAX_REJECTIONS,
       HTTP_PUBLISH_RATE_MAX_KEYS, HTTP_PUBLISH_RATE_EXEMPT_LOOPBACK,

@@ -1,7 +1,7 @@
 package io.herald.node.cluster;
 
-import com.hazelcast.cluster.Member;
 import com.hazelcast.config.Config;
+import io.herald.broker.cluster.MemberIds;
 import io.herald.core.Addresses;
 import io.herald.core.PublishRequest;
 import io.herald.core.SequencerOp;
@@ -106,7 +106,7 @@ class ClusterBusTlsTest {
       try {
         Codecs.register(attacker.eventBus());
         String target = manager.getHazelcastInstance().getCluster().getMembers().stream()
-            .filter(m -> !m.isLiteMember()).map(Member::getUuid).map(UUID::toString).findFirst().orElseThrow();
+            .filter(m -> !m.isLiteMember()).map(MemberIds::of).findFirst().orElseThrow();
 
         Future<?> reply = attacker.eventBus().request(Addresses.sequencerShard(target, 0),
             new PublishRequest(channel, Buffer.buffer("{\"forged\":true}")),

@@ -1,0 +1,66 @@
+package io.herald.broker.cluster;
+
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.spi.merge.MergingValue;
+import com.hazelcast.spi.merge.SplitBrainMergePolicy;
+import io.herald.broker.impl.ChannelLog;
+import io.herald.core.RandomIds;
+
+/**
+ * How a channel's two copies become one when the halves of a split cluster merge again. Hazelcast merges the
+ * smaller half into the larger: {@code existing} is the larger half's copy, {@code merging} the smaller's.
+ * <ul>
+ *   <li>one side only knows the channel: its copy;</li>
+ *   <li>one copy carries the other's sequence on (same epoch, at least as far, the same message at the other's
+ *       latest offset): that copy, watched by both sides' nodes. With {@code cluster.quorum} the smaller half
+ *       sequenced nothing, so this is the larger half's copy;</li>
+ *   <li>both went on from a common point, each with messages the other lacks (both halves sequenced: no
+ *       {@code cluster.quorum}, or a publish the minority applied but never acknowledged): a fork. The larger
+ *       half's copy is kept under a new epoch, so a client holding a position in the old one gets
+ *       {@code recovery_failed} instead of silently resuming into messages that differ from what it saw;</li>
+ *   <li>different epochs (the channel started on each side): the larger half's copy; clients of the other epoch
+ *       get {@code recovery_failed} when they resume.</li>
+ * </ul>
+ * Configured on {@code herald.channels} by {@link SplitBrainGuard#configure}.
+ */
+public final class ChannelMergePolicy implements SplitBrainMergePolicy<Object, MergingValue<Object>, Object> {
+
+  @Override
+  public Object merge(MergingValue<Object> merging, MergingValue<Object> existing) {
+    if (existing == null) {
+      return merging.getRawValue();
+    }
+    ChannelLog smaller = (ChannelLog) merging.getValue();
+    ChannelLog larger = (ChannelLog) existing.getValue();
+    return merge(smaller, larger);
+  }
+
+  /** The copy that survives of a channel the smaller and the larger half both hold (see the class comment). */
+  static ChannelLog merge(ChannelLog smaller, ChannelLog larger) {
+    if (larger.continues(smaller)) {
+      larger.watchAlso(smaller);
+      return larger;
+    }
+    if (smaller.continues(larger)) {
+      smaller.watchAlso(larger);
+      return smaller;
+    }
+    if (smaller.position().epoch().equals(larger.position().epoch())) {
+      ChannelLog relabelled = larger.relabelled(RandomIds.epoch());
+      relabelled.watchAlso(smaller);
+      return relabelled;
+    }
+    return larger;
+  }
+
+  @Override
+  public void writeData(ObjectDataOutput out) {
+    // no state
+  }
+
+  @Override
+  public void readData(ObjectDataInput in) {
+    // no state
+  }
+}

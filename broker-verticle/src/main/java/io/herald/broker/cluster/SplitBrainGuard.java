@@ -1,0 +1,116 @@
+package io.herald.broker.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.SplitBrainProtectionConfig;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.IndeterminateOperationStateException;
+import com.hazelcast.core.MemberLeftException;
+import com.hazelcast.splitbrainprotection.SplitBrainProtection;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionException;
+import com.hazelcast.spi.exception.TargetNotMemberException;
+import io.herald.core.ErrorCode;
+import io.herald.core.HeraldException;
+
+import java.util.concurrent.CompletionException;
+
+/**
+ * What keeps a split cluster from forking a channel (docs/cluster.md, "Partitions and split brain").
+ * <p>
+ * With a quorum ({@code cluster.quorum}, a majority of the cluster) a member sequences, reads and watches channels
+ * only while it has heard from that many members, itself included, within {@link #HEARTBEAT_TOLERANCE_MS}
+ * (Hazelcast's recently-active split-brain protection on {@value HazelcastChannelStore#MAP}); each channel is kept
+ * on quorum members (the owner and quorum - 1 synchronous backups), and an operation whose backups did not all
+ * confirm fails instead of completing without them. So every acknowledged publish is on a majority, which any
+ * other majority shares a member with: the side that keeps quorum has it, the side that lost quorum refuses
+ * ({@code unavailable}), and nothing the minority did is acknowledged. Hazelcast checks the quorum as an operation
+ * starts; {@link #refusal} checks it again once the operation is done, because an operation whose backup is
+ * on the far side completes as soon as this member declares that side dead.
+ * <p>
+ * In every case the halves merge with {@link ChannelMergePolicy}.
+ */
+public final class SplitBrainGuard {
+
+  static final String PROTECTION = "herald-quorum";
+  /** A member is counted while its last heartbeat (every second) is younger than this. */
+  static final int HEARTBEAT_TOLERANCE_MS = 3_000;
+  /** Hazelcast keeps at most 6 backups, so a channel's copies can span a majority of at most 13 members. */
+  public static final int MAX_QUORUM = 7;
+  static final String FAIL_ON_INDETERMINATE = "hazelcast.operation.fail.on.indeterminate.state";
+
+  private final HazelcastInstance hazelcast;
+  private final int quorum;
+
+  private SplitBrainGuard(HazelcastInstance hazelcast, int quorum) {
+    this.hazelcast = hazelcast;
+    this.quorum = quorum;
+  }
+
+  /**
+   * Configures the channel map of {@code config} for splits: its merge policy always; with {@code quorum} of 2 or
+   * more, the quorum, the backups that keep each channel on that many members, and failing operations whose
+   * backups did not confirm. Returns {@code config}.
+   */
+  public static Config configure(Config config, int quorum) {
+    if (quorum > MAX_QUORUM) {
+      throw new IllegalArgumentException("cluster.quorum is at most " + MAX_QUORUM + " (Hazelcast keeps at most "
+          + (MAX_QUORUM - 1) + " backups of a channel): " + quorum);
+    }
+    MemberIds.assign(config); // ids that outlive the merge (Hazelcast gives the smaller half's members new UUIDs)
+    MapConfig channels = config.getMapConfig(HazelcastChannelStore.MAP);
+    channels.getMergePolicyConfig().setPolicy(ChannelMergePolicy.class.getName());
+    if (quorum >= 2) {
+      config.addSplitBrainProtectionConfig(SplitBrainProtectionConfig
+          .newRecentlyActiveSplitBrainProtectionConfigBuilder(PROTECTION, quorum, HEARTBEAT_TOLERANCE_MS)
+          .enabled(true).build());
+      channels.setSplitBrainProtectionName(PROTECTION);
+      channels.setBackupCount(Math.max(channels.getBackupCount(), quorum - 1));
+      channels.setAsyncBackupCount(0);
+      config.setProperty(FAIL_ON_INDETERMINATE, "true");
+    }
+    return config;
+  }
+
+  /** The guard of a member configured by {@link #configure} (quorum 0 when it has none). */
+  static SplitBrainGuard of(HazelcastInstance hazelcast) {
+    SplitBrainProtectionConfig protection = hazelcast.getConfig().getSplitBrainProtectionConfigs().get(PROTECTION);
+    return new SplitBrainGuard(hazelcast, protection == null || !protection.isEnabled() ? 0 : protection.getMinimumClusterSize());
+  }
+
+  /** Members a node must see to sequence; 0: no quorum. */
+  int quorum() {
+    return quorum;
+  }
+
+  /** Why this member may not answer for a channel now, or null: it has quorum (or none is configured). */
+  HeraldException refusal() {
+    if (quorum == 0) {
+      return null;
+    }
+    SplitBrainProtection protection = hazelcast.getSplitBrainProtectionService().getSplitBrainProtection(PROTECTION);
+    int members = hazelcast.getCluster().getMembers().size();
+    if (members < quorum || !protection.hasMinimumSize()) {
+      return noQuorum(members);
+    }
+    return null;
+  }
+
+  private HeraldException noQuorum(int members) {
+    return new HeraldException(ErrorCode.UNAVAILABLE, "no quorum: this node is in touch with fewer than "
+        + quorum + " of the cluster's members (" + members + " in its view); try another node");
+  }
+
+  /** A store operation's failure as clients should see it: the cluster-state ones are {@code unavailable}. */
+  Throwable translate(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (cause instanceof SplitBrainProtectionException) {
+      return noQuorum(hazelcast.getCluster().getMembers().size());
+    }
+    if (cause instanceof IndeterminateOperationStateException || cause instanceof MemberLeftException
+        || cause instanceof TargetNotMemberException) {
+      return new HeraldException(ErrorCode.UNAVAILABLE, "not confirmed by the channel's copies (" + cause.getClass().getSimpleName()
+          + "): it may or may not have happened; retry, with the same idempotency_key for a publish");
+    }
+    return failure;
+  }
+}
