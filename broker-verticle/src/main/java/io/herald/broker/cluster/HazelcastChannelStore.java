@@ -193,13 +193,14 @@ public final class HazelcastChannelStore implements ChannelStore {
     return new ChannelStart(RandomIds.epoch(), options.historySize(), options.historyTtlMs(), now, mayCreate);
   }
 
-  /** Runs {@code op} on the channel's owner; its answer counts only if this member still has quorum after it. */
+  /** Runs {@code op} on the channel's owner; its answer counts only if this member still has quorum after it ({@link SplitBrainGuard}). */
   private <R> Future<R> submit(String channel, EntryProcessor<String, ChannelLog, R> op) {
+    long started = System.nanoTime();
     return Future.fromCompletionStage(map.submitToKey(channel, op), vertx.getOrCreateContext()).transform(ar -> {
       if (ar.failed()) {
         return Future.failedFuture(guard.translate(ar.cause()));
       }
-      HeraldException refused = guard.refusal();
+      HeraldException refused = guard.refusal(started);
       return refused == null ? Future.succeededFuture(ar.result()) : Future.failedFuture(refused);
     });
   }

@@ -19,13 +19,17 @@ import java.util.concurrent.CompletionException;
  * <p>
  * With a quorum ({@code cluster.quorum}, a majority of the cluster) a member sequences, reads and watches channels
  * only while it has heard from that many members, itself included, within {@link #HEARTBEAT_TOLERANCE_MS}
- * (Hazelcast's recently-active split-brain protection on {@value HazelcastChannelStore#MAP}); each channel is kept
- * on quorum members (the owner and quorum - 1 synchronous backups), and an operation whose backups did not all
- * confirm fails instead of completing without them. So every acknowledged publish is on a majority, which any
- * other majority shares a member with: the side that keeps quorum has it, the side that lost quorum refuses
- * ({@code unavailable}), and nothing the minority did is acknowledged. Hazelcast checks the quorum as an operation
- * starts; {@link #refusal} checks it again once the operation is done, because an operation whose backup is
- * on the far side completes as soon as this member declares that side dead.
+ * (Hazelcast's recently-active split-brain protection on {@value HazelcastChannelStore#MAP}), and each channel is
+ * kept on quorum members (the owner and quorum - 1 synchronous backups). So an acknowledged publish is on a
+ * majority, which any other majority shares a member with: the side that keeps quorum has it, the side that lost
+ * quorum refuses ({@code unavailable}).
+ * <p>
+ * Hazelcast checks the quorum as an operation starts, and completes an operation whose backups did not answer
+ * anyway: when this member declares their member dead, or after its backup timeout (5 s). {@link #refusal} therefore
+ * checks again once the operation is done, and refuses one that took longer than the tolerance: its backups waited
+ * for a member that did not answer, or this process was paused (a member that resumes still counts the others as
+ * present until its next look at their heartbeats). Its effect may remain in this member's copy, which the merge
+ * resolves ({@link ChannelMergePolicy}); it was never acknowledged.
  * <p>
  * In every case the halves merge with {@link ChannelMergePolicy}.
  */
@@ -36,7 +40,6 @@ public final class SplitBrainGuard {
   static final int HEARTBEAT_TOLERANCE_MS = 3_000;
   /** Hazelcast keeps at most 6 backups, so a channel's copies can span a majority of at most 13 members. */
   public static final int MAX_QUORUM = 7;
-  static final String FAIL_ON_INDETERMINATE = "hazelcast.operation.fail.on.indeterminate.state";
 
   private final HazelcastInstance hazelcast;
   private final int quorum;
@@ -47,9 +50,9 @@ public final class SplitBrainGuard {
   }
 
   /**
-   * Configures the channel map of {@code config} for splits: its merge policy always; with {@code quorum} of 2 or
-   * more, the quorum, the backups that keep each channel on that many members, and failing operations whose
-   * backups did not confirm. Returns {@code config}.
+   * Configures the channel map of {@code config} for splits: the member's {@link MemberIds id} and the map's merge
+   * policy always; with {@code quorum} of 2 or more, the quorum and the backups that keep each channel on that many
+   * members. Returns {@code config}.
    */
   public static Config configure(Config config, int quorum) {
     if (quorum > MAX_QUORUM) {
@@ -66,7 +69,6 @@ public final class SplitBrainGuard {
       channels.setSplitBrainProtectionName(PROTECTION);
       channels.setBackupCount(Math.max(channels.getBackupCount(), quorum - 1));
       channels.setAsyncBackupCount(0);
-      config.setProperty(FAIL_ON_INDETERMINATE, "true");
     }
     return config;
   }
@@ -82,8 +84,11 @@ public final class SplitBrainGuard {
     return quorum;
   }
 
-  /** Why this member may not answer for a channel now, or null: it has quorum (or none is configured). */
-  HeraldException refusal() {
+  /**
+   * Why the answer of an operation started at {@code startedNanos} ({@link System#nanoTime}) and done now may not be
+   * given, or null: this member has quorum and the operation was quick (or no quorum is configured).
+   */
+  HeraldException refusal(long startedNanos) {
     if (quorum == 0) {
       return null;
     }
@@ -91,6 +96,10 @@ public final class SplitBrainGuard {
     int members = hazelcast.getCluster().getMembers().size();
     if (members < quorum || !protection.hasMinimumSize()) {
       return noQuorum(members);
+    }
+    long tookMs = (System.nanoTime() - startedNanos) / 1_000_000;
+    if (tookMs >= HEARTBEAT_TOLERANCE_MS) {
+      return notConfirmed("took " + tookMs + " ms: a member did not answer, or this one was paused");
     }
     return null;
   }
@@ -108,9 +117,13 @@ public final class SplitBrainGuard {
     }
     if (cause instanceof IndeterminateOperationStateException || cause instanceof MemberLeftException
         || cause instanceof TargetNotMemberException) {
-      return new HeraldException(ErrorCode.UNAVAILABLE, "not confirmed by the channel's copies (" + cause.getClass().getSimpleName()
-          + "): it may or may not have happened; retry, with the same idempotency_key for a publish");
+      return notConfirmed(cause.getClass().getSimpleName());
     }
     return failure;
+  }
+
+  private static HeraldException notConfirmed(String why) {
+    return new HeraldException(ErrorCode.UNAVAILABLE, "not confirmed by the channel's copies (" + why
+        + "): it may or may not have happened; retry, with the same idempotency_key for a publish");
   }
 }
