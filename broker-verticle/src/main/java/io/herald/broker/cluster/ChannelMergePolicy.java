@@ -1,5 +1,7 @@
 package io.herald.broker.cluster;
 
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.spi.merge.MergingValue;
@@ -9,22 +11,29 @@ import io.herald.core.RandomIds;
 
 /**
  * How a channel's two copies become one when the halves of a split cluster merge again. Hazelcast merges the
- * smaller half into the larger: {@code existing} is the larger half's copy, {@code merging} the smaller's.
+ * smaller half into the larger: {@code existing} is the larger half's copy, {@code merging} the smaller's. One side
+ * only knows the channel: its copy. Both do:
  * <ul>
- *   <li>one side only knows the channel: its copy;</li>
- *   <li>one copy carries the other's sequence on (same epoch, at least as far, the same message at the other's
- *       latest offset): that copy, watched by both sides' nodes. With {@code cluster.quorum} the smaller half
- *       sequenced nothing, so this is the larger half's copy;</li>
- *   <li>both went on from a common point, each with messages the other lacks (both halves sequenced: no
- *       {@code cluster.quorum}, or a publish the minority applied but never acknowledged): a fork. The larger
- *       half's copy is kept under a new epoch, so a client holding a position in the old one gets
- *       {@code recovery_failed} instead of silently resuming into messages that differ from what it saw;</li>
- *   <li>different epochs (the channel started on each side): the larger half's copy; clients of the other epoch
- *       get {@code recovery_failed} when they resume.</li>
+ *   <li>with {@code cluster.quorum}: the larger half's copy ({@link #keepLarger});</li>
+ *   <li>without: the copy that carries the other's sequence on (same epoch, at least as far, the same message at the
+ *       other's latest offset), watched by both sides' nodes. If both went on from a common point, each with
+ *       messages the other lacks (both halves sequenced), the channel forked: the larger half's copy is kept under a
+ *       new epoch, so a client holding a position in the old one gets {@code recovery_failed} instead of silently
+ *       resuming into messages that differ from what it saw. Copies of different epochs (the channel started on
+ *       each side): the larger half's; clients of the other epoch get {@code recovery_failed} when they resume.</li>
  * </ul>
  * Configured on {@code herald.channels} by {@link SplitBrainGuard#configure}.
  */
-public final class ChannelMergePolicy implements SplitBrainMergePolicy<Object, MergingValue<Object>, Object> {
+public final class ChannelMergePolicy implements SplitBrainMergePolicy<Object, MergingValue<Object>, Object>,
+    HazelcastInstanceAware {
+
+  /** This member's {@code cluster.quorum}, known once Hazelcast hands the policy its instance. */
+  private int quorum;
+
+  @Override
+  public void setHazelcastInstance(HazelcastInstance hazelcast) {
+    quorum = SplitBrainGuard.of(hazelcast).quorum();
+  }
 
   @Override
   public Object merge(MergingValue<Object> merging, MergingValue<Object> existing) {
@@ -33,7 +42,17 @@ public final class ChannelMergePolicy implements SplitBrainMergePolicy<Object, M
     }
     ChannelLog smaller = (ChannelLog) merging.getValue();
     ChannelLog larger = (ChannelLog) existing.getValue();
-    return merge(smaller, larger);
+    return quorum > 0 ? keepLarger(smaller, larger) : merge(smaller, larger);
+  }
+
+  /**
+   * With a quorum the smaller half acknowledged nothing since the split and showed no reader anything its backups had
+   * not confirmed ({@link ConfirmedRead}): whatever its copy has beyond the larger half's was refused, and the larger
+   * half's copy is the channel, watched by both halves' nodes.
+   */
+  static ChannelLog keepLarger(ChannelLog smaller, ChannelLog larger) {
+    larger.watchAlso(smaller);
+    return larger;
   }
 
   /** The copy that survives of a channel the smaller and the larger half both hold (see the class comment). */

@@ -77,12 +77,17 @@ public final class HazelcastChannelStore implements ChannelStore {
   /** An unknown channel answers offset 0 of a throwaway epoch and is not stored. */
   @Override
   public Future<StreamPosition> position(String channel) {
-    return submit(channel, new ChannelLogOps.Position(RandomIds.epoch()));
+    return submit(channel, confirmed(new ChannelLogOps.Position(RandomIds.epoch())));
   }
 
   @Override
   public Future<HistoryPage> read(HistoryQuery query) {
-    return submit(query.channel(), new ChannelLogOps.Read(RandomIds.epoch(), clock.getAsLong(), query));
+    return submit(query.channel(), confirmed(new ChannelLogOps.Read(RandomIds.epoch(), clock.getAsLong(), query)));
+  }
+
+  /** {@code read} as it must run here: confirmed by the channel's backups where a quorum is configured ({@link ConfirmedRead}). */
+  private <R> EntryProcessor<String, ChannelLog, R> confirmed(EntryProcessor<String, ChannelLog, R> read) {
+    return guard.quorum() > 0 ? new ConfirmedRead<>(read) : read;
   }
 
   @Override

@@ -82,6 +82,19 @@ class ChannelMergePolicyTest {
     assertThat(merged.position().epoch()).isEqualTo("F");
   }
 
+  @Test
+  void withAQuorumTheLargerHalfsCopyWinsEvenOverALongerTailTheSmallerHalfNeverAcknowledged() {
+    ChannelLog smaller = log("E", "a", "b", "refused");
+    ChannelLog larger = log("E", "a", "b");
+    smaller.watch("minority-node", true);
+
+    ChannelLog merged = ChannelMergePolicy.keepLarger(smaller, larger);
+
+    assertThat(merged).isSameAs(larger);
+    assertThat(merged.position().offset()).isEqualTo(2);
+    assertThat(merged.watchers()).containsExactly("minority-node");
+  }
+
   /** A channel of epoch {@code epoch} holding {@code data} at offsets 1..n, all sequenced at {@link #NOW}. */
   private static ChannelLog log(String epoch, String... data) {
     ChannelLog log = new ChannelLog("ch", epoch, 100, 60_000, NOW);

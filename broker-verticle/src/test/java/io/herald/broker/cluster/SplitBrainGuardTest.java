@@ -57,6 +57,8 @@ class SplitBrainGuardTest {
     start();
     String channel = "q:" + UUID.randomUUID();
     ClusterMember.await(survivor.broker.publish(channel, Buffer.buffer("{\"n\":1}")));
+    assertThat(ClusterMember.await(survivor.broker.history(new HistoryQuery(channel, 0, 10))).messages())
+        .as("a read confirmed by the channel's backup").hasSize(1);
 
     members.get(1).crash();
     members.get(2).crash();
