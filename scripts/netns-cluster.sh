@@ -21,7 +21,8 @@ usage() {
 usage: netns-cluster.sh COMMAND ...   (as root)
   check                          exit 0 if this machine can run it; otherwise say why, exit 1
   up RUN N [S]                   bridge hfRUN (10.213.S.254/24) and N member namespaces hfRUN-n1.. (10.213.S.i)
-  down RUN                       delete exactly that run's namespaces, veths, bridge and FORWARD rule (idempotent)
+  down RUN                       kill what runs in that run's namespaces, delete exactly its namespaces, veths, bridge
+                                 and FORWARD rule (idempotent)
   list                           the runs present (one RUN a line)
   addr RUN i                     member i's address (i = 0: the bridge's)
   partition RUN "1 2" "3 4 5"    each side drops (INPUT and OUTPUT) the other side's addresses only
@@ -150,8 +151,12 @@ cmd_down() {
   [ $# -eq 1 ] || { usage >&2; exit 2; }
   local run=$1
   valid_run "$run"
-  local nsn
+  local nsn pid
   for nsn in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^hf${run}-n[1-9]$" || true); do
+    # What still runs in the run's namespaces was started there by the run's harness (a test JVM that died first).
+    for pid in $(ip netns pids "$nsn" 2>/dev/null || true); do
+      kill -KILL "$pid" 2>/dev/null || true
+    done
     ip netns del "$nsn" || true   # takes the member's veth end, and so the pair, with it
   done
   local link
