@@ -16,9 +16,8 @@ import java.util.function.Supplier;
  * Tools some tests run that a fresh machine may not have: Node.js (with npm), kubectl, podman (with runc and
  * mmdebstrap), and network namespaces (ip, iptables and tc, run as root where {@code ip netns add} works). A test that
  * needs one calls {@link #assume}: when the tool is not on the PATH (or does not work here) the test is skipped, with
- * one line on the console saying
- * what is skipped and how to run it, unless {@code HERALD_REQUIRE_<TOOL>=1} says it must be there (.ci/run sets it
- * for what it installs), when the test fails instead. A test's output goes to its report file; the build's console
+ * one line on the console saying what is skipped and how to run it, unless {@code HERALD_REQUIRE_<TOOL>=1} says it
+ * must be there (.ci/run sets it for what it installs), when the test fails instead. A test's output goes to its report file; the build's console
  * says the same once per missing tool, before the tests run (the enforcer's {@code tools-for-tests} rules in
  * node/pom.xml and load/pom.xml).
  */
@@ -34,8 +33,8 @@ public final class RequiredTools {
         "install podman, runc and mmdebstrap (Debian: apt-get install -y podman runc mmdebstrap)"),
     /** The network fault tests: members in network namespaces of their own (scripts/netns-cluster.sh). */
     NETNS(List.of("ip", "iptables", "tc"), "HERALD_REQUIRE_NETNS",
-        "run it as root where `ip netns add` works, with iproute2 and iptables (Debian: apt-get install -y iproute2"
-            + " iptables); docs/development.md, Network fault tests", RequiredTools::netnsUnusable);
+        "be root where `ip netns add` works, with iproute2 and iptables (Debian: apt-get install -y iproute2 iptables);"
+            + " docs/development.md, Network fault tests", RequiredTools::netnsUnusable);
 
     private final List<String> commands;
     private final String requireVariable;
