@@ -316,12 +316,13 @@ public final class HeraldConfig {
   /**
    * {@code HERALD_*} variables that are not settings, which the node ignores: {@code HERALD_URL} (the command line's
    * node, {@code herald pub/sub}), {@code HERALD_REQUIRE_NCHAN}, {@code HERALD_REQUIRE_BROWSER},
-   * {@code HERALD_REQUIRE_NODE}, {@code HERALD_REQUIRE_KUBECTL} and {@code HERALD_REQUIRE_PODMAN} (exported by .ci/run,
-   * or by a developer, so the tests that need Nchan, Chromium, Node.js, kubectl or podman fail rather than skip;
+   * {@code HERALD_REQUIRE_NODE}, {@code HERALD_REQUIRE_KUBECTL}, {@code HERALD_REQUIRE_PODMAN} and
+   * {@code HERALD_REQUIRE_NETNS} (exported by .ci/run, or by a developer, so the tests that need Nchan, Chromium,
+   * Node.js, kubectl, podman or network namespaces fail rather than skip;
    * inherited by the nodes those tests start, which must not refuse them as unknown settings).
    */
   public static final List<String> NON_SETTING_ENV = List.of("HERALD_URL", "HERALD_REQUIRE_NCHAN", "HERALD_REQUIRE_BROWSER",
-      "HERALD_REQUIRE_NODE", "HERALD_REQUIRE_KUBECTL", "HERALD_REQUIRE_PODMAN");
+      "HERALD_REQUIRE_NODE", "HERALD_REQUIRE_KUBECTL", "HERALD_REQUIRE_PODMAN", "HERALD_REQUIRE_NETNS");
 
   private final Map<Setting<?>, Object> values;
   /** The settings given a value by a layer above the defaults (file, environment, flags, {@link #with}). */

@@ -27,12 +27,21 @@ public final class HttpApiClient {
 
   private final Vertx vertx;
   private final HttpClient client;
+  private final String host;
   private final int port;
+  private final long timeoutMs;
 
   public HttpApiClient(Vertx vertx, int port) {
+    this(vertx, "127.0.0.1", port, 0);
+  }
+
+  /** A client of the node at {@code host}; {@code timeoutMs} bounds each request (0: only by the 30-s wait). */
+  public HttpApiClient(Vertx vertx, String host, int port, long timeoutMs) {
     this.vertx = vertx;
     this.client = vertx.createHttpClient();
+    this.host = host;
     this.port = port;
+    this.timeoutMs = timeoutMs;
   }
 
   public Response post(String path, JsonObject body) {
@@ -57,7 +66,10 @@ public final class HttpApiClient {
   }
 
   private CompletableFuture<Response> requestAsync(HttpMethod method, String path, Buffer body, String apiKey) {
-    RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(path);
+    RequestOptions options = new RequestOptions().setMethod(method).setHost(host).setPort(port).setURI(path);
+    if (timeoutMs > 0) {
+      options.setTimeout(timeoutMs);
+    }
     if (apiKey != null) {
       options.putHeader("Authorization", "Bearer " + apiKey);
     }

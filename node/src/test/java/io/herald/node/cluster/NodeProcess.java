@@ -2,6 +2,7 @@ package io.herald.node.cluster;
 
 import io.herald.node.Main;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -26,16 +27,18 @@ public final class NodeProcess implements AutoCloseable {
 
   static final long START_TIMEOUT_S = 90;
 
+  final String host;
   final int port;
   private final Process process;
   private final List<String> output = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private volatile String nodeId;
 
-  private NodeProcess(int port, Process process) {
+  private NodeProcess(String host, int port, Process process) {
+    this.host = host;
     this.port = port;
     this.process = process;
-    Thread reader = new Thread(this::readOutput, "node-" + port + "-output");
+    Thread reader = new Thread(this::readOutput, "node-" + host + ":" + port + "-output");
     reader.setDaemon(true);
     reader.start();
   }
@@ -46,12 +49,9 @@ public final class NodeProcess implements AutoCloseable {
    */
   static NodeProcess start(String clusterName, int hazelcastPort, String... settings) {
     int port = freePort();
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "--cluster", "--port", Integer.toString(port), "--host", "127.0.0.1",
-        "--set", "cluster.name=" + clusterName, "--set", "cluster.port=" + hazelcastPort,
-        "--set", "shutdown.drain_ms=3000", "--set", "health.canary_interval_ms=1000"));
+    List<String> command = memberCommand("127.0.0.1", port, clusterName);
+    command.add("--set");
+    command.add("cluster.port=" + hazelcastPort);
     for (String s : settings) {
       command.add("--set");
       command.add(s);
@@ -60,14 +60,32 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   /**
-   * Starts {@code command} (a node listening on {@code port}) with {@code env} added to this JVM's
+   * The command line of a member of {@code clusterName} serving on {@code host}:{@code port}, in a JVM of its own;
+   * add {@code --set} pairs for the cluster's ports and members.
+   */
+  static List<String> memberCommand(String host, int port, String clusterName) {
+    return new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "--cluster", "--port", Integer.toString(port), "--host", host,
+        "--set", "cluster.name=" + clusterName,
+        "--set", "shutdown.drain_ms=3000", "--set", "health.canary_interval_ms=1000"));
+  }
+
+  /**
+   * Starts {@code command} (a node listening on {@code port} of loopback) with {@code env} added to this JVM's
    * environment; returns once it prints that it is ready.
    */
   public static NodeProcess launch(List<String> command, Map<String, String> env, int port) {
+    return launch(command, env, "127.0.0.1", port);
+  }
+
+  /** Starts {@code command}, a node listening on {@code host}:{@code port}, as {@link #launch(List, Map, int)}. */
+  static NodeProcess launch(List<String> command, Map<String, String> env, String host, int port) {
     try {
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
       builder.environment().putAll(env);
-      NodeProcess node = new NodeProcess(port, builder.start());
+      NodeProcess node = new NodeProcess(host, port, builder.start());
       node.ready.get(START_TIMEOUT_S, TimeUnit.SECONDS);
       return node;
     } catch (Exception e) {
@@ -85,6 +103,16 @@ public final class NodeProcess implements AutoCloseable {
   public void stop() {
     process.toHandle().destroy();
     await();
+  }
+
+  /** Where clients reach the node. */
+  SocketAddress address() {
+    return SocketAddress.inetSocketAddress(port, host);
+  }
+
+  /** The process's id: the JVM's, unless the command was a wrapper that forked it. */
+  long pid() {
+    return process.pid();
   }
 
   /** The node's id, as presence and /api/info show it. */

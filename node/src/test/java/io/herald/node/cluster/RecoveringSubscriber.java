@@ -7,6 +7,7 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,7 +21,11 @@ import java.util.function.IntSupplier;
  * A /ws subscriber that behaves like a well-written client: when its connection ends (1001 from a
  * draining node, or a node that died) it reconnects to another node and subscribes with {@code since}
  * its last offset. It records what it received and every anomaly: a gap, a duplicate, an epoch change,
- * a {@code recovery_failed}. All state is touched on the client Vert.x context only; read it with
+ * a {@code recovery_failed}. A subscribe refused as {@code unavailable} (a member that cannot serve the channel now)
+ * is an anomaly too, and the subscriber reconnects, to the next node. After a {@code recovery_failed} or an epoch change
+ * it goes on from the channel's new position. Besides the anomalies it keeps the breaks in the sequence that no
+ * {@code recovery_failed} or epoch change announced ({@code silentBreaks}: a gap, a repeat, an offset going back), and
+ * every message it got with its epoch. All state is touched on the client Vert.x context only; read it with
  * {@link #snapshot}.
  */
 final class RecoveringSubscriber {
@@ -32,14 +37,18 @@ final class RecoveringSubscriber {
   private final Context context;
   private final WebSocketClient client;
   private final String channel;
-  private final IntSupplier nextPort;
+  private final Supplier<SocketAddress> nextNode;
   /** The /ws URI: with {@code ?token=} where nodes require client auth. */
   private final String uri;
   private final List<Long> offsets = new ArrayList<>();
+  private final List<Seen> messages = new ArrayList<>();
   private final List<String> anomalies = new ArrayList<>();
+  private final List<String> silentBreaks = new ArrayList<>();
   private final List<Short> closeCodes = new ArrayList<>();
   private String epoch;
   private long lastOffset;
+  /** A {@code recovery_failed} came since the last message: the next may skip, or start over. */
+  private boolean announced;
   private int connections;
   private boolean stopped;
   private WebSocket socket;
@@ -51,17 +60,34 @@ final class RecoveringSubscriber {
 
   /** @param token a client JWT sent on every connection, or null */
   RecoveringSubscriber(Vertx vertx, String channel, IntSupplier nextPort, String token) {
+    this(vertx, channel, onLoopback(nextPort), token);
+  }
+
+  /** @param nextNode the node to (re)connect to; called once per connection attempt */
+  RecoveringSubscriber(Vertx vertx, String channel, Supplier<SocketAddress> nextNode, String token) {
     this.uri = token == null ? "/ws" : "/ws?token=" + token;
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 24));
     this.channel = channel;
-    this.nextPort = nextPort;
+    this.nextNode = nextNode;
   }
 
-  /** What the subscriber has seen so far; {@code closeCodes}: of each connection the server closed (null: no close frame). */
+  /** The node on loopback whose port {@code nextPort} gives. */
+  static Supplier<SocketAddress> onLoopback(IntSupplier nextPort) {
+    return () -> SocketAddress.inetSocketAddress(nextPort.getAsInt(), "127.0.0.1");
+  }
+
+  /** A message as received: its epoch, offset and data (JSON text). */
+  record Seen(String epoch, long offset, String data) {
+  }
+
+  /**
+   * What the subscriber has seen so far; {@code closeCodes}: of each connection the server closed (null: no close
+   * frame); {@code messages}: every message in the order received; {@code silentBreaks}: unannounced breaks.
+   */
   record Snapshot(List<Long> offsets, List<String> anomalies, String epoch, int connections, boolean subscribed,
-                  List<Short> closeCodes) {
+                  List<Short> closeCodes, List<Seen> messages, List<String> silentBreaks) {
   }
 
   void start() {
@@ -71,7 +97,7 @@ final class RecoveringSubscriber {
   Snapshot snapshot() {
     return RecoveringSubscriber.<Snapshot>onContext(context, () ->
         new Snapshot(List.copyOf(offsets), List.copyOf(anomalies), epoch, connections, epoch != null,
-            Collections.unmodifiableList(new ArrayList<>(closeCodes))));
+            Collections.unmodifiableList(new ArrayList<>(closeCodes)), List.copyOf(messages), List.copyOf(silentBreaks)));
   }
 
   void stop() {
@@ -87,8 +113,8 @@ final class RecoveringSubscriber {
     if (stopped) {
       return;
     }
-    int port = nextPort.getAsInt();
-    client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri)).onComplete(ar -> {
+    SocketAddress node = nextNode.get();
+    client.connect(new WebSocketConnectOptions().setHost(node.host()).setPort(node.port()).setURI(uri)).onComplete(ar -> {
       if (ar.failed()) {
         vertx.setTimer(RECONNECT_DELAY_MS, id -> connect());
         return;
@@ -115,28 +141,55 @@ final class RecoveringSubscriber {
   private void received(JsonObject frame) {
     switch (frame.getString("type")) {
       case "subscribed" -> {
-        if (epoch == null) {
+        if (epoch != null && !Boolean.TRUE.equals(frame.getBoolean("recovered"))) {
+          anomalies.add("not recovered on reconnect: " + frame.encode());
+          if (!announced) {
+            silentBreaks.add("resubscribed without recovery and without recovery_failed: " + frame.encode());
+          }
+        }
+        if (epoch == null || !Boolean.TRUE.equals(frame.getBoolean("recovered"))) {
+          // The first subscribe, or the channel went on from a new position: continue from there.
           epoch = frame.getString("epoch");
           lastOffset = frame.getLong("offset");
-        } else if (!Boolean.TRUE.equals(frame.getBoolean("recovered"))) {
-          anomalies.add("not recovered on reconnect: " + frame.encode());
+          announced = false;
         }
       }
-      case "message" -> {
-        long offset = frame.getLong("offset");
-        if (!frame.getString("epoch").equals(epoch)) {
-          anomalies.add("epoch changed: " + frame.getString("epoch") + " after " + epoch);
-        } else if (offset <= lastOffset) {
-          anomalies.add("duplicate or old offset " + offset + " after " + lastOffset);
-        } else if (offset != lastOffset + 1) {
-          anomalies.add("gap: " + offset + " after " + lastOffset);
+      case "message" -> message(frame);
+      case "error" -> {
+        anomalies.add("error: " + frame.encode());
+        announced |= "recovery_failed".equals(frame.getString("code"));
+        if ("unavailable".equals(frame.getString("code")) && socket != null) {
+          socket.close();
         }
-        lastOffset = Math.max(lastOffset, offset);
-        offsets.add(offset);
       }
-      case "error" -> anomalies.add("error: " + frame.encode());
       default -> { }
     }
+  }
+
+  private void message(JsonObject frame) {
+    long offset = frame.getLong("offset");
+    String at = frame.getString("epoch");
+    String problem = null;
+    if (!at.equals(epoch)) {
+      anomalies.add("epoch changed: " + at + " after " + epoch);
+      epoch = at; // a new epoch tells the client itself that the sequence starts over
+    } else if (offset <= lastOffset) {
+      problem = "duplicate or old offset " + offset + " after " + lastOffset;
+    } else if (offset != lastOffset + 1) {
+      problem = "gap: " + offset + " after " + lastOffset;
+    }
+    if (problem != null) {
+      anomalies.add(problem);
+      if (!announced) {
+        silentBreaks.add(problem + " in epoch " + at);
+      }
+    }
+    // After an announced break the sequence goes on from this message; after a silent one, from the furthest seen.
+    lastOffset = problem == null || announced ? offset : Math.max(lastOffset, offset);
+    announced = false;
+    offsets.add(offset);
+    messages.add(new Seen(at, offset, frame.getValue("data") instanceof JsonObject data ? data.encode()
+        : String.valueOf(frame.getValue("data"))));
   }
 
   /** Reads state that lives on {@code context}. */
