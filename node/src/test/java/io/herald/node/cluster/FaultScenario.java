@@ -349,17 +349,32 @@ final class FaultScenario implements AutoCloseable {
     return List.copyOf(violations);
   }
 
-  /** A fresh channel {@code faults:<kind>:...} whose owner is member {@code m} now, as the channel route says. */
+  /**
+   * A fresh channel {@code faults:<kind>:...} whose owner is member {@code m} now, as the channel route says. Just
+   * after the cluster formed its partitions are still moving and the route may not answer yet: tried for up to 60 s.
+   */
   String channelOwnedBy(int member, String kind) {
     String owner = cluster.node(member).nodeId();
-    for (int i = 0; i < 200; i++) {
-      String channel = "faults:" + kind + ":" + UUID.randomUUID();
-      JsonObject state = probes.channel(1, channel);
-      if (state != null && owner.equals(state.getString("owner"))) {
-        return channel;
-      }
+    String[] found = {null};
+    List<String> answers = new ArrayList<>();
+    try {
+      Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
+        String channel = "faults:" + kind + ":" + UUID.randomUUID();
+        Response route = probes.channelRoute(1, channel);
+        JsonObject state = route == null || route.status() != 200 ? null : route.json();
+        if (answers.size() < 5) {
+          answers.add(route == null ? "no answer" : route.status() + " " + route.body());
+        }
+        if (state != null && owner.equals(state.getString("owner"))) {
+          found[0] = channel;
+        }
+        return found[0] != null;
+      });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("no channel owned by member " + member + " (" + owner + ") within 60 s; the route said "
+          + answers, e);
     }
-    throw new AssertionError("no channel owned by member " + member + " in 200 tries");
+    return found[0];
   }
 
   @Override

@@ -66,8 +66,13 @@ final class MemberProbes {
 
   /** GET /api/channels/{channel} on member {@code m} (epoch, offset, owner); null when it did not answer. */
   JsonObject channel(int member, String channel) {
-    Response r = ask(member, () -> api(member).get("/api/channels/" + channel));
+    Response r = channelRoute(member, channel);
     return r == null || r.status() != 200 ? null : r.json();
+  }
+
+  /** GET /api/channels/{channel} on member {@code m} as it answered; null when it did not answer. */
+  Response channelRoute(int member, String channel) {
+    return ask(member, () -> api(member).get("/api/channels/" + channel));
   }
 
   /** The whole history of {@code channel} as member {@code m} serves it, page by page; null when it did not answer. */
