@@ -192,6 +192,6 @@ public final class HazelcastChannelStore implements ChannelStore {
   }
 
   private <R> Future<R> submit(String channel, EntryProcessor<String, ChannelLog, R> op) {
-    return Future.fromCompletionStage(map.submitToKey(channel, op), vertx.getOrCreateContext());
+    return HazelcastAsync.onContext(map.submitToKey(channel, op), vertx.getOrCreateContext());
   }
 }
