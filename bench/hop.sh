@@ -2,7 +2,7 @@
 # The cross-node leg alone, in one command: starts a 3-member cluster from the node's jar on loopback, runs the load
 # tool's `hop` scenario (one subscriber on member B, a publisher on member A, one case per channel owner: A, B, C),
 # prints its blocks, and stops the members it started (by their process ids).
-#   bench/hop.sh                                  # 100 msg/s, 30 s measured per owner after 10 s of warm-up
+#   bench/hop.sh                                  # 100 msg/s, 30 s measured per owner after 10 s of warm-up at 1,000 msg/s
 #   bench/hop.sh --rate 200 --duration 60 --json /tmp/hop.json   # any option of `hop` (--help lists them)
 # Environment: HOP_NODE_JAR (node/target/herald.jar), HOP_LOAD_JAR (load/target/herald-load.jar), HOP_PORT (first HTTP
 # port, 19001: members on it and the next two), HOP_CLUSTER_PORT (first Hazelcast port, 25001), NODE_OPTS (the

@@ -64,9 +64,14 @@ public final class Hop implements Callable<Integer> {
   @Mixin
   Publishing publishing = new Publishing();
 
-  @Option(names = "--warmup", description = "Seconds of unreported publishing before each case, at --rate, so that"
-      + " no JVM's JIT is measured cold (default ${DEFAULT-VALUE}; 0: none).")
+  @Option(names = "--warmup", description = "Seconds of unreported publishing before each case, at --warmup-rate, so"
+      + " that no JVM's JIT is measured cold (default ${DEFAULT-VALUE}; 0: none).")
   double warmup = 10;
+
+  @Option(names = "--warmup-rate", description = "Messages per second of the warm-up: enough for the JIT to compile the"
+      + " path (a few thousand calls of each method), which --rate alone takes minutes to reach (default"
+      + " ${DEFAULT-VALUE}).")
+  double warmupRate = 1_000;
 
   @Mixin
   RunOptions options = new RunOptions();
@@ -107,6 +112,7 @@ public final class Hop implements Callable<Integer> {
       Files.writeString(target.json, new JsonObject().put("scenario", "hop").put("results", new JsonObject()
           .put("publish_url", publishNode.toString()).put("subscriber_url", subscriberNode.toString())
           .put("rate_msg_s", publishing.rate).put("duration_s", publishing.duration).put("warmup_s", warmup)
+          .put("warmup_rate_msg_s", warmupRate)
           .put("cases", results)).encodePrettily());
     }
     return 0;
@@ -123,10 +129,10 @@ public final class Hop implements Callable<Integer> {
     Audience audience = new LocalAudience(vertx, subscribers);
     try {
       Target.await(subscribers.open(1, options.connectRate()), options.openSeconds(1));
-      long warmupMessages = Math.round(publishing.rate * warmup);
+      long warmupMessages = Math.round(warmupRate * warmup);
       if (warmupMessages > 0) {
-        Target.await(FanoutRun.run(vertx, audience, publisher, publishing.rate, warmupMessages, options.drainMs()),
-            options.runSeconds(warmupMessages, publishing.rate));
+        Target.await(FanoutRun.run(vertx, audience, publisher, warmupRate, warmupMessages, options.drainMs()),
+            options.runSeconds(warmupMessages, warmupRate));
       }
       String label = "hop=\"" + hop + "\"";
       ServerHistogram hopBefore = Target.await(server.histogram(PUBLISH_TO_DELIVERY, label), 30);
