@@ -7,6 +7,7 @@ import io.herald.load.scenario.FanoutClient;
 import io.herald.load.scenario.FanoutMax;
 import io.herald.load.scenario.GraphQL;
 import io.herald.load.scenario.GraphQLHighFrequency;
+import io.herald.load.scenario.Hop;
 import io.herald.load.scenario.Hostile;
 import io.herald.load.scenario.Leak;
 import io.herald.load.scenario.Report;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Command;
 @Command(name = "herald load", mixinStandardHelpOptions = true, version = "Herald load 0.1.0",
     description = "Runs a load scenario against one or more Herald nodes and reports what it measured.",
     subcommands = {Connections.class, ConnectionsClient.class, Throughput.class, Burst.class, Stability.class, Leak.class, Compare.class,
-        FanoutMax.class, FanoutClient.class, GraphQL.class, GraphQLHighFrequency.class, Hostile.class, Report.class})
+        FanoutMax.class, FanoutClient.class, GraphQL.class, GraphQLHighFrequency.class, Hostile.class, Hop.class, Report.class})
 public final class LoadTool implements Runnable {
 
   public static void main(String[] args) {

@@ -201,7 +201,7 @@ public final class HazelcastChannelStore implements ChannelStore {
   /** Runs {@code op} on the channel's owner; its answer counts only if this member still has quorum after it ({@link SplitBrainGuard}). */
   private <R> Future<R> submit(String channel, EntryProcessor<String, ChannelLog, R> op) {
     long started = System.nanoTime();
-    return Future.fromCompletionStage(map.submitToKey(channel, op), vertx.getOrCreateContext()).transform(ar -> {
+    return HazelcastAsync.onContext(map.submitToKey(channel, op), vertx.getOrCreateContext()).transform(ar -> {
       if (ar.failed()) {
         return Future.failedFuture(guard.translate(ar.cause()));
       }

@@ -36,17 +36,17 @@ public final class HazelcastPresence implements Presence {
 
   @Override
   public Future<Void> add(String channel, ClientInfo client) {
-    return Future.fromCompletionStage(map.submitToKey(channel, new ChannelPresence.Add(client, member)), vertx.getOrCreateContext());
+    return HazelcastAsync.onContext(map.submitToKey(channel, new ChannelPresence.Add(client, member)), vertx.getOrCreateContext());
   }
 
   @Override
   public Future<Void> remove(String channel, String clientId) {
-    return Future.fromCompletionStage(map.submitToKey(channel, ChannelPresence.Remove.client(clientId)), vertx.getOrCreateContext());
+    return HazelcastAsync.onContext(map.submitToKey(channel, ChannelPresence.Remove.client(clientId)), vertx.getOrCreateContext());
   }
 
   @Override
   public Future<List<ClientInfo>> clients(String channel) {
-    return Future.fromCompletionStage(map.submitToKey(channel, new ChannelPresence.Snapshot()), vertx.getOrCreateContext())
+    return HazelcastAsync.onContext(map.submitToKey(channel, new ChannelPresence.Snapshot()), vertx.getOrCreateContext())
         .map(ChannelPresence::clients);
   }
 

@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code data.i} keeps counting across runs and bursts of one publisher, so it never repeats on a channel.
  * With {@link #batching} messages that are due together (in one tick of a run, or a burst) go out up to that
  * many per request, as a backend that coalesces its publishes would send them; each keeps its own intended time.
+ * With {@link #stampingSendTime} {@code data.t} is the moment a message is handed to the HTTP client instead, and
+ * {@link #maxLagMicros} says how far behind its schedule the run fell.
  */
 public final class Publisher {
 
@@ -50,6 +52,9 @@ public final class Publisher {
   private final AtomicLong nextIndex = new AtomicLong();
   /** Most messages per request. */
   private int batch = 1;
+  private boolean stampSendTime;
+  /** The latest a message of the current run was sent after it was due, in microseconds. */
+  private final AtomicLong maxLag = new AtomicLong();
 
   /** A publisher to Herald's {@code POST /api/publish}. */
   public Publisher(Vertx vertx, URI node, String channel, int connections) {
@@ -75,6 +80,21 @@ public final class Publisher {
     }
     this.batch = messages;
     return this;
+  }
+
+  /**
+   * From now on {@code data.t} is when a message is sent rather than when it was due: the latency then leaves out
+   * the run's 1 ms tick (up to a millisecond between due and sent), for a scenario that measures the path at a rate
+   * the publisher keeps up with ({@code hop}); {@link #maxLagMicros} shows that it did.
+   */
+  public Publisher stampingSendTime() {
+    this.stampSendTime = true;
+    return this;
+  }
+
+  /** How late the current (or last) run sent its latest message, against its schedule, in microseconds. */
+  public long maxLagMicros() {
+    return maxLag.get();
   }
 
   /** Most messages per request. */
@@ -130,11 +150,14 @@ public final class Publisher {
     double intervalMicros = 1_000_000.0 / rate;
     long firstIndex = nextIndex.getAndAdd(count);
     long[] next = {0};
+    maxLag.set(0);
     vertx.setPeriodic(1, id -> {
       long now = Clock.micros();
       List<Due> due = new ArrayList<>();
       while (next[0] < count && startMicros + (long) (next[0] * intervalMicros) <= now) {
-        due.add(new Due(startMicros + (long) (next[0] * intervalMicros), firstIndex + next[0]));
+        long intended = startMicros + (long) (next[0] * intervalMicros);
+        maxLag.accumulateAndGet(now - intended, Math::max);
+        due.add(new Due(stampSendTime ? now : intended, firstIndex + next[0]));
         next[0]++;
       }
       send(due);

@@ -92,16 +92,21 @@ public final class ServerMetrics {
   }
 
   private Future<Snapshot> scrapeAll() {
-    List<Future<String>> scrapes = nodes.stream().map(this::scrape).toList();
-    return Future.all(scrapes).map(all -> {
+    return scrapeEach().map(texts -> {
       long heap = 0;
       long connections = 0;
-      for (Future<String> text : scrapes) {
-        heap += (long) sum(text.result(), HEAP);
-        connections += (long) sum(text.result(), CONNECTIONS);
+      for (String text : texts) {
+        heap += (long) sum(text, HEAP);
+        connections += (long) sum(text, CONNECTIONS);
       }
       return new Snapshot(heap, connections);
     });
+  }
+
+  /** One scrape of every node, in the order of {@link #nodes}. */
+  private Future<List<String>> scrapeEach() {
+    List<Future<String>> scrapes = nodes.stream().map(this::scrape).toList();
+    return Future.all(scrapes).map(all -> scrapes.stream().map(Future::result).toList());
   }
 
   /**
@@ -109,9 +114,8 @@ public final class ServerMetrics {
    * ({@code herald_event_loop_lag_seconds_max}, the largest of every node's).
    */
   public Future<Double> loopLagMaxMs() {
-    List<Future<String>> scrapes = nodes.stream().map(this::scrape).toList();
-    return Future.all(scrapes).map(all -> scrapes.stream()
-        .mapToDouble(text -> sum(text.result(), "herald_event_loop_lag_seconds_max") * 1000).max().orElse(0));
+    return scrapeEach().map(texts -> texts.stream()
+        .mapToDouble(text -> sum(text, "herald_event_loop_lag_seconds_max") * 1000).max().orElse(0));
   }
 
   /**
@@ -120,16 +124,23 @@ public final class ServerMetrics {
    * the difference of two readings is how often a loop was held up past 100 ms in between.
    */
   public Future<long[]> loopLagRuns() {
-    List<Future<String>> scrapes = nodes.stream().map(this::scrape).toList();
-    return Future.all(scrapes).map(all -> {
+    return scrapeEach().map(texts -> {
       long runs = 0;
       long withinBound = 0;
-      for (Future<String> text : scrapes) {
-        runs += (long) sum(text.result(), "herald_event_loop_lag_seconds_count");
-        withinBound += (long) sum(text.result(), "herald_event_loop_lag_seconds_bucket{le=\"0.1\"");
+      for (String text : texts) {
+        runs += (long) sum(text, "herald_event_loop_lag_seconds_count");
+        withinBound += (long) sum(text, "herald_event_loop_lag_seconds_bucket{le=\"0.1\"");
       }
       return new long[] {runs, withinBound};
     });
+  }
+
+  /**
+   * The buckets of histogram {@code name}'s series with {@code label} (such as {@code hop="remote"}), from one
+   * scrape of the first node: to subtract two readings around a measured stretch.
+   */
+  public Future<ServerHistogram> histogram(String name, String label) {
+    return scrape(nodes.get(0)).map(text -> ServerHistogram.parse(text, name, label));
   }
 
   /** Completes with true once the nodes report at most {@code count} connections, false after {@code withinMs}. */
