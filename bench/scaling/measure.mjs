@@ -5,13 +5,14 @@
 //
 // CONFIG: {"n":3, "members":[{"http":19520,"pid":123,"hz":25220,"bus":25320}, ...],
 //          "idle_s":20, "load":{"channels":10,"per_member":2,"rate":200,"duration_s":15},
-//          "churn":{"channels":200,"rounds":4,"held_channels":1000,"held_s":15,"settle_s":1}}
+//          "churn":{"channels":100,"rounds":6,"held_channels":1000,"held_s":15,"settle_s":1}}
 //
 // Counters per member, read at the start and the end of each window: CPU seconds (/proc/PID/stat utime+stime),
 // RSS and threads (/proc/PID/status), heap used (/metrics), and the member's TCP connections from `ss -tinp`
 // split by what the other end is: a Hazelcast member port ("hz"), an event-bus port ("bus"), a client of its
 // HTTP port ("client"). Bytes are tcp_info's bytes_sent/bytes_received summed over the member's hz and bus
 // sockets: what it exchanged with the other members. Talks to 127.0.0.1 only; every wait is bounded.
+// TRACE_S=2 in the environment logs every idle window's rates each 2 s (to see the 5-s sweep's bursts).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
@@ -226,7 +227,7 @@ const pct = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, M
 
 // ---------------------------------------------------------------- phases
 
-async function idle(seconds) {
+async function idle(seconds, gc = true) {
   const a = await sample();
   if (process.env.TRACE_S) {
     let prev = a;
@@ -242,7 +243,7 @@ async function idle(seconds) {
   }
   const b = await sample();
   const d = delta(a, b);
-  const heapGc = members.map(heapAfterGc);
+  const heapGc = gc ? members.map(heapAfterGc) : [];
   return {
     window_s: d.secs,
     baseline: d.per.map((x) => Object.fromEntries(Object.entries(x).map(([k, v]) => [k, v / d.secs]))),
@@ -347,18 +348,47 @@ async function connectionSet(names, count) {
 }
 
 /**
- * Subscription churn, `rounds` times over `channels` channels, each subscribed on every member by two connections:
- * set A subscribes (the member's first subscriber of the channel: a watch, a presence add and a position read), set B
- * subscribes (already watched and positioned on the node's one gateway loop: a presence add only), B unsubscribes
- * (presence removes), A unsubscribes (presence removes and unwatches). Each step's counters, net of the idle rates,
- * are added up over the rounds. Few channels, many rounds: the store's 5-s sweep costs the members in proportion to
- * the square of the channels they hold (docs/scaling.md), and would otherwise swamp the steps.
+ * Subscription churn, `rounds` times over the same `channels` channels, each subscribed on every member by two
+ * connections: set A subscribes (the member's first subscriber of the channel: a watch, a presence add and a position
+ * read), set B subscribes (already watched and positioned on the node's one gateway loop: a presence add only), B
+ * unsubscribes (presence removes), A unsubscribes (presence removes and unwatches). The steps' counters are added up
+ * over the rounds, net of the background of the channels themselves: the store's 5-s sweep costs the members in
+ * proportion to the square of the channels they hold (docs/scaling.md), measured once while set A holds them. Few
+ * channels and many rounds keep that background small beside the steps.
  * Then `held_channels` channels subscribed on every member and held for `held_s`: what holding channels costs.
  */
 async function churn({ channels, rounds, held_channels: heldChannels, held_s: held, settle_s: settle }, baseline, warmUp = false) {
   const ops = channels * N;
   const steps = {};
-  const add = (name, d, replied, errors, watchChanges) => {
+  const raw = [];
+  const step = async (name, set, type, watchChanges) => {
+    const a = await sample();
+    const t0 = performance.now();
+    const errors = (await Promise.all(set.map((c) => requests(c.ws, type, c.slice, c.pending, 180000))))
+      .reduce((s, e) => s + e, 0);
+    const replied = performance.now() - t0;
+    await sleep(settle * 1000);
+    raw.push({ name, a, b: await sample(), replied, errors, watchChanges });
+  };
+  const names = Array.from({ length: channels }, (_, c) => `churn${N}-${Date.now()}:c${c}`);
+  let background = baseline;
+  for (let r = 0; r < rounds; r++) {
+    const A = await connectionSet(names, 1);
+    const B = await connectionSet(names, 1);
+    await sleep(500);
+    await step('subscribe_watch', A, 'subscribe', ops);
+    if (r === 0 && !warmUp) {
+      await sleep(5000);
+      background = (await idle(10, false)).baseline;
+    }
+    await step('subscribe_presence_only', B, 'subscribe', 0);
+    await step('unsubscribe_presence_only', B, 'unsubscribe', 0);
+    await step('unsubscribe_unwatch', A, 'unsubscribe', ops);
+    [...A, ...B].forEach((c) => c.ws.close());
+    log(`churn round ${r + 1}/${rounds}`);
+  }
+  for (const { name, a, b, replied, errors, watchChanges } of raw) {
+    const d = delta(a, b, background);
     const s = steps[name] || (steps[name] = { ops: 0, errors: 0, watch_changes: 0, replies_ms: 0, window_s: 0, cpu_s: 0, hz: 0, bus: 0 });
     s.ops += ops;
     s.errors += errors;
@@ -368,27 +398,6 @@ async function churn({ channels, rounds, held_channels: heldChannels, held_s: he
     s.cpu_s += d.cpu_s;
     s.hz += d.hz_bytes;
     s.bus += d.bus_bytes;
-  };
-  const step = async (name, set, type, watchChanges) => {
-    const a = await sample();
-    const t0 = performance.now();
-    const errors = (await Promise.all(set.map((c) => requests(c.ws, type, c.slice, c.pending, 180000))))
-      .reduce((s, e) => s + e, 0);
-    const replied = performance.now() - t0;
-    await sleep(settle * 1000);
-    add(name, delta(a, await sample(), baseline), replied, errors, watchChanges);
-  };
-  for (let r = 0; r < rounds; r++) {
-    const names = Array.from({ length: channels }, (_, c) => `churn${N}-${Date.now()}-${r}:c${c}`);
-    const A = await connectionSet(names, 1);
-    const B = await connectionSet(names, 1);
-    await sleep(500);
-    await step('subscribe_watch', A, 'subscribe', ops);
-    await step('subscribe_presence_only', B, 'subscribe', 0);
-    await step('unsubscribe_presence_only', B, 'unsubscribe', 0);
-    await step('unsubscribe_unwatch', A, 'unsubscribe', ops);
-    [...A, ...B].forEach((c) => c.ws.close());
-    log(`churn round ${r + 1}/${rounds}`);
   }
   const result = {};
   for (const [name, s] of Object.entries(steps)) {
@@ -402,8 +411,8 @@ async function churn({ channels, rounds, held_channels: heldChannels, held_s: he
     return result;
   }
   await channelsGone(30);
-  const names = Array.from({ length: heldChannels }, (_, c) => `held${N}-${Date.now()}:c${c}`);
-  const H = await connectionSet(names, Math.ceil(heldChannels / 1000));
+  const heldNames = Array.from({ length: heldChannels }, (_, c) => `held${N}-${Date.now()}:c${c}`);
+  const H = await connectionSet(heldNames, Math.ceil(heldChannels / 1000));
   const t0 = performance.now();
   const errors = (await Promise.all(H.map((c) => requests(c.ws, 'subscribe', c.slice, c.pending, 300000)))).reduce((s, e) => s + e, 0);
   const subscribedMs = performance.now() - t0;

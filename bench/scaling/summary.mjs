@@ -45,6 +45,7 @@ const rows = [
   ['subscribe errors (all steps)', (r) => r.churn && Object.values(r.churn).reduce((s, x) => s + (x.errors || 0), 0), 0],
   ['channels held idle: cluster CPU over idle, % of a core', (r) => r.churn?.held?.extra_over_idle.cpu_pct, 1],
   ['channels held idle: Hazelcast bytes/s over idle (cluster)', (r) => r.churn?.held?.extra_over_idle.hz_bytes_s, 0],
+  ['channels held idle: Hazelcast bytes/s per channel held', (r) => r.churn?.held && r.churn.held.extra_over_idle.hz_bytes_s / r.churn.held.channels, 0],
   ['channels held idle: heap after GC per member, MB', (r) => r.churn?.held && mean(r.churn.held.heap_after_gc_mb), 1],
 ];
 
