@@ -4,7 +4,7 @@
 //   node --experimental-websocket bench/scaling/measure.mjs CONFIG.json > RESULT.json
 //
 // CONFIG: {"n":3, "members":[{"http":19520,"pid":123,"hz":25220,"bus":25320}, ...],
-//          "idle_s":20, "load":{"channels":10,"per_member":2,"rate":200,"duration_s":15},
+//          "idle_s":15, "load":{"channels":10,"per_member":2,"rate":100,"duration_s":10},
 //          "churn":{"channels":100,"rounds":6,"held_channels":1000,"held_s":15,"settle_s":1}}
 //
 // Counters per member, read at the start and the end of each window: CPU seconds (/proc/PID/stat utime+stime),

@@ -2,13 +2,13 @@
 # Measures what each member of a Herald cluster costs the others, on 1, 3 and 5 members of this machine
 # (docs/scaling.md has the model, the figures and the projection). For each size it starts the members with
 # small heaps, then bench/scaling/measure.mjs measures (a) an idle window, (b) a fixed publish load with
-# subscribers on every member, (c) subscription churn over many channels; then the members are stopped.
+# subscribers on every member, (c) subscription churn, and 1,000 channels held idle; then the members are stopped.
 #
-#   bench/scaling/run.sh                 # sizes 1 3 5; about 7 minutes on 2 cores
+#   bench/scaling/run.sh                 # sizes 1 3 5; 10-12 minutes of measuring on 2 cores, plus waits for the lock
 #   SIZES="1 3" IDLE_S=10 bench/scaling/run.sh
 #   SIZES="3 5" LOAD_S=0 CHURN_ROUNDS=0 JAR=/elsewhere/herald.jar bench/scaling/run.sh   # idle and held channels only
 #
-# Needs the node jar (mvn -B -q -o -pl node -am package -DskipTests), Node 20+, ss, jcmd, flock.
+# Needs the node jar (mvn -B -q -o -pl node -am package -DskipTests), Node 20+, ss, jcmd, flock, curl.
 # Writes OUT (default bench/target/scaling): summary.tsv, a table on stdout, one JSON per size, the members' logs.
 # Each size runs holding the lock /tmp/herald-bench.lock (other benchmarks of this machine take it too) and records
 # the load average before it. Talks to 127.0.0.1 only: HTTP ports 19500-19599, Hazelcast 25200-25299, event bus
