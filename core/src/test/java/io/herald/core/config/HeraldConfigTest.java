@@ -151,7 +151,7 @@ class HeraldConfigTest {
 
     assertThat(HeraldConfig.load(new JsonObject(), env, Map.of()).get(HeraldConfig.PORT)).isEqualTo(8080);
     assertThat(HeraldConfig.NON_SETTING_ENV).containsExactly("HERALD_URL", "HERALD_REQUIRE_NCHAN", "HERALD_REQUIRE_BROWSER",
-        "HERALD_REQUIRE_NODE", "HERALD_REQUIRE_KUBECTL", "HERALD_REQUIRE_PODMAN");
+        "HERALD_REQUIRE_NODE", "HERALD_REQUIRE_KUBECTL", "HERALD_REQUIRE_PODMAN", "HERALD_REQUIRE_NETNS");
   }
 
   @Test
