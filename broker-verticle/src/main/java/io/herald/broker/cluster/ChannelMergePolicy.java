@@ -58,8 +58,7 @@ public final class ChannelMergePolicy implements SplitBrainMergePolicy<Object, M
   /** The copy that survives of a channel the smaller and the larger half both hold (see the class comment). */
   static ChannelLog merge(ChannelLog smaller, ChannelLog larger) {
     if (larger.continues(smaller)) {
-      larger.watchAlso(smaller);
-      return larger;
+      return keepLarger(smaller, larger);
     }
     if (smaller.continues(larger)) {
       smaller.watchAlso(larger);

@@ -43,10 +43,14 @@ public final class SplitBrainGuard {
 
   private final HazelcastInstance hazelcast;
   private final int quorum;
+  /** Hazelcast's protection of the channel map, looked up once; null without a quorum. */
+  private final SplitBrainProtection protection;
 
   private SplitBrainGuard(HazelcastInstance hazelcast, int quorum) {
     this.hazelcast = hazelcast;
     this.quorum = quorum;
+    this.protection = quorum == 0 ? null
+        : hazelcast.getSplitBrainProtectionService().getSplitBrainProtection(PROTECTION);
   }
 
   /**
@@ -92,7 +96,6 @@ public final class SplitBrainGuard {
     if (quorum == 0) {
       return null;
     }
-    SplitBrainProtection protection = hazelcast.getSplitBrainProtectionService().getSplitBrainProtection(PROTECTION);
     int members = hazelcast.getCluster().getMembers().size();
     if (members < quorum || !protection.hasMinimumSize()) {
       return noQuorum(members);
