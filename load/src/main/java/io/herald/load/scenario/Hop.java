@@ -31,7 +31,8 @@ import java.util.concurrent.Callable;
 /**
  * The cross-node leg alone: one subscriber on one node (the first {@code --url}), a publisher on another
  * ({@code --publish-url}) at a modest rate, on a channel whose sequencer is on the node each {@code --owners} URL
- * names (the publisher's, the subscriber's, a third one), one measured case per owner after an unreported warm-up.
+ * names (the publisher's, the subscriber's, a third one), one measured case per owner after an unreported warm-up of
+ * every case.
  * Latency is from the moment a publish is handed to the HTTP client to its arrival at the subscriber; beside it the
  * subscriber's node's own {@code herald_publish_to_delivery_seconds} over the same stretch (from the publishing node's
  * acceptance to the write to the subscriber: the server's part alone), and its {@code herald_delivery_latency_seconds}
@@ -64,8 +65,9 @@ public final class Hop implements Callable<Integer> {
   @Mixin
   Publishing publishing = new Publishing();
 
-  @Option(names = "--warmup", description = "Seconds of unreported publishing before each case, at --warmup-rate, so"
-      + " that no JVM's JIT is measured cold (default ${DEFAULT-VALUE}; 0: none).")
+  @Option(names = "--warmup", description = "Seconds of unreported publishing to each case's channel at --warmup-rate,"
+      + " every case before the first is measured, so that no JVM's JIT is measured cold (default ${DEFAULT-VALUE};"
+      + " 0: none).")
   double warmup = 10;
 
   @Option(names = "--warmup-rate", description = "Messages per second of the warm-up: enough for the JIT to compile the"
@@ -83,27 +85,44 @@ public final class Hop implements Callable<Integer> {
   public Integer call() throws Exception {
     URI subscriberNode = target.urls.get(0);
     URI publishNode = target.publishNode();
-    List<URI> cases = owners.isEmpty() ? List.of(publishNode, subscriberNode).stream().distinct().toList() : owners;
+    List<URI> owned = owners.isEmpty() ? List.of(publishNode, subscriberNode).stream().distinct().toList() : owners;
+    String hop = publishNode.equals(subscriberNode) ? "local" : "remote";
     Vertx vertx = target.vertx();
     HttpClient http = vertx.createHttpClient();
     ServerMetrics server = new ServerMetrics(vertx, List.of(subscriberNode));
+    List<Case> cases = new ArrayList<>();
     JsonArray results = new JsonArray();
     try {
       JsonArray nodes = Target.await(getJson(http, publishNode, "/api/info"), 30).getJsonArray("nodes");
-      for (URI owner : cases) {
+      for (URI owner : owned) {
         String ownerId = nodeId(nodes, owner);
         String role = owner.equals(publishNode) ? "publisher's node" : owner.equals(subscriberNode)
             ? "subscriber's node" : "third node";
         String channel = channelOwnedBy(http, publishNode, ownerId);
         Progress.line("hop: channel %s, owned by %s (%s, %s)", channel, ownerId, owner, role);
-        Result result = new Result("hop (owner: " + role + ")").put("owner", role).put("owner_url", owner.toString())
-            .put("owner_node", ownerId).put("channel", channel);
-        measure(vertx, server, publishNode, subscriberNode, channel,
-            publishNode.equals(subscriberNode) ? "local" : "remote", result);
-        System.out.print(result.toText());
-        results.add(result.fields().copy());
+        Case c = new Case(new Result("hop (owner: " + role + ")").put("owner", role).put("owner_url", owner.toString())
+            .put("owner_node", ownerId).put("channel", channel), vertx, publishNode, subscriberNode, channel);
+        cases.add(c);
+        Target.await(c.subscribers.open(1, options.connectRate()), options.openSeconds(1));
+      }
+      // Every case's path is warmed up before any is measured: the members' JIT compiles what all of them share.
+      long warmupMessages = Math.round(warmupRate * warmup);
+      for (Case c : cases) {
+        if (warmupMessages > 0) {
+          Target.await(FanoutRun.run(vertx, c.audience, c.publisher, warmupRate, warmupMessages, options.drainMs()),
+              options.runSeconds(warmupMessages, warmupRate));
+        }
+      }
+      for (Case c : cases) {
+        measure(vertx, server, c, hop);
+        System.out.print(c.result.toText());
+        results.add(c.result.fields().copy());
       }
     } finally {
+      for (Case c : cases) {
+        Target.await(c.audience.close(), 60);
+        c.publisher.close();
+      }
       server.close();
       http.close();
       Target.await(vertx.close(), 30);
@@ -118,39 +137,36 @@ public final class Hop implements Callable<Integer> {
     return 0;
   }
 
-  /**
-   * One case into {@code result}: a subscriber, the warm-up, then the measured stretch with the server's histogram
-   * of {@code hop} read around it.
-   */
-  private void measure(Vertx vertx, ServerMetrics server, URI publishNode, URI subscriberNode, String channel,
-                       String hop, Result result) throws Exception {
-    Publisher publisher = new Publisher(vertx, publishNode, channel, options.publishConnections).stampingSendTime();
-    Subscribers subscribers = new Subscribers(vertx, List.of(subscriberNode), Subscribers.Protocol.WS, channel);
-    Audience audience = new LocalAudience(vertx, subscribers);
-    try {
-      Target.await(subscribers.open(1, options.connectRate()), options.openSeconds(1));
-      long warmupMessages = Math.round(warmupRate * warmup);
-      if (warmupMessages > 0) {
-        Target.await(FanoutRun.run(vertx, audience, publisher, warmupRate, warmupMessages, options.drainMs()),
-            options.runSeconds(warmupMessages, warmupRate));
-      }
-      String label = "hop=\"" + hop + "\"";
-      ServerHistogram hopBefore = Target.await(server.histogram(PUBLISH_TO_DELIVERY, label), 30);
-      ServerHistogram sequencedBefore = Target.await(server.histogram(SEQUENCED_TO_DELIVERY, ""), 30);
-      long count = publishing.messages();
-      FanoutRun.Figures f = Target.await(FanoutRun.run(vertx, audience, publisher, publishing.rate, count,
-          options.drainMs()), options.runSeconds(count, publishing.rate));
-      ServerHistogram hopDuring = Target.await(server.histogram(PUBLISH_TO_DELIVERY, label), 30).since(hopBefore);
-      ServerHistogram sequencedDuring = Target.await(server.histogram(SEQUENCED_TO_DELIVERY, ""), 30)
-          .since(sequencedBefore);
-      result.figures(f).put("publish_lag_max_ms", Result.round(publisher.maxLagMicros() / 1000.0))
-          .put("server_hop", hop).put("server_count", hopDuring.count());
-      quantiles(result, "server_", hopDuring);
-      quantiles(result, "server_sequenced_", sequencedDuring);
-    } finally {
-      Target.await(audience.close(), 60);
-      publisher.close();
+  /** One owner's case: its channel's publisher and subscriber, and where its figures go. */
+  private final class Case {
+    final Result result;
+    final Publisher publisher;
+    final Subscribers subscribers;
+    final Audience audience;
+
+    Case(Result result, Vertx vertx, URI publishNode, URI subscriberNode, String channel) {
+      this.result = result;
+      this.publisher = new Publisher(vertx, publishNode, channel, options.publishConnections).stampingSendTime();
+      this.subscribers = new Subscribers(vertx, List.of(subscriberNode), Subscribers.Protocol.WS, channel);
+      this.audience = new LocalAudience(vertx, subscribers);
     }
+  }
+
+  /** The measured stretch of case {@code c}, with the server's histograms of {@code hop} read around it. */
+  private void measure(Vertx vertx, ServerMetrics server, Case c, String hop) throws Exception {
+    String label = "hop=\"" + hop + "\"";
+    ServerHistogram hopBefore = Target.await(server.histogram(PUBLISH_TO_DELIVERY, label), 30);
+    ServerHistogram sequencedBefore = Target.await(server.histogram(SEQUENCED_TO_DELIVERY, ""), 30);
+    long count = publishing.messages();
+    FanoutRun.Figures f = Target.await(FanoutRun.run(vertx, c.audience, c.publisher, publishing.rate, count,
+        options.drainMs()), options.runSeconds(count, publishing.rate));
+    ServerHistogram hopDuring = Target.await(server.histogram(PUBLISH_TO_DELIVERY, label), 30).since(hopBefore);
+    ServerHistogram sequencedDuring = Target.await(server.histogram(SEQUENCED_TO_DELIVERY, ""), 30)
+        .since(sequencedBefore);
+    c.result.figures(f).put("publish_lag_max_ms", Result.round(c.publisher.maxLagMicros() / 1000.0))
+        .put("server_hop", hop).put("server_count", hopDuring.count());
+    quantiles(c.result, "server_", hopDuring);
+    quantiles(c.result, "server_sequenced_", sequencedDuring);
   }
 
   /** {@code prefix}p50_ms, p95, p99 and max of {@code h}: the bounds of the buckets they fall in. */
