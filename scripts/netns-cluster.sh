@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A test network of Herald members in network namespaces, and the faults the cluster tests inject into it
 # (node/src/test/.../cluster/ClusterFaultsIT through NamespaceCluster; docs/development.md, "Network fault tests").
-# Needs root, iproute2 (ip, tc) and iptables (the nftables backend is fine).
+# Needs root, iproute2 (ip, tc) and iptables (the nftables backend is fine); `delay` also python3 (standard library).
 #
 # One run RUN (1-9 of [a-z0-9]) owns exactly these names, and no command touches any other:
 #   bridge    hf<RUN>             in the root namespace, 10.213.<S>.254/24
@@ -10,8 +10,10 @@
 #   forward   one iptables FORWARD rule in the root namespace, commented "herald-netns hf<RUN>", accepting traffic
 #             from the bridge to the bridge: with br_netfilter loaded and net.bridge.bridge-nf-call-iptables=1,
 #             bridged frames traverse the root namespace's FORWARD chain, whose policy may be DROP (Docker sets it)
-#   faults    the chains HF-IN, HF-OUT and HF-LOSS of each member namespace's filter table, and its interface's root
-#             qdisc
+#   faults    the chains HF-IN, HF-OUT and HF-LOSS of each member namespace's filter table, HF-DELAY of its mangle
+#             table, and its interface's root qdisc
+#   delayers  for a member given `delay`, one scripts/nfqueue-delay.py process in its namespace, its pid in
+#             /run/herald-netns-<RUN>-<i>-delay.pid and its output in /run/herald-netns-<RUN>-<i>-delay.log
 # S is derived from RUN (or given to up) and read back from the bridge's address by every other command. The members
 # have no default route: they reach each other and the root namespace's bridge address, nothing else.
 set -euo pipefail
@@ -31,7 +33,10 @@ usage: netns-cluster.sh COMMAND ...   (as root)
   netem RUN i "SPEC"             tc netem SPEC (e.g. "delay 20ms 5ms loss 5%") on member i's interface (its egress);
                                  exit 3 where the kernel has no netem qdisc
   loss RUN i PERCENT             member i drops PERCENT % of what it sends, at random (iptables statistic: any kernel)
-  netem-clear RUN i              remove both
+  delay RUN i MS JITTER_MS       what member i receives waits MS +- JITTER_MS ms (uniform) in a user-space delayer
+                                 (iptables NFQUEUE, scripts/nfqueue-delay.py: no netem needed), so every round trip
+                                 through member i takes MS longer; exit 3 where python3 or NFQUEUE is missing
+  netem-clear RUN i              remove netem, loss and delay (stops the delayer)
   signal RUN i PID SIG           kill -SIG PID, only if PID lives in member i's namespace (STOP, CONT, KILL...)
   exec RUN i CMD...              run CMD in member i's namespace
 EOF
@@ -44,6 +49,7 @@ die() {
 
 PREFIX=10.213
 LOCK=/run/herald-netns-cluster.lock
+DELAYER="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/nfqueue-delay.py"
 
 valid_run() {
   [[ "$1" =~ ^[a-z0-9]{1,9}$ ]] || die "RUN must be 1-9 characters of [a-z0-9]: '$1'"
@@ -58,6 +64,8 @@ bridge() { echo "hf$1"; }
 ns() { echo "hf$1-n$2"; }
 member_if() { echo "hf$1-m$2"; }
 host_if() { echo "hf$1-h$2"; }
+delay_pid_file() { echo "/run/herald-netns-$1-$2-delay.pid"; }
+delay_log() { echo "/run/herald-netns-$1-$2-delay.log"; }
 
 # The run's third octet, from its bridge's address.
 subnet_of() {
@@ -94,10 +102,22 @@ cmd_check() {
   done
   local probe="hfprobe-$$"
   ip netns add "$probe" 2>/dev/null || die "ip netns add fails here (a container without CAP_SYS_ADMIN, or no /run/netns?)"
-  local ok=1
+  local ok=1 delay
   ip netns exec "$probe" iptables -w 5 -S INPUT >/dev/null 2>&1 || ok=0
+  # How delay can be injected here (only said: the tests fall back to loss alone without either).
+  if ip netns exec "$probe" tc qdisc add dev lo root netem delay 1ms >/dev/null 2>&1; then
+    delay="tc netem"
+  elif ! command -v python3 >/dev/null 2>&1; then
+    delay="none (no netem qdisc, and no python3 for the NFQUEUE delayer; Debian: apt-get install -y python3)"
+  elif ! ip netns exec "$probe" iptables -w 5 -t mangle -A PREROUTING -i lo -j NFQUEUE --queue-num 0 --queue-bypass \
+      >/dev/null 2>&1; then
+    delay="none (no netem qdisc, and iptables has no NFQUEUE target)"
+  else
+    delay="NFQUEUE user-space delayer (scripts/nfqueue-delay.py; this kernel has no netem qdisc)"
+  fi
   ip netns del "$probe"
   [ "$ok" = 1 ] || die "iptables does not work inside a network namespace here"
+  echo "netns-cluster: usable; delay: $delay"
 }
 
 cmd_up() {
@@ -153,7 +173,8 @@ cmd_down() {
   valid_run "$run"
   local nsn pid
   for nsn in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^hf${run}-n[1-9]$" || true); do
-    # What still runs in the run's namespaces was started there by the run's harness (a test JVM that died first).
+    # What still runs in the run's namespaces was started there by the run's harness (a test JVM that died first)
+    # or by `delay` (the delayers).
     for pid in $(ip netns pids "$nsn" 2>/dev/null || true); do
       kill -KILL "$pid" 2>/dev/null || true
     done
@@ -166,6 +187,7 @@ cmd_down() {
   if ip link show "$(bridge "$run")" type bridge >/dev/null 2>&1; then
     ip link del "$(bridge "$run")"
   fi
+  rm -f "/run/herald-netns-${run}-"[1-9]"-delay.pid" "/run/herald-netns-${run}-"[1-9]"-delay.log"
   local tries=0
   # shellcheck disable=SC2046
   while [ "$tries" -lt 10 ] && iptables -w 10 -C $(forward_rule "$run") 2>/dev/null; do
@@ -182,28 +204,33 @@ cmd_list() {
   } | sort -u
 }
 
+# The table of a fault chain: HF-DELAY is in mangle (its PREROUTING, so that the filter table's drops apply as usual).
+chain_table() { case "$1" in HF-DELAY) echo mangle ;; *) echo filter ;; esac; }
+
 # Runs iptables in member i's namespace on its fault chain CHAIN (HF-IN hooked into INPUT, HF-OUT and HF-LOSS into
-# OUTPUT), created on first use: member_iptables RUN i CHAIN iptables-arguments-after-the-chain...
+# OUTPUT, HF-DELAY into mangle's PREROUTING), created on first use: member_iptables RUN i CHAIN arguments-after-it...
 member_iptables() {
-  local nsn chain=$3 hook
+  local nsn chain=$3 hook table
   nsn=$(ns "$1" "$2")
+  table=$(chain_table "$chain")
   shift 3
-  case "$chain" in HF-IN) hook=INPUT ;; *) hook=OUTPUT ;; esac
-  if ! ip netns exec "$nsn" iptables -w 10 -S "$chain" >/dev/null 2>&1; then
-    ip netns exec "$nsn" iptables -w 10 -N "$chain"
-    ip netns exec "$nsn" iptables -w 10 -I "$hook" -j "$chain"
+  case "$chain" in HF-IN) hook=INPUT ;; HF-DELAY) hook=PREROUTING ;; *) hook=OUTPUT ;; esac
+  if ! ip netns exec "$nsn" iptables -w 10 -t "$table" -S "$chain" >/dev/null 2>&1; then
+    ip netns exec "$nsn" iptables -w 10 -t "$table" -N "$chain"
+    ip netns exec "$nsn" iptables -w 10 -t "$table" -I "$hook" -j "$chain"
   fi
-  ip netns exec "$nsn" iptables -w 10 -A "$chain" "$@"
+  ip netns exec "$nsn" iptables -w 10 -t "$table" -A "$chain" "$@"
 }
 
 # Flushes member i's fault chains among CHAINS... that exist.
 member_flush() {
-  local nsn chain
+  local nsn chain table
   nsn=$(ns "$1" "$2")
   shift 2
   for chain in "$@"; do
-    if ip netns exec "$nsn" iptables -w 10 -S "$chain" >/dev/null 2>&1; then
-      ip netns exec "$nsn" iptables -w 10 -F "$chain"
+    table=$(chain_table "$chain")
+    if ip netns exec "$nsn" iptables -w 10 -t "$table" -S "$chain" >/dev/null 2>&1; then
+      ip netns exec "$nsn" iptables -w 10 -t "$table" -F "$chain"
     fi
   done
 }
@@ -251,7 +278,8 @@ cmd_netem() {
   # shellcheck disable=SC2086
   if ! out=$(ip netns exec "$(ns "$1" "$2")" tc qdisc replace dev "$(member_if "$1" "$2")" root netem $3 2>&1); then
     if [[ "$out" == *"qdisc kind is unknown"* ]]; then
-      echo "netns-cluster: this kernel has no netem qdisc (CONFIG_NET_SCH_NETEM); 'loss' drops packets with iptables instead" >&2
+      echo "netns-cluster: this kernel has no netem qdisc (CONFIG_NET_SCH_NETEM); 'loss' (iptables) and 'delay'" \
+        "(NFQUEUE) do it instead" >&2
       exit 3
     fi
     die "tc netem $3 on member $2: $out"
@@ -266,12 +294,89 @@ cmd_loss() {
   member_iptables "$1" "$2" HF-LOSS -m statistic --mode random --probability "$(awk -v p="$3" 'BEGIN { printf "%.4f", p / 100 }')" -j DROP
 }
 
+# Whether PID is member i's delayer: alive (not a zombie), running nfqueue-delay.py, in the member's namespace.
+is_delayer() {
+  local pid=$3
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  [ -r "/proc/$pid/cmdline" ] || return 1
+  [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "nfqueue-delay.py --queue $2 " || return 1
+  [ "$(ip netns identify "$pid" 2>/dev/null)" = "$(ns "$1" "$2")" ]
+}
+
+# Stops member i's delayer, if it runs: SIGTERM (it accepts what it holds, unbinds, prints a count), SIGKILL after 5 s.
+stop_delayer() {
+  local pidf pid tries=0
+  pidf=$(delay_pid_file "$1" "$2")
+  [ -f "$pidf" ] || return 0
+  pid=$(cat "$pidf")
+  if is_delayer "$1" "$2" "$pid"; then
+    kill -TERM "$pid" 2>/dev/null || true
+    while is_delayer "$1" "$2" "$pid" && [ "$tries" -lt 50 ]; do
+      sleep 0.1
+      tries=$((tries + 1))
+    done
+    if is_delayer "$1" "$2" "$pid"; then
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    tail -n 1 "$(delay_log "$1" "$2")" 2>/dev/null || true
+  fi
+  rm -f "$pidf" "$(delay_log "$1" "$2")"
+}
+
+# The delay is on the member's ingress, not its egress as netem's: a packet held on egress still belongs to its
+# socket, and TCP small queues then let a connection have only about two packets below it at a time, so that each
+# connection is throttled to 2 packets per delay (measured: 190 KB/s at 30 ms, against 38 MB/s on ingress). Received
+# packets belong to no socket. Round trips through the member take MS longer either way.
+cmd_delay() {
+  [ $# -eq 4 ] || { usage >&2; exit 2; }
+  local run=$1 i=$2 ms=$3 jitter=$4
+  valid_run "$run"
+  valid_member "$run" "$i"
+  [[ "$ms" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "MS must be a number: '$ms'"
+  [[ "$jitter" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "JITTER_MS must be a number: '$jitter'"
+  if ! command -v python3 >/dev/null 2>&1; then
+    echo "netns-cluster: no python3 on the PATH for the NFQUEUE delayer (Debian: apt-get install -y python3)" >&2
+    exit 3
+  fi
+  local nsn pidf log pid tries=0
+  nsn=$(ns "$run" "$i")
+  pidf=$(delay_pid_file "$run" "$i")
+  log=$(delay_log "$run" "$i")
+  member_flush "$run" "$i" HF-DELAY
+  stop_delayer "$run" "$i" >/dev/null
+  # Queues are per namespace; member i's is number i only to be legible. ip netns exec execs, so $! is python's pid.
+  ip netns exec "$nsn" python3 "$DELAYER" --queue "$i" --delay-ms "$ms" --jitter-ms "$jitter" </dev/null >"$log" 2>&1 &
+  pid=$!
+  echo "$pid" >"$pidf"
+  # It says so once the queue is bound and configured; failed if it died first (its output says why).
+  until grep -q "queue $i bound" "$log" 2>/dev/null; do
+    if ! is_delayer "$run" "$i" "$pid" || [ "$tries" -ge 100 ]; then
+      local out
+      out=$(cat "$log" 2>/dev/null || true)
+      stop_delayer "$run" "$i" >/dev/null 2>&1 || true
+      die "the delayer of member $i did not bind queue $i: $out"
+    fi
+    sleep 0.1
+    tries=$((tries + 1))
+  done
+  # --queue-bypass: should the delayer be gone, packets pass instead of being dropped.
+  if ! member_iptables "$run" "$i" HF-DELAY -i "$(member_if "$run" "$i")" -j NFQUEUE --queue-num "$i" \
+      --queue-bypass; then
+    stop_delayer "$run" "$i" >/dev/null
+    echo "netns-cluster: iptables has no NFQUEUE target here: no delay" >&2
+    exit 3
+  fi
+}
+
 cmd_netem_clear() {
   [ $# -eq 2 ] || { usage >&2; exit 2; }
   valid_run "$1"
   valid_member "$1" "$2"
   ip netns exec "$(ns "$1" "$2")" tc qdisc del dev "$(member_if "$1" "$2")" root 2>/dev/null || true
-  member_flush "$1" "$2" HF-LOSS
+  member_flush "$1" "$2" HF-LOSS HF-DELAY
+  # After the rule is gone: the delayer accepts what it still holds as it stops.
+  stop_delayer "$1" "$2"
 }
 
 cmd_signal() {
@@ -315,6 +420,7 @@ case "$command" in
   netem) cmd_netem "$@" ;;
   netem-clear) cmd_netem_clear "$@" ;;
   loss) cmd_loss "$@" ;;
+  delay) cmd_delay "$@" ;;
   signal) cmd_signal "$@" ;;
   exec) cmd_exec "$@" ;;
   -h | --help | help) usage ;;
