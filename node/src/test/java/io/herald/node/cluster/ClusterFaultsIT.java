@@ -19,6 +19,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -29,13 +30,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Network faults between the members of one 5-member cluster, each member in a network namespace of its own
  * ({@link NamespaceCluster}, scripts/netns-cluster.sh), started with {@code cluster.quorum=3}: a full partition 2 | 3,
- * a one-way partition, packet loss (and delay, where the kernel has netem), and a member paused with SIGSTOP past the
- * failure detector. Each scenario runs on fresh channels with subscribers on every member and publishers on both
- * sides throughout ({@link FaultScenario}), then heals and checks: no acknowledged publish lost, no (epoch, offset)
- * given to two messages, no subscriber passed over a break silently, and every member ready, listed and delivering
- * again. The full partition also checks that the minority refuses publishes (503 {@code unavailable}) and is not
- * ready, while the majority goes on. One summary line per scenario. Root and {@code ip netns} only: skipped elsewhere
- * unless HERALD_REQUIRE_NETNS=1.
+ * a one-way partition, packet loss and delay (netem, or iptables and a user-space delayer where the kernel has no
+ * netem), and a member paused with SIGSTOP past the failure detector. Each scenario runs on fresh channels with
+ * subscribers on every member and publishers on both sides throughout ({@link FaultScenario}), then heals and checks:
+ * no acknowledged publish lost, no (epoch, offset) given to two messages, no subscriber passed over a break silently,
+ * and every member ready, listed and delivering again. The full partition also checks that the minority refuses
+ * publishes (503 {@code unavailable}) and is not ready, while the majority goes on. One summary line per scenario. Root
+ * and {@code ip netns} only: skipped elsewhere unless HERALD_REQUIRE_NETNS=1.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -186,8 +187,9 @@ class ClusterFaultsIT {
   }
 
   /**
-   * (c) Members 2 and 5 lose 5 % of what they send, delayed by 30 ms ± 10 ms where the kernel has netem (else loss
-   * only, by iptables, and the summary says so).
+   * (c) Members 2 and 5 lose 5 % of what they send, and their round trips take 30 ms ± 10 ms longer: tc netem on
+   * their egress where the kernel has it; else loss by iptables and delay by the NFQUEUE user-space delayer on what
+   * they receive (loss alone where that cannot run either). The summary's "impairment" says which.
    */
   @Test
   @Order(3)
@@ -195,14 +197,18 @@ class ClusterFaultsIT {
     scenario = new FaultScenario("lossy", vertx, cluster, probes, 2, 3);
     scenario.startClients(List.of(2, 5), List.of(1, 3, 4));
     faultFor(() -> {
-      boolean netem = true;
+      Set<String> impairments = new LinkedHashSet<>();
       for (int m : List.of(2, 5)) {
-        if (!cluster.netem(m, "delay 30ms 10ms loss 5%")) {
-          netem = false;
+        if (cluster.netem(m, "delay 30ms 10ms loss 5%")) {
+          impairments.add("netem delay 30ms 10ms loss 5%");
+        } else {
           cluster.loss(m, 5);
+          impairments.add(cluster.delay(m, 30, 10)
+              ? "loss 5% (iptables) and delay 30ms ±10ms (NFQUEUE user-space delayer; this kernel has no netem)"
+              : "loss 5% (iptables; this kernel has no netem, and the NFQUEUE delayer cannot run here: no delay)");
         }
       }
-      scenario.fact("impairment", netem ? "netem delay 30ms 10ms loss 5%" : "loss 5% (iptables; this kernel has no netem: no delay)");
+      scenario.fact("impairment", String.join("; ", impairments));
     }, Duration.ofSeconds(15), EVERY_MEMBER, PROGRESS * 2, () -> { });
   }
 

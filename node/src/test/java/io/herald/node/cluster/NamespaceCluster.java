@@ -15,8 +15,8 @@ import java.util.stream.IntStream;
 
 /**
  * A cluster of node processes, each in a network namespace of its own ({@link NetnsNetwork}), so that the network
- * between members can be cut, made one-way or lossy, and a member paused: {@code ip netns exec} runs each member's
- * JVM (it execs, so the process's pid is the JVM's: {@link #pause} signals it). Members are numbered from 1; each
+ * between members can be cut, made one-way, lossy or slow, and a member paused: {@code ip netns exec} runs each
+ * member's JVM (it execs, so the process's pid is the JVM's: {@link #pause} signals it). Members are numbered from 1; each
  * serves HTTP on port 8080 and Hazelcast on 5701 of its own address, and clients (this JVM, in the root namespace)
  * reach every member over the bridge whatever is cut between members. Members start with {@code cluster.quorum} at
  * the majority where this build knows that setting. Closing kills the members and takes the network down.
@@ -138,6 +138,11 @@ final class NamespaceCluster implements AutoCloseable {
     network.loss(member, percent);
   }
 
+  /** Delays what member {@code i} receives by a user-space delayer (no netem needed); false where it cannot run. */
+  boolean delay(int member, int ms, int jitterMs) {
+    return network.delay(member, ms, jitterMs);
+  }
+
   /** SIGSTOP to member {@code i}'s JVM: it stops answering anyone, the way a long GC pause or a frozen VM does. */
   void pause(int member) {
     network.signal(member, node(member).pid(), "STOP");
@@ -150,7 +155,7 @@ final class NamespaceCluster implements AutoCloseable {
     paused.remove(member);
   }
 
-  /** Undoes every fault: partitions and drops, netem and loss, pauses. */
+  /** Undoes every fault: partitions and drops, netem, loss and delay, pauses. */
   void healAll() {
     network.heal();
     for (int i = 1; i <= size; i++) {

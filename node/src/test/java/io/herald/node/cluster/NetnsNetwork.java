@@ -97,12 +97,27 @@ final class NetnsNetwork implements AutoCloseable {
     return true;
   }
 
+  /**
+   * What member {@code i} receives waits {@code ms} ± {@code jitterMs} (uniform) in a user-space delayer (iptables
+   * NFQUEUE and scripts/nfqueue-delay.py), for kernels without netem: every round trip through the member takes
+   * {@code ms} longer. False where it cannot run here (no python3, or no NFQUEUE; nothing changed).
+   */
+  boolean delay(int member, int ms, int jitterMs) {
+    Commands.Run result = run(List.of("delay", run, Integer.toString(member), Integer.toString(ms),
+        Integer.toString(jitterMs)));
+    if (result.exitCode() == 3) {
+      return false;
+    }
+    check(result, "delay");
+    return true;
+  }
+
   /** Member {@code i} drops {@code percent} % of what it sends, at random (iptables: any kernel). */
   void loss(int member, double percent) {
     script("loss", run, Integer.toString(member), Double.toString(percent));
   }
 
-  /** Removes netem and loss from member {@code i}. */
+  /** Removes netem, loss and delay from member {@code i} (stopping its delayer). */
   void clearNetem(int member) {
     script("netem-clear", run, Integer.toString(member));
   }
