@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -43,7 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClusterFaultsIT {
 
   private static final int SIZE = 5;
-  /** Runs {@link #aPausedMemberAndItsReturn}, which can still fork under load. */
+  /** Runs {@link #aPausedMemberAndItsReturn}, which fails where the members share two cores (docs/cluster.md). */
   static final String PAUSE_PROPERTY = "herald.faults.pause";
   /**
    * Hazelcast declares a silent member dead after 5 s; a node's canary fails within two 1-s intervals after that; the
@@ -219,10 +220,12 @@ class ClusterFaultsIT {
   @Test
   @Order(4)
   void aPausedMemberAndItsReturn() {
-    // Known to fail under load (issue 19): in CI another member was ejected too while member 3 was paused, and one
-    // acknowledged publish was lost to a fork. Run it with -Dherald.faults.pause=true until that is fixed.
+    // Fails on 2-core machines (issue 19, docs/cluster.md "A frozen member"): every member that reconnects to the
+    // stopped one gets a Hazelcast IO thread spinning on that connection; four such threads on two cores starve the
+    // heartbeats, the cluster falls apart, and acknowledged publishes were lost or forked in the merge.
     if (!Boolean.getBoolean(PAUSE_PROPERTY)) {
-      System.out.println("SKIPPED: ClusterFaultsIT paused member: known to fork under load (issue 19); run it with -D"
+      System.out.println("SKIPPED: ClusterFaultsIT paused member: fails on 2-core machines (issue 19, docs/cluster.md"
+          + " 'A frozen member'); run it with -D"
           + PAUSE_PROPERTY + "=true");
       Assumptions.abort("the paused-member scenario is opt-in (-D" + PAUSE_PROPERTY + "=true) until its fork is fixed");
     }
@@ -262,6 +265,10 @@ class ClusterFaultsIT {
           + " s of the heal: " + wholeness());
     }
     scenario.checkAfterHeal();
+    if (!scenario.violations().isEmpty()) {
+      Path logs = cluster.saveOutput(Path.of("target", "faults", scenario.name()).toAbsolutePath());
+      scenario.fact("members' logs", logs.toString());
+    }
     assertThat(scenario.violations()).as(scenario.summary()).isEmpty();
   }
 

@@ -312,6 +312,10 @@ final class FaultScenario implements AutoCloseable {
     System.out.println("faults " + name + ": VIOLATION " + what);
   }
 
+  String name() {
+    return name;
+  }
+
   /** A number or observation for the scenario's summary line. */
   void fact(String key, String value) {
     facts.put(key, value);

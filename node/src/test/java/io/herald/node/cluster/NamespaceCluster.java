@@ -3,6 +3,10 @@ package io.herald.node.cluster;
 import io.herald.core.config.HeraldConfig;
 import io.vertx.core.net.SocketAddress;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -127,6 +131,19 @@ final class NamespaceCluster implements AutoCloseable {
 
   void dropFrom(int member, int from) {
     network.dropFrom(member, from);
+  }
+
+  /** Writes each member's output so far to {@code dir}/member-N.log, for a failed scenario's reader; returns dir. */
+  Path saveOutput(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      for (int i = 1; i <= nodes.size(); i++) {
+        Files.write(dir.resolve("member-" + i + ".log"), node(i).output());
+      }
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** tc netem on member {@code i}; false where the kernel has no netem. */
