@@ -7,7 +7,7 @@ import io.herald.broker.impl.ChannelLog;
 import io.herald.broker.impl.StoreLimits;
 import io.herald.core.ChannelName;
 import io.herald.core.HeraldException;
-import com.hazelcast.map.LocalMapStats;
+import com.hazelcast.partition.PartitionService;
 import io.herald.core.ChannelStore;
 import io.herald.core.HistoryPage;
 import io.herald.core.HistoryQuery;
@@ -21,6 +21,7 @@ import io.vertx.core.buffer.Buffer;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,7 @@ public final class HazelcastChannelStore implements ChannelStore {
 
   private final Vertx vertx;
   private final IMap<String, ChannelLog> map;
+  private final PartitionService partitions;
   private final Namespaces namespaces;
   private final LongSupplier clock;
   private final AtomicLong lastSweepMs = new AtomicLong();
@@ -60,6 +62,7 @@ public final class HazelcastChannelStore implements ChannelStore {
     ClusterSerialization.require(hazelcast);
     this.vertx = vertx;
     this.map = hazelcast.getMap(MAP);
+    this.partitions = hazelcast.getPartitionService();
     this.namespaces = namespaces;
     this.limits = limits;
     this.clock = clock;
@@ -148,23 +151,26 @@ public final class HazelcastChannelStore implements ChannelStore {
       return;
     }
     vertx.executeBlocking(() -> {
-      Set<String> local = map.localKeySet();
-      if (!local.isEmpty()) {
-        map.executeOnKeys(local, new ChannelLogOps.Sweep(now));
-      }
-      measure();
+      onKeysByPartition(map.localKeySet(), new ChannelLogOps.Sweep(now));
+      Map<String, long[]> usage = measure();
       if (limits.historyBytesOver() > 0) {
-        dropLeastRecentlyPublished(map.localKeySet());
+        dropLeastRecentlyPublished(usage);
         measure();
       }
       return null;
     }, false);
   }
 
-  /** Takes this member's owned entries and their memory as what the bounds and gauges see. */
-  private void measure() {
-    LocalMapStats stats = map.getLocalMapStats();
-    limits.held(stats.getOwnedEntryCount(), stats.getOwnedEntryMemoryCost());
+  /**
+   * Takes this member's owned channels and the bytes their histories hold (as {@link ChannelLog#bytes} counts them,
+   * the same measure as one node's store) as what the bounds and gauges see; returns each channel's
+   * {@code [lastAppendMs, bytes]}. Hazelcast's own memory cost is not used: it is not computed for the OBJECT
+   * in-memory format {@code cluster.xml} gives this map (it reads -1).
+   */
+  private Map<String, long[]> measure() {
+    Map<String, long[]> usage = onKeysByPartition(map.localKeySet(), new ChannelLogOps.Usage());
+    limits.held(usage.size(), usage.values().stream().mapToLong(u -> u[1]).sum());
+    return usage;
   }
 
   /**
@@ -172,8 +178,7 @@ public final class HazelcastChannelStore implements ChannelStore {
    * published channels until the excess is freed. Runs on a worker thread, once per sweep at most, so
    * the sort over the member's channels is paid only while it is over the bound.
    */
-  private void dropLeastRecentlyPublished(Set<String> local) {
-    Map<String, long[]> usage = map.executeOnKeys(local, new ChannelLogOps.Usage());
+  private void dropLeastRecentlyPublished(Map<String, long[]> usage) {
     List<Map.Entry<String, long[]>> oldestFirst = new ArrayList<>(usage.entrySet());
     oldestFirst.sort(Comparator.comparingLong(e -> e.getValue()[0]));
     long over = limits.historyBytesOver();
@@ -187,9 +192,24 @@ public final class HazelcastChannelStore implements ChannelStore {
         over -= e.getValue()[1];
       }
     }
-    if (!drop.isEmpty()) {
-      map.executeOnKeys(drop, new ChannelLogOps.DropHistory());
+    onKeysByPartition(drop, new ChannelLogOps.DropHistory());
+  }
+
+  /**
+   * {@code op} on each of {@code keys}, one call per partition with that partition's keys only: Hazelcast's
+   * {@code executeOnKeys} gives every partition's operation (and its backup) the whole key set, so one call over a
+   * member's keys costs keys x partitions (docs/scaling.md, the store sweep). Blocks: worker threads only.
+   */
+  private <R> Map<String, R> onKeysByPartition(Set<String> keys, EntryProcessor<String, ChannelLog, R> op) {
+    Map<Integer, Set<String>> byPartition = new HashMap<>();
+    for (String key : keys) {
+      byPartition.computeIfAbsent(partitions.getPartition(key).getPartitionId(), p -> new HashSet<>()).add(key);
     }
+    Map<String, R> results = new HashMap<>();
+    for (Set<String> partitionKeys : byPartition.values()) {
+      results.putAll(map.executeOnKeys(partitionKeys, op));
+    }
+    return results;
   }
 
   /** How {@code channel} starts should no member know it yet, for an operation at {@code now}. */
