@@ -8,6 +8,7 @@ import io.herald.broker.impl.StoreLimits;
 import io.herald.core.ChannelName;
 import io.herald.core.HeraldException;
 import com.hazelcast.partition.PartitionService;
+import com.hazelcast.query.Predicates;
 import io.herald.core.ChannelStore;
 import io.herald.core.HistoryPage;
 import io.herald.core.HistoryQuery;
@@ -151,7 +152,7 @@ public final class HazelcastChannelStore implements ChannelStore {
       return;
     }
     vertx.executeBlocking(() -> {
-      onKeysByPartition(map.localKeySet(), new ChannelLogOps.Sweep(now));
+      onPartitionsOf(map.localKeySet(), new ChannelLogOps.Sweep(now));
       Map<String, long[]> usage = measure();
       if (limits.historyBytesOver() > 0) {
         dropLeastRecentlyPublished(usage);
@@ -168,7 +169,7 @@ public final class HazelcastChannelStore implements ChannelStore {
    * in-memory format {@code cluster.xml} gives this map (it reads -1).
    */
   private Map<String, long[]> measure() {
-    Map<String, long[]> usage = onKeysByPartition(map.localKeySet(), new ChannelLogOps.Usage());
+    Map<String, long[]> usage = onPartitionsOf(map.localKeySet(), new ChannelLogOps.Usage());
     limits.held(usage.size(), usage.values().stream().mapToLong(u -> u[1]).sum());
     return usage;
   }
@@ -193,6 +194,24 @@ public final class HazelcastChannelStore implements ChannelStore {
       }
     }
     onKeysByPartition(drop, new ChannelLogOps.DropHistory());
+  }
+
+  /**
+   * {@code op} on every channel of the partitions that hold {@code keys} (this member's own, for the sweep), in one
+   * call: each partition runs it over its entries, and its backup gets the operation, not a key set. (Hazelcast's
+   * {@code executeOnKeys} gives every partition's operation and backup the whole key set: docs/scaling.md.) Blocks:
+   * worker threads only.
+   */
+  private <R> Map<String, R> onPartitionsOf(Set<String> keys, EntryProcessor<String, ChannelLog, R> op) {
+    Map<Integer, String> onePerPartition = new HashMap<>();
+    for (String key : keys) {
+      onePerPartition.putIfAbsent(partitions.getPartition(key).getPartitionId(), key);
+    }
+    if (onePerPartition.isEmpty()) {
+      return Map.of();
+    }
+    return map.executeOnEntries(op,
+        Predicates.multiPartitionPredicate(Set.copyOf(onePerPartition.values()), Predicates.alwaysTrue()));
   }
 
   /**
