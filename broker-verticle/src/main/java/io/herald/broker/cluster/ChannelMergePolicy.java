@@ -14,7 +14,8 @@ import io.herald.core.RandomIds;
  * smaller half into the larger: {@code existing} is the larger half's copy, {@code merging} the smaller's. One side
  * only knows the channel: its copy. Both do:
  * <ul>
- *   <li>with {@code cluster.quorum}: the larger half's copy ({@link #keepLarger});</li>
+ *   <li>with {@code cluster.quorum}: the larger half's copy, unless the smaller half's carries it on
+ *       ({@link #mergeWithQuorum});</li>
  *   <li>without: the copy that carries the other's sequence on (same epoch, at least as far, the same message at the
  *       other's latest offset), watched by both sides' nodes. If both went on from a common point, each with
  *       messages the other lacks (both halves sequenced), the channel forked: the larger half's copy is kept under a
@@ -42,14 +43,26 @@ public final class ChannelMergePolicy implements SplitBrainMergePolicy<Object, M
     }
     ChannelLog smaller = (ChannelLog) merging.getValue();
     ChannelLog larger = (ChannelLog) existing.getValue();
-    return quorum > 0 ? keepLarger(smaller, larger) : merge(smaller, larger);
+    return quorum > 0 ? mergeWithQuorum(smaller, larger) : merge(smaller, larger);
   }
 
   /**
-   * With a quorum the smaller half acknowledged nothing since the split and showed no reader anything its backups had
-   * not confirmed ({@link ConfirmedRead}): whatever its copy has beyond the larger half's was refused, and the larger
-   * half's copy is the channel, watched by both halves' nodes.
+   * With a quorum the smaller half should have acknowledged nothing since the split and showed no reader anything
+   * its backups had not confirmed ({@link ConfirmedRead}), so the larger half's copy is the channel, watched by both
+   * halves' nodes. Except when the smaller half's copy carries the larger's on and the larger did not move on: its
+   * tail is kept rather than dropped. Those publishes were answered {@code unavailable} ("may or may not have been
+   * sequenced"), so keeping them breaks no answer; and where members' views diverged (docs/cluster.md, "A frozen
+   * member") some may have been acknowledged. Dropping a continuation can only lose messages, never prevent a fork.
    */
+  static ChannelLog mergeWithQuorum(ChannelLog smaller, ChannelLog larger) {
+    if (smaller.continues(larger) && !larger.continues(smaller)) {
+      smaller.watchAlso(larger);
+      return smaller;
+    }
+    return keepLarger(smaller, larger);
+  }
+
+  /** The larger half's copy, watched by both halves' nodes. */
   static ChannelLog keepLarger(ChannelLog smaller, ChannelLog larger) {
     larger.watchAlso(smaller);
     return larger;

@@ -83,16 +83,38 @@ class ChannelMergePolicyTest {
   }
 
   @Test
-  void withAQuorumTheLargerHalfsCopyWinsEvenOverALongerTailTheSmallerHalfNeverAcknowledged() {
-    ChannelLog smaller = log("E", "a", "b", "refused");
+  void withAQuorumTheSmallerHalfsTailIsKeptWhenTheLargerHalfDidNotMoveOn() {
+    ChannelLog smaller = log("E", "a", "b", "answered unavailable");
     ChannelLog larger = log("E", "a", "b");
+    larger.watch("majority-node", true);
+
+    ChannelLog merged = ChannelMergePolicy.mergeWithQuorum(smaller, larger);
+
+    assertThat(merged).isSameAs(smaller);
+    assertThat(merged.position().offset()).isEqualTo(3);
+    assertThat(merged.watchers()).containsExactly("majority-node");
+  }
+
+  @Test
+  void withAQuorumAForkKeepsTheLargerHalfsCopyInItsEpoch() {
+    ChannelLog smaller = log("E", "a", "b", "refused");
+    ChannelLog larger = log("E", "a", "b", "acknowledged", "then this");
     smaller.watch("minority-node", true);
 
-    ChannelLog merged = ChannelMergePolicy.keepLarger(smaller, larger);
+    ChannelLog merged = ChannelMergePolicy.mergeWithQuorum(smaller, larger);
 
     assertThat(merged).isSameAs(larger);
-    assertThat(merged.position().offset()).isEqualTo(2);
+    assertThat(merged.position().epoch()).isEqualTo("E");
+    assertThat(merged.position().offset()).isEqualTo(4);
     assertThat(merged.watchers()).containsExactly("minority-node");
+  }
+
+  @Test
+  void withAQuorumIdenticalCopiesKeepTheLargerHalfs() {
+    ChannelLog smaller = log("E", "a", "b");
+    ChannelLog larger = log("E", "a", "b");
+
+    assertThat(ChannelMergePolicy.mergeWithQuorum(smaller, larger)).isSameAs(larger);
   }
 
   /** A channel of epoch {@code epoch} holding {@code data} at offsets 1..n, all sequenced at {@link #NOW}. */
