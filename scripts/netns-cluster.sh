@@ -349,9 +349,11 @@ cmd_delay() {
   ip netns exec "$nsn" python3 "$DELAYER" --queue "$i" --delay-ms "$ms" --jitter-ms "$jitter" </dev/null >"$log" 2>&1 &
   pid=$!
   echo "$pid" >"$pidf"
-  # It says so once the queue is bound and configured; failed if it died first (its output says why).
+  # It says so once the queue is bound and configured; failed if it died first (its output says why). Until then
+  # the child may still be this shell's fork or ip, before it execs python in the namespace: only its exit counts.
   until grep -q "queue $i bound" "$log" 2>/dev/null; do
-    if ! is_delayer "$run" "$i" "$pid" || [ "$tries" -ge 100 ]; then
+    if ! kill -0 "$pid" 2>/dev/null || [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = Z ] \
+        || [ "$tries" -ge 100 ]; then
       local out
       out=$(cat "$log" 2>/dev/null || true)
       stop_delayer "$run" "$i" >/dev/null 2>&1 || true
