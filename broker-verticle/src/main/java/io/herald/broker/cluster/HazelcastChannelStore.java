@@ -21,6 +21,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -203,32 +204,35 @@ public final class HazelcastChannelStore implements ChannelStore {
    * worker threads only.
    */
   private <R> Map<String, R> onPartitionsOf(Set<String> keys, EntryProcessor<String, ChannelLog, R> op) {
-    Map<Integer, String> onePerPartition = new HashMap<>();
-    for (String key : keys) {
-      onePerPartition.putIfAbsent(partitions.getPartition(key).getPartitionId(), key);
+    Set<String> onePerPartition = new HashSet<>();
+    for (Set<String> partitionKeys : byPartition(keys)) {
+      onePerPartition.add(partitionKeys.iterator().next());
     }
     if (onePerPartition.isEmpty()) {
       return Map.of();
     }
-    return map.executeOnEntries(op,
-        Predicates.multiPartitionPredicate(Set.copyOf(onePerPartition.values()), Predicates.alwaysTrue()));
+    return map.executeOnEntries(op, Predicates.multiPartitionPredicate(onePerPartition, Predicates.alwaysTrue()));
   }
 
   /**
-   * {@code op} on each of {@code keys}, one call per partition with that partition's keys only: Hazelcast's
-   * {@code executeOnKeys} gives every partition's operation (and its backup) the whole key set, so one call over a
-   * member's keys costs keys x partitions (docs/scaling.md, the store sweep). Blocks: worker threads only.
+   * {@code op} on each of {@code keys} only, one {@code executeOnKeys} per partition with that partition's keys (one
+   * call over them all would give every partition's operation the whole set). Blocks: worker threads only.
    */
   private <R> Map<String, R> onKeysByPartition(Set<String> keys, EntryProcessor<String, ChannelLog, R> op) {
-    Map<Integer, Set<String>> byPartition = new HashMap<>();
-    for (String key : keys) {
-      byPartition.computeIfAbsent(partitions.getPartition(key).getPartitionId(), p -> new HashSet<>()).add(key);
-    }
     Map<String, R> results = new HashMap<>();
-    for (Set<String> partitionKeys : byPartition.values()) {
+    for (Set<String> partitionKeys : byPartition(keys)) {
       results.putAll(map.executeOnKeys(partitionKeys, op));
     }
     return results;
+  }
+
+  /** {@code keys} grouped by the partition that holds them. */
+  private Collection<Set<String>> byPartition(Set<String> keys) {
+    Map<Integer, Set<String>> groups = new HashMap<>();
+    for (String key : keys) {
+      groups.computeIfAbsent(partitions.getPartition(key).getPartitionId(), p -> new HashSet<>()).add(key);
+    }
+    return groups.values();
   }
 
   /** How {@code channel} starts should no member know it yet, for an operation at {@code now}. */
