@@ -263,7 +263,11 @@ final class ChannelLogOps {
     @Override
     public long[] process(Map.Entry<String, ChannelLog> entry) {
       ChannelLog log = entry.getValue();
-      return log == null ? new long[] {0, 0} : new long[] {log.lastAppendMs(), log.bytes()};
+      return log == null ? new long[] {0, 0} : of(log);
+    }
+
+    static long[] of(ChannelLog log) {
+      return new long[] {log.lastAppendMs(), log.bytes()};
     }
   }
 
@@ -280,8 +284,11 @@ final class ChannelLogOps {
     }
   }
 
-  /** Drops expired messages and removes channels that {@link ChannelLog#sweep} says can go. */
-  public static final class Sweep extends EntryOp<ChannelLog, Void> {
+  /**
+   * Drops expired messages and removes channels that {@link ChannelLog#sweep} says can go; answers what a kept
+   * channel holds afterwards, as {@link Usage} does (null for a removed one), so the sweep measures in the same pass.
+   */
+  public static final class Sweep extends EntryOp<ChannelLog, long[]> {
     private long now;
 
     public Sweep() {
@@ -292,17 +299,20 @@ final class ChannelLogOps {
     }
 
     @Override
-    public Void process(Map.Entry<String, ChannelLog> entry) {
+    public long[] process(Map.Entry<String, ChannelLog> entry) {
       ChannelLog log = entry.getValue();
-      if (log != null) {
-        long held = log.bytes(); // messages and idempotency keys
-        if (log.sweep(now)) {
-          entry.setValue(null);
-        } else if (log.bytes() != held) {
-          entry.setValue(log);
-        }
+      if (log == null) {
+        return null;
       }
-      return null;
+      long held = log.bytes(); // messages and idempotency keys
+      if (log.sweep(now)) {
+        entry.setValue(null);
+        return null;
+      }
+      if (log.bytes() != held) {
+        entry.setValue(log);
+      }
+      return Usage.of(log);
     }
 
     @Override

@@ -153,26 +153,30 @@ public final class HazelcastChannelStore implements ChannelStore {
       return;
     }
     vertx.executeBlocking(() -> {
-      onPartitionsOf(map.localKeySet(), new ChannelLogOps.Sweep(now));
-      Map<String, long[]> usage = measure();
+      Map<String, long[]> usage = held(onPartitionsOf(map.localKeySet(), new ChannelLogOps.Sweep(now)));
       if (limits.historyBytesOver() > 0) {
         dropLeastRecentlyPublished(usage);
-        measure();
+        held(onPartitionsOf(map.localKeySet(), new ChannelLogOps.Usage()));
       }
       return null;
     }, false);
   }
 
   /**
-   * Takes this member's owned channels and the bytes their histories hold (as {@link ChannelLog#bytes} counts them,
-   * the same measure as one node's store) as what the bounds and gauges see; returns each channel's
-   * {@code [lastAppendMs, bytes]}. Hazelcast's own memory cost is not used: it is not computed for the OBJECT
-   * in-memory format {@code cluster.xml} gives this map (it reads -1).
+   * Takes {@code usage}, this member's channels with their {@code [lastAppendMs, bytes]} (null: swept away), as
+   * what the bounds and gauges see: how many, and the bytes their histories hold as {@link ChannelLog#bytes} counts
+   * them (one node's store's measure). Not Hazelcast's memory cost: it is not computed for the OBJECT in-memory
+   * format {@code cluster.xml} gives this map (it reads -1). Returns the channels that are left.
    */
-  private Map<String, long[]> measure() {
-    Map<String, long[]> usage = onPartitionsOf(map.localKeySet(), new ChannelLogOps.Usage());
-    limits.held(usage.size(), usage.values().stream().mapToLong(u -> u[1]).sum());
-    return usage;
+  private Map<String, long[]> held(Map<String, long[]> usage) {
+    Map<String, long[]> kept = new HashMap<>();
+    usage.forEach((channel, u) -> {
+      if (u != null) {
+        kept.put(channel, u);
+      }
+    });
+    limits.held(kept.size(), kept.values().stream().mapToLong(u -> u[1]).sum());
+    return kept;
   }
 
   /**
