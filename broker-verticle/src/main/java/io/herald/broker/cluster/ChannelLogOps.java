@@ -31,9 +31,11 @@ final class ChannelLogOps {
   /**
    * Appends messages with the next offsets (at the start's time), skipping repeated idempotency keys; answers the
    * first offset, the repeats' offsets and the watchers, or null: the channel is unknown and the start may not
-   * create it.
+   * create it. Run again with the same {@code appendId} (Hazelcast retries an invocation whose member left before
+   * answering, on the copy promoted from the backup) it answers the first run's result and appends nothing.
    */
   public static final class Append extends EntryOp<ChannelLog, Appended> {
+    private long appendId;
     private ChannelStart start;
     private List<Buffer> data;
     /** Null when no message has a key. */
@@ -44,7 +46,8 @@ final class ChannelLogOps {
     public Append() {
     }
 
-    Append(ChannelStart start, List<Buffer> data, List<String> keys, long keyWindowMs, int maxKeys) {
+    Append(long appendId, ChannelStart start, List<Buffer> data, List<String> keys, long keyWindowMs, int maxKeys) {
+      this.appendId = appendId;
       this.start = start;
       this.data = data;
       this.keys = keys;
@@ -59,13 +62,14 @@ final class ChannelLogOps {
         return null;
       }
       ChannelLog log = known ? entry.getValue() : start.newLog(entry.getKey());
-      Publication appended = log.append(data, keys, start.now(), keyWindowMs, maxKeys);
+      Publication appended = log.append(appendId, data, keys, start.now(), keyWindowMs, maxKeys);
       entry.setValue(log);
       return new Appended(appended, log.watchers());
     }
 
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
+      out.writeLong(appendId);
       start.writeTo(out);
       out.writeInt(data.size());
       for (Buffer d : data) {
@@ -78,6 +82,7 @@ final class ChannelLogOps {
 
     @Override
     public void readData(ObjectDataInput in) throws IOException {
+      appendId = in.readLong();
       start = ChannelStart.readFrom(in);
       int count = in.readInt();
       data = new ArrayList<>(count);

@@ -28,6 +28,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -74,8 +75,9 @@ public final class HazelcastChannelStore implements ChannelStore {
   @Override
   public Future<Appended> append(String channel, List<Buffer> data, List<String> keys, long ts, boolean create) {
     Supplier<HeraldException> refusal = refusal(channel, create);
-    ChannelLogOps.Append append = new ChannelLogOps.Append(start(channel, ts, refusal == null), data, keys,
-        limits.idempotencyWindowMs(), limits.maxIdempotencyKeys());
+    // A random id per append: a run of it again by Hazelcast (its member left before answering) appends nothing.
+    ChannelLogOps.Append append = new ChannelLogOps.Append(ThreadLocalRandom.current().nextLong(),
+        start(channel, ts, refusal == null), data, keys, limits.idempotencyWindowMs(), limits.maxIdempotencyKeys());
     return submit(channel, append).map(appended -> unlessRefused(appended, refusal));
   }
 

@@ -3,6 +3,7 @@ package io.herald.broker.cluster;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import io.herald.broker.impl.ChannelLog;
+import io.herald.broker.impl.RecentAppends;
 import io.herald.broker.impl.RememberedKey;
 import io.herald.core.ChannelStore.Appended;
 import io.herald.core.HistoryPage;
@@ -37,6 +38,11 @@ final class HazelcastWire {
     writeMessages(out, snapshot.messages());
     writeStrings(out, snapshot.watchers());
     writeKeys(out, snapshot.keys());
+    out.writeInt(snapshot.appends().size());
+    for (RecentAppends.Entry append : snapshot.appends()) {
+      out.writeLong(append.id());
+      writePublication(out, append.result());
+    }
   }
 
   static ChannelLog readLog(ObjectDataInput in) throws IOException {
@@ -47,8 +53,14 @@ final class HazelcastWire {
     long lastAppendMs = in.readLong();
     List<Message> messages = readMessages(in, channel, position.epoch());
     List<String> watchers = readStrings(in);
+    List<RememberedKey> keys = readKeys(in);
+    int appendCount = in.readInt();
+    List<RecentAppends.Entry> appends = new ArrayList<>(appendCount);
+    for (int i = 0; i < appendCount; i++) {
+      appends.add(new RecentAppends.Entry(in.readLong(), readPublication(in)));
+    }
     return ChannelLog.restore(new ChannelLog.Snapshot(channel, position, historySize, ttlMs, lastAppendMs, messages,
-        watchers, readKeys(in)));
+        watchers, keys, appends));
   }
 
   static void writePosition(ObjectDataOutput out, StreamPosition position) throws IOException {
@@ -76,16 +88,22 @@ final class HazelcastWire {
   }
 
   static void writeAppended(ObjectDataOutput out, Appended appended) throws IOException {
-    Publication publication = appended.publication();
-    out.writeString(publication.epoch());
-    out.writeLong(publication.firstOffset());
-    out.writeLongArray(publication.duplicateOf());
+    writePublication(out, appended.publication());
     writeStrings(out, appended.watchers());
   }
 
   static Appended readAppended(ObjectDataInput in) throws IOException {
-    Publication publication = new Publication(in.readString(), in.readLong(), in.readLongArray());
-    return new Appended(publication, readStrings(in));
+    return new Appended(readPublication(in), readStrings(in));
+  }
+
+  private static void writePublication(ObjectDataOutput out, Publication publication) throws IOException {
+    out.writeString(publication.epoch());
+    out.writeLong(publication.firstOffset());
+    out.writeLongArray(publication.duplicateOf());
+  }
+
+  private static Publication readPublication(ObjectDataInput in) throws IOException {
+    return new Publication(in.readString(), in.readLong(), in.readLongArray());
   }
 
   /** Messages of one channel and epoch: only offset, time and data are written. */

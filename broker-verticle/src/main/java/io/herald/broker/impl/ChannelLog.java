@@ -42,6 +42,8 @@ public final class ChannelLog {
   private List<String> watchers = List.of();
   /** The idempotency keys of recent publishes; null until a publish brings one (most channels never do). */
   private IdempotencyKeys keys;
+  /** The last few appends' results by their callers' ids; null until an append brings an id (the cluster store's do). */
+  private RecentAppends appends;
 
   /** A channel that starts {@code epoch} at offset 0 at {@code now}, keeping its namespace's history. */
   public ChannelLog(String channel, String epoch, int historySize, long ttlMs, long now) {
@@ -58,14 +60,16 @@ public final class ChannelLog {
    *
    * @param messages the retained messages, oldest first, expired or not
    * @param keys     the remembered idempotency keys, oldest first
+   * @param appends  the last appends' results by id, oldest first
    */
   public record Snapshot(String channel, StreamPosition position, int historySize, long ttlMs, long lastAppendMs,
-                         List<Message> messages, List<String> watchers, List<RememberedKey> keys) {
+                         List<Message> messages, List<String> watchers, List<RememberedKey> keys,
+                         List<RecentAppends.Entry> appends) {
   }
 
   public Snapshot snapshot() {
     return new Snapshot(channel, position(), historySize, ttlMs, lastAppendMs, List.copyOf(messages), watchers,
-        keys == null ? List.of() : keys.remembered());
+        keys == null ? List.of() : keys.remembered(), appends == null ? List.of() : appends.entries());
   }
 
   /** The log {@code snapshot} was taken of, its bytes recomputed. */
@@ -81,6 +85,9 @@ public final class ChannelLog {
     if (!snapshot.keys().isEmpty()) {
       log.keys = IdempotencyKeys.restore(snapshot.keys());
       log.bytes += log.keys.bytes();
+    }
+    if (!snapshot.appends().isEmpty()) {
+      log.appends = RecentAppends.restore(snapshot.appends());
     }
     return log;
   }
@@ -126,8 +133,9 @@ public final class ChannelLog {
     Snapshot s = snapshot();
     List<Message> renamed = s.messages().stream()
         .map(m -> new Message(m.channel(), newEpoch, m.offset(), m.ts(), m.data())).toList();
+    // The remembered appends' results name the old epoch: an append run again now is appended under the new one.
     return restore(new Snapshot(s.channel(), new StreamPosition(newEpoch, latest), s.historySize(), s.ttlMs(),
-        s.lastAppendMs(), renamed, s.watchers(), s.keys()));
+        s.lastAppendMs(), renamed, s.watchers(), s.keys(), List.of()));
   }
 
   /** Adds {@code other}'s watching nodes to this log's. */
@@ -191,6 +199,24 @@ public final class ChannelLog {
       append(fresh, ts);
     }
     return new Publication(epoch, first, duplicateOf);
+  }
+
+  /**
+   * Appends as {@link #append(List, List, long, long, int)} does, once per {@code appendId}: an append whose id is
+   * among the last few ({@link RecentAppends}: Hazelcast ran it again) is answered with its first result, and nothing
+   * is appended.
+   */
+  public Publication append(long appendId, List<Buffer> data, List<String> keys, long ts, long windowMs, int maxKeys) {
+    Publication earlier = appends == null ? null : appends.resultOf(appendId);
+    if (earlier != null) {
+      return earlier;
+    }
+    Publication appended = append(data, keys, ts, windowMs, maxKeys);
+    if (appends == null) {
+      appends = new RecentAppends();
+    }
+    appends.remember(appendId, appended);
+    return appended;
   }
 
   /** The messages {@code query} asks for that have not expired by {@code now}, with the position. */

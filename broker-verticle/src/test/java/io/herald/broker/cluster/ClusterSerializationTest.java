@@ -65,6 +65,20 @@ class ClusterSerializationTest {
   }
 
   @Test
+  void aCopyRemembersTheLastAppendsSoOneRunAgainAppendsNothing() {
+    ChannelLog log = new ChannelLog("news", "e1", HISTORY, TTL_MS, NOW);
+    Publication first = log.append(41L, List.of(Buffer.buffer("{\"n\":1}")), null, NOW, 0, 0);
+    Publication second = log.append(42L, List.of(Buffer.buffer("{\"n\":2}")), null, NOW, 0, 0);
+
+    ChannelLog copy = roundTrip(log);
+
+    assertThat(copy.append(41L, List.of(Buffer.buffer("{\"n\":1}")), null, NOW, 0, 0)).isEqualTo(first);
+    assertThat(copy.append(42L, List.of(Buffer.buffer("{\"n\":2}")), null, NOW, 0, 0)).isEqualTo(second);
+    assertThat(copy.position().offset()).as("nothing appended again").isEqualTo(2);
+    assertThat(copy.append(43L, List.of(Buffer.buffer("{\"n\":3}")), null, NOW, 0, 0).firstOffset()).isEqualTo(3);
+  }
+
+  @Test
   void aCopyKeepsItsNamespacesHistoryBounds() {
     ChannelLog copy = roundTrip(new ChannelLog("news", "e1", HISTORY, TTL_MS, NOW));
 
