@@ -21,6 +21,12 @@ import java.util.List;
  */
 public final class Subscription {
 
+  /** After a failed history read a gap is read again after this long, doubling up to {@link #GAP_RETRY_MAX_MS}. */
+  static final long GAP_RETRY_FIRST_MS = 250;
+  static final long GAP_RETRY_MAX_MS = 4_000;
+  /** Reads failing this long give the gap up as lost, as when history no longer holds it. */
+  static final long GAP_GIVE_UP_MS = 60_000;
+
   private final String channel;
   private final SubscriptionSink sink;
   private final Broker broker;
@@ -39,6 +45,8 @@ public final class Subscription {
   /** With max_rate: when the next delivery may go out (epoch ms). */
   private long nextDeliveryMs;
   private long heldTimer = -1;
+  /** The timer of a gap's next history read after a failed one; -1 when none waits. */
+  private long gapRetryTimer = -1;
   private String epoch;
   private long lastOffset;
   /** Non-null while catching up: live messages that arrived meanwhile. */
@@ -141,6 +149,10 @@ public final class Subscription {
       hub.cancel(heldTimer);
       heldTimer = -1;
     }
+    if (gapRetryTimer >= 0) {
+      hub.cancel(gapRetryTimer);
+      gapRetryTimer = -1;
+    }
   }
 
   /** A live message from the channel's address; returns whether it was written to the subscriber. */
@@ -222,8 +234,28 @@ public final class Subscription {
     pending = new ArrayList<>();
     pending.add(trigger);
     pendingBytes = trigger.data().length();
+    fillGap(from, System.currentTimeMillis(), GAP_RETRY_FIRST_MS);
+  }
+
+  /**
+   * Reads the history after {@code from} and replays it, then what waits in {@code pending}. A read that fails (the
+   * channel's owner unreachable, a node cut off from its quorum) says nothing of what is lost: the read is tried
+   * again, {@code retryMs} later and doubling, while live messages keep waiting (within the outbound limit), until
+   * {@link #GAP_GIVE_UP_MS} since {@code firstTryMs}. Reporting each failure as lost sent a subscriber on a
+   * partition's minority a recovery_failed per read, thousands a second.
+   */
+  private void fillGap(StreamPosition from, long firstTryMs, long retryMs) {
     broker.history(new HistoryQuery(channel, from.offset(), Integer.MAX_VALUE)).onComplete(ar -> {
       if (ended) {
+        return;
+      }
+      if (ar.failed() && hub != null && System.currentTimeMillis() - firstTryMs < GAP_GIVE_UP_MS) {
+        gapRetryTimer = hub.later(retryMs, () -> {
+          gapRetryTimer = -1;
+          if (!ended) {
+            fillGap(from, firstTryMs, Math.min(GAP_RETRY_MAX_MS, retryMs * 2));
+          }
+        });
         return;
       }
       HistoryPage page = ar.succeeded() ? ar.result() : null;

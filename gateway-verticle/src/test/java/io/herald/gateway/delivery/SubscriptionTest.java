@@ -1,6 +1,8 @@
 package io.herald.gateway.delivery;
 
 import io.herald.core.Broker;
+import io.herald.core.ErrorCode;
+import io.herald.core.HeraldException;
 import io.herald.core.HistoryPage;
 import io.herald.core.HistoryQuery;
 import io.herald.core.Message;
@@ -10,6 +12,7 @@ import io.herald.core.PublishRequest;
 import io.herald.core.StreamPosition;
 import io.herald.gateway.metrics.HeraldMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -18,6 +21,8 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -132,6 +137,50 @@ class SubscriptionTest {
     }
   }
 
+  /**
+   * A history read that fails (a node cut off from its quorum answers unavailable) says nothing of what is lost: the
+   * gap is read again, later and later, and filled when history answers; nothing is reported lost. (Reported at once,
+   * each failed read sent a subscriber on a partition's minority a recovery_failed, thousands a second.)
+   */
+  @Test
+  void aGapWhoseHistoryReadFailsIsReadAgainAndFilledNotReportedLost() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Context loop = vertx.getOrCreateContext();
+      ChannelHub hub = new ChannelHub(loop, history, new HeraldMetrics(new SimpleMeterRegistry(), () -> 0));
+      history.answer = q -> Future.succeededFuture(page("e1", 1, 1));
+      subscription.open(hub, new StreamPosition("e1", 1)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      List<Long> readsAt = new ArrayList<>();
+      history.answer = q -> {
+        readsAt.add(System.nanoTime());
+        return readsAt.size() <= 2 ? Future.failedFuture(new HeraldException(ErrorCode.UNAVAILABLE, "no quorum"))
+            : Future.succeededFuture(page("e1", 4, 2, 3, 4));
+      };
+
+      CompletableFuture<Void> fourDelivered = new CompletableFuture<>();
+      sink.afterDelivery = () -> {
+        if (sink.delivered.size() == 4) {
+          fourDelivered.complete(null);
+        }
+      };
+
+      onLoop(loop, () -> {
+        subscription.start(1L, new StreamPosition("e1", 1), page("e1", 1, 1));
+        offer("e1", 4); // 2 and 3 missing: the read fails twice, then history answers
+        offer("e1", 5); // waits meanwhile
+      });
+      fourDelivered.get(10, TimeUnit.SECONDS);
+
+      assertThat(onLoop(loop, () -> List.copyOf(sink.delivered))).containsExactly("e1:2", "e1:3", "e1:4", "e1:5");
+      assertThat(onLoop(loop, () -> List.copyOf(sink.lost))).isEmpty();
+      assertThat(readsAt).hasSize(3);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(readsAt.get(2) - readsAt.get(1)))
+          .as("the second wait is twice the first").isGreaterThanOrEqualTo(2 * Subscription.GAP_RETRY_FIRST_MS - 50);
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
   @Test
   void anEndedSubscriptionDeliversNothing() {
     startLive("e1", 0);
@@ -141,6 +190,25 @@ class SubscriptionTest {
 
     assertThat(sink.delivered).isEmpty();
     assertThat(subscription.active()).isFalse();
+  }
+
+  private static void onLoop(Context loop, Runnable action) throws Exception {
+    onLoop(loop, () -> {
+      action.run();
+      return null;
+    });
+  }
+
+  private static <T> T onLoop(Context loop, Callable<T> read) throws Exception {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    loop.runOnContext(v -> {
+      try {
+        result.complete(read.call());
+      } catch (Exception e) {
+        result.completeExceptionally(e);
+      }
+    });
+    return result.get(10, TimeUnit.SECONDS);
   }
 
   private void startLive(String epoch, long offset) {
@@ -171,6 +239,7 @@ class SubscriptionTest {
     final List<String> delivered = new ArrayList<>();
     final List<StreamPosition> lost = new ArrayList<>();
     final List<Start> starts = new ArrayList<>();
+    Runnable afterDelivery = () -> { };
 
     @Override
     public void started(Subscription subscription, Long requestId, StreamPosition latest, Start how) {
@@ -180,6 +249,7 @@ class SubscriptionTest {
     @Override
     public boolean deliver(Subscription subscription, Message message, long skipped) {
       delivered.add(message.epoch() + ":" + message.offset());
+      afterDelivery.run();
       return true;
     }
 
