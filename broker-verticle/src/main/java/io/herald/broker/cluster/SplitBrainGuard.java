@@ -29,7 +29,9 @@ import java.util.concurrent.CompletionException;
  * checks again once the operation is done, and refuses one that took longer than the tolerance: its backups waited
  * for a member that did not answer, or this process was paused (a member that resumes still counts the others as
  * present until its next look at their heartbeats). Its effect may remain in this member's copy, which the merge
- * resolves ({@link ChannelMergePolicy}); it was never acknowledged.
+ * resolves ({@link ChannelMergePolicy}); it was never acknowledged. For the same reason it refuses every answer for
+ * a few seconds after this process was paused ({@link PauseDetector}): an operation that starts just after the
+ * resume passes Hazelcast's check, whose heartbeat times the resume reset.
  * <p>
  * In every case the halves merge with {@link ChannelMergePolicy}.
  */
@@ -38,6 +40,11 @@ public final class SplitBrainGuard {
   static final String PROTECTION = "herald-quorum";
   /** A member is counted while its last heartbeat (every second) is younger than this. */
   static final int HEARTBEAT_TOLERANCE_MS = 3_000;
+  /**
+   * After a pause of this process, how long its answers are refused: Hazelcast counts every member as recently
+   * active again on resuming, and needs its 5 s without heartbeats (cluster.xml) to see who removed it meanwhile.
+   */
+  static final int DISTRUST_AFTER_PAUSE_MS = 8_000;
   /** Hazelcast keeps at most 6 backups, so a channel's copies can span a majority of at most 13 members. */
   public static final int MAX_QUORUM = 7;
 
@@ -45,12 +52,15 @@ public final class SplitBrainGuard {
   private final int quorum;
   /** Hazelcast's protection of the channel map, looked up once; null without a quorum. */
   private final SplitBrainProtection protection;
+  /** Whether this process was just paused (then its view of the cluster is not to be trusted); null without a quorum. */
+  private final PauseDetector pauses;
 
   private SplitBrainGuard(HazelcastInstance hazelcast, int quorum) {
     this.hazelcast = hazelcast;
     this.quorum = quorum;
     this.protection = quorum == 0 ? null
         : hazelcast.getSplitBrainProtectionService().getSplitBrainProtection(PROTECTION);
+    this.pauses = quorum == 0 ? null : PauseDetector.forProcess(HEARTBEAT_TOLERANCE_MS, DISTRUST_AFTER_PAUSE_MS);
   }
 
   /**
@@ -104,7 +114,8 @@ public final class SplitBrainGuard {
     if (tookMs >= HEARTBEAT_TOLERANCE_MS) {
       return notConfirmed("took " + tookMs + " ms: a member did not answer, or this one was paused");
     }
-    return null;
+    String paused = pauses.distrust();
+    return paused == null ? null : notConfirmed(paused);
   }
 
   private HeraldException noQuorum(int members) {

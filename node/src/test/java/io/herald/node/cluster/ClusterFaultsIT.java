@@ -256,7 +256,7 @@ class ClusterFaultsIT {
     whole = awaitWhole();
     scenario.fact("whole again", whole ? millisSince(healed) + " ms after the heal" : "not within " + WHOLE.toSeconds() + " s");
     if (!whole) {
-      scenario.violation("not every member ready and listing all " + SIZE + " members within " + WHOLE.toSeconds()
+      scenario.violation("not every member ready, listing all " + SIZE + " members and serving within " + WHOLE.toSeconds()
           + " s of the heal: " + wholeness());
     }
     scenario.checkAfterHeal();
@@ -267,12 +267,16 @@ class ClusterFaultsIT {
     assertThat(scenario.violations()).as(scenario.summary()).isEmpty();
   }
 
-  /** (5) Every member ready and listing every member in /api/info; false after {@link #WHOLE}. */
+  /**
+   * (5) Every member ready, listing every member in /api/info, and serving the scenario's channels; false after
+   * {@link #WHOLE}.
+   */
   private boolean awaitWhole() {
     Set<String> everyone = cluster.nodes().stream().map(NodeProcess::nodeId).collect(Collectors.toSet());
     try {
       Awaitility.await().atMost(WHOLE).pollInterval(Duration.ofMillis(500)).until(() -> IntStream.rangeClosed(1, SIZE)
-          .allMatch(m -> probes.ready(m) == 200 && probes.info(m).equals(everyone)));
+          .allMatch(m -> probes.ready(m) == 200 && probes.info(m).equals(everyone))
+          && (scenario == null || scenario.servedByEveryMember()));
       return true;
     } catch (ConditionTimeoutException e) {
       return false;

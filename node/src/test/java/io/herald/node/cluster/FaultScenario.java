@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * The clients of one fault scenario of {@link ClusterFaultsIT} and what must hold when it is over. Fresh channels, each
@@ -144,6 +145,14 @@ final class FaultScenario implements AutoCloseable {
     });
     fact("held", (System.nanoTime() - start) / 1_000_000 + " ms");
     fact("acknowledged on " + progressOn + " while held", Integer.toString(acknowledgedOn(progressOn) - before));
+  }
+
+  /**
+   * Whether every member serves every channel's history now: after a heal, a member back from a pause refuses its
+   * channels for a few seconds (SplitBrainGuard), and the cluster is whole only once that is over.
+   */
+  boolean servedByEveryMember() {
+    return channels.stream().allMatch(c -> IntStream.rangeClosed(1, cluster.size()).allMatch(m -> probes.history(m, c) != null));
   }
 
   /**
