@@ -40,7 +40,7 @@ final class PauseDetector {
     this.lastPauseEnd = lastTick - distrustNanos;
   }
 
-  /** The process's detector, its ticking thread started on first use. */
+  /** The process's detector, its ticking thread started on first use (with that first caller's bounds). */
   static synchronized PauseDetector forProcess(long pauseMs, long distrustMs) {
     if (process == null) {
       process = new PauseDetector(pauseMs, distrustMs, System::nanoTime);
